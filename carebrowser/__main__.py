@@ -1,0 +1,5 @@
+"""Allow ``python -m carebrowser``."""
+
+from carebrowser.cli import main
+
+raise SystemExit(main())

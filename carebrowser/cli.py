@@ -1,0 +1,174 @@
+"""The command line: list, export and db commands; with no command it opens the window.
+
+This module never imports Qt, so every command runs without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from carebrowser import __version__
+from carebrowser.data.database import DatabaseError, open_database
+from carebrowser.export import ExportError, Table, matrix_table, positions_table, quotes_table
+from carebrowser.export.writers import write_csv
+from carebrowser.queries import Archive, Filters, UnknownName
+
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="carebrowser",
+        description="Browse and export what stakeholders said about the 2001-2002 "
+        "social services reforms. With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"carebrowser {__version__}")
+    parser.add_argument(
+        "--db", metavar="PATH", help="open this database file or URL instead of the bundled one"
+    )
+    parser.add_argument(
+        "--screenshot", metavar="FILE", help="render the window to a PNG file and exit"
+    )
+    parser.add_argument(
+        "--view",
+        choices=["stakeholders", "matrix", "compare", "source"],
+        help="the view to show first",
+    )
+    parser.add_argument(
+        "--select", metavar="NAME", action="append", default=[], help="select a stakeholder"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    listing = commands.add_parser("list", help="list stakeholders, proposals or sources")
+    listing.add_argument("what", choices=["stakeholders", "proposals", "sources"])
+
+    export = commands.add_parser("export", help="export quotes, positions or the matrix as CSV")
+    export.add_argument("what", choices=["quotes", "positions", "matrix"])
+    export.add_argument("--stakeholder", action="append", default=[], metavar="NAME")
+    export.add_argument("--category", action="append", default=[], metavar="C")
+    export.add_argument("--proposal", action="append", default=[], metavar="NAME")
+    export.add_argument("--source", action="append", default=[], metavar="S")
+    export.add_argument("--search", default="", metavar="TEXT")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+
+    database = commands.add_parser("db", help="build or check the dataset's database")
+    db_commands = database.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    build = db_commands.add_parser("build", help="build db/carebrowser.sqlite from db/ files")
+    build.add_argument(
+        "--source-dir", type=Path, default=Path("db"), help="folder of the dataset files (db)"
+    )
+    build.add_argument("-o", "--output", type=Path, help="database to write")
+    build.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that the database is up to date with the files (exit 1 if not)",
+    )
+    return parser
+
+
+def _filters(archive: Archive, args: argparse.Namespace) -> Filters:
+    return Filters(
+        stakeholders=archive.find_stakeholders(args.stakeholder),
+        categories=archive.find_categories(args.category),
+        proposals=archive.find_proposals(args.proposal),
+        sources=archive.find_sources(args.source),
+        search=args.search,
+    )
+
+
+def _export_table(archive: Archive, args: argparse.Namespace) -> Table:
+    filters = _filters(archive, args)
+    if args.what == "quotes":
+        return quotes_table(archive.all_quotes(filters))
+    if args.what == "positions":
+        return positions_table(archive.positions(filters))
+    return matrix_table(archive.matrix(filters))
+
+
+def _list(archive: Archive, what: str, out: TextIO) -> None:
+    if what == "stakeholders":
+        for s in archive.all_stakeholders():
+            detail = f" ({s.description})" if s.description else ""
+            out.write(f"{s.category}\t{s.name}{detail}\t{s.statement_count} statements\n")
+    elif what == "proposals":
+        for p in archive.proposals():
+            out.write(f"{p.key}\t{p.title}\t{p.summary}\n")
+    else:
+        for src in archive.sources():
+            out.write(f"{src.key}\t{src.date_label}\t{src.publication}\t{src.title}\n")
+
+
+def _db(args: argparse.Namespace, out: TextIO) -> int:
+    from carebrowser.data.build import DatasetError, build_database, dataset_digest
+
+    root: Path = args.source_dir
+    output = args.output or root / "carebrowser.sqlite"
+    if args.check:
+        import sqlite3
+
+        from carebrowser.data.database import sqlite_uri
+
+        try:
+            with sqlite3.connect(sqlite_uri(output), uri=True) as connection:
+                row = connection.execute(
+                    "SELECT value FROM meta WHERE key = 'dataset_digest'"
+                ).fetchone()
+        except sqlite3.Error as error:
+            print(f"carebrowser: {output} cannot be read ({error})", file=sys.stderr)
+            return 1
+        if row is None or row[0] != dataset_digest(root):
+            print(
+                f"carebrowser: {output} is out of date with {root}/: run 'carebrowser db build'",
+                file=sys.stderr,
+            )
+            return 1
+        out.write(f"{output} is up to date with {root}/\n")
+        return 0
+    try:
+        built = build_database(root, output)
+    except DatasetError as error:
+        print(f"carebrowser: {error}", file=sys.stderr)
+        return 1
+    out.write(f"built {built}\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        from carebrowser.ui.app import run_window
+
+        return run_window(args)
+    if args.command == "db":
+        return _db(args, sys.stdout)
+    try:
+        engine, _info = open_database(args.db)
+    except DatabaseError as error:
+        print(f"carebrowser: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    archive = Archive(engine)
+    try:
+        if args.command == "list":
+            _list(archive, args.what, sys.stdout)
+            return 0
+        table = _export_table(archive, args)
+        if args.output:
+            write_csv(table, Path(args.output))
+        else:
+            write_csv(table, sys.stdout)
+    except UnknownName as error:
+        print(f"carebrowser: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ExportError as error:
+        print(f"carebrowser: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    finally:
+        engine.dispose()
+    return 0

@@ -1,0 +1,386 @@
+"""Build the SQLite database from the dataset's reviewable text files under db/.
+
+The build checks every rule of db/README.md and stops at the first file that breaks one, naming it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from carebrowser.data import fts
+from carebrowser.data.database import writable_sqlite_engine
+from carebrowser.data.schema import (
+    Base,
+    Meta,
+    Position,
+    Proposal,
+    Source,
+    Stakeholder,
+    Statement,
+)
+from carebrowser.data.vocabulary import (
+    CATEGORIES,
+    DATE_PRECISIONS,
+    KINDS,
+    RATINGS,
+    SCHEMA_VERSION,
+    STAKEHOLDER_KINDS,
+    STANCES,
+)
+
+KEY_PATTERN = re.compile(r"^[a-z0-9-]+$")
+DATABASE_NAME = "carebrowser.sqlite"
+
+
+class DatasetError(Exception):
+    """A dataset file breaks a rule; the message names the file and the entry."""
+
+
+@dataclass
+class _Entries:
+    """One TOML file's array of tables, with the file's name for messages."""
+
+    path: Path
+    rows: list[dict[str, Any]]
+
+    def where(self, row: dict[str, Any]) -> str:
+        name = row.get("id") or row.get("stakeholder", "?") + "/" + row.get("proposal", "?")
+        return f"{self.path.name}, entry {name!r}"
+
+
+def _load(path: Path, table: str) -> _Entries:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise DatasetError(f"{path}: file missing") from error
+    except tomllib.TOMLDecodeError as error:
+        raise DatasetError(f"{path}: not valid TOML ({error})") from error
+    rows = data.get(table, [])
+    if not isinstance(rows, list):
+        raise DatasetError(f"{path}: '{table}' must be an array of tables ([[{table}]])")
+    return _Entries(path, rows)
+
+
+def _require(entries: _Entries, row: dict[str, Any], key: str, kind: type = str) -> Any:
+    value = row.get(key)
+    if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
+        raise DatasetError(f"{entries.where(row)}: '{key}' is missing or not a {kind.__name__}")
+    return value
+
+
+def _check_key(entries: _Entries, row: dict[str, Any], seen: set[str]) -> str:
+    key = _require(entries, row, "id")
+    if not KEY_PATTERN.match(key):
+        raise DatasetError(f"{entries.where(row)}: id must match [a-z0-9-]+")
+    if key in seen:
+        raise DatasetError(f"{entries.where(row)}: id used twice")
+    seen.add(key)
+    return str(key)
+
+
+def _check_vocabulary(
+    entries: _Entries, row: dict[str, Any], key: str, allowed: tuple[str, ...]
+) -> str:
+    value = row.get(key)
+    if value not in allowed:
+        raise DatasetError(
+            f"{entries.where(row)}: {key} {value!r} is not one of: {', '.join(allowed)}"
+        )
+    return str(value)
+
+
+def sort_name(name: str) -> str:
+    """The key a name sorts by: case-folded, a leading 'the' ignored."""
+    folded = name.casefold()
+    return folded[4:] if folded.startswith("the ") else folded
+
+
+def dataset_files(root: Path) -> list[Path]:
+    """Every file the build reads, in a fixed order."""
+    files = [root / "sources.toml", root / "stakeholders.toml", root / "proposals.toml"]
+    files += sorted((root / "sources").glob("*.txt"))
+    files += sorted((root / "statements").glob("*.toml"))
+    files.append(root / "positions.toml")
+    return files
+
+
+def dataset_digest(root: Path) -> str:
+    """A SHA-256 over the dataset's files: recorded in the database to tell when it is stale."""
+    digest = hashlib.sha256()
+    for path in dataset_files(root):
+        if path.exists():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def find_span(text_: str, quote: str, occurrence: int) -> tuple[int, int] | None:
+    """The (start, end) of the *occurrence*-th appearance of *quote* in *text_*, 1-based."""
+    start = -1
+    for _ in range(occurrence):
+        start = text_.find(quote, start + 1)
+        if start < 0:
+            return None
+    return start, start + len(quote)
+
+
+def _sources(root: Path, session: Session) -> dict[str, Source]:
+    entries = _load(root / "sources.toml", "source")
+    seen: set[str] = set()
+    sources: dict[str, Source] = {}
+    for row in sorted(entries.rows, key=lambda r: str(r.get("id"))):
+        key = _check_key(entries, row, seen)
+        text_path = root / "sources" / f"{key}.txt"
+        if not text_path.is_file():
+            raise DatasetError(f"{entries.where(row)}: its cleaned text {text_path} is missing")
+        cleaned = text_path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        try:
+            date = dt.date.fromisoformat(_require(entries, row, "date"))
+        except ValueError as error:
+            raise DatasetError(f"{entries.where(row)}: date must be YYYY-MM-DD") from error
+        inferred = row.get("date_inferred", True)
+        if not isinstance(inferred, bool):
+            raise DatasetError(f"{entries.where(row)}: date_inferred must be true or false")
+        evidence = row.get("date_evidence")
+        if inferred and not evidence:
+            raise DatasetError(f"{entries.where(row)}: an inferred date needs date_evidence")
+        source = Source(
+            id=len(sources) + 1,
+            key=key,
+            capture=_require(entries, row, "capture"),
+            publication=_require(entries, row, "publication"),
+            publication_evidence=row.get("publication_evidence"),
+            headline=row.get("headline"),
+            author=row.get("author"),
+            date=date,
+            date_precision=_check_vocabulary(entries, row, "date_precision", DATE_PRECISIONS),
+            date_inferred=inferred,
+            date_evidence=evidence,
+            text=cleaned,
+        )
+        session.add(source)
+        sources[key] = source
+    return sources
+
+
+def _stakeholders(root: Path, session: Session) -> dict[str, Stakeholder]:
+    entries = _load(root / "stakeholders.toml", "stakeholder")
+    seen: set[str] = set()
+    rows = sorted(entries.rows, key=lambda r: str(r.get("id")))
+    stakeholders: dict[str, Stakeholder] = {}
+    names: set[str] = set()
+    for row in rows:
+        key = _check_key(entries, row, seen)
+        name = _require(entries, row, "name")
+        if name.casefold() in names:
+            raise DatasetError(f"{entries.where(row)}: name {name!r} used twice")
+        names.add(name.casefold())
+        rating = row.get("rating")
+        if rating is not None:
+            _check_vocabulary(entries, row, "rating", RATINGS)
+        aliases = row.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise DatasetError(f"{entries.where(row)}: aliases must be a list of strings")
+        stakeholders[key] = Stakeholder(
+            id=len(stakeholders) + 1,
+            key=key,
+            name=name,
+            sort_name=sort_name(name),
+            kind=_check_vocabulary(entries, row, "kind", STAKEHOLDER_KINDS),
+            category=_check_vocabulary(entries, row, "category", CATEGORIES),
+            role=row.get("role"),
+            aliases="; ".join(aliases),
+            rating=rating,
+            truncated=bool(row.get("truncated", False)),
+            note=row.get("note"),
+        )
+    for row in rows:
+        organisation = row.get("organisation")
+        if organisation is None:
+            continue
+        person = stakeholders[row["id"]]
+        if organisation not in stakeholders:
+            raise DatasetError(f"{entries.where(row)}: unknown organisation {organisation!r}")
+        if person.kind != "person" or stakeholders[organisation].kind != "organisation":
+            raise DatasetError(
+                f"{entries.where(row)}: only a person is affiliated, and only to an organisation"
+            )
+        person.organisation = stakeholders[organisation]
+    session.add_all(stakeholders.values())
+    return stakeholders
+
+
+def _proposals(
+    root: Path, session: Session, stakeholders: dict[str, Stakeholder]
+) -> dict[str, Proposal]:
+    entries = _load(root / "proposals.toml", "proposal")
+    seen: set[str] = set()
+    proposals: dict[str, Proposal] = {}
+    for row in sorted(entries.rows, key=lambda r: str(r.get("id"))):
+        key = _check_key(entries, row, seen)
+        proposer = row.get("proposer")
+        if proposer is not None and proposer not in stakeholders:
+            raise DatasetError(f"{entries.where(row)}: unknown proposer {proposer!r}")
+        proposal = Proposal(
+            id=len(proposals) + 1,
+            key=key,
+            title=_require(entries, row, "title"),
+            summary=_require(entries, row, "summary"),
+            proposer=stakeholders[proposer] if proposer else None,
+            policy_area=_require(entries, row, "policy_area"),
+        )
+        session.add(proposal)
+        proposals[key] = proposal
+    titles = [p.title.casefold() for p in proposals.values()]
+    if len(set(titles)) != len(titles):
+        raise DatasetError(f"{entries.path.name}: two proposals share a title")
+    return proposals
+
+
+def _statements(
+    root: Path,
+    session: Session,
+    sources: dict[str, Source],
+    stakeholders: dict[str, Stakeholder],
+    proposals: dict[str, Proposal],
+) -> dict[str, Statement]:
+    statements: dict[str, Statement] = {}
+    seen: set[str] = set()
+    for path in sorted((root / "statements").glob("*.toml")):
+        source = sources.get(path.stem)
+        if source is None:
+            raise DatasetError(f"{path}: no source with id {path.stem!r} in sources.toml")
+        entries = _load(path, "statement")
+        spans: set[tuple[int, int, str]] = set()
+        for row in entries.rows:
+            key = _check_key(entries, row, seen)
+            speaker = row.get("speaker")
+            if speaker not in stakeholders:
+                raise DatasetError(f"{entries.where(row)}: unknown speaker {speaker!r}")
+            quote = _require(entries, row, "text")
+            occurrence = row.get("occurrence", 1)
+            span = find_span(source.text, quote, occurrence)
+            if span is None:
+                raise DatasetError(
+                    f"{entries.where(row)}: text not found in sources/{source.key}.txt"
+                    + (f" (occurrence {occurrence})" if occurrence != 1 else "")
+                )
+            if (span[0], span[1], speaker) in spans:
+                raise DatasetError(f"{entries.where(row)}: same span and speaker as another entry")
+            spans.add((span[0], span[1], speaker))
+            linked = row.get("proposals", [])
+            unknown = [p for p in linked if p not in proposals]
+            if unknown:
+                raise DatasetError(f"{entries.where(row)}: unknown proposals {unknown}")
+            statement = Statement(
+                id=len(statements) + 1,
+                key=key,
+                source=source,
+                speaker=stakeholders[speaker],
+                start=span[0],
+                end=span[1],
+                text=quote,
+                kind=_check_vocabulary(entries, row, "kind", KINDS),
+                truncated=bool(row.get("truncated", False)),
+                sort_date=source.date,
+                proposals=[proposals[p] for p in sorted(set(linked))],
+            )
+            session.add(statement)
+            statements[key] = statement
+    return statements
+
+
+def _positions(
+    root: Path,
+    session: Session,
+    stakeholders: dict[str, Stakeholder],
+    proposals: dict[str, Proposal],
+    statements: dict[str, Statement],
+) -> None:
+    entries = _load(root / "positions.toml", "position")
+    pairs: set[tuple[str, str]] = set()
+    rows = sorted(entries.rows, key=lambda r: (str(r.get("stakeholder")), str(r.get("proposal"))))
+    for number, row in enumerate(rows, start=1):
+        who, what = row.get("stakeholder"), row.get("proposal")
+        if who not in stakeholders:
+            raise DatasetError(f"{entries.where(row)}: unknown stakeholder {who!r}")
+        if what not in proposals:
+            raise DatasetError(f"{entries.where(row)}: unknown proposal {what!r}")
+        if (who, what) in pairs:
+            raise DatasetError(f"{entries.where(row)}: a second position on the same proposal")
+        pairs.add((who, what))
+        evidence = row.get("evidence", [])
+        if not evidence:
+            raise DatasetError(f"{entries.where(row)}: a position needs at least one evidence")
+        for key in evidence:
+            statement = statements.get(key)
+            if statement is None:
+                raise DatasetError(f"{entries.where(row)}: unknown evidence {key!r}")
+            if statement.speaker.key != who:
+                raise DatasetError(
+                    f"{entries.where(row)}: evidence {key!r} is spoken by "
+                    f"{statement.speaker.key!r}, not by {who!r}"
+                )
+        session.add(
+            Position(
+                id=number,
+                stakeholder=stakeholders[who],
+                proposal=proposals[what],
+                stance=_check_vocabulary(entries, row, "stance", STANCES),
+                summary=_require(entries, row, "summary"),
+                evidence=[statements[k] for k in sorted(set(evidence))],
+            )
+        )
+
+
+def build_database(root: Path, output: Path | None = None) -> Path:
+    """Build the database from the files under *root* into *output* (atomically replaced)."""
+    output = output or root / DATABASE_NAME
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary_name = tempfile.mkstemp(
+        prefix=".carebrowser-", suffix=".sqlite", dir=output.parent
+    )
+    os.close(handle)
+    temporary = Path(temporary_name)
+    temporary.unlink()
+    try:
+        engine = writable_sqlite_engine(temporary)
+        with engine.begin() as connection:
+            connection.execute(text("PRAGMA journal_mode = DELETE"))
+        Base.metadata.create_all(engine)
+        with Session(engine) as session:
+            sources = _sources(root, session)
+            stakeholders = _stakeholders(root, session)
+            proposals = _proposals(root, session, stakeholders)
+            statements = _statements(root, session, sources, stakeholders, proposals)
+            _positions(root, session, stakeholders, proposals, statements)
+            session.add_all(
+                [
+                    Meta(key="schema_version", value=str(SCHEMA_VERSION)),
+                    Meta(key="dataset_digest", value=dataset_digest(root)),
+                ]
+            )
+            session.commit()
+        with engine.begin() as connection:
+            fts.create_sqlite(connection)
+        with engine.connect() as connection:
+            connection.execute(text("VACUUM"))
+        engine.dispose()
+        temporary.replace(output)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return output

@@ -1,0 +1,27 @@
+"""Writers for exports: the shapes (columns) and the formats (CSV, XLSX). No Qt."""
+
+from carebrowser.export.shapes import (
+    MATRIX_FIRST_COLUMN,
+    POSITION_COLUMNS,
+    QUOTE_COLUMNS,
+    Table,
+    comparison_table,
+    matrix_table,
+    positions_table,
+    quotes_table,
+)
+from carebrowser.export.writers import ExportError, neutralise, write_csv
+
+__all__ = [
+    "MATRIX_FIRST_COLUMN",
+    "POSITION_COLUMNS",
+    "QUOTE_COLUMNS",
+    "ExportError",
+    "Table",
+    "comparison_table",
+    "matrix_table",
+    "neutralise",
+    "positions_table",
+    "quotes_table",
+    "write_csv",
+]

@@ -1,0 +1,165 @@
+"""The shapes of exports: which columns, in which order, from which rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from carebrowser.queries import (
+    ComparisonRow,
+    Matrix,
+    PositionRow,
+    QuoteRow,
+    SourceRow,
+    StakeholderRow,
+)
+
+QUOTE_COLUMNS = (
+    "quote_id", "stakeholder", "category", "organisation", "role", "quote", "kind", "proposals",
+    "source", "publication", "author", "date", "start", "end",
+)  # fmt: skip
+POSITION_COLUMNS = (
+    "stakeholder", "category", "proposal", "stance", "summary", "evidence_count",
+    "evidence_quote_ids",
+)  # fmt: skip
+MATRIX_FIRST_COLUMN = "stakeholder"
+STAKEHOLDER_COLUMNS = (
+    "stakeholder",
+    "kind",
+    "category",
+    "organisation",
+    "role",
+    "rating",
+    "quotes",
+)
+
+
+@dataclass
+class Table:
+    """An export's header and rows of plain values, and the sources its rows cite."""
+
+    header: tuple[str, ...]
+    rows: Iterable[Sequence[object]]
+    #: Column names holding a stance, which spreadsheets colour.
+    stance_columns: frozenset[str] = frozenset()
+    source_ids: set[int] = field(default_factory=set)
+
+
+def quote_cells(quote: QuoteRow) -> tuple[object, ...]:
+    """A statement as a row of the quotes export."""
+    return (
+        quote.quote_id,
+        quote.stakeholder,
+        quote.category,
+        quote.organisation or "",
+        quote.role or "",
+        quote.text,
+        quote.kind_label + (", truncated" if quote.truncated else ""),
+        "; ".join(quote.proposals),
+        quote.source_key,
+        quote.publication,
+        quote.author or "",
+        quote.date_label,
+        quote.start,
+        quote.end,
+    )
+
+
+def quotes_table(quotes: Iterable[QuoteRow]) -> Table:
+    """The quotes export: one row per statement."""
+    table = Table(QUOTE_COLUMNS, [])
+
+    def rows() -> Iterable[tuple[object, ...]]:
+        for quote in quotes:
+            table.source_ids.add(quote.source_id)
+            yield quote_cells(quote)
+
+    table.rows = rows()
+    return table
+
+
+def positions_table(positions: Iterable[PositionRow]) -> Table:
+    """The positions export: one row per stakeholder and proposal."""
+    rows = [
+        (
+            p.stakeholder,
+            p.category,
+            p.proposal,
+            p.stance,
+            p.summary,
+            len(p.evidence_quote_ids),
+            "; ".join(p.evidence_quote_ids),
+        )
+        for p in positions
+    ]
+    return Table(POSITION_COLUMNS, rows, frozenset({"stance"}))
+
+
+def matrix_table(matrix: Matrix) -> Table:
+    """The matrix export: a stakeholder column, then one column per proposal holding the stance."""
+    header = (MATRIX_FIRST_COLUMN, *(p.title for p in matrix.proposals))
+    rows = [
+        (
+            s.name,
+            *(
+                cell.stance if (cell := matrix.cells.get((s.id, p.id))) else ""
+                for p in matrix.proposals
+            ),
+        )
+        for s in matrix.stakeholders
+    ]
+    return Table(header, rows, frozenset(header[1:]))
+
+
+def comparison_table(
+    stakeholders: Sequence[StakeholderRow], rows: Iterable[ComparisonRow]
+) -> Table:
+    """The comparison export: a row per proposal; stance, key quotation, source per stakeholder."""
+    header = ["proposal", "disagree"]
+    for s in stakeholders:
+        header += [f"{s.name}: stance", f"{s.name}: key quotation", f"{s.name}: source"]
+    table = Table(tuple(header), [], frozenset(h for h in header if h.endswith(": stance")))
+    body = []
+    for row in rows:
+        cells: list[object] = [row.proposal.title, "yes" if row.disagree else "no"]
+        for position, quote in zip(row.positions, row.key_quotes, strict=True):
+            cells.append(position.stance if position else "")
+            cells.append(quote.text if quote else "")
+            if quote:
+                table.source_ids.add(quote.source_id)
+                cells.append(f"{quote.headline or quote.publication}, {quote.date_label}")
+            else:
+                cells.append("")
+        body.append(cells)
+    table.rows = body
+    return table
+
+
+def stakeholders_table(stakeholders: Iterable[StakeholderRow]) -> Table:
+    """The stakeholder list export."""
+    rows = [
+        (s.name, s.kind, s.category, s.organisation or "", s.role or "", s.rating or "",
+         s.statement_count)
+        for s in stakeholders
+    ]  # fmt: skip
+    return Table(STAKEHOLDER_COLUMNS, rows)
+
+
+def source_cells(source: SourceRow) -> tuple[object, ...]:
+    """A source as a row of the sources sheet."""
+    return (
+        source.key,
+        source.publication,
+        source.headline or "",
+        source.author or "",
+        source.date.isoformat(),
+        source.date_precision,
+        "inferred" if source.date_inferred else "stated",
+        source.date_evidence or "",
+    )
+
+
+SOURCE_COLUMNS = (
+    "source", "publication", "headline", "author", "date", "date_precision", "date_status",
+    "date_evidence",
+)  # fmt: skip

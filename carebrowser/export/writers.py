@@ -1,0 +1,118 @@
+"""Writing tables to files: atomically, with formula injection neutralised."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+from carebrowser.export.shapes import Table
+
+#: A cell starting with one of these is read as a formula by spreadsheets (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+class ExportError(Exception):
+    """An export could not be written; the message says why, which file, and what to do next."""
+
+
+class Cancelled(Exception):
+    """The person cancelled the export; nothing was written."""
+
+
+def neutralise(value: object) -> object:
+    """The value with a leading apostrophe where a spreadsheet would take the text as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _explain(error: OSError, path: Path) -> str:
+    reasons = {
+        13: "permission was denied",
+        28: "the disk is full",
+        36: "the file name is too long",
+        30: "the disk is read-only",
+        2: "its folder does not exist",
+        21: "it is a folder",
+    }
+    reason = reasons.get(error.errno or 0, error.strerror or str(error))
+    return (
+        f"Could not write {path}: {reason}. Nothing was written"
+        f"{' and the existing file is unchanged' if path.exists() else ''}. "
+        "Choose another place or name and export again."
+    )
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, mode: str = "w", **kwargs: object) -> Iterator[IO[str]]:
+    """Write to a temporary file beside *path*, then move it into place; on failure remove it."""
+    path = Path(path)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:40]}.", dir=path.parent or ".")
+    except OSError as error:
+        raise ExportError(_explain(error, path)) from error
+    try:
+        with os.fdopen(handle, mode, **kwargs) as stream:  # type: ignore[call-overload]
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise ExportError(_explain(error, path)) from error
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def atomic_path(path: Path, write: Callable[[Path], None]) -> None:
+    """Let *write* fill a temporary path beside *path*, then move it into place, or remove it."""
+    path = Path(path)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:40]}.", dir=path.parent or ".")
+        os.close(handle)
+    except OSError as error:
+        raise ExportError(_explain(error, path)) from error
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise ExportError(_explain(error, path)) from error
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _write_rows(table: Table, stream: IO[str], progress: Callable[[int], bool] | None) -> int:
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(table.header)
+    count = 0
+    for row in table.rows:
+        writer.writerow([neutralise(cell) for cell in row])
+        count += 1
+        if progress is not None and count % 500 == 0 and not progress(count):
+            raise Cancelled
+    return count
+
+
+def write_csv(
+    table: Table,
+    destination: Path | IO[str],
+    *,
+    progress: Callable[[int], bool] | None = None,
+) -> int:
+    """Write *table* as CSV with CRLF: UTF-8 with BOM to a file (atomically), or to a stream.
+
+    *progress* gets the rows written so far; returning False cancels. Returns the row count.
+    """
+    if isinstance(destination, (io.TextIOBase, io.StringIO)) or hasattr(destination, "write"):
+        return _write_rows(table, destination, progress)  # type: ignore[arg-type]
+    with atomic_file(Path(destination), "w", encoding="utf-8-sig", newline="") as stream:
+        return _write_rows(table, stream, progress)

@@ -1,0 +1,40 @@
+"""The Qt-free query layer: filter objects in, plain rows out, one page at a time."""
+
+from carebrowser.queries.archive import Archive, UnknownName, disagreements
+from carebrowser.queries.filters import PAGE_SIZE, Filters, Page, QuoteSort
+from carebrowser.queries.highlight import match_spans
+from carebrowser.queries.rows import (
+    CategoryCount,
+    ComparisonRow,
+    Matrix,
+    PositionRow,
+    ProposalRow,
+    QuoteRow,
+    SourceRow,
+    SourceText,
+    SpanRow,
+    StakeholderRow,
+    format_date,
+)
+
+__all__ = [
+    "PAGE_SIZE",
+    "Archive",
+    "CategoryCount",
+    "ComparisonRow",
+    "Filters",
+    "Matrix",
+    "Page",
+    "PositionRow",
+    "ProposalRow",
+    "QuoteRow",
+    "QuoteSort",
+    "SourceRow",
+    "SourceText",
+    "SpanRow",
+    "StakeholderRow",
+    "UnknownName",
+    "disagreements",
+    "format_date",
+    "match_spans",
+]
