@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--proposal", action="append", default=[], metavar="NAME")
     export.add_argument("--source", action="append", default=[], metavar="S")
     export.add_argument("--search", default="", metavar="TEXT")
+    export.add_argument(
+        "--format", choices=["csv", "xlsx"], default=None, help="csv (default) or xlsx"
+    )
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
 
     database = commands.add_parser("db", help="build or check the dataset's database")
@@ -156,8 +159,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "list":
             _list(archive, args.what, sys.stdout)
             return 0
+        export_format = args.format or (
+            "xlsx" if str(args.output or "").lower().endswith(".xlsx") else "csv"
+        )
+        if export_format == "xlsx" and not args.output:
+            print("carebrowser: an xlsx export needs a file: add -o FILE.xlsx", file=sys.stderr)
+            return EXIT_USAGE
         table = _export_table(archive, args)
-        if args.output:
+        if export_format == "xlsx":
+            from carebrowser.export.xlsx import write_xlsx
+
+            write_xlsx(table, Path(args.output), archive.sources_by_ids, sheet_title=args.what)
+        elif args.output:
             write_csv(table, Path(args.output))
         else:
             write_csv(table, sys.stdout)

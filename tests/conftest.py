@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from carebrowser.data.database import open_database  # noqa: E402
-from carebrowser.queries import Archive  # noqa: E402
+from carebrowser.data.database import open_database
+from carebrowser.queries import Archive
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -26,7 +26,9 @@ def archive() -> Iterator[Archive]:
 
 
 @pytest.fixture(autouse=True)
-def _settings_off_disk(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _settings_off_disk(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep QSettings, logs and any user file of the app in a temporary folder."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))

@@ -78,7 +78,7 @@ def quotes_table(quotes: Iterable[QuoteRow]) -> Table:
     return table
 
 
-def positions_table(positions: Iterable[PositionRow]) -> Table:
+def positions_table(positions: Sequence[PositionRow]) -> Table:
     """The positions export: one row per stakeholder and proposal."""
     rows = [
         (
@@ -92,7 +92,8 @@ def positions_table(positions: Iterable[PositionRow]) -> Table:
         )
         for p in positions
     ]
-    return Table(POSITION_COLUMNS, rows, frozenset({"stance"}))
+    sources = {i for p in positions for i in p.evidence_source_ids}
+    return Table(POSITION_COLUMNS, rows, frozenset({"stance"}), sources)
 
 
 def matrix_table(matrix: Matrix) -> Table:
@@ -108,7 +109,8 @@ def matrix_table(matrix: Matrix) -> Table:
         )
         for s in matrix.stakeholders
     ]
-    return Table(header, rows, frozenset(header[1:]))
+    sources = {i for cell in matrix.cells.values() for i in cell.evidence_source_ids}
+    return Table(header, rows, frozenset(header[1:]), sources)
 
 
 def comparison_table(

@@ -377,23 +377,34 @@ class Archive:
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
             evidence = self._evidence_keys(connection, [row[0] for row in rows])
+        empty: tuple[tuple[str, ...], frozenset[int]] = ((), frozenset())
         return [
-            _make(PositionRow, *row, evidence_quote_ids=evidence.get(row[0], ())) for row in rows
+            _make(
+                PositionRow,
+                *row,
+                evidence_quote_ids=evidence.get(row[0], empty)[0],
+                evidence_source_ids=evidence.get(row[0], empty)[1],
+            )
+            for row in rows
         ]
 
     @staticmethod
-    def _evidence_keys(connection: Any, position_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    def _evidence_keys(
+        connection: Any, position_ids: Sequence[int]
+    ) -> dict[int, tuple[tuple[str, ...], frozenset[int]]]:
         keys: dict[int, list[str]] = defaultdict(list)
+        sources: dict[int, set[int]] = defaultdict(set)
         for chunk in _chunks(list(position_ids), 500):
             query = (
-                select(position_evidence.c.position_id, Statement.key)
+                select(position_evidence.c.position_id, Statement.key, Statement.source_id)
                 .join(Statement, Statement.id == position_evidence.c.statement_id)
                 .where(position_evidence.c.position_id.in_(chunk))
                 .order_by(position_evidence.c.position_id, Statement.sort_date, Statement.id)
             )
-            for position_id, key in connection.execute(query):
+            for position_id, key, source_id in connection.execute(query):
                 keys[position_id].append(key)
-        return {k: tuple(v) for k, v in keys.items()}
+                sources[position_id].add(source_id)
+        return {k: (tuple(v), frozenset(sources[k])) for k, v in keys.items()}
 
     def evidence(self, position_id: int) -> list[QuoteRow]:
         """The statements a position rests on, by date."""
@@ -498,6 +509,16 @@ class Archive:
             query = query.where(self._search.source_matches(search))
         with self.engine.connect() as connection:
             return [SourceRow(*row) for row in connection.execute(query)]
+
+    def sources_by_ids(self, ids: Iterable[int]) -> list[SourceRow]:
+        """The given sources, by date."""
+        wanted = sorted(set(ids))
+        found: list[SourceRow] = []
+        with self.engine.connect() as connection:
+            for chunk in _chunks(wanted, 500):
+                query = self._source_select().where(Source.id.in_(chunk))
+                found += [SourceRow(*row) for row in connection.execute(query)]
+        return sorted(found, key=lambda s: (s.date, s.id))
 
     def source_text(self, source_id: int) -> SourceText:
         """A source's cleaned text with the spans of its statements."""

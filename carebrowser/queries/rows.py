@@ -120,6 +120,8 @@ class PositionRow:
     stance: str
     summary: str
     evidence_quote_ids: tuple[str, ...]
+    #: The sources of the evidence, for citing them beside an export.
+    evidence_source_ids: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,30 @@
+# Two commands for a fresh clone:  make run  (open the window)  and  make test  (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench reliability screenshots clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/carebrowser
+
+test: $(BIN)/.installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+screenshots: $(BIN)/.installed
+	for view in stakeholders matrix compare source; do \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/carebrowser --screenshot docs/screenshots/$$view.png \
+	    --view $$view --select "Local Government Association" --select "Alan Milburn" || exit 1; \
+	done
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

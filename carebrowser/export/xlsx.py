@@ -1,0 +1,119 @@
+"""Excel workbooks: frozen filterable header, wrapped quotations, coloured stances, sources."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from carebrowser.data.vocabulary import STANCE_COLOURS
+from carebrowser.export.shapes import SOURCE_COLUMNS, Table, source_cells
+from carebrowser.export.writers import Cancelled, atomic_path, neutralise
+from carebrowser.queries import SourceRow
+
+#: Columns whose text is long: wrapped, and given a wide column.
+WIDE_COLUMNS = {"quote", "summary", "date_evidence", "headline"}
+MAX_WIDTH = 60
+
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+_FILLS = {
+    stance: PatternFill("solid", start_color=colour.lstrip("#"), end_color=colour.lstrip("#"))
+    for stance, colour in STANCE_COLOURS.items()
+}
+
+
+def _clean(value: object) -> object:
+    """A value as a cell: formulas neutralised, XML-illegal control characters replaced."""
+    value = neutralise(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
+def _width(header: str, samples: list[list[object]], column: int) -> float:
+    if header in WIDE_COLUMNS or header.endswith("quotation"):
+        return MAX_WIDTH
+    longest = max([len(header), *(len(str(row[column])) for row in samples if column < len(row))])
+    return float(min(MAX_WIDTH, max(8, longest + 2)))
+
+
+def _sheet(
+    workbook: Workbook,
+    title: str,
+    header: tuple[str, ...],
+    rows: Iterable[Iterable[object]],
+    stance_columns: frozenset[str],
+    progress: Callable[[int], bool] | None,
+) -> int:
+    sheet = workbook.create_sheet(title)
+    iterator = iter(rows)
+    samples: list[list[object]] = []
+    for row in iterator:
+        samples.append(list(row))
+        if len(samples) == 200:
+            break
+    for column, name in enumerate(header):
+        sheet.column_dimensions[get_column_letter(column + 1)].width = _width(name, samples, column)
+    sheet.freeze_panes = "A2"
+    wrapped = {i for i, name in enumerate(header) if name in WIDE_COLUMNS or "quotation" in name}
+    stances = {i for i, name in enumerate(header) if name in stance_columns}
+
+    def cells(values: Iterable[object]) -> list[WriteOnlyCell]:
+        out = []
+        for index, value in enumerate(values):
+            cell = WriteOnlyCell(sheet, value=_clean(value))
+            if index in stances and value in _FILLS:
+                cell.fill = _FILLS[str(value)]
+            cell.alignment = _WRAP if index in wrapped else _TOP
+            out.append(cell)
+        return out
+
+    head = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=_clean(name))
+        cell.font = _BOLD
+        head.append(cell)
+    sheet.append(head)
+    count = 0
+    for row in itertools.chain(samples, iterator):
+        sheet.append(cells(row))
+        count += 1
+        if progress is not None and count % 500 == 0 and not progress(count):
+            raise Cancelled
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    return count
+
+
+def write_xlsx(
+    table: Table,
+    destination: Path,
+    sources: Callable[[set[int]], list[SourceRow]],
+    *,
+    sheet_title: str = "Export",
+    progress: Callable[[int], bool] | None = None,
+) -> int:
+    """Write *table* as a workbook (atomically) with a second sheet of the rows' sources."""
+    count = 0
+
+    def write(path: Path) -> None:
+        nonlocal count
+        workbook = Workbook(write_only=True)
+        count = _sheet(
+            workbook, sheet_title, table.header, table.rows, table.stance_columns, progress
+        )
+        cited = sorted(sources(table.source_ids), key=lambda s: (s.date, s.key))
+        _sheet(
+            workbook, "Sources", SOURCE_COLUMNS, [source_cells(s) for s in cited], frozenset(), None
+        )
+        workbook.save(path)
+
+    atomic_path(Path(destination), write)
+    return count

@@ -1,0 +1,153 @@
+"""The command line: list and export, exact headers, clear errors, no Qt."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from carebrowser.cli import main
+from carebrowser.data.database import bundled_database_path
+from carebrowser.export import POSITION_COLUMNS, QUOTE_COLUMNS
+
+QUOTE_HEADER = (
+    "quote_id,stakeholder,category,organisation,role,quote,kind,proposals,source,publication,"
+    "author,date,start,end"
+)
+POSITION_HEADER = "stakeholder,category,proposal,stance,summary,evidence_count,evidence_quote_ids"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_headers_are_exact(capsys: pytest.CaptureFixture[str]) -> None:
+    assert ",".join(QUOTE_COLUMNS) == QUOTE_HEADER
+    assert ",".join(POSITION_COLUMNS) == POSITION_HEADER
+    status, out, _ = _run(capsys, "export", "quotes")
+    assert status == 0
+    assert out.splitlines()[0] == QUOTE_HEADER
+    status, out, _ = _run(capsys, "export", "positions")
+    assert out.splitlines()[0] == POSITION_HEADER
+    status, out, _ = _run(capsys, "export", "matrix")
+    assert out.splitlines()[0].startswith("stakeholder,")
+
+
+def test_export_quotes_of_a_stakeholder(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(
+        capsys, "export", "quotes", "--stakeholder", "local government ASSOCIATION"
+    )
+    assert status == 0
+    rows = _rows(out)
+    assert rows and {r["stakeholder"] for r in rows} == {"Local Government Association"}
+    for row in rows:
+        assert int(row["end"]) - int(row["start"]) == len(row["quote"].lstrip("'"))
+
+
+def test_export_search_and_proposal(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(capsys, "export", "quotes", "--search", "monolithic")
+    assert status == 0
+    rows = _rows(out)
+    assert rows and all("monolithic" in r["quote"].casefold() for r in rows)
+    status, out, _ = _run(
+        capsys,
+        "export",
+        "positions",
+        "--proposal",
+        "children's trusts",
+        "--category",
+        "local government",
+    )
+    rows = _rows(out)
+    assert rows and {r["category"] for r in rows} == {"local government"}
+    assert all(int(r["evidence_count"]) == len(r["evidence_quote_ids"].split("; ")) for r in rows)
+
+
+def test_matrix_columns_are_proposals(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(
+        capsys, "export", "matrix", "--stakeholder", "Alan Milburn", "--stakeholder", "LGA"
+    )
+    assert status == 0
+    rows = _rows(out)
+    assert {r["stakeholder"] for r in rows} == {"Alan Milburn", "Local Government Association"}
+    stances = {v for r in rows for k, v in r.items() if k != "stakeholder"}
+    assert stances - {""} <= {"supports", "conditional support", "mixed", "concerns", "opposes"}
+
+
+@pytest.mark.parametrize("option", ["--stakeholder", "--proposal", "--source", "--category"])
+def test_unknown_names_are_one_line_with_status_2(
+    capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    status, out, err = _run(capsys, "export", "quotes", option, "Nonexistent Thing")
+    assert status == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "Nonexistent Thing" in err
+
+
+def test_unknown_name_names_the_closest(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _run(capsys, "export", "quotes", "--stakeholder", "Local Goverment Asociation")
+    assert status == 2
+    assert "Local Government Association" in err
+
+
+def test_output_file_is_excel_ready(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "quotes #1 é.csv"
+    status, out, _ = _run(capsys, "export", "quotes", "-o", str(target))
+    assert status == 0 and out == ""
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.split(b"\r\n")[0] == b"\xef\xbb\xbf" + QUOTE_HEADER.encode()
+    assert len(_rows(data.decode("utf-8-sig"))) > 50
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_list_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(capsys, "list", "stakeholders")
+    assert status == 0 and "Local Government Association" in out
+    status, out, _ = _run(capsys, "list", "proposals")
+    assert status == 0 and "trust" in out.casefold()
+    status, out, _ = _run(capsys, "list", "sources")
+    assert status == 0 and "The Independent" in out
+
+
+def test_bad_database_is_one_line_with_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("not a database")
+    status, out, err = _run(capsys, "--db", str(bad), "export", "quotes")
+    assert status == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and str(bad) in err
+
+
+def test_commands_leave_the_bundled_database_unchanged(capsys: pytest.CaptureFixture[str]) -> None:
+    with bundled_database_path() as path:
+        before = hashlib.sha256(path.read_bytes()).hexdigest()
+        for argv in (["list", "stakeholders"], ["export", "quotes"], ["export", "matrix"]):
+            assert main(argv) == 0
+        capsys.readouterr()
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_command_line_does_not_import_qt() -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from carebrowser.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['export', 'quotes']) == 0\n"
+        "    assert main(['list', 'sources']) == 0\n"
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,142 @@
+"""The query layer: filters, keyset pages, search that accepts anything, name lookup."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from carebrowser.data.fts import fts5_query
+from carebrowser.queries import Archive, Filters, UnknownName, match_spans
+
+
+def _lga(archive: Archive) -> int:
+    (lga,) = archive.find_stakeholders(["Local Government Association"])
+    return lga
+
+
+def test_names_match_case_insensitively_and_by_alias(archive: Archive) -> None:
+    lga = _lga(archive)
+    assert archive.find_stakeholders(["local government association"]) == {lga}
+    assert archive.find_stakeholders(["LGA"]) == {lga}
+
+
+def test_an_unknown_name_suggests_the_closest(archive: Archive) -> None:
+    with pytest.raises(UnknownName) as caught:
+        archive.find_stakeholders(["Alan Milbrun"])
+    assert "Alan Milburn" in caught.value.suggestions
+
+
+def test_a_stakeholders_quotes_are_theirs(archive: Archive) -> None:
+    lga = _lga(archive)
+    page = archive.quotes(Filters(stakeholders=frozenset({lga})))
+    assert page.rows
+    assert {q.stakeholder for q in page.rows} == {"Local Government Association"}
+    assert any("serious concerns" in q.text for q in page.rows)
+
+
+@pytest.mark.parametrize("sort", ["date", "source", "stakeholder"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_keyset_pages_cover_every_row_once_in_order(
+    archive: Archive, sort: str, descending: bool
+) -> None:
+    everything = archive.quotes(Filters(), sort=sort, descending=descending, limit=100_000).rows  # type: ignore[arg-type]
+    seen = []
+    after = None
+    while True:
+        page = archive.quotes(Filters(), sort=sort, descending=descending, after=after, limit=7)  # type: ignore[arg-type]
+        seen += page.rows
+        if page.cursor is None:
+            break
+        after = page.cursor
+    assert [q.id for q in seen] == [q.id for q in everything]
+    assert len(everything) == archive.quote_count()
+    if sort == "date":
+        dates = [q.date for q in seen]
+        assert dates == sorted(dates, reverse=descending)
+
+
+def test_filters_combine(archive: Archive) -> None:
+    (trusts,) = archive.find_proposals(["children's trusts"])
+    on_trusts = archive.quotes(Filters(proposals=frozenset({trusts})), limit=1000).rows
+    assert on_trusts and all(
+        "Children's trusts" in " ".join(q.proposals) or q.proposals for q in on_trusts
+    )
+    lga_on_trusts = archive.quotes(
+        Filters(proposals=frozenset({trusts}), stakeholders=frozenset({_lga(archive)})), limit=1000
+    ).rows
+    assert 0 < len(lga_on_trusts) < len(on_trusts)
+    councils = archive.quotes(Filters(categories=frozenset({"local government"})), limit=1000).rows
+    assert councils and {q.category for q in councils} == {"local government"}
+
+
+def test_search_finds_a_phrase_from_an_article(archive: Archive) -> None:
+    rows = archive.quotes(Filters(search="monolithic"), limit=1000).rows
+    assert rows
+    assert all("monolithic" in q.text.casefold() for q in rows)
+    assert {q.stakeholder for q in rows} == {"Alan Milburn"}
+    assert archive.sources("monolithic")
+
+
+def test_search_words_are_all_required_and_the_last_is_a_prefix(archive: Archive) -> None:
+    both = archive.quotes(Filters(search="children trust"), limit=1000).rows
+    assert both
+    for quote in both:
+        folded = quote.text.casefold()
+        assert "children" in folded and "trust" in folded
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.text(max_size=300)
+    | st.sampled_from(['"', "(", ")", "AND", "OR NOT", "*", "NEAR(", "a:b", "^", "\x00"])
+)
+def test_any_search_text_is_accepted(archive: Archive, user_text: str) -> None:
+    archive.quotes(Filters(search=user_text), limit=5)
+    archive.quote_count(Filters(search=user_text))
+    archive.sources(user_text)
+    archive.stakeholders(name=user_text)
+
+
+def test_very_long_search_is_accepted(archive: Archive) -> None:
+    assert archive.quotes(Filters(search="care " * 20_000)).rows is not None
+
+
+def test_operators_are_searched_as_words() -> None:
+    assert fts5_query('care AND (trusts OR "fines")') == '"care" "and" "trusts" "or" "fines" *'
+    assert fts5_query("  *** ") is None
+
+
+def test_match_spans_follow_the_search() -> None:
+    text = "Care trusts, caring carers and Carlisle"
+    assert [text[a:b] for a, b in match_spans(text, "trusts car")] == [
+        "Care", "trusts", "caring", "carers", "Carlisle",
+    ]  # fmt: skip
+
+
+def test_matrix_and_comparison(archive: Archive) -> None:
+    matrix = archive.matrix()
+    assert matrix.stakeholders and matrix.proposals and matrix.cells
+    milburn = next(iter(archive.find_stakeholders(["Alan Milburn"])))
+    rows = archive.compare([_lga(archive), milburn])
+    (trusts,) = archive.find_proposals(["children's trusts"])
+    trusts_row = next(r for r in rows if r.proposal.id == trusts)
+    assert trusts_row.disagree
+    assert all(p is not None for p in trusts_row.positions)
+    assert all(q is not None for q in trusts_row.key_quotes)
+
+
+def test_source_text_spans(archive: Archive) -> None:
+    for source in archive.sources():
+        full = archive.source_text(source.id)
+        assert len(full.spans) == source.statement_count
+        for span in full.spans:
+            assert 0 <= span.start < span.end <= len(full.text)
+
+
+def test_category_counts_add_up(archive: Archive) -> None:
+    counts = archive.category_counts()
+    assert sum(c.count for c in counts) == len(archive.all_stakeholders())
+    assert next(c.count for c in counts if c.category == "council") >= 28

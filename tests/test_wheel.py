@@ -1,0 +1,63 @@
+"""The wheel carries the bundled database: an installed carebrowser works without the checkout."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_installed_wheel_exports_from_its_bundled_database(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = dist.glob("carebrowser-*.whl")
+    env_dir = tmp_path / "env"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    # Dependencies come from this environment's already-installed packages: nothing is downloaded.
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    Path(site, "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    result = subprocess.run(
+        [str(env_dir / "bin" / "carebrowser"), "export", "quotes"],
+        cwd=elsewhere, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) > 50
+    where = subprocess.run(
+        [str(python), "-c", "import carebrowser; print(carebrowser.__file__)"],
+        cwd=elsewhere, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    assert where.startswith(str(env_dir)), where
