@@ -15,9 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _content(path: Path) -> list[str]:
-    """Every row of every table, the FTS shadow tables included."""
+    """Every schema entry and every row of every table, FTS shadow tables included.
+
+    Sorted, because SQLAlchemy creates a table's indexes in no fixed order.
+    """
     with sqlite3.connect(sqlite_uri(path), uri=True) as connection:
-        return list(connection.iterdump())
+        return sorted(connection.iterdump())
 
 
 @pytest.fixture

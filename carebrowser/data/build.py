@@ -28,6 +28,8 @@ from carebrowser.data.schema import (
     Source,
     Stakeholder,
     Statement,
+    position_evidence,
+    statement_proposal,
 )
 from carebrowser.data.vocabulary import (
     CATEGORIES,
@@ -257,7 +259,9 @@ def _statements(
     sources: dict[str, Source],
     stakeholders: dict[str, Stakeholder],
     proposals: dict[str, Proposal],
+    links: set[tuple[int, int]],
 ) -> dict[str, Statement]:
+    """Statements with their spans; *links* receives (statement id, proposal id) pairs."""
     statements: dict[str, Statement] = {}
     seen: set[str] = set()
     for path in sorted((root / "statements").glob("*.toml")):
@@ -297,10 +301,10 @@ def _statements(
                 kind=_check_vocabulary(entries, row, "kind", KINDS),
                 truncated=bool(row.get("truncated", False)),
                 sort_date=source.date,
-                proposals=[proposals[p] for p in sorted(set(linked))],
             )
             session.add(statement)
             statements[key] = statement
+            links.update((statement.id, proposals[p].id) for p in linked)
     return statements
 
 
@@ -310,7 +314,9 @@ def _positions(
     stakeholders: dict[str, Stakeholder],
     proposals: dict[str, Proposal],
     statements: dict[str, Statement],
+    evidence_links: set[tuple[int, int]],
 ) -> None:
+    """Positions; *evidence_links* receives (position id, statement id) pairs."""
     entries = _load(root / "positions.toml", "position")
     pairs: set[tuple[str, str]] = set()
     rows = sorted(entries.rows, key=lambda r: (str(r.get("stakeholder")), str(r.get("proposal"))))
@@ -342,9 +348,9 @@ def _positions(
                 proposal=proposals[what],
                 stance=_check_vocabulary(entries, row, "stance", STANCES),
                 summary=_require(entries, row, "summary"),
-                evidence=[statements[k] for k in sorted(set(evidence))],
             )
         )
+        evidence_links.update((number, statements[k].id) for k in evidence)
 
 
 def build_database(root: Path, output: Path | None = None) -> Path:
@@ -366,8 +372,22 @@ def build_database(root: Path, output: Path | None = None) -> Path:
             sources = _sources(root, session)
             stakeholders = _stakeholders(root, session)
             proposals = _proposals(root, session, stakeholders)
-            statements = _statements(root, session, sources, stakeholders, proposals)
-            _positions(root, session, stakeholders, proposals, statements)
+            links: set[tuple[int, int]] = set()
+            evidence: set[tuple[int, int]] = set()
+            statements = _statements(root, session, sources, stakeholders, proposals, links)
+            _positions(root, session, stakeholders, proposals, statements, evidence)
+            session.flush()
+            # Association rows go in sorted order, so that two builds are identical.
+            if links:
+                session.execute(
+                    statement_proposal.insert(),
+                    [{"statement_id": s, "proposal_id": p} for s, p in sorted(links)],
+                )
+            if evidence:
+                session.execute(
+                    position_evidence.insert(),
+                    [{"position_id": p, "statement_id": s} for p, s in sorted(evidence)],
+                )
             session.add_all(
                 [
                     Meta(key="schema_version", value=str(SCHEMA_VERSION)),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -118,6 +118,11 @@ def writable_sqlite_engine(path: Path) -> Engine:
 def schema_version(engine: Engine, label: str) -> int:
     """The schema version recorded in the database, checked against the app's."""
     try:
+        if not inspect(engine).has_table(Meta.__tablename__):
+            raise DatabaseError(
+                f"{label} is not a carebrowser database (it has no schema version). "
+                "Choose another file, or open the bundled dataset."
+            )
         with engine.connect() as connection:
             value = connection.scalar(select(Meta.value).where(Meta.key == "schema_version"))
     except SQLAlchemyError as error:
