@@ -6,18 +6,30 @@ This module never imports Qt, so every command runs without a display.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from carebrowser import __version__
-from carebrowser.data.database import DatabaseError, open_database
+from carebrowser.data.database import (
+    QUERY_ERRORS,
+    DatabaseError,
+    is_query_failure,
+    open_database,
+    query_error_message,
+)
 from carebrowser.export import ExportError, Table, matrix_table, positions_table, quotes_table
 from carebrowser.export.writers import write_csv
+from carebrowser.logs import setup_logging, where_details_are
 from carebrowser.queries import Archive, Filters, UnknownName
 
 EXIT_USAGE = 2
+#: An error nobody foresaw (EX_SOFTWARE): a bug to report, with the log file.
+EXIT_BUG = 70
+
+_log = logging.getLogger("carebrowser.cli")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,6 +82,31 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only check that the database is up to date with the files (exit 1 if not)",
     )
+    publish = db_commands.add_parser(
+        "publish", help="copy a dataset into a PostgreSQL database (replacing what it holds)"
+    )
+    publish.add_argument("--to", required=True, metavar="URL", help="postgresql://USER@HOST/DB")
+    publish.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="FILE",
+        help="an SQLite dataset (default: bundled)",
+    )
+    check = db_commands.add_parser(
+        "check", help="report a database's schema version and counts (exit 1 if unusable)"
+    )
+    check.add_argument(
+        "target", nargs="?", metavar="URL", help="address or file (default: bundled)"
+    )
+
+    synth = commands.add_parser("synth", help="write a synthetic archive (for benchmarks)")
+    synth.add_argument("--quotes", type=int, required=True, metavar="N", help="statements")
+    synth.add_argument("--stakeholders", type=int, metavar="N", help="default: quotes / 50")
+    synth.add_argument("--proposals", type=int, metavar="N", help="default: quotes / 500")
+    synth.add_argument("--sources", type=int, metavar="N", help="default: quotes / 10")
+    synth.add_argument("--seed", type=int, default=0, metavar="S", help="default: 0")
+    synth.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     return parser
 
 
@@ -105,9 +142,57 @@ def _list(archive: Archive, what: str, out: TextIO) -> None:
             out.write(f"{src.key}\t{src.date_label}\t{src.publication}\t{src.title}\n")
 
 
+def _db_publish(args: argparse.Namespace, out: TextIO) -> int:
+    from carebrowser.data.publish import PublishError, publish
+
+    def progress(message: str) -> None:
+        if sys.stderr.isatty():
+            print(f"carebrowser: {message}", file=sys.stderr)
+
+    try:
+        done = publish(args.to, args.source, progress=progress)
+    except (DatabaseError, PublishError) as error:
+        print(f"carebrowser: {error}", file=sys.stderr)
+        return 1
+    out.write(
+        f"published {done.source} to {done.target} in {done.seconds:.1f} s: {done.summary()}\n"
+    )
+    if done.grantees:
+        out.write(f"granted again to: {', '.join(done.grantees)}\n")
+    return 0
+
+
+def _db_check(args: argparse.Namespace, out: TextIO) -> int:
+    from carebrowser.data.publish import COUNTED, check_database
+    from carebrowser.data.vocabulary import SCHEMA_VERSION
+
+    try:
+        checked = check_database(args.target)
+    except DatabaseError as error:
+        print(f"carebrowser: {error}", file=sys.stderr)
+        return 1
+    out.write(f"{checked.label}\n")
+    if checked.schema_version is not None:
+        version = f"{checked.schema_version} (this carebrowser reads {SCHEMA_VERSION})"
+        out.write(f"  schema version  {version}\n")
+    for table, word in COUNTED.items():
+        if table in checked.counts:
+            out.write(f"  {word:<15} {checked.counts[table]:,}\n")
+    for problem in checked.problems:
+        print(f"carebrowser: {problem}", file=sys.stderr)
+    if not checked.ok:
+        return 1
+    out.write("ok: carebrowser can browse it\n")
+    return 0
+
+
 def _db(args: argparse.Namespace, out: TextIO) -> int:
     from carebrowser.data.build import DatasetError, build_database, dataset_digest
 
+    if args.db_command == "publish":
+        return _db_publish(args, out)
+    if args.db_command == "check":
+        return _db_check(args, out)
     root: Path = args.source_dir
     output = args.output or root / "carebrowser.sqlite"
     if args.check:
@@ -140,8 +225,27 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+def _synth(args: argparse.Namespace, out: TextIO) -> int:
+    import time
+
+    from carebrowser.data.synth import Sizes, synthesize
+
+    try:
+        sizes = Sizes.for_quotes(args.quotes, args.stakeholders, args.proposals, args.sources)
+    except ValueError as error:
+        print(f"carebrowser: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    started = time.perf_counter()
+    synthesize(args.output, sizes, args.seed)
+    out.write(
+        f"wrote {args.output}: {sizes.quotes} statements, {sizes.stakeholders} stakeholders, "
+        f"{sizes.proposals} proposals, {sizes.sources} sources "
+        f"in {time.perf_counter() - started:.1f} s\n"
+    )
+    return 0
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         from carebrowser.ui.app import run_window
@@ -149,9 +253,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_window(args)
     if args.command == "db":
         return _db(args, sys.stdout)
+    if args.command == "synth":
+        return _synth(args, sys.stdout)
     try:
         engine, _info = open_database(args.db)
     except DatabaseError as error:
+        _log.warning("cannot open %s", args.db or "the bundled dataset", exc_info=True)
         print(f"carebrowser: {error}", file=sys.stderr)
         return EXIT_USAGE
     archive = Archive(engine)
@@ -182,6 +289,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except QUERY_ERRORS as error:
+        if not is_query_failure(error):
+            raise
+        _log.error("query failed on %s", _info.label, exc_info=True)
+        print(f"carebrowser: {query_error_message(error, _info)}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         engine.dispose()
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status. Failures are one line, details are logged."""
+    log_file = setup_logging()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        _log.critical("unexpected error", exc_info=True)
+        print(
+            f"carebrowser: an unexpected error stopped the command ({type(error).__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else 'no message'}). "
+            f"{where_details_are(log_file)} Please report it with that file.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG

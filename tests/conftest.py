@@ -36,3 +36,52 @@ def _settings_off_disk(
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+
+
+# -- PostgreSQL: a throwaway server (tests/pg_server.py) holding the published bundled dataset --
+
+import pg_server as pg_server_module  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg_server_module.Server]:
+    """A PostgreSQL server for the session; the test skips when PostgreSQL is not installed."""
+    reason = pg_server_module.why_not()
+    if reason:
+        pytest.skip(reason)
+    with pg_server_module.running_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server: pg_server_module.Server) -> str:
+    """The address of a database into which 'carebrowser db publish' put the bundled dataset."""
+    from carebrowser.data.publish import publish
+
+    url = pg_server.create_database("carebrowser")
+    publish(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_archive(pg_url: str) -> Iterator[Archive]:
+    """The bundled dataset on PostgreSQL, opened read-only as the app opens it."""
+    engine, _info = open_database(pg_url)
+    yield Archive(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_archive() -> Iterator[Archive]:
+    """The bundled dataset on SQLite (as `archive`, under a name no module overrides)."""
+    engine, _info = open_database()
+    yield Archive(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def any_archive(request: pytest.FixtureRequest) -> Archive:
+    """The bundled dataset on each backend in turn."""
+    name = "sqlite_archive" if request.param == "sqlite" else "pg_archive"
+    archive: Archive = request.getfixturevalue(name)
+    return archive

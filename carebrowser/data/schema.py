@@ -56,7 +56,8 @@ class Stakeholder(Base):
         CheckConstraint(f"rating IS NULL OR {_one_of('rating', RATINGS)}", name="ck_rating"),
         CheckConstraint("organisation_id IS NULL OR kind = 'person'", name="ck_affiliation"),
         CheckConstraint("organisation_id IS NULL OR organisation_id <> id", name="ck_not_self"),
-        Index("ix_stakeholder_category_sort", "category", "sort_name", "id"),
+        # Covers the name filter (sort name, aliases, role) as well as the list's order.
+        Index("ix_stakeholder_category_sort", "category", "sort_name", "id", "aliases", "role"),
         Index("ix_stakeholder_sort", "sort_name", "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -86,6 +87,7 @@ class Source(Base):
             name="ck_inferred_date_has_evidence",
         ),
         Index("ix_source_date", "date", "id"),
+        Index("ix_source_publication", "publication", "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
@@ -141,9 +143,11 @@ class Statement(Base):
         CheckConstraint('start >= 0 AND "end" > start', name="ck_span"),
         CheckConstraint('length(text) = "end" - start', name="ck_span_length"),
         UniqueConstraint("source_id", "start", "end", "speaker_id", name="uq_statement_span"),
-        Index("ix_statement_speaker", "speaker_id", "sort_date", "id"),
+        # Each in the order of a quotes sort (date: sort_date, source_id, start, id), so that a
+        # page is read from the index without sorting every matching statement.
+        Index("ix_statement_speaker", "speaker_id", "sort_date", "source_id", "start", "id"),
         Index("ix_statement_source", "source_id", "start", "id"),
-        Index("ix_statement_date", "sort_date", "id"),
+        Index("ix_statement_date", "sort_date", "source_id", "start", "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)

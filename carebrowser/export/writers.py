@@ -44,7 +44,7 @@ def _explain(error: OSError, path: Path) -> str:
     reason = reasons.get(error.errno or 0, error.strerror or str(error))
     return (
         f"Could not write {path}: {reason}. Nothing was written"
-        f"{' and the existing file is unchanged' if path.exists() else ''}. "
+        f"{' and the existing file is unchanged' if os.path.exists(path) else ''}. "
         "Choose another place or name and export again."
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -106,14 +107,23 @@ def write_xlsx(
     def write(path: Path) -> None:
         nonlocal count
         workbook = Workbook(write_only=True)
-        count = _sheet(
-            workbook, sheet_title, table.header, table.rows, table.stance_columns, progress
-        )
-        cited = sorted(sources(table.source_ids), key=lambda s: (s.date, s.key))
-        _sheet(
-            workbook, "Sources", SOURCE_COLUMNS, [source_cells(s) for s in cited], frozenset(), None
-        )
-        workbook.save(path)
+        try:
+            count = _sheet(
+                workbook, sheet_title, table.header, table.rows, table.stance_columns, progress
+            )
+            cited = sorted(sources(table.source_ids), key=lambda s: (s.date, s.key))
+            _sheet(
+                workbook, "Sources", SOURCE_COLUMNS, [source_cells(s) for s in cited], frozenset(),
+                None,
+            )  # fmt: skip
+            workbook.save(path)
+        except BaseException:
+            # Finish the half-written sheets now: left to the garbage collector, openpyxl prints
+            # a traceback ("I/O operation on closed file") to the terminal.
+            for sheet in workbook.worksheets:
+                with contextlib.suppress(Exception):
+                    sheet.close()
+            raise
 
     atomic_path(Path(destination), write)
     return count

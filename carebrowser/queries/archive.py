@@ -10,11 +10,13 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     Engine,
     Select,
+    and_,
     exists,
     func,
     literal,
     or_,
     select,
+    true,
     tuple_,
 )
 from sqlalchemy.orm import aliased
@@ -65,7 +67,21 @@ def _like_pattern(text: str) -> str:
 def _after(columns: Sequence[Any], cursor: tuple[object, ...], desc: bool) -> Any:
     key = tuple_(*columns)
     value = tuple_(*(literal(v) for v in cursor))
-    return key < value if desc else key > value
+    # The first column's bound is implied by the tuple's; stated apart, it lets SQLite start an
+    # index range there even when the key's columns span two tables (no OFFSET-like skipping).
+    first = columns[0] <= literal(cursor[0]) if desc else columns[0] >= literal(cursor[0])
+    return and_(first, key < value if desc else key > value)
+
+
+#: Above this many matching statements, a page is read along the sort order's index with the
+#: filters checked row by row; below it, the filters' indexes find the rows, which are sorted.
+#: Either way a page costs a few thousand rows at most, however large the archive.
+FEW_ROWS = 3000
+
+
+def _checked_row_by_row(condition: Any) -> Any:
+    """The same condition, in a form no index can serve: SQLite then reads in the sort order."""
+    return condition.is_(true())
 
 
 class Archive:
@@ -74,6 +90,9 @@ class Archive:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._search = backend.for_engine(engine)
+        self._sqlite = engine.dialect.name == "sqlite"
+        #: Whether a filter matches many statements; the database is read-only, so it stays true.
+        self._many: dict[Filters, bool] = {}
 
     # -- stakeholders -------------------------------------------------------------------------
 
@@ -82,13 +101,26 @@ class Archive:
         if categories:
             where.append(Stakeholder.category.in_(sorted(categories)))
         name = name.strip()
-        if name:
+        if len(name) > 1000 or any("\ud800" <= c <= "\udfff" for c in name):
+            # No name is this long or holds a lone surrogate (a broken paste), and SQLite
+            # refuses LIKE patterns over 50,000 bytes and text that is not UTF-8.
+            where.append(Stakeholder.id.in_(()))
+        elif name:
             pattern = _like_pattern(name.casefold())
+            aliases: Any
+            role: Any
+            if self._sqlite:
+                # SQLite's LIKE already ignores case where its lower() folds it (ASCII), and a NULL
+                # role matches nothing either way: the same rows, read from a covering index.
+                aliases, role = Stakeholder.aliases, Stakeholder.role
+            else:
+                aliases = func.lower(Stakeholder.aliases)
+                role = func.lower(func.coalesce(Stakeholder.role, ""))
             where.append(
                 or_(
                     Stakeholder.sort_name.like(pattern, escape="\\"),
-                    func.lower(Stakeholder.aliases).like(pattern, escape="\\"),
-                    func.lower(func.coalesce(Stakeholder.role, "")).like(pattern, escape="\\"),
+                    aliases.like(pattern, escape="\\"),
+                    role.like(pattern, escape="\\"),
                 )
             )
         return where
@@ -188,10 +220,17 @@ class Archive:
 
     # -- statements ---------------------------------------------------------------------------
 
-    def _statement_where(self, filters: Filters) -> list[Any]:
+    def _statement_where(self, filters: Filters, *, in_order: QuoteSort | None = None) -> list[Any]:
+        """Conditions for the filters; *in_order* keeps SQLite off the filters' indexes.
+
+        Only a single speaker's index stays usable when reading by date: it is in date order too.
+        """
         where: list[Any] = []
+        speaker_in_order: list[Any] = []
         if filters.stakeholders:
-            where.append(Statement.speaker_id.in_(sorted(filters.stakeholders)))
+            speaker = Statement.speaker_id.in_(sorted(filters.stakeholders))
+            one_in_order = in_order == "date" and len(filters.stakeholders) == 1
+            (speaker_in_order if one_in_order else where).append(speaker)
         if filters.categories:
             where.append(
                 Statement.speaker_id.in_(
@@ -202,19 +241,23 @@ class Archive:
             )
         if filters.proposals:
             where.append(
-                exists().where(
-                    statement_proposal.c.statement_id == Statement.id,
-                    statement_proposal.c.proposal_id.in_(sorted(filters.proposals)),
+                Statement.id.in_(
+                    select(statement_proposal.c.statement_id).where(
+                        statement_proposal.c.proposal_id.in_(sorted(filters.proposals))
+                    )
                 )
             )
         if filters.sources:
             where.append(Statement.source_id.in_(sorted(filters.sources)))
+        if filters.search.strip():
+            where.append(self._search.statement_matches(filters.search))
+        if in_order:
+            where = [_checked_row_by_row(condition) for condition in where]
+        where += speaker_in_order
         if filters.date_from is not None:
             where.append(Statement.sort_date >= filters.date_from)
         if filters.date_to is not None:
             where.append(Statement.sort_date <= filters.date_to)
-        if filters.search.strip():
-            where.append(self._search.statement_matches(filters.search))
         return where
 
     def _quote_order(self, sort: QuoteSort) -> tuple[Any, ...]:
@@ -264,9 +307,17 @@ class Archive:
     ) -> Page[QuoteRow]:
         """One page of the statements that pass the filters, in the order asked for."""
         order = self._quote_order(sort)
-        query = self._quote_select().where(*self._statement_where(filters))
+        in_order = sort if self._read_in_order(filters, sort) else None
+        query = self._quote_select().where(*self._statement_where(filters, in_order=in_order))
         if after is not None:
             query = query.where(_after(order, after, descending))
+            if sort == "source":
+                # Implied by the cursor (source_id is Source.id): a range of the publication index.
+                source_key = tuple_(Source.publication, Source.id)
+                cursor_key = tuple_(literal(after[0]), literal(after[1]))
+                query = query.where(
+                    source_key <= cursor_key if descending else source_key >= cursor_key
+                )
         query = query.add_columns(*order).order_by(
             *(column.desc() if descending else column for column in order)
         )
@@ -276,6 +327,31 @@ class Archive:
         quotes = [_make(QuoteRow, *row[:20], proposals=proposals.get(row[0], ())) for row in rows]
         cursor = tuple(rows[-1][20:]) if len(rows) == limit else None
         return Page(quotes, cursor)
+
+    def _read_in_order(self, filters: Filters, sort: QuoteSort) -> bool:
+        """Whether a page is best read along the sort order's index: many statements match.
+
+        Only SQLite needs telling: it keeps no statistics per value, so it cannot see that one
+        proposal has 100,000 statements and another 10. PostgreSQL's planner can.
+        """
+        if not self._sqlite:
+            return False
+        narrowed = filters.but(date_from=None, date_to=None)
+        one_speaker = Filters(stakeholders=narrowed.stakeholders)
+        if narrowed == Filters() or (
+            narrowed == one_speaker and len(one_speaker.stakeholders) == 1 and sort != "source"
+        ):
+            return False
+        many = self._many.get(filters)
+        if many is None:
+            matching = select(Statement.id).where(*self._statement_where(filters)).limit(FEW_ROWS)
+            probe = select(func.count()).select_from(matching.subquery())
+            with self.engine.connect() as connection:
+                many = int(connection.scalar(probe) or 0) >= FEW_ROWS
+            if len(self._many) > 1000:
+                self._many.clear()
+            self._many[filters] = many
+        return many
 
     def all_quotes(
         self, filters: Filters = Filters(), sort: QuoteSort = "date"
@@ -344,6 +420,11 @@ class Archive:
 
     def positions(self, filters: Filters = Filters()) -> list[PositionRow]:
         """The positions of the filtered stakeholders on the filtered proposals."""
+        return self._position_rows(filters)
+
+    def _position_rows(
+        self, filters: Filters, only: Sequence[int] | None = None
+    ) -> list[PositionRow]:
         query = (
             select(
                 Position.id,
@@ -359,21 +440,17 @@ class Archive:
             .join(Proposal, Proposal.id == Position.proposal_id)
             .order_by(Stakeholder.category, Stakeholder.sort_name, Proposal.title, Position.id)
         )
+        if only is not None:
+            query = query.where(Position.id.in_(sorted(only)))
         if filters.stakeholders:
             query = query.where(Position.stakeholder_id.in_(sorted(filters.stakeholders)))
         if filters.categories:
             query = query.where(Stakeholder.category.in_(sorted(filters.categories)))
         if filters.proposals:
             query = query.where(Position.proposal_id.in_(sorted(filters.proposals)))
-        evidence_filters = filters.but(stakeholders=frozenset(), categories=frozenset())
-        evidence_where = self._statement_where(evidence_filters.but(proposals=frozenset()))
-        if evidence_where:
-            query = query.where(
-                exists()
-                .where(position_evidence.c.position_id == Position.id)
-                .where(Statement.id == position_evidence.c.statement_id)
-                .where(*evidence_where)
-            )
+        evidence = self._evidence_condition(filters)
+        if evidence is not None:
+            query = query.where(evidence)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
             evidence = self._evidence_keys(connection, [row[0] for row in rows])
@@ -418,14 +495,41 @@ class Archive:
             ids = list(connection.scalars(query))
         return self.quotes_by_ids(ids)
 
+    def evidence_quotes(
+        self,
+        position_id: int,
+        *,
+        sort: QuoteSort = "date",
+        descending: bool = False,
+        after: tuple[object, ...] | None = None,
+        limit: int = PAGE_SIZE,
+    ) -> Page[QuoteRow]:
+        """One page of a position's evidence in the order asked for, paged like quotes()."""
+        order = self._quote_order(sort)
+        cited = select(position_evidence.c.statement_id).where(
+            position_evidence.c.position_id == position_id
+        )
+        query = self._quote_select().where(Statement.id.in_(cited))
+        if after is not None:
+            query = query.where(_after(order, after, descending))
+        query = query.add_columns(*order).order_by(
+            *(column.desc() if descending else column for column in order)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.limit(limit)).all()
+            proposals = self._proposal_titles(connection, [row[0] for row in rows])
+        quotes = [_make(QuoteRow, *row[:20], proposals=proposals.get(row[0], ())) for row in rows]
+        cursor = tuple(rows[-1][20:]) if len(rows) == limit else None
+        return Page(quotes, cursor)
+
     def positions_citing(self, statement_id: int) -> list[PositionRow]:
         """The positions that cite a statement as evidence."""
         query = select(position_evidence.c.position_id).where(
             position_evidence.c.statement_id == statement_id
         )
         with self.engine.connect() as connection:
-            ids = set(connection.scalars(query))
-        return [row for row in self.positions() if row.id in ids] if ids else []
+            ids = list(connection.scalars(query))
+        return self._position_rows(Filters(), only=ids) if ids else []
 
     def matrix(self, filters: Filters = Filters(), *, hide_empty: bool = True) -> Matrix:
         """Positions laid out stakeholder x proposal, following the filters."""
@@ -449,12 +553,124 @@ class Archive:
         stakeholders.sort(key=lambda s: (CATEGORIES.index(s.category), s.name.casefold()))
         return Matrix(tuple(stakeholders), tuple(proposals), cells)
 
+    # -- the matrix a page at a time, for large archives ---------------------------------------
+
+    def _evidence_condition(self, filters: Filters) -> Any | None:
+        """For a position: some evidence passes the statement filters (search, sources, dates)."""
+        where = self._statement_where(
+            filters.but(stakeholders=frozenset(), categories=frozenset(), proposals=frozenset())
+        )
+        if not where:
+            return None
+        # Not a correlated EXISTS: SQLite would run a full-text search again for every position.
+        return Position.id.in_(
+            select(position_evidence.c.position_id)
+            .join(Statement, Statement.id == position_evidence.c.statement_id)
+            .where(*where)
+        )
+
+    def _has_position(self, filters: Filters) -> Any:
+        """For a stakeholder: a position that passes the filters (proposals, evidence)."""
+        condition = exists().where(Position.stakeholder_id == Stakeholder.id)
+        if filters.proposals:
+            condition = condition.where(Position.proposal_id.in_(sorted(filters.proposals)))
+        evidence = self._evidence_condition(filters)
+        return condition if evidence is None else condition.where(evidence)
+
+    def matrix_stakeholders(
+        self,
+        filters: Filters = Filters(),
+        *,
+        hide_empty: bool = True,
+        after: tuple[object, ...] | None = None,
+        limit: int = PAGE_SIZE,
+    ) -> Page[StakeholderRow]:
+        """One page of the matrix's rows: by category in the vocabulary's order, then sort name.
+
+        Each category is read from its index in order, so a page costs the same at any size.
+        """
+        rows: list[StakeholderRow] = []
+        first = CATEGORIES.index(str(after[0])) if after else 0
+        cursor: tuple[object, ...] | None = None
+        for category in CATEGORIES[first:]:
+            if filters.categories and category not in filters.categories:
+                continue
+            query = (
+                select(Stakeholder.id, Stakeholder.sort_name)
+                .where(Stakeholder.category == category)
+                .order_by(Stakeholder.sort_name, Stakeholder.id)
+                .limit(limit - len(rows))
+            )
+            if after and after[0] == category:
+                query = query.where(
+                    _after((Stakeholder.sort_name, Stakeholder.id), after[1:], False)
+                )
+            if filters.stakeholders:
+                query = query.where(Stakeholder.id.in_(sorted(filters.stakeholders)))
+            if hide_empty:
+                query = query.where(self._has_position(filters))
+            with self.engine.connect() as connection:
+                found = connection.execute(query).all()
+            rows += self.stakeholders_by_ids(row[0] for row in found)
+            if len(rows) == limit:
+                cursor = (category, found[-1][1], found[-1][0])
+                break
+        return Page(rows, cursor)
+
+    def matrix_proposals(
+        self, filters: Filters = Filters(), *, hide_empty: bool = True
+    ) -> list[ProposalRow]:
+        """The matrix's columns, as matrix() has them: with hide_empty, those with a position."""
+        proposals = [
+            p for p in self.proposals() if not filters.proposals or p.id in filters.proposals
+        ]
+        if not hide_empty:
+            return proposals
+        where: list[Any] = []
+        if filters.stakeholders:
+            where.append(Position.stakeholder_id.in_(sorted(filters.stakeholders)))
+        if filters.categories:
+            in_categories = select(Stakeholder.id).where(
+                Stakeholder.category.in_(sorted(filters.categories))
+            )
+            where.append(Position.stakeholder_id.in_(in_categories))
+        evidence = self._evidence_condition(filters)
+        if evidence is not None:
+            where.append(evidence)
+        if where:
+            # One pass over the matching positions; a correlated EXISTS per proposal would redo
+            # the stakeholder and evidence lists for each of them.
+            query = select(Position.proposal_id).where(*where).distinct()
+        else:
+            query = select(Proposal.id).where(exists().where(Position.proposal_id == Proposal.id))
+        with self.engine.connect() as connection:
+            ids = set(connection.scalars(query))
+        return [p for p in proposals if p.id in ids]
+
+    def matrix_cells(
+        self,
+        stakeholder_ids: Iterable[int],
+        proposal_ids: Iterable[int],
+        filters: Filters = Filters(),
+    ) -> dict[tuple[int, int], PositionRow]:
+        """The positions in one block of the matrix (the rows and columns in view)."""
+        stakeholders = frozenset(stakeholder_ids)
+        proposals = frozenset(proposal_ids)
+        if filters.stakeholders:
+            stakeholders &= filters.stakeholders
+        if filters.proposals:
+            proposals &= filters.proposals
+        if not stakeholders or not proposals:
+            return {}
+        block = filters.but(stakeholders=stakeholders, proposals=proposals)
+        return {(p.stakeholder_id, p.proposal_id): p for p in self.positions(block)}
+
     def compare(self, stakeholder_ids: Sequence[int]) -> list[ComparisonRow]:
         """One row per proposal on which any of the stakeholders took a position."""
         ids = list(dict.fromkeys(stakeholder_ids))
         positions = self.positions(Filters(stakeholders=frozenset(ids)))
         by_cell = {(p.stakeholder_id, p.proposal_id): p for p in positions}
-        key_ids = {p.id: self._key_quote_id(p.id) for p in positions}
+        key_ids = self._key_quote_ids([p.id for p in positions])
         quotes = {q.id: q for q in self.quotes_by_ids(i for i in key_ids.values() if i)}
         rows = []
         for proposal in self.proposals():
@@ -462,10 +678,27 @@ class Archive:
             if not any(cells):
                 continue
             key_quotes = tuple(
-                quotes.get(key_ids[c.id] or -1) if c is not None else None for c in cells
+                quotes.get(key_ids.get(c.id) or -1) if c is not None else None for c in cells
             )
             rows.append(ComparisonRow(proposal, cells, key_quotes))
         return rows
+
+    def _key_quote_ids(self, position_ids: Sequence[int]) -> dict[int, int | None]:
+        """_key_quote_id for many positions, in one query per 500 rather than one each."""
+        found: dict[int, int | None] = {}
+        with self.engine.connect() as connection:
+            for chunk in _chunks(list(position_ids), 500):
+                best = (
+                    select(Statement.id)
+                    .join(position_evidence, position_evidence.c.statement_id == Statement.id)
+                    .where(position_evidence.c.position_id == Position.id)
+                    .order_by((Statement.kind != "direct"), Statement.sort_date, Statement.id)
+                    .limit(1)
+                    .scalar_subquery()
+                )
+                query = select(Position.id, best).where(Position.id.in_(chunk))
+                found.update(connection.execute(query).tuples().all())
+        return found
 
     def _key_quote_id(self, position_id: int) -> int | None:
         """The evidence that best stands for a position: a direct quotation first, then earliest."""
@@ -545,6 +778,9 @@ class Archive:
 
     def find_stakeholders(self, names: Iterable[str]) -> frozenset[int]:
         """Ids of stakeholders named (case-insensitively: name, id or alias); UnknownName if not."""
+        names = list(names)
+        if not names:
+            return frozenset()
         query = select(Stakeholder.id, Stakeholder.key, Stakeholder.name, Stakeholder.aliases)
         with self.engine.connect() as connection:
             table = [
@@ -555,11 +791,17 @@ class Archive:
 
     def find_proposals(self, names: Iterable[str]) -> frozenset[int]:
         """Ids of proposals named by title or id, case-insensitively."""
+        names = list(names)
+        if not names:
+            return frozenset()
         table = [(p.id, [p.key, p.title]) for p in self.proposals()]
         return _resolve("proposal", names, table)
 
     def find_sources(self, names: Iterable[str]) -> frozenset[int]:
         """Ids of sources named by id, headline or capture file name, case-insensitively."""
+        names = list(names)
+        if not names:
+            return frozenset()
         table = [
             (s.id, [s.key, s.capture, *([s.headline] if s.headline else [])])
             for s in self.sources()

@@ -1,12 +1,19 @@
-"""Where database backends differ: full-text search. Nothing above this module knows the backend."""
+"""Where database backends differ: full-text search. Nothing above this module knows the backend.
+
+Ordering needs nothing here: on PostgreSQL every text column is created COLLATE "C" by
+``carebrowser db publish`` (see carebrowser.data.postgres), so names and titles sort by code
+point there as they do in SQLite, and keyset cursors compare the same way on both.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, false, select, text
+from sqlalchemy import Engine, Text, bindparam, cast, select, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 
 from carebrowser.data.fts import fts5_query
+from carebrowser.data.postgres import source_fts, statement_fts, tsquery_text
 from carebrowser.data.schema import Source, Statement
 
 
@@ -26,7 +33,8 @@ class SQLiteSearch:
     def statement_matches(self, user_text: str) -> Any:
         query = fts5_query(user_text)
         if query is None:
-            return false()
+            # Matches nothing but keeps the table: false() left positions()' EXISTS without it.
+            return Statement.id.in_(())
         matching = (
             select(text("rowid"))
             .select_from(text("statement_fts"))
@@ -37,7 +45,7 @@ class SQLiteSearch:
     def source_matches(self, user_text: str) -> Any:
         query = fts5_query(user_text)
         if query is None:
-            return false()
+            return Source.id.in_(())
         matching = (
             select(text("rowid"))
             .select_from(text("source_fts"))
@@ -46,8 +54,36 @@ class SQLiteSearch:
         return Source.id.in_(matching)
 
 
+class PostgreSQLSearch:
+    """tsvector documents with GIN indexes, written by 'carebrowser db publish'."""
+
+    def statement_matches(self, user_text: str) -> Any:
+        query = tsquery_text(user_text)
+        if query is None:
+            return Statement.id.in_(())
+        matching = select(statement_fts.c.id).where(
+            statement_fts.c.document.bool_op("@@")(
+                cast(bindparam("statement_query", query, type_=Text), TSQUERY)
+            )
+        )
+        return Statement.id.in_(matching)
+
+    def source_matches(self, user_text: str) -> Any:
+        query = tsquery_text(user_text)
+        if query is None:
+            return Source.id.in_(())
+        matching = select(source_fts.c.id).where(
+            source_fts.c.document.bool_op("@@")(
+                cast(bindparam("source_query", query, type_=Text), TSQUERY)
+            )
+        )
+        return Source.id.in_(matching)
+
+
 def for_engine(engine: Engine) -> SearchBackend:
     """The search backend for an engine's dialect."""
     if engine.dialect.name == "sqlite":
         return SQLiteSearch()
+    if engine.dialect.name == "postgresql":
+        return PostgreSQLSearch()
     raise NotImplementedError(f"no full-text search for {engine.dialect.name}")

@@ -86,7 +86,8 @@ class QuoteRow:
     @property
     def kind_label(self) -> str:
         """'direct quotation', 'reported speech' or 'editorial opinion'."""
-        return KIND_LABELS[self.kind]
+        # A damaged file's unknown kind is shown as stored: raising here would break a view.
+        return KIND_LABELS.get(self.kind, self.kind)
 
     @property
     def date_label(self) -> str:

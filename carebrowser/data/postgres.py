@@ -1,0 +1,276 @@
+"""PostgreSQL specifics of the data layer: the schema as created there, its full-text documents,
+read-only sessions, and one sentence for each way a server can fail.
+
+Full-text search does not use PostgreSQL's own parser. Its tokens differ from those of SQLite's
+FTS5 (it keeps "10-15" as '10' and '-15', reads URLs and e-mail addresses as single words, keeps
+diacritics) and, in a database whose LC_CTYPE is C, it takes curly quotes for letters, so that
+'“monolithic' would be a word. Instead, publishing splits every text into words here, in Python,
+exactly as ``carebrowser.data.fts.search_words`` splits a search (runs of letters and digits),
+folds them as FTS5's ``unicode61 remove_diacritics 2`` does (lower case, no diacritics), and
+stores them as a ``tsvector`` in ``statement_fts`` and ``source_fts``, each with a GIN index.
+A search becomes a ``tsquery`` of the same folded words, each a quoted lexeme, AND-ed, the last a
+prefix (``'care' & 'trusts':*``), cast from text and never parsed from what the user typed. So
+both backends find the same statements for the same words, whatever the server's locale.
+
+Text columns are created ``COLLATE "C"`` so that PostgreSQL orders and compares names and titles
+by code point, as SQLite does, whatever the database's default collation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Engine,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    event,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.engine import URL, make_url
+
+from carebrowser.data.fts import search_words
+from carebrowser.data.schema import Base
+
+#: The driver carebrowser uses for PostgreSQL; "postgresql://" and "postgres://" addresses get it.
+DRIVER = "postgresql+psycopg"
+#: The collation of every text column: code-point order, the same as SQLite's BINARY.
+COLLATION = "C"
+#: PostgreSQL refuses lexemes of 2,048 bytes or more; longer words are not indexed.
+MAX_LEXEME_BYTES = 2047
+#: Seconds to wait for a server that does not answer, unless the address says otherwise.
+CONNECT_TIMEOUT = 10
+
+#: The same words as carebrowser.data.fts.search_words: runs of letters, digits and marks.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+_search_metadata = MetaData()
+
+
+def _fts_table(name: str, metadata: MetaData, parent: str | None = None) -> Table:
+    keys = [ForeignKeyConstraint(["id"], [f"{parent}.id"], ondelete="CASCADE")] if parent else []
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("document", TSVECTOR, nullable=False),
+        Index(f"ix_{name}_document", "document", postgresql_using="gin"),
+        *keys,
+    )
+
+
+#: The words of each statement's text (id is the statement's id).
+statement_fts = _fts_table("statement_fts", _search_metadata)
+#: The words of each source's headline and text (id is the source's id).
+source_fts = _fts_table("source_fts", _search_metadata)
+
+#: Every table carebrowser reads, the full-text tables included.
+TABLE_NAMES = (*Base.metadata.tables, statement_fts.name, source_fts.name)
+
+
+def server_metadata() -> MetaData:
+    """The schema as created on PostgreSQL: Base.metadata with text columns collated "C",
+    and the full-text tables."""
+    metadata = MetaData()
+    for table in Base.metadata.sorted_tables:
+        copy = table.to_metadata(metadata)
+        for column in copy.columns:
+            if isinstance(column.type, Text):
+                column.type = Text(collation=COLLATION)
+            elif isinstance(column.type, String):
+                column.type = String(column.type.length, collation=COLLATION)
+    _fts_table(statement_fts.name, metadata, parent="statement")
+    _fts_table(source_fts.name, metadata, parent="source")
+    return metadata
+
+
+# -- words ------------------------------------------------------------------------------------
+
+
+def fold(word: str) -> str:
+    """A word as it is indexed: lower case, without diacritics (as FTS5's remove_diacritics)."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare)
+
+
+def document_words(*texts: str | None) -> list[str]:
+    """The distinct folded words of *texts*, sorted; words too long to index are left out."""
+    words: set[str] = set()
+    for text_ in texts:
+        if text_:
+            words.update(fold(match.group()) for match in _WORD.finditer(text_))
+    words.discard("")
+    return sorted(w for w in words if len(w.encode()) < MAX_LEXEME_BYTES)
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_text(words: Iterable[str]) -> str:
+    """The text form of a tsvector holding *words* (each quoted, so taken as it is)."""
+    return " ".join(_lexeme(w) for w in words)
+
+
+def tsquery_text(user_text: str) -> str | None:
+    """A tsquery finding documents with every word of *user_text*, the last one as a prefix.
+
+    Each word is a quoted lexeme, so operators, quotes and brackets typed by the user are plain
+    words and never a syntax error. None when nothing can match: no words, or a word too long to
+    have been indexed.
+    """
+    words: list[str] = []
+    for word in search_words(user_text):
+        folded = fold(word)
+        if len(folded.encode()) >= MAX_LEXEME_BYTES:
+            return None
+        if folded and folded not in words:
+            words.append(folded)
+    if not words:
+        return None
+    terms = [_lexeme(w) for w in words]
+    terms[-1] += ":*"
+    return " & ".join(terms)
+
+
+# -- connecting -------------------------------------------------------------------------------
+
+
+def server_url(target: str) -> URL:
+    """The address *target* with carebrowser's driver when it names none (postgresql://...)."""
+    url = make_url(target)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername=DRIVER)
+    return url
+
+
+def hide_password(target: str) -> str:
+    """*target* with the password of a user:password@ part replaced by ***."""
+    return re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", target)
+
+
+def connect_args(url: URL) -> dict[str, Any]:
+    """Connection settings the address does not set itself: a time limit, the program's name,
+    and UTF-8 (so that even a database in another encoding can be told what is wrong with it)."""
+    wanted: dict[str, Any] = {
+        "connect_timeout": CONNECT_TIMEOUT,
+        "application_name": "carebrowser",
+        "client_encoding": "UTF8",
+    }
+    return {k: v for k, v in wanted.items() if k not in url.query}
+
+
+def configure(engine: Engine, *, read_only: bool) -> None:
+    """Make every session of a reading *engine* read-only and tolerant of NUL in parameters.
+
+    PostgreSQL text cannot hold NUL characters, which SQLite accepts in a search; a reader drops
+    them from query parameters, so any text typed into a filter is still accepted. A writing
+    engine (publishing) is left as it is, so that a NUL in the data is an error, not a loss.
+    """
+    if not read_only:
+        return
+    from psycopg.types.string import StrDumperUnknown
+
+    class _NulFreeStrDumper(StrDumperUnknown):
+        def dump(self, obj: str) -> Any:
+            return super().dump(obj.replace("\x00", "") if "\x00" in obj else obj)
+
+    @event.listens_for(engine, "connect")
+    def _session(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.adapters.register_dumper(str, _NulFreeStrDumper)
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        dbapi_connection.commit()
+
+
+# -- what went wrong --------------------------------------------------------------------------
+
+#: What went wrong, by SQLSTATE code (or its class, the first two characters).
+_KINDS = (
+    ("28", "login"),
+    ("3D000", "no database"),
+    ("42501", "not allowed"),
+    ("42P01", "no tables"),
+    ("57014", "too slow"),
+    ("08", "unreachable"),
+    ("57P0", "unreachable"),
+)
+
+
+def first_line(error: BaseException) -> str:
+    """The gist of a driver's message: its first line, without "connection failed:" and the like."""
+    original = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(original).__name__
+    reason = reason.rsplit(" failed: ", 1)[-1]
+    for prefix in ("connection failed: ", "FATAL: ", "ERROR: "):
+        if reason.startswith(prefix):
+            reason = reason[len(prefix) :].strip()
+    return " ".join(reason.split()).rstrip(".")
+
+
+def kind(error: BaseException) -> str | None:
+    """What went wrong: 'unreachable', 'login', 'no database', 'not allowed', 'no tables',
+    'too slow', or None for anything else (a constraint, a bug)."""
+    import psycopg
+
+    original = getattr(error, "orig", None) or error
+    state = str(getattr(original, "sqlstate", None) or "")
+    for prefix, name in _KINDS:
+        if state.startswith(prefix):
+            return name
+    if getattr(error, "connection_invalidated", False):
+        return "unreachable"
+    # Without a SQLSTATE the driver itself gave up: no answer, refused, connection closed.
+    lost = isinstance(original, psycopg.OperationalError | psycopg.InterfaceError)
+    return "unreachable" if not state and lost else None
+
+
+def problem(error: BaseException, label: str) -> str:
+    """One sentence for a server error: what happened, on which server, what to do next."""
+    reason = first_line(error)
+    what = kind(error)
+    if what == "login":
+        return (
+            f"The database server {label} refused the login ({reason}). "
+            "Check the user name and password in the address, or ask its administrator."
+        )
+    if what == "no database":
+        return (
+            f"The database named in {label} does not exist on that server ({reason}). "
+            "Check the address, or ask the administrator to publish the dataset there "
+            "('carebrowser db publish')."
+        )
+    if what == "not allowed":
+        return (
+            f"The database user may not read {label} ({reason}). Ask the administrator to "
+            "grant it read access (README: 'Sharing a database on PostgreSQL')."
+        )
+    if what == "no tables":
+        return (
+            f"{label} does not hold a carebrowser dataset ({reason}). "
+            "Publish one into it with 'carebrowser db publish --to ADDRESS', "
+            "or open the bundled dataset."
+        )
+    if what == "too slow":
+        return f"The database server {label} cancelled a query that took too long. Try again."
+    if what == "unreachable":
+        return (
+            f"The database server {label} cannot be reached ({reason}). Check that the server "
+            "is running and that this computer can reach it, then try again; or open the "
+            "bundled dataset."
+        )
+    return (
+        f"{label} could not be read ({reason}). Check the server and the network, "
+        "or open the bundled dataset."
+    )

@@ -1,0 +1,1 @@
+"""The window: Qt panels and thin models over the Qt-free query layer."""

@@ -1,0 +1,121 @@
+"""The window's actions, menus and toolbar, with platform-conventional shortcuts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QToolBar
+
+#: The four views, in Ctrl+1..4 order: (setting and --view name, menu text).
+VIEWS = (
+    ("stakeholders", "&Stakeholders and statements"),
+    ("matrix", "Proposal &matrix"),
+    ("compare", "&Compare stakeholders"),
+    ("source", "Source &reader"),
+)
+
+
+@dataclass
+class Actions:
+    """Every action of the window, for wiring and for tests."""
+
+    views: list[QAction]
+    find: QAction
+    clear_filters: QAction
+    hide_empty: QAction
+    transpose: QAction
+    disagreements_only: QAction
+    next_statement: QAction
+    previous_statement: QAction
+    help: QAction
+    quit: QAction
+
+
+def _action(
+    window: QMainWindow,
+    text: str,
+    keys: QKeySequence | QKeySequence.StandardKey | str | None,
+    tip: str,
+) -> QAction:
+    action = QAction(text, window)
+    if keys is not None:
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.setStatusTip(tip)
+    shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{tip} ({shown})" if shown else tip)
+    return action
+
+
+def build_actions(window: QMainWindow) -> Actions:
+    """Create the actions and put them in the menu bar and toolbar of *window*."""
+    group = QActionGroup(window)
+    views = []
+    for number, (_name, text) in enumerate(VIEWS, start=1):
+        action = _action(
+            window, text, f"Ctrl+{number}", f"Show the {text.replace('&', '').lower()}"
+        )
+        action.setCheckable(True)
+        group.addAction(action)
+        views.append(action)
+    find_keys, help_keys = QKeySequence.StandardKey.Find, QKeySequence.StandardKey.HelpContents
+    actions = Actions(
+        views=views,
+        find=_action(window, "&Find\u2026", find_keys, "Search statements and sources"),
+        clear_filters=_action(window, "C&lear Filters", None, "Remove every filter and search"),
+        hide_empty=_action(
+            window, "&Hide Empty Rows and Columns", None, "Matrix: leave out empty rows, columns"
+        ),
+        transpose=_action(window, "&Transpose Matrix", None, "Matrix: proposals as rows"),
+        disagreements_only=_action(
+            window, "Only &Disagreements", None, "Comparison: only proposals they disagree on"
+        ),
+        next_statement=_action(window, "&Next Statement", "F8", "Reader: the next statement"),
+        previous_statement=_action(
+            window, "&Previous Statement", "Shift+F8", "Reader: the previous statement"
+        ),
+        help=_action(
+            window,
+            "carebrowser &Help and Data Provenance",
+            help_keys,
+            "Keyboard help and where the data comes from",
+        ),
+        quit=_action(window, "&Quit", "Ctrl+Q", "Quit carebrowser"),
+    )
+    if actions.find.shortcut().isEmpty():
+        actions.find.setShortcut(QKeySequence("Ctrl+F"))
+    if actions.help.shortcut().isEmpty():
+        actions.help.setShortcut(QKeySequence("F1"))
+    actions.help.setIconText("Help")
+    actions.find.setIconText("Search")
+    actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
+    actions.help.setMenuRole(QAction.MenuRole.AboutRole)
+    for toggle in (actions.hide_empty, actions.transpose, actions.disagreements_only):
+        toggle.setCheckable(True)
+
+    menus = window.menuBar()
+    file_menu = menus.addMenu("&File")
+    file_menu.addAction(actions.quit)
+    edit_menu = menus.addMenu("&Edit")
+    edit_menu.addAction(actions.find)
+    edit_menu.addAction(actions.clear_filters)
+    view_menu = menus.addMenu("&View")
+    view_menu.addActions(views)
+    view_menu.addSeparator()
+    view_menu.addActions([actions.hide_empty, actions.transpose, actions.disagreements_only])
+    go_menu = menus.addMenu("&Go")
+    go_menu.addActions([actions.next_statement, actions.previous_statement])
+    help_menu = menus.addMenu("&Help")
+    help_menu.addAction(actions.help)
+
+    toolbar = QToolBar("Views", window)
+    toolbar.setObjectName("views")
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    toolbar.addActions(views)
+    toolbar.addSeparator()
+    toolbar.addAction(actions.find)
+    toolbar.addAction(actions.help)
+    window.addToolBar(toolbar)
+    return actions

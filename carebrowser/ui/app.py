@@ -1,0 +1,191 @@
+"""Starting the window: display checks, opening the database, --screenshot, error reporting."""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from carebrowser.data.database import (
+    QUERY_ERRORS,
+    DatabaseError,
+    DatabaseInfo,
+    is_query_failure,
+    open_database,
+    query_error_message,
+)
+from carebrowser.logs import setup_logging
+from carebrowser.queries import Archive, Filters, UnknownName
+from carebrowser.ui.errors import ErrorReporter, install_error_hooks, show_database_error
+from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui.settings import Settings
+
+EXIT_USAGE = 2
+SCREENSHOT_SIZE = (1400, 900)
+XCB_PACKAGES = (
+    "libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libegl1"
+)
+#: Libraries Qt's xcb platform plugin needs beyond a bare X client, by their package.
+XCB_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-shape": "libxcb-shape0",
+    "EGL": "libegl1",
+}
+log = logging.getLogger("carebrowser")
+
+
+def display_problem(environ: dict[str, str] | None = None) -> str | None:
+    """Why no window can be shown here (one sentence with the fix), or None if one can."""
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("WAYLAND_DISPLAY"):
+        return None
+    if not env.get("DISPLAY"):
+        return (
+            "carebrowser: no display found, so the window cannot open. Run it in a desktop "
+            "session, set DISPLAY (e.g. DISPLAY=:0), or use --screenshot FILE to render offscreen."
+        )
+    missing = [pkg for lib, pkg in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
+    if missing:
+        return (
+            "carebrowser: the Qt xcb libraries are missing, so the window cannot open; install "
+            f"them (e.g. sudo apt-get install {' '.join(missing)}) or use --screenshot FILE."
+        )
+    return None
+
+
+def open_archive(
+    target: str | None, ask: Callable[[str], bool] | None
+) -> tuple[Archive, DatabaseInfo] | str:
+    """The archive of *target*, or the bundled one when *ask* accepts; else the error message."""
+    try:
+        engine, info = open_database(target)
+    except DatabaseError as error:
+        if target is None or ask is None or not ask(str(error)):
+            return f"carebrowser: {error}"
+        try:
+            engine, info = open_database(None)
+        except DatabaseError as bundled_error:
+            return f"carebrowser: {bundled_error}"
+    return Archive(engine), info
+
+
+def application() -> QApplication:
+    """The QApplication, created once with the organisation and application names."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName("carebrowser")
+    app.setApplicationName("carebrowser")
+    app.setApplicationDisplayName("carebrowser")
+    QGuiApplication.setDesktopFileName("carebrowser")
+    return app
+
+
+def prepare_window(window: MainWindow, args: argparse.Namespace) -> str | None:
+    """Apply --view and --select; a message when a name is unknown."""
+    if getattr(args, "select", None):
+        try:
+            found = [min(window.archive.find_stakeholders([name])) for name in args.select]
+        except UnknownName as error:
+            return f"carebrowser: {error}"
+        ids = list(dict.fromkeys(found))
+        window.select_stakeholders(ids)
+    else:
+        ids = []
+    if getattr(args, "view", None) == "source":
+        # Open the reader where there is something to read: the first selected one's statement.
+        first = window.archive.quotes(Filters(stakeholders=frozenset(ids[:1])), limit=1).rows
+        if first:
+            window.open_statement(first[0].source_id, first[0].id)
+    if getattr(args, "view", None):
+        window.set_view(args.view, focus=False)
+    return None
+
+
+def screenshot(window: MainWindow, path: str) -> bool:
+    """Render the window offscreen at a sensible size and save it as a PNG."""
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    for _ in range(3):
+        QApplication.processEvents()
+    return window.grab().save(path, "PNG")
+
+
+def run_window(args: argparse.Namespace) -> int:
+    """Open the window (or render it with --screenshot); returns the exit status."""
+    shot = getattr(args, "screenshot", None)
+    if shot and display_problem() is not None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # render without a display
+    if not shot and (problem := display_problem()):
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    log_file = setup_logging()  # details go to the log file, never to a traceback on screen
+    app = application()
+    reporter = ErrorReporter(log_file, app)
+    install_error_hooks(reporter)
+    ask = None if shot else (lambda message: show_database_error(None, message, log_file))
+    opened = open_archive(getattr(args, "db", None), ask)
+    if isinstance(opened, str):
+        print(opened, file=sys.stderr)
+        return EXIT_USAGE
+    archive, info = opened
+    reporter.database = info
+    try:
+        with tempfile.TemporaryDirectory(prefix="carebrowser-") as scratch:
+            # A screenshot neither reads nor changes the person's remembered settings.
+            store = (
+                QSettings(os.path.join(scratch, "s.ini"), QSettings.Format.IniFormat)
+                if shot
+                else None
+            )
+            window = MainWindow(archive, info, Settings(store))
+            reporter.window = window
+            return _show(app, window, args, shot)
+    except QUERY_ERRORS as error:  # the file opened, but its first queries failed: as if unopenable
+        if not is_query_failure(error):
+            raise
+        log.error("cannot show %s", info.label, exc_info=True)
+        message = query_error_message(error, info)
+        if shot or info.bundled or not show_database_error(None, message, log_file):
+            print(f"carebrowser: {message}", file=sys.stderr)
+            return EXIT_USAGE
+        args.db = None
+        return run_window(args)
+
+
+def _show(app: QApplication, window: MainWindow, args: argparse.Namespace, shot: str | None) -> int:
+    problem = prepare_window(window, args)
+    if problem:
+        print(problem, file=sys.stderr)
+        if shot:
+            return EXIT_USAGE
+    if shot:
+        saved = screenshot(window, shot)
+        window.close()
+        if not saved:
+            print(f"carebrowser: could not write the screenshot {shot}", file=sys.stderr)
+            return 1
+        return 0
+    window.show()
+    return app.exec()
+
+
+def main() -> None:
+    """The carebrowser-gui entry point: the same options as the command line."""
+    from carebrowser.cli import main as cli_main
+
+    raise SystemExit(cli_main(sys.argv[1:]))

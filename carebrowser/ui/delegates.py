@@ -1,0 +1,195 @@
+"""Delegates: text with search matches emphasised, and stance cells (word, glyph and colour)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from carebrowser.data.vocabulary import STANCE_COLOURS
+from carebrowser.ui.models.roles import EDITORIAL_ROLE, MATCH_SPANS_ROLE, NOTE_ROLE, STANCE_ROLE
+
+Index = QModelIndex | QPersistentModelIndex
+EDITORIAL_LABEL = "Editorial"
+#: Width of the bar that marks editorial opinion, in multiples of the font's x-height/4.
+_BAR = 4
+_CACHE_LIMIT = 4000
+
+
+def highlighted_html(text: str, spans: Sequence[tuple[int, int]], palette: QPalette) -> str:
+    """*text* as HTML with each span bold, underlined and in the palette's highlight colours."""
+    style = (
+        f"font-weight:bold; text-decoration:underline; "
+        f"background-color:{palette.color(QPalette.ColorRole.Highlight).name()}; "
+        f"color:{palette.color(QPalette.ColorRole.HighlightedText).name()}"
+    )
+    parts, position = [], 0
+    for start, end in sorted(spans):
+        if start < position:
+            continue
+        parts.append(html.escape(text[position:start]))
+        parts.append(f'<span style="{style}">{html.escape(text[start:end])}</span>')
+        position = end
+    parts.append(html.escape(text[position:]))
+    return "".join(parts).replace("\n", "<br>")
+
+
+class HighlightDelegate(QStyledItemDelegate):
+    """Wrapped text, search matches emphasised; editorial opinion marked by a bar and a label."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._heights: dict[tuple[object, ...], int] = {}
+
+    def _document(self, option: QStyleOptionViewItem, index: Index, width: int) -> QTextDocument:
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        spans = index.data(MATCH_SPANS_ROLE) or []
+        body = highlighted_html(text, spans, option.palette)
+        if index.data(EDITORIAL_ROLE):
+            body = f"<b>{EDITORIAL_LABEL}:</b> {body}"
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(2)
+        document.setHtml(body)
+        document.setTextWidth(max(width, 10))
+        return document
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        editorial = bool(index.data(EDITORIAL_ROLE))
+        if editorial:
+            opt.backgroundBrush = opt.palette.alternateBase()
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
+        bar = max(3, opt.fontMetrics.xHeight() * _BAR // 8) if editorial else 0
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        colour_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        if editorial:
+            painter.fillRect(
+                QRect(rect.left(), rect.top() + 2, bar, rect.height() - 4),
+                opt.palette.color(colour_role),
+            )
+        rect.adjust(bar * 2, 0, 0, 0)
+        document = self._document(opt, index, rect.width())
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(colour_role))
+        painter.save()
+        painter.translate(rect.topLeft())
+        painter.setClipRect(rect.translated(-rect.topLeft()))
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        width = (
+            option.rect.width()
+            if option.rect.width() > 0
+            else 40 * opt.fontMetrics.averageCharWidth()
+        )
+        editorial = bool(index.data(EDITORIAL_ROLE))
+        margin = 2 * (QApplication.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        width -= margin + (max(3, opt.fontMetrics.xHeight() * _BAR // 8) * 2 if editorial else 0)
+        key = (
+            opt.text,
+            width,
+            opt.font.key(),
+            editorial,
+            tuple(index.data(MATCH_SPANS_ROLE) or ()),
+        )
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > _CACHE_LIMIT:
+                self._heights.clear()
+            height = int(self._document(opt, index, width).size().height()) + 2
+            self._heights[key] = height
+        return QSize(width + margin, height)
+
+
+class StanceDelegate(QStyledItemDelegate):
+    """A stance as a coloured chip with black text (word and glyph), a quotation under it if any."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        stance = index.data(STANCE_ROLE)
+        if stance not in STANCE_COLOURS:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        label, note = opt.text, str(index.data(NOTE_ROLE) or "")
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        if note:
+            opt.text = ""
+            style = opt.widget.style() if opt.widget else QApplication.style()
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+            pad = opt.fontMetrics.height() // 4
+            chip = QRect(opt.rect.left() + pad, opt.rect.top() + pad, 0, 0)
+            chip.setSize(
+                QSize(
+                    opt.fontMetrics.horizontalAdvance(label) + 4 * pad,
+                    opt.fontMetrics.height() + pad,
+                )
+            )
+            painter.fillRect(chip, QColor(STANCE_COLOURS[stance]))
+            painter.setPen(QColor("#000000"))
+            upright = QFont(opt.font)
+            upright.setItalic(False)
+            painter.setFont(upright)
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
+            painter.setFont(opt.font)
+            role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+            painter.setPen(opt.palette.color(role))
+            body = opt.rect.adjusted(pad, chip.height() + 2 * pad, -pad, -pad)
+            painter.drawText(body, int(Qt.TextFlag.TextWordWrap), note)
+        else:
+            painter.fillRect(opt.rect, QColor(STANCE_COLOURS[stance]))
+            painter.setPen(QColor("#000000"))
+            painter.drawText(opt.rect, Qt.AlignmentFlag.AlignCenter, label)
+            if selected:
+                width = max(3, opt.fontMetrics.height() // 5)
+                pen = QPen(opt.palette.color(QPalette.ColorRole.Highlight), width)
+                pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+                painter.setPen(pen)
+                half = width // 2
+                painter.drawRect(opt.rect.adjusted(half, half, -half - 1, -half - 1))
+        if not note and opt.state & QStyle.StateFlag.State_HasFocus:
+            # The style's focus frame would be lost on the stance colour: draw one in black.
+            pen = QPen(QColor("#000000"), 2, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawRect(opt.rect.adjusted(2, 2, -3, -3))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        stance = index.data(STANCE_ROLE)
+        size = super().sizeHint(option, index)
+        if stance not in STANCE_COLOURS:
+            return size
+        metrics = option.fontMetrics
+        pad = metrics.height() // 4
+        label = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        width = metrics.horizontalAdvance(label) + 6 * pad
+        note = str(index.data(NOTE_ROLE) or "")
+        if not note:
+            return QSize(width, metrics.height() + 3 * pad)
+        note_width = max(option.rect.width(), 30 * metrics.averageCharWidth()) - 2 * pad
+        bounds = metrics.boundingRect(
+            QRect(0, 0, note_width, 100000), int(Qt.TextFlag.TextWordWrap), note
+        )
+        return QSize(
+            max(width, bounds.width() + 2 * pad), metrics.height() + bounds.height() + 6 * pad
+        )

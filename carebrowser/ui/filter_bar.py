@@ -1,0 +1,200 @@
+"""The filter bar: full-text search combined with proposal, category, source and date range."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from carebrowser.queries import Archive, Filters
+from carebrowser.ui.models import Choice, ChoiceListModel
+from carebrowser.ui.models.choices import category_choices, proposal_choices, source_choices
+from carebrowser.ui.widgets import named
+
+#: Typing pauses this long (ms) before the search runs.
+TYPING_PAUSE = 250
+#: The earliest and latest dates the date range offers.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2003, 12, 31)
+
+
+class FilterBar(QWidget):
+    """Everything that narrows the views except the stakeholder selection; emits filters_changed."""
+
+    filters_changed = Signal()
+
+    def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = named(
+            QLineEdit(self),
+            "Search",
+            "Search the statements and sources for these words (the last may be the start of "
+            "a word). Any text may be typed.",
+        )
+        self.search.setPlaceholderText("Search statements and sources (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.proposal = self._combo(
+            "Proposal filter",
+            "Only statements and positions on this proposal",
+            proposal_choices(archive.proposals()),
+        )
+        self.category = self._combo(
+            "Category filter", "Only stakeholders of this category", category_choices()
+        )
+        self.source = self._combo(
+            "Source filter", "Only statements from this source", source_choices(archive.sources())
+        )
+        self.dated = named(
+            QCheckBox("&Dated", self),
+            "Filter by date",
+            "Only statements from sources dated within the range (inferred dates count "
+            "by the first day of their period)",
+        )
+        self.date_from = self._date("From date", "The first date of the range", FIRST_DAY)
+        self.date_to = self._date("To date", "The last date of the range", LAST_DAY)
+        self.clear_button = named(
+            QPushButton("C&lear filters", self), "Clear filters", "Remove every filter and search"
+        )
+
+        # Two rows, so that the bar fits a laptop screen at twice the usual font size.
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        search_label = QLabel("Sea&rch:", self)
+        search_label.setBuddy(self.search)
+        dates = QHBoxLayout()
+        dates.addWidget(self.dated)
+        dates.addWidget(self.date_from, 1)
+        dates.addWidget(QLabel("\u2013", self))
+        dates.addWidget(self.date_to, 1)
+        layout.addWidget(search_label, 0, 0)
+        layout.addWidget(self.search, 0, 1, 1, 3)
+        layout.addLayout(dates, 0, 4, 1, 3)
+        layout.addWidget(self.clear_button, 0, 7)
+        for number, (text, widget) in enumerate(
+            (
+                ("&Proposal:", self.proposal),
+                ("C&ategory:", self.category),
+                ("&Source:", self.source),
+            )
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            layout.addWidget(label, 1, 2 * number)
+            layout.addWidget(widget, 1, 2 * number + 1, 1, 2 if number == 2 else 1)
+            layout.setColumnStretch(2 * number + 1, 1)
+
+        self._typing = QTimer(self, singleShot=True, interval=TYPING_PAUSE)
+        self._typing.timeout.connect(self.filters_changed)
+        self.search.textChanged.connect(self._typing.start)
+        self.search.returnPressed.connect(self._search_now)
+        for combo in (self.proposal, self.category, self.source):
+            combo.currentIndexChanged.connect(self.filters_changed)
+        self.dated.toggled.connect(self._dated_toggled)
+        self.date_from.dateChanged.connect(self._date_changed)
+        self.date_to.dateChanged.connect(self._date_changed)
+        self.clear_button.clicked.connect(self.clear)
+        self._dated_toggled(False)
+
+    def _combo(self, name: str, description: str, choices: Sequence[Choice]) -> QComboBox:
+        combo = named(QComboBox(self), name, description)
+        combo.setModel(ChoiceListModel(choices, combo))
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(10)
+        return combo
+
+    def _date(self, name: str, description: str, day: dt.date) -> QDateEdit:
+        edit = named(QDateEdit(QDate(day.year, day.month, day.day), self), name, description)
+        edit.setDisplayFormat("d MMM yyyy")
+        edit.setCalendarPopup(True)
+        edit.setDateRange(QDate(1990, 1, 1), QDate(2030, 12, 31))
+        inner = edit.findChild(QLineEdit)
+        if inner is not None:
+            named(inner, name, description)
+        return edit
+
+    def _search_now(self) -> None:
+        self._typing.stop()
+        self.filters_changed.emit()
+
+    def _dated_toggled(self, dated: bool) -> None:
+        self.date_from.setEnabled(dated)
+        self.date_to.setEnabled(dated)
+        self.filters_changed.emit()
+
+    def _date_changed(self) -> None:
+        if self.dated.isChecked():
+            self.filters_changed.emit()
+
+    def filters(self) -> Filters:
+        """The filters as set (stakeholders are chosen elsewhere)."""
+
+        def chosen(combo: QComboBox) -> frozenset[object]:
+            model = combo.model()
+            value = (
+                model.value(combo.currentIndex()) if isinstance(model, ChoiceListModel) else None
+            )
+            return frozenset() if value is None else frozenset({value})
+
+        dated = self.dated.isChecked()
+        return Filters(
+            proposals=chosen(self.proposal),  # type: ignore[arg-type]
+            categories=chosen(self.category),  # type: ignore[arg-type]
+            sources=chosen(self.source),  # type: ignore[arg-type]
+            date_from=self.date_from.date().toPython() if dated else None,  # type: ignore[arg-type]
+            date_to=self.date_to.date().toPython() if dated else None,  # type: ignore[arg-type]
+            search=self.search.text(),
+        )
+
+    def set_filters(self, filters: Filters) -> None:
+        """Show *filters* (one value per field is shown; the first when several); emits once."""
+        widgets = (
+            self.search,
+            self.proposal,
+            self.category,
+            self.source,
+            self.dated,
+            self.date_from,
+            self.date_to,
+        )
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search.setText(filters.search)
+        for combo, values in (
+            (self.proposal, filters.proposals),
+            (self.category, filters.categories),
+            (self.source, filters.sources),
+        ):
+            model = combo.model()
+            value = sorted(values, key=str)[0] if values else None
+            if isinstance(model, ChoiceListModel):
+                combo.setCurrentIndex(max(model.row_of(value), 0))
+        dated = filters.date_from is not None or filters.date_to is not None
+        self.dated.setChecked(dated)
+        self.date_from.setEnabled(dated)
+        self.date_to.setEnabled(dated)
+        self.date_from.setDate(QDate(filters.date_from or FIRST_DAY))
+        self.date_to.setDate(QDate(filters.date_to or LAST_DAY))
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._typing.stop()
+        self.filters_changed.emit()
+
+    def clear(self) -> None:
+        """Remove every filter and the search."""
+        self.set_filters(Filters())
+
+    def focus_search(self) -> None:
+        """Put the keyboard focus in the search box, its text selected (Ctrl+F)."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()

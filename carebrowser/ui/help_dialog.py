@@ -1,0 +1,102 @@
+"""Help and the data's provenance (F1): the sources, publications, how their dates are known."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from carebrowser import __version__
+from carebrowser.data.database import DatabaseInfo
+from carebrowser.data.vocabulary import STANCE_GLYPHS
+from carebrowser.queries import Archive, SourceRow
+from carebrowser.ui.widgets import named
+
+SHORTCUTS = (
+    ("Ctrl+F", "search statements and sources"),
+    ("Ctrl+1", "stakeholders and their statements"),
+    ("Ctrl+2", "proposal matrix"),
+    ("Ctrl+3", "compare stakeholders"),
+    ("Ctrl+4", "source reader"),
+    ("Enter", "read the current statement in its source"),
+    ("F8 / Shift+F8", "next / previous statement in the reader"),
+    ("Tab / Shift+Tab", "move between the parts of the window"),
+    ("F1", "this help"),
+    ("Ctrl+Q", "quit"),
+)
+PRECISION_WORDS = {
+    "day": "to the day",
+    "month": "to the month",
+    "year": "to the year",
+    "approximate": "approximately",
+}
+
+
+def _e(text: str | None) -> str:
+    return html.escape(text or "")
+
+
+def source_provenance(source: SourceRow) -> str:
+    """One source's provenance as HTML: publication, headline, author, how its date is known."""
+    stated = "inferred" if source.date_inferred else "stated in the article"
+    parts = [
+        f"<h3>{_e(source.headline) or '(no headline in the capture)'}</h3>",
+        f"<p><b>Publication:</b> {_e(source.publication)}",
+    ]
+    if source.publication_evidence:
+        parts.append(f"<br><i>{_e(source.publication_evidence)}</i>")
+    parts.append(f"<br><b>Author:</b> {_e(source.author) or 'not given'}")
+    parts.append(
+        f"<br><b>Date:</b> {_e(source.date_label)}, known {PRECISION_WORDS[source.date_precision]}"
+        f", {stated}"
+    )
+    if source.date_evidence:
+        parts.append(f"<br><b>Inferred from:</b> {_e(source.date_evidence)}")
+    parts.append(
+        f"<br><b>Captured as:</b> {_e(source.capture)}; {source.statement_count} statements</p>"
+    )
+    return "".join(parts)
+
+
+def help_html(archive: Archive, info: DatabaseInfo) -> str:
+    """The whole help text."""
+    keys = "".join(f"<tr><td><b>{_e(k)}</b></td><td>{_e(v)}</td></tr>" for k, v in SHORTCUTS)
+    stances = ", ".join(f"{_e(glyph)} {_e(stance)}" for stance, glyph in STANCE_GLYPHS.items())
+    sources = "".join(source_provenance(s) for s in archive.sources())
+    return (
+        f"<h2>carebrowser {_e(__version__)}</h2>"
+        "<p>What stakeholders said about the 2001\u20132002 reform of social services in "
+        "England. Every statement is a verbatim span of a published source: direct "
+        "quotation, reported speech or editorial opinion. Typos are as printed; statements "
+        "marked \u201ccut off in the source\u201d end where the capture ends.</p>"
+        f"<p>Stances are shown in words, glyphs and colour: {stances}.</p>"
+        f"<h2>Keyboard</h2><table>{keys}</table>"
+        f"<h2>The data</h2><p>Database: {_e(info.label)} (schema version "
+        f"{info.schema_version}). Dates marked \u201c(inferred)\u201d are not printed in "
+        "the article; they rest on the evidence given for each source below.</p>"
+        f"{sources}"
+    )
+
+
+class HelpDialog(QDialog):
+    """Keyboard help and where the data comes from."""
+
+    def __init__(self, archive: Archive, info: DatabaseInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("carebrowser help and data provenance")
+        self.text = named(
+            QTextBrowser(self),
+            "Help and data provenance",
+            "Keyboard shortcuts, and the sources with their publications and dates",
+            tooltip=False,
+        )
+        self.text.setHtml(help_html(archive, info))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        for button in buttons.buttons():
+            named(button, button.text().replace("&", ""), "Close the help")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        metrics = self.fontMetrics()
+        self.resize(70 * metrics.averageCharWidth(), 40 * metrics.height())

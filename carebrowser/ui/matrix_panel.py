@@ -1,0 +1,192 @@
+"""The proposal matrix: who stands where on what, each cell a stance with its evidence count."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carebrowser.data.vocabulary import STANCES
+from carebrowser.export import Table, matrix_table, positions_table
+from carebrowser.queries import Archive, Filters, PositionRow
+from carebrowser.ui.delegates import StanceDelegate
+from carebrowser.ui.models import MatrixModel
+from carebrowser.ui.models.matrix import HEADER_WIDTH, stance_label
+from carebrowser.ui.widgets import heading, named, setup_table
+
+
+class MatrixPanel(QWidget):
+    """Stakeholders x proposals following the filters; selecting a cell shows its evidence."""
+
+    position_selected = Signal(object)
+    compare_requested = Signal(list)
+    status_changed = Signal()
+
+    def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.archive = archive
+        self.filters = Filters()
+        self.model = MatrixModel(parent=self)
+
+        self.hide_empty_box = named(
+            QCheckBox("&Hide empty rows and columns", self),
+            "Hide empty rows and columns",
+            "Leave out stakeholders and proposals without any position",
+        )
+        self.hide_empty_box.setChecked(True)
+        self.transpose_box = named(
+            QCheckBox("&Transpose", self),
+            "Transpose the matrix",
+            "Show proposals as rows and stakeholders as columns",
+        )
+        self.compare_button = named(
+            QPushButton("Co&mpare selected", self),
+            "Compare the stakeholders of the selected cells",
+            "Show the stakeholders of the selected cells (two to four) side by side",
+        )
+        self.table = named(
+            setup_table(QTableView(self)),
+            "Proposal matrix",
+            "Each cell gives a stakeholder's stance on a proposal, in words and colour, with "
+            "the number of statements it rests on. Select a cell to read its evidence below.",
+            tooltip=False,
+        )
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(StanceDelegate(self.table))
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
+        # Every cell holds the same kind of label: size them from the font, not cell by cell
+        # (ResizeToContents asked the delegate about each of thousands of cells).
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        self._size_cells()
+
+        controls = QHBoxLayout()
+        controls.addWidget(heading("Proposal matrix", self), 1)
+        controls.addWidget(self.hide_empty_box)
+        controls.addWidget(self.transpose_box)
+        controls.addWidget(self.compare_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(controls)
+        layout.addWidget(self.table, 1)
+
+        self.hide_empty_box.toggled.connect(self._reload)
+        self.transpose_box.toggled.connect(self._transpose)
+        self.table.selectionModel().currentChanged.connect(self._current_changed)
+        self.compare_button.clicked.connect(
+            lambda: self.compare_requested.emit(self.selected_stakeholder_ids())
+        )
+        self._reload()
+
+    def _size_cells(self) -> None:
+        metrics = self.table.fontMetrics()
+        pad = metrics.height() // 4
+        widest = max(metrics.horizontalAdvance(f"{stance_label(s)} (99)") for s in STANCES)
+        title = metrics.horizontalAdvance("m" * (HEADER_WIDTH - 4))
+        self.table.horizontalHeader().setDefaultSectionSize(max(widest, title) + 6 * pad)
+        self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 3 * pad)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._size_cells()
+
+    def set_filters(self, filters: Filters) -> None:
+        """Follow the filters: categories, proposals, sources, dates and search."""
+        self.filters = filters.but(stakeholders=frozenset())
+        self._reload()
+
+    def _reload(self) -> None:
+        current = self.model.position_at(self.table.currentIndex())
+        self.model.set_matrix(
+            self.archive.matrix(self.filters, hide_empty=self.hide_empty_box.isChecked())
+        )
+        self._restore_current(current)
+        self.status_changed.emit()
+
+    def _transpose(self, transposed: bool) -> None:
+        current = self.model.position_at(self.table.currentIndex())
+        self.model.set_transposed(transposed)
+        self._restore_current(current)
+
+    def _restore_current(self, position: PositionRow | None) -> None:
+        index = QModelIndex()
+        if position is not None:
+            index = self.model.index_of(position.stakeholder_id, position.proposal_id)
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        else:
+            self.position_selected.emit(None)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.position_selected.emit(self.model.position_at(current))
+
+    def select_cell(self, stakeholder_id: int, proposal_id: int) -> bool:
+        """Make a stakeholder's cell on a proposal current and selected; False if not shown."""
+        index = self.model.index_of(stakeholder_id, proposal_id)
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            self.table.scrollTo(index)
+        return index.isValid()
+
+    def current_position(self) -> PositionRow | None:
+        """The position in the current cell."""
+        return self.model.position_at(self.table.currentIndex())
+
+    def selected_stakeholder_ids(self) -> list[int]:
+        """The stakeholders of the selected cells, in matrix order."""
+        indexes = sorted(
+            self.table.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())
+        )
+        return list(dict.fromkeys(self.model.stakeholder_at(i).id for i in indexes))
+
+    def status_text(self) -> str:
+        """'Showing 12 stakeholders x 8 proposals (40 positions)'."""
+        matrix = self.model.matrix
+        return (
+            f"Showing {len(matrix.stakeholders)} stakeholders \u00d7 "
+            f"{len(matrix.proposals)} proposals ({len(matrix.cells)} positions)"
+        )
+
+    def selection_count(self) -> int:
+        """How many cells holding a position are selected."""
+        return len(self._selected_positions())
+
+    def _selected_positions(self) -> list[PositionRow]:
+        indexes = sorted(
+            self.table.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())
+        )
+        return [p for i in indexes if (p := self.model.position_at(i)) is not None]
+
+    def export_table(self, selected_only: bool) -> Table:
+        """The selected cells' positions, or the whole matrix shown, as an export table."""
+        if selected_only:
+            return positions_table(self._selected_positions())
+        return matrix_table(self.model.matrix)
+
+    def focus_table(self) -> None:
+        """Put the keyboard focus on the matrix, on its first position if none is current."""
+        # Before the focus: a view that gains it makes its first cell current, maybe an empty one.
+        if not self.table.currentIndex().isValid():
+            for stakeholder in self.model.matrix.stakeholders:
+                found = [
+                    p
+                    for p in self.model.matrix.proposals
+                    if (stakeholder.id, p.id) in self.model.matrix.cells
+                ]
+                if found:
+                    self.select_cell(stakeholder.id, found[0].id)
+                    break
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,161 @@
+"""The proposal matrix: stakeholders x proposals, each cell a position's stance."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from carebrowser.data.vocabulary import STANCE_COLOURS, STANCE_GLYPHS
+from carebrowser.queries import Matrix, PositionRow, ProposalRow, StakeholderRow
+from carebrowser.ui.models.roles import ID_ROLE, ROOT, ROW_ROLE, STANCE_ROLE
+from carebrowser.ui.models.variants import returns_variant
+
+Index = QModelIndex | QPersistentModelIndex
+#: Proposal titles in column headers wrap at about this many characters.
+HEADER_WIDTH = 18
+BLACK = QColor("#000000")
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        STANCE_ROLE,
+        ROW_ROLE,
+        ID_ROLE,
+    }
+)
+
+
+def stance_label(stance: str) -> str:
+    """A stance with its glyph, so it is never told by colour alone: '✘ opposes'."""
+    return f"{STANCE_GLYPHS[stance]} {stance}"
+
+
+def evidence_label(count: int) -> str:
+    """'1 statement', '3 statements'."""
+    return f"{count} statement{'s' if count != 1 else ''}"
+
+
+class MatrixModel(QAbstractTableModel):
+    """A Matrix from the query layer; rows are stakeholders, or proposals when transposed."""
+
+    def __init__(self, matrix: Matrix | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.matrix = matrix or Matrix((), (), {})
+        self.transposed = False
+
+    def set_matrix(self, matrix: Matrix) -> None:
+        """Show another matrix (after the filters changed)."""
+        self.beginResetModel()
+        self.matrix = matrix
+        self.endResetModel()
+
+    def set_transposed(self, transposed: bool) -> None:
+        """Lay proposals out as rows and stakeholders as columns, or back."""
+        if transposed != self.transposed:
+            self.beginResetModel()
+            self.transposed = transposed
+            self.endResetModel()
+
+    def stakeholder_at(self, index: Index) -> StakeholderRow:
+        """The stakeholder of a cell."""
+        row = index.column() if self.transposed else index.row()
+        return self.matrix.stakeholders[row]
+
+    def proposal_at(self, index: Index) -> ProposalRow:
+        """The proposal of a cell."""
+        column = index.row() if self.transposed else index.column()
+        return self.matrix.proposals[column]
+
+    def position_at(self, index: Index) -> PositionRow | None:
+        """The position in a cell, None where the stakeholder took none."""
+        if not index.isValid():
+            return None
+        key = (self.stakeholder_at(index).id, self.proposal_at(index).id)
+        return self.matrix.cells.get(key)
+
+    def index_of(self, stakeholder_id: int, proposal_id: int) -> QModelIndex:
+        """The cell of a stakeholder and a proposal, invalid when either is not shown."""
+        rows = [s.id for s in self.matrix.stakeholders]
+        columns = [p.id for p in self.matrix.proposals]
+        if stakeholder_id not in rows or proposal_id not in columns:
+            return QModelIndex()
+        row, column = rows.index(stakeholder_id), columns.index(proposal_id)
+        return self.index(column, row) if self.transposed else self.index(row, column)
+
+    # -- QAbstractTableModel ------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        if parent.isValid():
+            return 0
+        return len(self.matrix.proposals if self.transposed else self.matrix.stakeholders)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        if parent.isValid():
+            return 0
+        return len(self.matrix.stakeholders if self.transposed else self.matrix.proposals)
+
+    @returns_variant
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES or not index.isValid():
+            return None
+        position = self.position_at(index)
+        if position is None:
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return "no position"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                stakeholder, proposal = self.stakeholder_at(index), self.proposal_at(index)
+                return f"{stakeholder.name} took no position on {proposal.title}."
+            return None
+        count = len(position.evidence_quote_ids)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{stance_label(position.stance)} ({count})"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{position.stance}, {evidence_label(count)} as evidence"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                f"{position.stakeholder} on {position.proposal}: {position.stance}.\n"
+                f"{position.summary}\n{evidence_label(count)} as evidence; "
+                "select the cell to read them."
+            )
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QColor(STANCE_COLOURS[position.stance])
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return BLACK
+        if role == STANCE_ROLE:
+            return position.stance
+        if role == ROW_ROLE:
+            return position
+        if role == ID_ROLE:
+            return position.id
+        return None
+
+    @returns_variant
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        stakeholders_along = (orientation == Qt.Orientation.Vertical) != self.transposed
+        items = self.matrix.stakeholders if stakeholders_along else self.matrix.proposals
+        if not 0 <= section < len(items):
+            return None
+        item = items[section]
+        if isinstance(item, StakeholderRow):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return _wrap(item.name) if orientation == Qt.Orientation.Horizontal else item.name
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{item.name} ({item.description or item.category})"
+        else:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return _wrap(item.title) if orientation == Qt.Orientation.Horizontal else item.title
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{item.title}: {item.summary}"
+        return None
+
+
+def _wrap(title: str) -> str:
+    return "\n".join(textwrap.wrap(title, HEADER_WIDTH)) or title

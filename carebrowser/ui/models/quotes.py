@@ -1,0 +1,218 @@
+"""Statements as a table, one page at a time, sorted and filtered by the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from carebrowser.queries import PAGE_SIZE, Archive, Filters, Page, QuoteRow, QuoteSort, match_spans
+from carebrowser.ui.models.roles import EDITORIAL_ROLE, ID_ROLE, MATCH_SPANS_ROLE, ROOT, ROW_ROLE
+from carebrowser.ui.models.variants import returns_variant
+
+Index = QModelIndex | QPersistentModelIndex
+#: Fetches one page: (sort, descending, after, limit) -> Page.
+Fetch = Callable[[QuoteSort, bool, "tuple[object, ...] | None", int], Page[QuoteRow]]
+
+SPEAKER, STATEMENT, KIND, PROPOSALS, SOURCE, DATE = range(6)
+HEADERS = ("Speaker", "Statement", "Kind", "Proposals", "Source", "Date")
+#: Columns the database can sort by, and the sort each stands for.
+SORTS: dict[int, QuoteSort] = {SPEAKER: "stakeholder", SOURCE: "source", DATE: "date"}
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+        MATCH_SPANS_ROLE,
+        EDITORIAL_ROLE,
+        ROW_ROLE,
+        ID_ROLE,
+    }
+)
+TRUNCATED_MARK = " [\u2026] cut off in the source"
+
+
+def statement_text(quote: QuoteRow) -> tuple[str, int]:
+    """The statement as shown, and where its verbatim words start in it.
+
+    Direct quotations are in quotation marks; a statement the capture cuts off ends with a note.
+    """
+    opening = "\u201c" if quote.kind == "direct" else ""
+    closing = "\u201d" if quote.kind == "direct" and not quote.truncated else ""
+    shown = f"{opening}{quote.text}{closing}{TRUNCATED_MARK if quote.truncated else ''}"
+    return shown, len(opening)
+
+
+class QuoteTableModel(QAbstractTableModel):
+    """Statements from a page-fetching function: filtered statements, or a position's evidence."""
+
+    def __init__(
+        self, fetch: Fetch, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
+    ) -> None:
+        super().__init__(parent)
+        self.page_size = page_size
+        self.sort_by: QuoteSort = "date"
+        self.descending = False
+        self.search = ""
+        self._fetch = fetch
+        self._rows: list[QuoteRow] = []
+        self._cursor: tuple[object, ...] | None = None
+        self._busy = False
+        self._load()
+
+    def set_source(self, fetch: Fetch, search: str = "") -> None:
+        """Show the statements *fetch* returns, highlighting the words of *search*."""
+        self._busy = True  # no fetching while views and testers hear of the reset
+        self.beginResetModel()
+        self._fetch, self.search = fetch, search
+        self._load()
+        self.endResetModel()
+        self._busy = False
+
+    def set_sort(self, sort_by: QuoteSort, descending: bool = False) -> None:
+        """Ask the database for another order and start again from the first page."""
+        if (sort_by, descending) == (self.sort_by, self.descending):
+            return
+        self._busy = True  # no fetching while views and testers hear of the reset
+        self.beginResetModel()
+        self.sort_by, self.descending = sort_by, descending
+        self._load()
+        self.endResetModel()
+        self._busy = False
+
+    def _load(self) -> None:
+        page = self._fetch(self.sort_by, self.descending, None, self.page_size)
+        self._rows, self._cursor = page.rows, page.cursor
+
+    def quote(self, row: int) -> QuoteRow:
+        """The statement shown in *row*."""
+        return self._rows[row]
+
+    def quotes(self, rows: Iterable[int]) -> list[QuoteRow]:
+        """The statements shown in *rows*, in order, each once."""
+        return [self._rows[r] for r in sorted(set(rows)) if 0 <= r < len(self._rows)]
+
+    def row_of(self, statement_id: int) -> int:
+        """The row of a loaded statement, or -1."""
+        return next((r for r, q in enumerate(self._rows) if q.id == statement_id), -1)
+
+    # -- QAbstractTableModel ------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._cursor is not None and not self._busy
+
+    def fetchMore(self, parent: Index) -> None:
+        if not self.canFetchMore(parent):
+            return
+        page = self._fetch(self.sort_by, self.descending, self._cursor, self.page_size)
+        self._cursor = page.cursor
+        if page.rows:
+            # Views and the model tester may ask for more while rows go in: not until done.
+            self._busy = True
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self.endInsertRows()
+            self._busy = False
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column in SORTS:
+            self.set_sort(SORTS[column], order == Qt.SortOrder.DescendingOrder)
+
+    @returns_variant
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Views ask for many roles per cell; answer the ones not handled first, and fast.
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        quote, column = self._rows[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(quote, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(quote, column)
+        if role == Qt.ItemDataRole.FontRole and column == STATEMENT and quote.kind == "reported":
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == MATCH_SPANS_ROLE and column == STATEMENT:
+            _shown, offset = statement_text(quote)
+            return [(s + offset, e + offset) for s, e in match_spans(quote.text, self.search)]
+        if role == EDITORIAL_ROLE and column == STATEMENT:
+            return quote.kind == "editorial"
+        if role == ROW_ROLE:
+            return quote
+        if role == ID_ROLE:
+            return quote.id
+        return None
+
+    @staticmethod
+    def _display(quote: QuoteRow, column: int) -> str:
+        if column == SPEAKER:
+            detail = ", ".join(p for p in (quote.role, quote.organisation) if p)
+            return f"{quote.stakeholder}\n{detail}" if detail else quote.stakeholder
+        if column == STATEMENT:
+            return statement_text(quote)[0]
+        if column == KIND:
+            return quote.kind_label + (",\ntruncated" if quote.truncated else "")
+        if column == PROPOSALS:
+            return "\n".join(quote.proposals)
+        if column == SOURCE:
+            return f"{quote.headline}\n{quote.publication}" if quote.headline else quote.publication
+        return quote.date_label
+
+    @staticmethod
+    def _tooltip(quote: QuoteRow, column: int) -> str:
+        if column == SOURCE:
+            author = f", by {quote.author}" if quote.author else ""
+            return f"{quote.publication}{author}, {quote.date_label}. Press Enter to read it."
+        if column == STATEMENT:
+            return (
+                f"{quote.kind_label} by {quote.stakeholder}. Press Enter to read it in its source."
+            )
+        return ""
+
+    @returns_variant
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section in SORTS:
+            return f"Sort by {SORTS[section]}"
+        return None
+
+
+def statements_fetch(archive: Archive, filters: Filters) -> Fetch:
+    """A Fetch over the statements that pass *filters*."""
+
+    def fetch(
+        sort: QuoteSort, descending: bool, after: tuple[object, ...] | None, limit: int
+    ) -> Page[QuoteRow]:
+        return archive.quotes(filters, sort=sort, descending=descending, after=after, limit=limit)
+
+    return fetch
+
+
+def evidence_fetch(archive: Archive, position_id: int | None) -> Fetch:
+    """A Fetch over a position's evidence (nothing when *position_id* is None)."""
+
+    def fetch(
+        sort: QuoteSort, descending: bool, after: tuple[object, ...] | None, limit: int
+    ) -> Page[QuoteRow]:
+        if position_id is None:
+            return Page([], None)
+        return archive.evidence_quotes(
+            position_id, sort=sort, descending=descending, after=after, limit=limit
+        )
+
+    return fetch

@@ -1,0 +1,205 @@
+"""The stakeholder tree: category rows with counts, stakeholders under them, filtered in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from carebrowser.queries import PAGE_SIZE, Archive, StakeholderRow
+from carebrowser.ui.models.roles import ID_ROLE, ROOT, ROW_ROLE
+from carebrowser.ui.models.variants import returns_variant
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Stakeholder", "Role or organisation")
+#: internalId of category rows; a stakeholder's internalId is its category's row + 1.
+_CATEGORY_ID = 0
+
+
+@dataclass
+class _Category:
+    name: str
+    count: int
+    rows: list[StakeholderRow] = field(default_factory=list)
+    cursor: tuple[object, ...] | None = None
+
+    @property
+    def label(self) -> str:
+        shown = self.name[0].upper() + self.name[1:]
+        return f"{shown} ({self.count})"
+
+
+class StakeholderTreeModel(QAbstractItemModel):
+    """Categories with their stakeholder counts; each category's stakeholders as children."""
+
+    def __init__(
+        self, archive: Archive, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
+    ) -> None:
+        super().__init__(parent)
+        self.archive = archive
+        self.page_size = page_size
+        self.name = ""
+        self.categories: frozenset[str] = frozenset()
+        self._tree: list[_Category] = []
+        self._busy = False
+        self._load()
+
+    def set_filter(self, categories: Iterable[str] = (), name: str = "") -> None:
+        """Show the stakeholders of *categories* (all when empty) whose name contains *name*."""
+        categories = frozenset(categories)
+        if categories == self.categories and name == self.name:
+            return
+        self._busy = True  # no fetching while views and testers hear of the reset
+        self.beginResetModel()
+        self.categories, self.name = categories, name
+        self._load()
+        self.endResetModel()
+        self._busy = False
+
+    def _load(self) -> None:
+        counts = self.archive.category_counts(self.categories, self.name)
+        self._tree = [_Category(c.category, c.count) for c in counts]
+        for category in self._tree:
+            page = self.archive.stakeholders({category.name}, self.name, limit=self.page_size)
+            category.rows, category.cursor = page.rows, page.cursor
+
+    def total(self) -> int:
+        """How many stakeholders pass the filter (loaded or not)."""
+        return sum(c.count for c in self._tree)
+
+    def category_index(self, name: str) -> QModelIndex:
+        """The index of a category row, invalid when the filter leaves it empty."""
+        for row, category in enumerate(self._tree):
+            if category.name == name:
+                return self.index(row, 0)
+        return QModelIndex()
+
+    def index_of(self, stakeholder_id: int) -> QModelIndex:
+        """The index of a stakeholder, fetching further pages of its category when needed."""
+        for row, category in enumerate(self._tree):
+            parent = self.index(row, 0)
+            while True:
+                for child, stakeholder in enumerate(category.rows):
+                    if stakeholder.id == stakeholder_id:
+                        return self.index(child, 0, parent)
+                if not self.canFetchMore(parent):
+                    break
+                self.fetchMore(parent)
+        return QModelIndex()
+
+    # -- QAbstractItemModel -------------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, id=_CATEGORY_ID)
+        return self.createIndex(row, column, id=parent.row() + 1)
+
+    def parent(self, child: Index = ROOT) -> QModelIndex:  # type: ignore[override]
+        if not child.isValid() or child.internalId() == _CATEGORY_ID:
+            return QModelIndex()
+        return self.createIndex(child.internalId() - 1, 0, id=_CATEGORY_ID)
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        if not parent.isValid():
+            return len(self._tree)
+        if parent.column() != 0 or parent.internalId() != _CATEGORY_ID:
+            return 0
+        return len(self._tree[parent.row()].rows)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return len(HEADERS)
+
+    def hasChildren(self, parent: Index = ROOT) -> bool:
+        if not parent.isValid():
+            return bool(self._tree)
+        if parent.column() != 0 or parent.internalId() != _CATEGORY_ID:
+            return False
+        return self._tree[parent.row()].count > 0
+
+    def canFetchMore(self, parent: Index) -> bool:
+        if (
+            self._busy
+            or not parent.isValid()
+            or parent.internalId() != _CATEGORY_ID
+            or parent.column() != 0
+        ):
+            return False
+        return self._tree[parent.row()].cursor is not None
+
+    def fetchMore(self, parent: Index) -> None:
+        if not self.canFetchMore(parent):
+            return
+        category = self._tree[parent.row()]
+        page = self.archive.stakeholders(
+            {category.name}, self.name, after=category.cursor, limit=self.page_size
+        )
+        category.cursor = page.cursor
+        if page.rows:
+            # Views and the model tester may ask for more while rows go in: not until done.
+            self._busy = True
+            first = len(category.rows)
+            self.beginInsertRows(parent, first, first + len(page.rows) - 1)
+            category.rows.extend(page.rows)
+            self.endInsertRows()
+            self._busy = False
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if index.internalId() == _CATEGORY_ID:
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    @returns_variant
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == _CATEGORY_ID:
+            return self._category_data(self._tree[index.row()], index.column(), role)
+        row = self._tree[index.internalId() - 1].rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return row.name if index.column() == 0 else row.description
+        if role == Qt.ItemDataRole.ToolTipRole:
+            statements = f"{row.statement_count} statement{'s' if row.statement_count != 1 else ''}"
+            detail = f" ({row.description})" if row.description else ""
+            return f"{row.name}{detail}: {statements}"
+        if role == ROW_ROLE:
+            return row
+        if role == ID_ROLE:
+            return row.id
+        return None
+
+    @staticmethod
+    def _category_data(category: _Category, column: int, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return category.label if column == 0 else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{category.count} stakeholders in the category {category.name}"
+        if role == ROW_ROLE:
+            return category.name
+        return None
+
+    @returns_variant
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def stakeholders(self, indexes: Iterable[QModelIndex]) -> list[StakeholderRow]:
+        """The stakeholders behind *indexes* (category rows and repeats left out), in order."""
+        found: dict[int, StakeholderRow] = {}
+        for index in indexes:
+            row = index.data(ROW_ROLE)
+            if isinstance(row, StakeholderRow):
+                found.setdefault(row.id, row)
+        return list(found.values())

@@ -1,0 +1,202 @@
+"""The quote panel: statements of the selected stakeholders, or a matrix cell's evidence."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carebrowser.export import Table, quotes_table
+from carebrowser.queries import Archive, Filters, PositionRow, QuoteSort
+from carebrowser.ui.delegates import HighlightDelegate
+from carebrowser.ui.models import QuoteTableModel, evidence_fetch, statements_fetch
+from carebrowser.ui.models.quotes import DATE, SORTS, STATEMENT
+from carebrowser.ui.widgets import heading, named, setup_table
+
+#: Statements fetched at a time: each row's height is measured, so pages stay small.
+QUOTE_PAGE = 50
+SORT_CHOICES: tuple[tuple[str, QuoteSort], ...] = (
+    ("Date", "date"),
+    ("Source", "source"),
+    ("Stakeholder", "stakeholder"),
+)
+
+
+class QuotePanel(QWidget):
+    """A table of statements, sorted by the database and fetched a page at a time."""
+
+    open_statement = Signal(int, int)
+    status_changed = Signal()
+
+    def __init__(self, archive: Archive, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.archive = archive
+        self.title = title
+        self.filters = Filters()
+        self.position: PositionRow | None = None
+        self._total = 0
+        self.model = QuoteTableModel(evidence_fetch(archive, None), self, page_size=QUOTE_PAGE)
+
+        self.heading = heading(title, self)
+        self.sort_box = named(
+            QComboBox(self),
+            f"Sort {title.lower()} by",
+            "Order the statements by date, source or stakeholder",
+        )
+        for label, _sort in SORT_CHOICES:
+            self.sort_box.addItem(label)
+        sort_label = QLabel("&Sort by:", self)
+        sort_label.setBuddy(self.sort_box)
+        self.descending_box = named(
+            QCheckBox("&Reverse order", self),
+            "Reverse order",
+            "Show the latest date, or the end of the alphabet, first",
+        )
+        self.table = named(
+            setup_table(QTableView(self), wrap_rows=True),
+            title,
+            "Statements: speaker, verbatim text, kind, proposals, source and date. "
+            "Press Enter or double-click to read a statement in its source.",
+            tooltip=False,
+        )
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(STATEMENT, HighlightDelegate(self.table))
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(DATE, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(STATEMENT, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+
+        controls = QHBoxLayout()
+        controls.addWidget(self.heading, 1)
+        controls.addWidget(sort_label)
+        controls.addWidget(self.sort_box)
+        controls.addWidget(self.descending_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(controls)
+        layout.addWidget(self.table, 1)
+
+        self.sort_box.currentIndexChanged.connect(self._sort_from_controls)
+        self.descending_box.toggled.connect(self._sort_from_controls)
+        header.sortIndicatorChanged.connect(self._sort_from_header)
+        self.table.activated.connect(self._open)
+        self.table.doubleClicked.connect(self._open)
+        self.model.modelReset.connect(self._contents_changed)
+        self.model.rowsInserted.connect(self._contents_changed)
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        metrics = self.fontMetrics()
+        for column, chars in ((0, 22), (2, 14), (3, 22), (4, 22), (5, 16)):
+            self.table.setColumnWidth(column, chars * metrics.averageCharWidth())
+
+    # -- what is shown ------------------------------------------------------------------------
+
+    def show_statements(self, filters: Filters, heading_text: str) -> None:
+        """Show the statements that pass *filters*, under *heading_text*."""
+        self.filters, self.position = filters, None
+        self._total = self.archive.quote_count(filters)
+        self.heading.setText(heading_text)
+        self.model.set_source(statements_fetch(self.archive, filters), filters.search)
+
+    def show_evidence(self, position: PositionRow | None, search: str = "") -> None:
+        """Show the statements a position rests on (nothing when *position* is None)."""
+        self.position = position
+        self._total = len(position.evidence_quote_ids) if position else 0
+        if position is None:
+            self.heading.setText(f"{self.title}: select a cell of the matrix")
+        else:
+            self.heading.setText(
+                f"{self.title}: {position.stakeholder} on {position.proposal} ({position.stance})"
+            )
+        self.model.set_source(
+            evidence_fetch(self.archive, position.id if position else None), search
+        )
+
+    def set_sort(self, sort_by: QuoteSort, descending: bool) -> None:
+        """Sort by date, source or stakeholder (as if chosen in the panel)."""
+        self.descending_box.setChecked(descending)
+        self.sort_box.setCurrentIndex([s for _l, s in SORT_CHOICES].index(sort_by))
+        self._sort_from_controls()
+
+    def _sort_from_controls(self) -> None:
+        sort_by = SORT_CHOICES[self.sort_box.currentIndex()][1]
+        descending = self.descending_box.isChecked()
+        column = next(c for c, s in SORTS.items() if s == sort_by)
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        header = self.table.horizontalHeader()
+        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (column, order):
+            header.setSortIndicator(column, order)  # calls the model's sort() via the view
+        self.model.set_sort(sort_by, descending)
+
+    def _sort_from_header(self, column: int, order: Qt.SortOrder) -> None:
+        if column not in SORTS:
+            # Only date, source and stakeholder sort; put the indicator back on the current one.
+            current = next(c for c, s in SORTS.items() if s == self.model.sort_by)
+            previous = (
+                Qt.SortOrder.DescendingOrder
+                if self.model.descending
+                else Qt.SortOrder.AscendingOrder
+            )
+            self.table.horizontalHeader().setSortIndicator(current, previous)
+            return
+        choice = [s for _l, s in SORT_CHOICES].index(SORTS[column])
+        self.sort_box.blockSignals(True)
+        self.sort_box.setCurrentIndex(choice)
+        self.sort_box.blockSignals(False)
+        self.descending_box.blockSignals(True)
+        self.descending_box.setChecked(order == Qt.SortOrder.DescendingOrder)
+        self.descending_box.blockSignals(False)
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            quote = self.model.quote(index.row())
+            self.open_statement.emit(quote.source_id, quote.id)
+
+    def _contents_changed(self) -> None:
+        self.status_changed.emit()
+
+    # -- for the status bar and exports -------------------------------------------------------
+
+    def shown_count(self) -> int:
+        """How many statements are loaded in the table."""
+        return self.model.rowCount()
+
+    def total_count(self) -> int:
+        """How many statements the filters (or the position) give in all."""
+        return self._total
+
+    def status_text(self) -> str:
+        """'Showing 12 of 12 statements'."""
+        noun = "statement" if self._total == 1 else "statements"
+        return f"Showing {self.shown_count()} of {self._total} {noun}"
+
+    def selection_count(self) -> int:
+        """How many statements are selected."""
+        return len(self.table.selectionModel().selectedRows())
+
+    def export_table(self, selected_only: bool) -> Table:
+        """The selected statements, or all the panel stands for, as an export table."""
+        if selected_only:
+            rows = [i.row() for i in self.table.selectionModel().selectedRows()]
+            return quotes_table(self.model.quotes(rows))
+        if self.position is not None:
+            return quotes_table(self.archive.evidence(self.position.id))
+        return quotes_table(self.archive.all_quotes(self.filters, self.model.sort_by))
+
+    def focus_table(self) -> None:
+        """Put the keyboard focus on the statements, on the first one if none is current."""
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            self.table.selectRow(0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,189 @@
+"""The stakeholder list: categories with counts, a type-to-filter box, several selectable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carebrowser.export import Table
+from carebrowser.export.shapes import stakeholders_table
+from carebrowser.queries import Archive, StakeholderRow
+from carebrowser.ui.models import StakeholderTreeModel
+from carebrowser.ui.widgets import heading, named
+
+#: Typing pauses this long (ms) before the list is filtered again.
+TYPING_PAUSE = 150
+
+
+class StakeholderPanel(QWidget):
+    """Pick stakeholders: the quote panel shows what they said; two to four can be compared."""
+
+    selection_changed = Signal()
+    compare_requested = Signal(list)
+    status_changed = Signal()
+
+    def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.archive = archive
+        self.model = StakeholderTreeModel(archive, self)
+
+        self.name_filter = named(
+            QLineEdit(self),
+            "Filter stakeholders by name",
+            "Type part of a name, role or alias to narrow the stakeholder list",
+        )
+        self.name_filter.setPlaceholderText("Type to filter stakeholders")
+        self.name_filter.setClearButtonEnabled(True)
+        label = QLabel("&Name:", self)
+        label.setBuddy(self.name_filter)
+
+        self.tree = named(
+            QTreeView(self),
+            "Stakeholders",
+            "Stakeholders grouped by category with counts. Select one or more (Ctrl or Shift "
+            "with click or Space) to read what they said.",
+            tooltip=False,
+        )
+        self.tree.setModel(self.model)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(0)
+
+        self.compare_button = named(
+            QPushButton("Co&mpare selected", self),
+            "Compare selected stakeholders",
+            "Show the two to four selected stakeholders side by side, proposal by proposal",
+        )
+        self.count_label = QLabel(self)
+
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(label)
+        filter_row.addWidget(self.name_filter, 1)
+        bottom_row = QHBoxLayout()
+        bottom_row.addWidget(self.count_label, 1)
+        bottom_row.addWidget(self.compare_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(heading("Stakeholders", self))
+        layout.addLayout(filter_row)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(bottom_row)
+
+        self._typing = QTimer(self, singleShot=True, interval=TYPING_PAUSE)
+        self._typing.timeout.connect(self._apply_name)
+        self.name_filter.textChanged.connect(self._typing.start)
+        self.name_filter.returnPressed.connect(self._apply_name)
+        self.model.modelReset.connect(self._after_reset)
+        self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.compare_button.clicked.connect(
+            lambda: self.compare_requested.emit([s.id for s in self.selected()])
+        )
+        self._update_count()
+
+    def set_categories(self, categories: Iterable[str]) -> None:
+        """Keep to the stakeholders of *categories* (all when empty)."""
+        self._refilter(frozenset(categories), self.model.name)
+
+    def _apply_name(self) -> None:
+        self._typing.stop()
+        self._refilter(self.model.categories, self.name_filter.text())
+
+    def _refilter(self, categories: frozenset[str], name: str) -> None:
+        before = self.selected_ids()
+        self.model.set_filter(categories, name)
+        self.select(before, emit=False)
+        if self.selected_ids() != before:
+            self.selection_changed.emit()
+
+    def _after_reset(self) -> None:
+        self.tree.expandAll()
+        self._update_count()
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._update_count()
+        self.selection_changed.emit()
+
+    def _update_count(self) -> None:
+        chosen = self.selection_count()
+        total = self.model.total()
+        self.count_label.setText(f"{chosen} of {total} selected" if chosen else f"{total} shown")
+        self.compare_button.setEnabled(chosen >= 2)
+        self.status_changed.emit()
+
+    def selected(self) -> list[StakeholderRow]:
+        """The selected stakeholders, in list order."""
+        indexes = sorted(
+            self.tree.selectionModel().selectedRows(0),
+            key=lambda i: (i.parent().row(), i.row()),
+        )
+        return self.model.stakeholders(indexes)
+
+    def selected_ids(self) -> frozenset[int]:
+        """The ids of the selected stakeholders."""
+        return frozenset(s.id for s in self.selected())
+
+    def select(self, ids: Iterable[int], *, emit: bool = True) -> None:
+        """Select exactly these stakeholders (those the filter shows); the first becomes current."""
+        selection = QItemSelection()
+        first = None
+        for stakeholder_id in ids:
+            index = self.model.index_of(stakeholder_id)
+            if index.isValid():
+                selection.select(index, index.siblingAtColumn(self.model.columnCount() - 1))
+                first = first or index
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        selection_model = self.tree.selectionModel()
+        blocked = selection_model.blockSignals(not emit)
+        selection_model.select(selection, flags)
+        if first is not None:
+            selection_model.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.tree.scrollTo(first)
+        selection_model.blockSignals(blocked)
+        self._update_count()
+        if not emit:
+            self.tree.viewport().update()
+
+    def selection_count(self) -> int:
+        """How many stakeholders are selected."""
+        return len(self.selected())
+
+    def export_table(self, selected_only: bool) -> Table:
+        """The selected stakeholders, or all that the filter shows, as an export table."""
+        if selected_only:
+            return stakeholders_table(self.selected())
+        return stakeholders_table(
+            self.archive.all_stakeholders(self.model.categories, self.model.name)
+        )
+
+    def status_text(self) -> str:
+        """The status bar's words for this panel."""
+        return self.count_label.text()
+
+    def focus_list(self) -> None:
+        """Put the keyboard focus on the list, on its current or first stakeholder."""
+        self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.tree.currentIndex().isValid() and self.model.rowCount():
+            first = self.model.index(0, 0, self.model.index(0, 0))
+            self.tree.selectionModel().setCurrentIndex(
+                first, QItemSelectionModel.SelectionFlag.NoUpdate
+            )

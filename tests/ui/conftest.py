@@ -1,0 +1,33 @@
+"""Fixtures for the window's tests: settings in a temporary INI file, a shown main window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from carebrowser.data.database import DatabaseInfo
+from carebrowser.queries import Archive
+from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings kept in a file of the test's own temporary folder."""
+    return Settings(QSettings(str(tmp_path / "carebrowser.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot: QtBot, archive: Archive, settings: Settings) -> Iterator[MainWindow]:
+    """The main window over the bundled dataset, shown offscreen."""
+    shown = MainWindow(archive, DatabaseInfo("the bundled dataset", 1, True), settings)
+    qtbot.addWidget(shown)
+    shown.resize(1400, 900)
+    shown.show()
+    qtbot.waitExposed(shown)
+    yield shown
+    shown.close()

@@ -1,0 +1,144 @@
+"""A person selects a stakeholder and reads its statements, and clicks a matrix cell's evidence."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+from pytestqt.qtbot import QtBot
+from ui_helpers import LGA, MILBURN, proposal, stakeholder
+
+from carebrowser.data.vocabulary import STANCE_COLOURS, STANCE_GLYPHS
+from carebrowser.queries import Archive, Filters
+from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui.models.quotes import KIND, SOURCE, SPEAKER, STATEMENT
+from carebrowser.ui.models.roles import EDITORIAL_ROLE
+
+
+def click(qtbot: QtBot, view: object, index: QModelIndex, modifier: object = None) -> None:
+    """Click an item of a view the way a person does: on its place on the screen."""
+    view.scrollTo(index)  # type: ignore[attr-defined]
+    rect = view.visualRect(index)  # type: ignore[attr-defined]
+    qtbot.mouseClick(
+        view.viewport(),  # type: ignore[attr-defined]
+        Qt.MouseButton.LeftButton,
+        modifier or Qt.KeyboardModifier.NoModifier,
+        rect.center(),
+    )
+
+
+def shown_column(window_table: object, column: int) -> list[str]:
+    model = window_table.model()  # type: ignore[attr-defined]
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def test_select_the_lga_and_read_its_statements(
+    qtbot: QtBot, window: MainWindow, archive: Archive
+) -> None:
+    lga = stakeholder(archive, LGA)
+    panel = window.stakeholders
+    window.set_view("stakeholders")
+    qtbot.keyClicks(panel.name_filter, "local government")
+    qtbot.waitUntil(lambda: panel.model.name == "local government")
+    local = panel.model.category_index("local government")
+    assert local.data().startswith("Local government (")
+    click(qtbot, panel.tree, panel.model.index_of(lga.id))
+
+    assert panel.selected_ids() == {lga.id}
+    expected = archive.quotes(Filters(stakeholders=frozenset({lga.id}))).rows
+    table = window.statements.table
+    texts = shown_column(table, STATEMENT)
+    assert len(texts) == len(expected) > 0
+    assert all(speaker.split("\n")[0] == LGA for speaker in shown_column(table, SPEAKER))
+    # 000: "despite serious concerns from the Local Government Association"
+    assert any("Local Government Association" in t or "LGA" in t for t in texts)
+    assert shown_column(table, KIND) == [
+        q.kind_label + (",\ntruncated" if q.truncated else "") for q in expected
+    ]
+    assert window.statements.heading.text() == f"Statements of {LGA}"
+    assert window.status.text().startswith(f"Showing {len(expected)} of {len(expected)} statement")
+    sources = shown_column(table, SOURCE)
+    assert all(q.publication in s for q, s in zip(expected, sources, strict=True))
+
+
+def test_kinds_look_different_and_truncation_is_marked(
+    qtbot: QtBot, window: MainWindow, archive: Archive
+) -> None:
+    model = window.statements.model
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    kinds = set()
+    for row in range(model.rowCount()):
+        quote, index = model.quote(row), model.index(row, STATEMENT)
+        kinds.add(quote.kind)
+        font = index.data(Qt.ItemDataRole.FontRole)
+        assert isinstance(font, QFont) == (quote.kind == "reported")
+        assert bool(index.data(EDITORIAL_ROLE)) == (quote.kind == "editorial")
+        assert index.data().endswith("cut off in the source") == quote.truncated
+        if quote.kind == "direct":
+            assert index.data().startswith("\u201c")
+    assert {"direct", "reported"} <= kinds
+    assert any(model.quote(r).truncated for r in range(model.rowCount()))
+    assert any("(inferred)" in model.index(r, 5).data() for r in range(model.rowCount()))
+
+
+def test_click_a_matrix_cell_and_read_its_evidence(
+    qtbot: QtBot, window: MainWindow, archive: Archive
+) -> None:
+    lga, trusts = stakeholder(archive, LGA), proposal(archive, "children's trusts")
+    window.set_view("matrix")
+    matrix = window.matrix
+    index = matrix.model.index_of(lga.id, trusts.id)
+    position = matrix.model.position_at(index)
+    assert position is not None
+    click(qtbot, matrix.table, index)
+
+    count = len(position.evidence_quote_ids)
+    assert index.data() == f"{STANCE_GLYPHS[position.stance]} {position.stance} ({count})"
+    evidence = window.evidence
+    shown = [evidence.model.quote(r).quote_id for r in range(evidence.model.rowCount())]
+    assert sorted(shown) == sorted(position.evidence_quote_ids)
+    assert f"{LGA} on {trusts.title}" in evidence.heading.text()
+    assert position.stance in evidence.heading.text()
+    n = len(position.evidence_quote_ids)
+    assert f"Showing {n} of {n} statement" in window.status.text()
+
+    # The cell is painted in its stance's colour, the text in black.
+    rect = matrix.table.visualRect(index)
+    image = matrix.table.viewport().grab(rect).toImage()
+    assert QColor(image.pixel(3, rect.height() // 2)) == QColor(STANCE_COLOURS[position.stance])
+    assert position.summary in index.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_matrix_options_hide_empty_and_transpose(
+    qtbot: QtBot, window: MainWindow, archive: Archive
+) -> None:
+    window.set_view("matrix")
+    matrix = window.matrix
+    rows, columns = matrix.model.rowCount(), matrix.model.columnCount()
+    matrix.hide_empty_box.click()
+    assert not window.window_actions.hide_empty.isChecked()
+    assert matrix.model.rowCount() == len(archive.all_stakeholders()) >= rows
+    assert matrix.model.columnCount() == len(archive.proposals()) >= columns
+    matrix.hide_empty_box.click()
+    lga, trusts = stakeholder(archive, LGA), proposal(archive, "children's trusts")
+    matrix.select_cell(lga.id, trusts.id)
+    window.window_actions.transpose.trigger()
+    assert (matrix.model.rowCount(), matrix.model.columnCount()) == (columns, rows)
+    assert (
+        matrix.model.headerData(0, Qt.Orientation.Vertical)
+        == matrix.model.matrix.proposals[0].title
+    )
+    current = matrix.current_position()
+    assert current is not None and (current.stakeholder, current.proposal) == (LGA, trusts.title)
+    assert f"\u00d7 {columns} proposals" in window.status.text()
+
+
+def test_matrix_follows_the_filters(qtbot: QtBot, window: MainWindow, archive: Archive) -> None:
+    trusts = proposal(archive, "children's trusts")
+    window.set_view("matrix")
+    bar = window.filter_bar
+    with qtbot.waitSignal(bar.filters_changed):
+        bar.proposal.setCurrentIndex(bar.proposal.model().row_of(trusts.id))
+    assert [p.id for p in window.matrix.model.matrix.proposals] == [trusts.id]
+    names = {s.name for s in window.matrix.model.matrix.stakeholders}
+    assert {LGA, MILBURN} <= names

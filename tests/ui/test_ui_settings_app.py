@@ -1,0 +1,162 @@
+"""Settings persist between sessions; the command line's window options behave."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QSplitter
+from pytestqt.qtbot import QtBot
+from ui_helpers import LGA, MILBURN, proposal, stakeholder
+
+from carebrowser.data.database import DatabaseInfo
+from carebrowser.export import QUOTE_COLUMNS
+from carebrowser.queries import Archive, Filters
+from carebrowser.ui.app import (
+    XCB_PACKAGES,
+    display_problem,
+    open_archive,
+    prepare_window,
+)
+from carebrowser.ui.errors import DatabaseErrorDialog
+from carebrowser.ui.main_window import COMPARE, MATRIX, MainWindow
+from carebrowser.ui.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_view_filters_and_layout_persist(
+    qtbot: QtBot, archive: Archive, settings: Settings
+) -> None:
+    trusts = proposal(archive, "children's trusts")
+    first = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
+    qtbot.addWidget(first)
+    first.resize(1000, 700)
+    first.show()
+    first.set_view("matrix")
+    first.matrix.transpose_box.setChecked(True)
+    first.filter_bar.set_filters(Filters(proposals=frozenset({trusts.id}), search="trusts"))
+    browse = first.findChild(QSplitter, "browse")
+    sizes = browse.sizes()
+    browse.setSizes([sizes[0] + 40, sizes[1] - 40])
+    moved = browse.sizes()
+    first.close()
+
+    second = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.current_view() == MATRIX
+    assert settings.geometry("window") is not None
+    # The offscreen screen is 800 pixels wide, so Qt fits the width to it; the height is kept.
+    assert second.height() == 700
+    assert second.matrix.transpose_box.isChecked()
+    assert second.filter_bar.filters() == Filters(proposals=frozenset({trusts.id}), search="trusts")
+    assert second.filter_bar.proposal.currentText() == trusts.title
+    assert [p.id for p in second.matrix.model.matrix.proposals] == [trusts.id]
+    second.set_view("stakeholders")
+    # The list keeps its width; the statements take what the narrower screen leaves.
+    qtbot.waitUntil(lambda: second.findChild(QSplitter, "browse").sizes()[0] == moved[0])
+
+
+def test_select_and_view_options(qtbot: QtBot, window: MainWindow, archive: Archive) -> None:
+    args = argparse.Namespace(db=None, screenshot=None, view="compare", select=[LGA, MILBURN])
+    assert prepare_window(window, args) is None
+    assert window.current_view() == COMPARE
+    ids = [stakeholder(archive, n).id for n in (LGA, MILBURN)]
+    assert [s.id for s in window.compare.compared()] == ids
+    assert window.stakeholders.selected_ids() == set(ids)
+    bad = argparse.Namespace(db=None, screenshot=None, view=None, select=["Nobody At All"])
+    message = prepare_window(window, bad)
+    assert message is not None and "Nobody At All" in message
+
+
+def test_panels_offer_exports_of_the_selection(window: MainWindow, archive: Archive) -> None:
+    lga = stakeholder(archive, LGA)
+    window.stakeholders.select([lga.id])
+    assert window.stakeholders.selection_count() == 1
+    rows = list(window.stakeholders.export_table(True).rows)
+    assert [r[0] for r in rows] == [LGA]
+    quotes = window.statements.export_table(False)
+    assert quotes.header == QUOTE_COLUMNS
+    assert len(list(quotes.rows)) == archive.quote_count(Filters(stakeholders=frozenset({lga.id})))
+    window.statements.table.selectRow(0)
+    assert window.statements.selection_count() == 1
+    assert len(list(window.statements.export_table(True).rows)) == 1
+    assert window.matrix.export_table(False).header[0] == "stakeholder"
+    assert window.compare.selection_count() == 0
+    assert window.reader.selection_count() == 0
+
+
+def test_a_bad_database_offers_the_bundled_one(tmp_path: Path, qtbot: QtBot) -> None:
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("not a database")
+    asked: list[str] = []
+    opened = open_archive(str(bad), lambda message: asked.append(message) or True)
+    assert not isinstance(opened, str)
+    assert opened[1].bundled and str(bad) in asked[0]
+    refused = open_archive(str(bad), lambda message: False)
+    assert isinstance(refused, str) and "not an SQLite database" in refused
+    dialog = DatabaseErrorDialog(asked[0], "", None)
+    qtbot.addWidget(dialog)
+    assert str(bad) in dialog.text.text()
+    labels = [b.text().replace("&", "") for b in dialog.buttons.buttons()]
+    assert "Open the bundled dataset" in labels and "Close" in labels
+    assert dialog.bundled_button is not None
+
+
+def test_no_display_is_one_clear_sentence() -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("only Linux needs DISPLAY")
+    message = display_problem({})
+    assert message is not None and "no display" in message and "DISPLAY" in message
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}) is None
+    assert "libxcb-cursor0" in XCB_PACKAGES
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "carebrowser", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_screenshot_writes_a_png_without_a_display(tmp_path: Path) -> None:
+    target = tmp_path / "matrix.png"
+    done = _run("--screenshot", str(target), "--view", "matrix", "--select", LGA)
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1400, 900)
+    assert done.stderr == ""
+
+
+def test_without_display_or_screenshot_exit_2_with_one_line() -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("only Linux needs DISPLAY")
+    done = _run()
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no display" in lines[0]
+
+
+def test_screenshot_of_a_bad_database_exits_2_with_one_line(tmp_path: Path) -> None:
+    done = _run("--db", str(tmp_path / "missing.sqlite"), "--screenshot", str(tmp_path / "x.png"))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "missing.sqlite" in lines[0] and "does not exist" in lines[0]
+    assert not (tmp_path / "x.png").exists()
