@@ -20,6 +20,16 @@ test: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Benchmarks at 1,000 / 100,000 / 1,000,000 statements (archives cached in bench/cache/); see
+# docs/performance.md. Not part of `make test`, which runs only a one-repetition smoke run of it.
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench
+
+# Damaged databases (520, with the command line and the window), hypothesis at 500 examples,
+# failed exports; writes docs/reliability.md. Takes 10-25 minutes; `make test` runs a sample.
+reliability: $(BIN)/.installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m reliability.report
+
 screenshots: $(BIN)/.installed
 	for view in stakeholders matrix compare source; do \
 	  QT_QPA_PLATFORM=offscreen $(BIN)/carebrowser --screenshot docs/screenshots/$$view.png \

@@ -279,7 +279,13 @@ def summarise(results: list[CaseResult], seconds: float) -> dict[str, object]:
 
 
 def fuzz(
-    good: Path, count: int, seed: int, *, window: bool | None = None, jobs: int = 0
+    good: Path,
+    count: int,
+    seed: int,
+    *,
+    window: bool | None = None,
+    jobs: int = 0,
+    scenarios: bool = True,
 ) -> dict[str, object]:
     """Run the scenarios and *count* mutants of *good*; return the figures (see summarise)."""
     window = window_available() if window is None else window
@@ -291,7 +297,7 @@ def fuzz(
         home.mkdir()
         env = _environment(home)
         before = _digest(good)
-        scenarios = run_scenarios(good.read_bytes(), work, env, window)
+        named = run_scenarios(good.read_bytes(), work, env, window) if scenarios else []
         damaged = run_mutants(good, count, seed, work, env, window, jobs)
         unchanged = _digest(good) == before
     return {
@@ -302,8 +308,8 @@ def fuzz(
         "original_bytes": good.stat().st_size,
         "original_unchanged": unchanged,
         "scenarios": {
-            "summary": summarise(scenarios, 0.0),
-            "cases": [{"case": r.case, "runs": [asdict(run) for run in r.runs]} for r in scenarios],
+            "summary": summarise(named, 0.0),
+            "cases": [{"case": r.case, "runs": [asdict(run) for run in r.runs]} for r in named],
         },
         "mutants": summarise(damaged, time.monotonic() - started),
     }
@@ -317,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="database to mutate (the bundled one)")
     parser.add_argument("--no-window", action="store_true", help="only the command line")
     parser.add_argument("--jobs", type=int, default=0, help="processes at a time (CPUs)")
+    parser.add_argument("--no-scenarios", action="store_true", help="only the mutants")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     from carebrowser.data.database import bundled_database_path
@@ -324,7 +331,12 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         good = args.db or stack.enter_context(bundled_database_path())
         figures = fuzz(
-            good, args.cases, args.seed, window=False if args.no_window else None, jobs=args.jobs
+            good,
+            args.cases,
+            args.seed,
+            window=False if args.no_window else None,
+            jobs=args.jobs,
+            scenarios=not args.no_scenarios,
         )
     text = json.dumps(figures, indent=2)
     if args.json:

@@ -45,13 +45,19 @@ from carebrowser.data.schema import Base
 DRIVER = "postgresql+psycopg"
 #: The collation of every text column: code-point order, the same as SQLite's BINARY.
 COLLATION = "C"
-#: PostgreSQL refuses lexemes of 2,048 bytes or more; longer words are not indexed.
+#: PostgreSQL refuses lexemes longer than this many bytes; longer words are not indexed.
 MAX_LEXEME_BYTES = 2047
 #: Seconds to wait for a server that does not answer, unless the address says otherwise.
 CONNECT_TIMEOUT = 10
 
-#: The same words as carebrowser.data.fts.search_words: runs of letters, digits and marks.
+#: The words of carebrowser.data.fts.search_words: runs of letters and digits.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+#: For ASCII text, the same words faster: every other ASCII character becomes a space.
+_ASCII_SPACES = bytes.maketrans(
+    bytes(c for c in range(128) if not chr(c).isalnum()),
+    b" " * sum(1 for c in range(128) if not chr(c).isalnum()),
+)
 
 _search_metadata = MetaData()
 
@@ -97,29 +103,57 @@ def server_metadata() -> MetaData:
 
 
 def fold(word: str) -> str:
-    """A word as it is indexed: lower case, without diacritics (as FTS5's remove_diacritics)."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
+    """A word as it is indexed: lower case, without diacritics (as FTS5's remove_diacritics).
+
+    A final sigma is a sigma: lower() writes 'ς' only at the end of a word, and a text's and a
+    search's words end in different places ("A'Σ" is one run of lower(), two words).
+    """
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("\u03c2", "\u03c3"))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", bare)
 
 
-def document_words(*texts: str | None) -> list[str]:
-    """The distinct folded words of *texts*, sorted; words too long to index are left out."""
+def _word_set(texts: Iterable[str | None]) -> set[str]:
     words: set[str] = set()
     for text_ in texts:
-        if text_:
-            words.update(fold(match.group()) for match in _WORD.finditer(text_))
+        if not text_:
+            continue
+        lowered = text_.lower()
+        if len(lowered) != len(text_):  # 'İ' lowers to two characters: per word, as searches
+            words.update(w.lower() for w in _WORD.findall(text_))
+            continue
+        # Fast: ASCII punctuation becomes spaces (UTF-8 keeps other characters' bytes >= 128),
+        # then only the few pieces holding other characters need the regular expression.
+        pieces = set(lowered.encode().translate(_ASCII_SPACES).decode().split(" "))
+        for piece in [p for p in pieces if not p.isascii()]:
+            pieces.discard(piece)
+            pieces.update(_WORD.findall(piece))
+        words |= pieces  # "" (between two spaces) is discarded below
+    for word in [w for w in words if not w.isascii()]:
+        words.discard(word)
+        words.add(fold(word))
     words.discard("")
-    return sorted(w for w in words if len(w.encode()) < MAX_LEXEME_BYTES)
+    if max(map(len, words), default=0) * 4 > MAX_LEXEME_BYTES:
+        words = {w for w in words if len(w.encode()) <= MAX_LEXEME_BYTES}
+    return words
+
+
+def document_words(*texts: str | None) -> list[str]:
+    """The distinct folded words of *texts*, sorted; words too long to index are left out."""
+    return sorted(_word_set(texts))
+
+
+def document(*texts: str | None) -> str:
+    """The text form of the tsvector of *texts*' words: what publishing stores.
+
+    The words are runs of letters and digits, so none holds a quote or a backslash to escape.
+    """
+    words = _word_set(texts)
+    return "'" + "' '".join(words) + "'" if words else ""
 
 
 def _lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def tsvector_text(words: Iterable[str]) -> str:
-    """The text form of a tsvector holding *words* (each quoted, so taken as it is)."""
-    return " ".join(_lexeme(w) for w in words)
 
 
 def tsquery_text(user_text: str) -> str | None:
@@ -132,9 +166,9 @@ def tsquery_text(user_text: str) -> str | None:
     words: list[str] = []
     for word in search_words(user_text):
         folded = fold(word)
-        if len(folded.encode()) >= MAX_LEXEME_BYTES:
+        if len(folded.encode()) > MAX_LEXEME_BYTES:
             return None
-        if folded and folded not in words:
+        if folded:  # not deduplicated: 'cafe café' is 'cafe' AND prefix 'cafe', as in FTS5
             words.append(folded)
     if not words:
         return None

@@ -161,7 +161,8 @@ def _publish(
         )
     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
     connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
-    existing = [n for n in postgres.TABLE_NAMES if n in inspect(connection).get_table_names()]
+    present = set(inspect(connection).get_table_names())
+    existing = [name for name in postgres.TABLE_NAMES if name in present]
     if "meta" in existing:
         _refuse_newer(connection, shown)
     grants = _grants(connection, existing)
@@ -256,8 +257,7 @@ def _copy_documents(reader: sqlite3.Connection, cursor: Any, table: Table, query
     with cursor.copy(statement) as copy:
         while batch := rows.fetchmany(BATCH):
             for identifier, *texts in batch:
-                words = postgres.document_words(*texts)
-                copy.write_row((identifier, postgres.tsvector_text(words)))
+                copy.write_row((identifier, postgres.document(*texts)))
             count += len(batch)
     return count
 

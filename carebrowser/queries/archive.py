@@ -389,7 +389,7 @@ class Archive:
                 .where(statement_proposal.c.statement_id.in_(statement_ids))
                 .order_by(statement_proposal.c.statement_id, Proposal.title)
             )
-            for statement_id, title in connection.execute(query):
+            for statement_id, title in connection.execute(query).all():  # all(): one fetch
                 titles[statement_id].append(title)
         return {k: tuple(v) for k, v in titles.items()}
 

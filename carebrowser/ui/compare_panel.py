@@ -23,7 +23,7 @@ from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.models import ChoiceListModel, ComparisonModel
 from carebrowser.ui.models.choices import stakeholder_choices
 from carebrowser.ui.models.comparison import AGREEMENT, FIXED_COLUMNS, PROPOSAL
-from carebrowser.ui.widgets import heading, named, setup_table
+from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 MAX_COMPARED = 4
 
@@ -159,7 +159,8 @@ class ComparePanel(QWidget):
         if len(self.compared()) < 2:
             return "Choose two to four stakeholders to compare"
         only = " (disagreements only)" if self.model.disagreements_only else ""
-        return f"Showing {self.model.rowCount()} of {self.model.total()} proposals{only}"
+        total = counted(self.model.total(), "proposal")
+        return f"Showing {self.model.rowCount()} of {total}{only}"
 
     def selection_count(self) -> int:
         """How many proposal rows are selected."""

@@ -46,9 +46,10 @@ class MainWindow(QMainWindow):
         browse = self._splitter(
             "browse", Qt.Orientation.Horizontal, self.stakeholders, self.statements
         )
+        browse.setStretchFactor(0, 2)
         browse.setStretchFactor(1, 3)
         metrics = self.fontMetrics()
-        browse.setSizes([55 * metrics.averageCharWidth(), 110 * metrics.averageCharWidth()])
+        browse.setSizes([65 * metrics.averageCharWidth(), 100 * metrics.averageCharWidth()])
         table = self._splitter("matrix", Qt.Orientation.Vertical, self.matrix, self.evidence)
         table.setStretchFactor(0, 2)
         self.stack = QStackedWidget(self)
@@ -172,6 +173,9 @@ class MainWindow(QMainWindow):
         self.stakeholders.select(ids)
         if len(ids) >= 2:
             self.compare.set_stakeholders(list(ids))
+        first = self.archive.positions(Filters(stakeholders=frozenset(ids[:1]))) if ids else []
+        if first:
+            self.matrix.select_cell(first[0].stakeholder_id, first[0].proposal_id)
 
     def show_help(self) -> None:
         """Keyboard help and the data's provenance."""

@@ -19,7 +19,7 @@ from carebrowser.queries import Archive, Filters, PositionRow
 from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.models import MatrixModel
 from carebrowser.ui.models.matrix import HEADER_WIDTH, stance_label
-from carebrowser.ui.widgets import heading, named, setup_table
+from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 
 class MatrixPanel(QWidget):
@@ -156,8 +156,9 @@ class MatrixPanel(QWidget):
         """'Showing 12 stakeholders x 8 proposals (40 positions)'."""
         matrix = self.model.matrix
         return (
-            f"Showing {len(matrix.stakeholders)} stakeholders \u00d7 "
-            f"{len(matrix.proposals)} proposals ({len(matrix.cells)} positions)"
+            f"Showing {counted(len(matrix.stakeholders), 'stakeholder')} \u00d7 "
+            f"{counted(len(matrix.proposals), 'proposal')} "
+            f"({counted(len(matrix.cells), 'position')})"
         )
 
     def selection_count(self) -> int:

@@ -19,7 +19,7 @@ from carebrowser.queries import Archive, Filters, PositionRow, QuoteSort
 from carebrowser.ui.delegates import HighlightDelegate
 from carebrowser.ui.models import QuoteTableModel, evidence_fetch, statements_fetch
 from carebrowser.ui.models.quotes import DATE, SORTS, STATEMENT
-from carebrowser.ui.widgets import heading, named, setup_table
+from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 #: Statements fetched at a time: each row's height is measured, so pages stay small.
 QUOTE_PAGE = 50
@@ -98,7 +98,7 @@ class QuotePanel(QWidget):
 
     def _size_columns(self) -> None:
         metrics = self.fontMetrics()
-        for column, chars in ((0, 22), (2, 14), (3, 22), (4, 22), (5, 16)):
+        for column, chars in ((0, 20), (2, 12), (3, 18), (4, 18), (5, 13)):
             self.table.setColumnWidth(column, chars * metrics.averageCharWidth())
 
     # -- what is shown ------------------------------------------------------------------------
@@ -179,8 +179,7 @@ class QuotePanel(QWidget):
 
     def status_text(self) -> str:
         """'Showing 12 of 12 statements'."""
-        noun = "statement" if self._total == 1 else "statements"
-        return f"Showing {self.shown_count()} of {self._total} {noun}"
+        return f"Showing {self.shown_count()} of {counted(self._total, 'statement')}"
 
     def selection_count(self) -> int:
         """How many statements are selected."""

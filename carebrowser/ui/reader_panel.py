@@ -218,19 +218,18 @@ class ReaderPanel(QWidget):
         if self._shown is None:
             return "No source"
         count = len(self._shown.order)
+        found = len(match_spans(self._shown.source.text, self.search))
         matches = (
-            f", {len(match_spans(self._shown.source.text, self.search))} search matches"
-            if self.search.strip()
-            else ""
+            f", {found} search match{'es' if found != 1 else ''}" if self.search.strip() else ""
         )
         place = (
-            f"statement {self._shown.order.index(self.active) + 1} of "
+            f", statement {self._shown.order.index(self.active) + 1} of {count} selected"
             if self.active in self._shown.order
             else ""
         )
         return (
             f"Source {self.source_box.currentIndex() + 1} of {self.sources.rowCount()}: "
-            f"{place}{count} statements highlighted{matches}"
+            f"{count} statements highlighted{place}{matches}"
         )
 
     def selection_count(self) -> int:

@@ -64,7 +64,10 @@ class StakeholderPanel(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.header().setStretchLastSection(True)
         self.tree.expandAll()
-        self.tree.resizeColumnToContents(0)
+        # Names get about half the width, so the role or organisation shows beside them.
+        self.tree.setColumnWidth(
+            0, 2 * self.tree.indentation() + 32 * self.fontMetrics().averageCharWidth()
+        )
 
         self.compare_button = named(
             QPushButton("Co&mpare selected", self),

@@ -24,6 +24,11 @@ def named(widget: W, name: str, description: str, tooltip: bool = True) -> W:
     return widget
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 proposal', '3 proposals'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def heading(text: str, parent: QWidget | None = None) -> QLabel:
     """A bold panel heading that follows the system font size."""
     label = QLabel(text, parent)

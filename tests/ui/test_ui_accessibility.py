@@ -74,6 +74,8 @@ def test_f1_opens_the_help(qtbot: QtBot, window: MainWindow) -> None:
     assert window.window_actions.help.shortcut().toString() == "F1"
     assert window.window_actions.quit.shortcut().toString() == "Ctrl+Q"
     dialog.reject()
+    window.window_actions.quit.trigger()
+    assert not window.isVisible()
 
 
 def test_tables_leave_tab_to_the_window(window: MainWindow) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from test_ui_browse import click
-from ui_helpers import LGA, MILBURN, stakeholder
+from ui_helpers import LGA, MILBURN, proposal, stakeholder
 
-from carebrowser.queries import Archive
+from carebrowser.queries import Archive, Filters
 from carebrowser.ui.main_window import COMPARE, READER, MainWindow
 from carebrowser.ui.models.comparison import DISAGREE_MARK, PROPOSAL
 
@@ -82,7 +84,7 @@ def test_search_monolithic_and_open_the_reader_at_it(
     cursor = QTextCursor(reader.text.document())
     cursor.setPosition(at + 1)
     assert cursor.charFormat().fontWeight() == QFont.Weight.Bold
-    assert "search matches" in window.status.text()
+    assert "1 search match" in window.status.text() or "search matches" in window.status.text()
     assert "matches the search" in reader.source_box.currentText()
 
 
@@ -113,3 +115,52 @@ def test_reader_shows_provenance_and_steps_through_statements(
     window.window_actions.previous_statement.trigger()
     assert reader.active == spans[-1].statement_id
     assert f"statement {len({s.statement_id for s in spans})} of" in window.status.text()
+
+
+def test_choose_two_from_the_matrix_to_compare(
+    qtbot: QtBot, window: MainWindow, archive: Archive
+) -> None:
+    lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
+    trusts = proposal(archive, "children's trusts")
+    window.set_view("matrix")
+    matrix = window.matrix
+    click(qtbot, matrix.table, matrix.model.index_of(lga.id, trusts.id))
+    click(
+        qtbot,
+        matrix.table,
+        matrix.model.index_of(milburn.id, trusts.id),
+        Qt.KeyboardModifier.ControlModifier,
+    )
+    assert set(matrix.selected_stakeholder_ids()) == {lga.id, milburn.id}
+    qtbot.mouseClick(matrix.compare_button, Qt.MouseButton.LeftButton)
+    assert window.current_view() == COMPARE
+    assert {s.id for s in window.compare.compared()} == {lga.id, milburn.id}
+    titles = {
+        window.compare.model.index(r, PROPOSAL).data()
+        for r in range(window.compare.model.rowCount())
+    }
+    assert trusts.title in titles
+
+
+def test_search_combines_with_proposal_and_date_filters(
+    qtbot: QtBot, window: MainWindow, archive: Archive
+) -> None:
+    trusts = proposal(archive, "children's trusts")
+    wanted = Filters(
+        proposals=frozenset({trusts.id}),
+        date_from=dt.date(2002, 1, 1),
+        date_to=dt.date(2002, 12, 31),
+        search="trusts",
+    )
+    with qtbot.waitSignal(window.filter_bar.filters_changed):
+        window.filter_bar.set_filters(wanted)
+    assert window.filter_bar.dated.isChecked()
+    model = window.statements.model
+    expected = archive.quote_count(wanted)
+    assert 0 < model.rowCount() == expected < archive.quote_count()
+    for row in range(model.rowCount()):
+        quote = model.quote(row)
+        assert trusts.title in quote.proposals
+        assert quote.date.year == 2002
+        assert "trust" in quote.text.lower()
+    assert window.status.text().startswith(f"Showing {expected} of {expected} statement")

@@ -70,9 +70,9 @@ def test_quote_model_pages_and_sorts_in_the_database(
     qtmodeltester: ModelTester, archive: Archive
 ) -> None:
     total = archive.quote_count()
-    model = QuoteTableModel(statements_fetch(archive, Filters()), page_size=5)
-    assert model.rowCount() == min(5, total)
-    assert model.canFetchMore(QModelIndex()) == (total > 5)
+    model = QuoteTableModel(statements_fetch(archive, Filters()), page_size=40)
+    assert model.rowCount() == min(40, total)
+    assert model.canFetchMore(QModelIndex()) == (total > 40)
     qtmodeltester.check(model)  # fetches more pages itself
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())

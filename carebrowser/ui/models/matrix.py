@@ -54,6 +54,7 @@ class MatrixModel(QAbstractTableModel):
         self.beginResetModel()
         self.matrix = matrix
         self.endResetModel()
+        self._headers_changed()
 
     def set_transposed(self, transposed: bool) -> None:
         """Lay proposals out as rows and stakeholders as columns, or back."""
@@ -61,6 +62,16 @@ class MatrixModel(QAbstractTableModel):
             self.beginResetModel()
             self.transposed = transposed
             self.endResetModel()
+            self._headers_changed()
+
+    def _headers_changed(self) -> None:
+        # Headers cache their size; a reset alone leaves them as wide as the old titles.
+        for orientation, count in (
+            (Qt.Orientation.Horizontal, self.columnCount()),
+            (Qt.Orientation.Vertical, self.rowCount()),
+        ):
+            if count:
+                self.headerDataChanged.emit(orientation, 0, count - 1)
 
     def stakeholder_at(self, index: Index) -> StakeholderRow:
         """The stakeholder of a cell."""

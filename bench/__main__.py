@@ -1,0 +1,96 @@
+"""Run the benchmarks and print one table: `python -m bench [--sizes S,M,L] [--runs 5]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bench import archives, metrics, window
+from bench.metrics import Figure
+
+
+def _cell(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
+
+
+def table(figures: Sequence[Figure]) -> str:
+    """The results as a Markdown table."""
+    header = ("metric", "size", "ours (median)", "baseline", "ratio", "target", "runs", "note")
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for f in figures:
+        ratio = f"{f.ratio:.2f}" if f.ratio is not None else "-"
+        cells = (f.metric, f.size, _cell(f.ours, f.unit), _cell(f.baseline, f.unit), ratio,
+                 f.target, str(f.runs), f.note)  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """The machine and versions, for docs/performance.md."""
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    try:
+        from PySide6 import __version__ as pyside
+    except ImportError:
+        pyside = "not installed"
+    import sqlalchemy
+
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB; {platform.platform()}; "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"SQLAlchemy {sqlalchemy.__version__}, PySide6 {pyside}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Generate or reuse the archives, measure, print the table; 1 if a metric failed."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", default="S,M,L", help="comma-separated: S, M, L")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--cache", type=Path, default=archives.CACHE, help="archive cache")
+    parser.add_argument("--no-window", action="store_true", help="only the Qt-free metrics")
+    args = parser.parse_args(argv)
+    sizes = [archives.SIZES[name.strip().upper()] for name in args.sizes.split(",")]
+    say: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    paths = {size.name: archives.archive(size, args.cache, say) for size in sizes}
+    measures = list(metrics.QUERY_METRICS)
+    if not args.no_window:
+        measures += window.WINDOW_METRICS
+    figures: list[Figure] = []
+    failed = False
+    started = time.perf_counter()
+    for measure in measures:
+        for size in sizes:
+            say(f"{measure.__name__} at {size.name} ...")
+            try:
+                figures += window.as_list(measure(paths[size.name], size.name, args.runs))
+            except Exception as error:  # a failed metric is a row of the table, not a crash
+                failed = True
+                traceback.print_exc()
+                figures.append(
+                    Figure(measure.__name__, size.name, None, None, "", note=f"failed: {error}")
+                )
+    print(f"Machine: {machine()}")
+    print(f"Command: make bench (python -m bench --sizes {args.sizes} --runs {args.runs})")
+    print(f"Took {time.perf_counter() - started:.0f} s\n")
+    print(table(figures))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

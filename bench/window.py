@@ -1,0 +1,123 @@
+"""The window metrics: every run is a new process (offscreen unless QT_QPA_PLATFORM says else)."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.metrics import Figure
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Session:
+    """One probe process: seconds to 'ready', its interaction timings, its peak memory (MiB)."""
+
+    start_ms: float
+    timings: dict[str, float]
+    peak_mib: float
+
+
+def _session(*arguments: str) -> Session:
+    environment = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bench.window_probe", *arguments],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    ready = (time.perf_counter() - started) * 1000
+    if line.strip() != "ready":
+        child.kill()
+        raise RuntimeError(f"the probe did not get ready: {line!r}")
+    report = child.stdout.readline()
+    child.stdout.close()
+    _pid, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0 or not report.strip():
+        raise RuntimeError(f"the probe failed with status {child.returncode}")
+    return Session(ready, json.loads(report), usage.ru_maxrss / 1024)
+
+
+def _sessions(runs: int, *arguments: str) -> list[Session]:
+    return [_session(*arguments) for _ in range(runs)]
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def window_metrics(path: Path, size: str, runs: int) -> list[Figure]:
+    """Cold start, keystroke, select, matrix and peak memory, against a bare window."""
+    bare = _sessions(runs, "bare")
+    ours = _sessions(runs, "window", str(path), "3")
+    keys = [s.timings["keystroke"] for s in ours]
+    work = _median([s.timings["keystroke_work"] for s in ours])
+    bare_peak = _median([s.peak_mib for s in bare])
+    peak = _median([s.peak_mib for s in ours])
+    return [
+        Figure(
+            "cold start to window with data visible (process)",
+            size,
+            _median([s.start_ms for s in ours]),
+            _median([s.start_ms for s in bare]),
+            "ratio <= 1.2 at S; L <= 1.1 x S",
+            runs=runs,
+        ),
+        Figure(
+            "stakeholder filter keystroke to view updated",
+            size,
+            _median(keys),
+            None,
+            "<= 16 ms at L",
+            note=f"of which {work:.1f} ms after the typing pause",
+            runs=runs,
+        ),
+        Figure(
+            "select a stakeholder to first page painted",
+            size,
+            _median([s.timings["select"] for s in ours]),
+            None,
+            "<= 30 ms at L",
+            note="the busiest stakeholder",
+            runs=runs,
+        ),
+        Figure(
+            "open the matrix, painted",
+            size,
+            _median([s.timings["matrix"] for s in ours]),
+            None,
+            "<= 100 ms at L",
+            runs=runs,
+        ),
+        Figure(
+            "peak memory of the window",
+            size,
+            peak,
+            bare_peak,
+            "<= bare + 150 MiB",
+            unit="MiB",
+            note=f"bare + {peak - bare_peak:.0f} MiB",
+            runs=runs,
+        ),
+    ]
+
+
+def as_list(result: Figure | list[Figure]) -> list[Figure]:
+    """A metric returns one figure or several."""
+    return result if isinstance(result, list) else [result]
+
+
+WINDOW_METRICS: list[Callable[[Path, str, int], Figure | list[Figure]]] = [window_metrics]

@@ -1,0 +1,144 @@
+"""One measured window session, run as its own process by bench/window.py.
+
+    python -m bench.window_probe bare                 the baseline: a bare QMainWindow
+    python -m bench.window_probe window DB [ROUNDS]   carebrowser's window on DB, then interactions
+
+It prints "ready" once the window is painted with data (the parent times the whole process up to
+that line), then one JSON line of interaction timings in milliseconds, and exits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _ready() -> None:
+    print("ready", flush=True)
+
+
+def bare() -> None:
+    """The baseline: a bare PySide6 QMainWindow, after `import sqlalchemy.orm`."""
+    import sqlalchemy.orm  # noqa: F401  (the baseline includes it)
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.resize(1400, 900)
+    window.show()
+    _until(app, lambda: window.windowHandle() is not None and window.windowHandle().isExposed())
+    window.grab()
+    _ready()
+    print(json.dumps({}), flush=True)
+
+
+def _until(app: object, done: Callable[[], bool], limit: float = 120.0) -> None:
+    """Process events until *done*: waiting for them, not spinning (a tight processEvents loop
+    also trips a reference-counting fault in PySide6 6.12 on Python 3.11)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    heartbeat = QTimer()
+    heartbeat.start(5)
+    deadline = time.perf_counter() + limit
+    try:
+        while not done():
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)  # type: ignore[attr-defined]
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the window did not get there in time")
+    finally:
+        heartbeat.stop()
+
+
+def window(db: str, rounds: int) -> None:
+    """carebrowser's window on *db*: cold start, then each interaction *rounds* times."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtTest import QTest
+
+    from carebrowser.ui.app import application, open_archive
+    from carebrowser.ui.main_window import MainWindow
+    from carebrowser.ui.settings import Settings
+
+    app = application()
+    opened = open_archive(db, None)
+    assert not isinstance(opened, str), opened
+    archive, info = opened
+    scratch = tempfile.mkdtemp(prefix="carebrowser-bench-")
+    store = QSettings(os.path.join(scratch, "s.ini"), QSettings.Format.IniFormat)
+    main = MainWindow(archive, info, Settings(store))
+    main.resize(1400, 900)
+    main.show()
+    tree_model = main.stakeholders.model
+    _until(
+        app,
+        lambda: (
+            main.windowHandle() is not None
+            and main.windowHandle().isExposed()
+            and tree_model.rowCount() > 0
+        ),
+    )
+    main.grab()
+    _ready()
+
+    timings: dict[str, list[float]] = {"keystroke": [], "keystroke_work": [], "select": [],
+                                       "matrix": []}  # fmt: skip
+    resets: list[float] = []
+    tree_model.modelAboutToBeReset.connect(lambda: resets.append(time.perf_counter()))
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        busiest = connection.execute(
+            "SELECT speaker_id FROM statement GROUP BY speaker_id ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+    name_filter = main.stakeholders.name_filter
+    for round_ in range(rounds):
+        # A keystroke in the stakeholder filter, to the tree painted with the new list.
+        name_filter.setFocus()
+        name_filter.setText("s" if round_ % 2 else "")
+        _until(app, lambda: not main.stakeholders._typing.isActive())
+        app.processEvents()
+        resets.clear()
+        started = time.perf_counter()
+        QTest.keyClick(name_filter, "m")
+        _until(app, lambda: bool(resets) and not main.stakeholders._typing.isActive())
+        app.processEvents()
+        main.stakeholders.tree.viewport().grab()
+        ended = time.perf_counter()
+        timings["keystroke"].append((ended - started) * 1000)
+        timings["keystroke_work"].append((ended - resets[0]) * 1000)
+        name_filter.clear()
+        _until(app, lambda: not main.stakeholders._typing.isActive())
+
+        # Select a stakeholder (the busiest, already loaded in the tree) to its first page painted.
+        main.stakeholders.select([])
+        main.stakeholders.model.index_of(busiest)
+        app.processEvents()
+        started = time.perf_counter()
+        main.stakeholders.select([busiest])
+        app.processEvents()
+        main.statements.table.viewport().grab()
+        timings["select"].append((time.perf_counter() - started) * 1000)
+
+        # Open the matrix view, painted.
+        main.set_view(0, focus=False)
+        app.processEvents()
+        started = time.perf_counter()
+        main.set_view(1)
+        app.processEvents()
+        main.matrix.grab()
+        timings["matrix"].append((time.perf_counter() - started) * 1000)
+        main.set_view(0, focus=False)
+    print(json.dumps({k: statistics.median(v) for k, v in timings.items() if v}), flush=True)
+    main.close()
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "bare":
+        bare()
+    else:
+        window(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 3)

@@ -1,0 +1,40 @@
+"""The benchmark harness runs: a smoke run at the small size, one repetition (not a benchmark)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_the_harness_prints_its_table(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--sizes", "S", "--runs", "1", "--cache", str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert "| metric | size | ours (median) | baseline | ratio | target | runs | note |" in lines
+    rows = [line for line in lines if line.startswith("| ") and "| S |" in line]
+    for metric in (
+        "full-text search, first page",
+        "export quotes, whole archive",
+        "cold start to window with data visible",
+        "stakeholder filter keystroke to view updated",
+        "select a stakeholder to first page painted",
+        "open the matrix, painted",
+        "peak memory of the window",
+    ):
+        assert any(metric in row for row in rows), metric
+    assert not any("failed" in row for row in rows)
