@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--cache", type=Path, default=archives.CACHE, help="archive cache")
     parser.add_argument("--no-window", action="store_true", help="only the Qt-free metrics")
+    parser.add_argument("--only", default="", help="comma-separated metric function names")
     args = parser.parse_args(argv)
     sizes = [archives.SIZES[name.strip().upper()] for name in args.sizes.split(",")]
     say: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
@@ -71,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     measures = list(metrics.QUERY_METRICS)
     if not args.no_window:
         measures += window.WINDOW_METRICS
+    if args.only:
+        measures = [m for m in measures if m.__name__ in args.only.split(",")]
     figures: list[Figure] = []
     failed = False
     started = time.perf_counter()

@@ -7,7 +7,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,27 +27,21 @@ class Session:
 
 def _session(*arguments: str) -> Session:
     environment = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "bench.window_probe", *arguments],
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.window_probe", "measure", *arguments],
         cwd=ROOT,
         env=environment,
-        stdout=subprocess.PIPE,
+        capture_output=True,
         text=True,
+        check=False,
     )
-    assert child.stdout is not None
-    line = child.stdout.readline()
-    ready = (time.perf_counter() - started) * 1000
-    if line.strip() != "ready":
-        child.kill()
-        raise RuntimeError(f"the probe did not get ready: {line!r}")
-    report = child.stdout.readline()
-    child.stdout.close()
-    _pid, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0 or not report.strip():
-        raise RuntimeError(f"the probe failed with status {child.returncode}")
-    return Session(ready, json.loads(report), usage.ru_maxrss / 1024)
+    try:
+        report = json.loads(result.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError) as error:
+        raise RuntimeError(f"the probe failed: {result.stderr[-2000:]}") from error
+    if result.returncode != 0 or report["first"] != "ready" or not report["timings"]:
+        raise RuntimeError(f"the probe failed: {result.stderr[-2000:]}")
+    return Session(report["ready_ms"], json.loads(report["timings"]), report["peak_kib"] / 1024)
 
 
 def _sessions(runs: int, *arguments: str) -> list[Session]:

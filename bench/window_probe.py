@@ -1,18 +1,21 @@
 """One measured window session, run as its own process by bench/window.py.
 
+    python -m bench.window_probe measure bare|window ...   one of these, timed, with peak memory
     python -m bench.window_probe bare                 the baseline: a bare QMainWindow
     python -m bench.window_probe window DB [ROUNDS]   carebrowser's window on DB, then interactions
 
-It prints "ready" once the window is painted with data (the parent times the whole process up to
-that line), then one JSON line of interaction timings in milliseconds, and exits.
+A probe prints "ready" once the window is painted with data ("measure" times the whole process up
+to that line), then one JSON line of interaction timings in milliseconds, and exits.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -137,7 +140,30 @@ def window(db: str, rounds: int) -> None:
     main.close()
 
 
+def measure(arguments: list[str]) -> int:
+    """Run a probe as a child of this small process; print its start time and peak memory.
+
+    The child of a large process would count the parent's pages in its own peak.
+    """
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bench.window_probe", *arguments], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    first = child.stdout.readline().strip()
+    ready_ms = (time.perf_counter() - started) * 1000
+    report = child.stdout.readline().strip()
+    child.stdout.close()
+    status = child.wait()
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    found = {"first": first, "ready_ms": ready_ms, "timings": report, "peak_kib": peak_kib}
+    print(json.dumps(found))
+    return status
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "measure":
+        raise SystemExit(measure(sys.argv[2:]))
     if sys.argv[1] == "bare":
         bare()
     else:

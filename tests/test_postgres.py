@@ -74,6 +74,31 @@ def test_documents_split_text_as_searches_do(text_: str) -> None:
     assert set(document_words(text_, text_[::-1])) == expected - {""}
 
 
+#: The characters of English and Western European text: Latin-1 and Latin Extended-A letters,
+#: punctuation, general punctuation (curly quotes, dashes, spaces), £ and €. Beyond these the
+#: two can differ: FTS5 removes diacritics from fewer scripts, and folds micro and long s.
+EUROPEAN = st.characters(
+    codec="utf-8",
+    categories=("L", "N", "P", "S", "Z", "Cc"),
+    max_codepoint=0x17E,
+    exclude_characters="\u00b5",
+) | st.sampled_from([chr(c) for c in range(0x2000, 0x2065)] + ["\u20ac"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=EUROPEAN))
+def test_documents_hold_the_words_sqlite_s_fts5_index_holds(text_: str) -> None:
+    with sqlite3.connect(":memory:") as connection:
+        connection.execute(
+            "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61 remove_diacritics 2')"
+        )
+        connection.execute("CREATE VIRTUAL TABLE words USING fts5vocab(t, 'row')")
+        connection.execute("INSERT INTO t(x) VALUES (?)", (text_,))
+        fts5 = sorted(term for (term,) in connection.execute("SELECT term FROM words"))
+    connection.close()
+    assert document_words(text_) == fts5
+
+
 def test_a_tsquery_quotes_every_word_and_ends_with_a_prefix() -> None:
     assert tsquery_text('care AND (trusts OR "fines")') == (
         "'care' & 'and' & 'trusts' & 'or' & 'fines':*"

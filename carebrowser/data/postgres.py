@@ -10,7 +10,9 @@ folds them as FTS5's ``unicode61 remove_diacritics 2`` does (lower case, no diac
 stores them as a ``tsvector`` in ``statement_fts`` and ``source_fts``, each with a GIN index.
 A search becomes a ``tsquery`` of the same folded words, each a quoted lexeme, AND-ed, the last a
 prefix (``'care' & 'trusts':*``), cast from text and never parsed from what the user typed. So
-both backends find the same statements for the same words, whatever the server's locale.
+both backends find the same statements for the same words, whatever the server's locale (tests
+compare the words with FTS5's own index for the characters of English and Western European
+text; in other scripts FTS5 removes fewer diacritics than ``fold`` does).
 
 Text columns are created ``COLLATE "C"`` so that PostgreSQL orders and compares names and titles
 by code point, as SQLite does, whatever the database's default collation.

@@ -42,6 +42,9 @@ def _explain(error: OSError, path: Path) -> str:
         21: "it is a folder",
     }
     reason = reasons.get(error.errno or 0, error.strerror or str(error))
+    if error.errno == 13 and os.name == "nt" and os.path.exists(path):
+        # On Windows a file open in Excel cannot be replaced: say so, it is the usual cause.
+        reason += " (is it open in another program, such as Excel?)"
     return (
         f"Could not write {path}: {reason}. Nothing was written"
         f"{' and the existing file is unchanged' if os.path.exists(path) else ''}. "
@@ -92,13 +95,17 @@ def atomic_path(path: Path, write: Callable[[Path], None]) -> None:
 
 def _write_rows(table: Table, stream: IO[str], progress: Callable[[int], bool] | None) -> int:
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(table.header)
+    # Matrix and comparison headers hold names from the data, so they are neutralised too.
+    writer.writerow([neutralise(name) for name in table.header])
     count = 0
     for row in table.rows:
         writer.writerow([neutralise(cell) for cell in row])
         count += 1
         if progress is not None and count % 500 == 0 and not progress(count):
             raise Cancelled
+    # Asked once more before the file is moved into place: a late Cancel still leaves nothing.
+    if progress is not None and not progress(count):
+        raise Cancelled
     return count
 
 

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from carebrowser.data.vocabulary import STANCE_COLOURS
 from carebrowser.export.shapes import SOURCE_COLUMNS, Table, source_cells
-from carebrowser.export.writers import Cancelled, atomic_path, neutralise
+from carebrowser.export.writers import FORMULA_STARTS, Cancelled, atomic_path
 from carebrowser.queries import SourceRow
 
 #: Columns whose text is long: wrapped, and given a wide column.
@@ -32,11 +32,24 @@ _FILLS = {
 
 
 def _clean(value: object) -> object:
-    """A value as a cell: formulas neutralised, XML-illegal control characters replaced."""
-    value = neutralise(value)
+    """A value as a cell: XML-illegal control characters replaced (formulas: see _cell)."""
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return value
+
+
+def _cell(sheet: object, value: object) -> WriteOnlyCell:
+    """A cell holding *value*; text that looks like a formula stays text, word for word.
+
+    openpyxl would store "=..." as a formula. Such text is kept a string cell with Excel's own
+    quote prefix (what Excel stores when a person types '=...), so nothing is executed, not
+    even after the cell is edited, and the quotation shows without an added apostrophe.
+    """
+    cell = WriteOnlyCell(sheet, value=_clean(value))
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _width(header: str, samples: list[list[object]], column: int) -> float:
@@ -70,7 +83,7 @@ def _sheet(
     def cells(values: Iterable[object]) -> list[WriteOnlyCell]:
         out = []
         for index, value in enumerate(values):
-            cell = WriteOnlyCell(sheet, value=_clean(value))
+            cell = _cell(sheet, value)
             if index in stances and value in _FILLS:
                 cell.fill = _FILLS[str(value)]
             cell.alignment = _WRAP if index in wrapped else _TOP
@@ -79,7 +92,7 @@ def _sheet(
 
     head = []
     for name in header:
-        cell = WriteOnlyCell(sheet, value=_clean(name))
+        cell = _cell(sheet, name)
         cell.font = _BOLD
         head.append(cell)
     sheet.append(head)
@@ -117,6 +130,9 @@ def write_xlsx(
                 None,
             )  # fmt: skip
             workbook.save(path)
+            # Asked once more before the file is moved into place: a late Cancel leaves nothing.
+            if progress is not None and not progress(count):
+                raise Cancelled
         except BaseException:
             # Finish the half-written sheets now: left to the garbage collector, openpyxl prints
             # a traceback ("I/O operation on closed file") to the terminal.

@@ -31,6 +31,8 @@ class Actions:
     previous_statement: QAction
     help: QAction
     quit: QAction
+    export: QAction
+    copy: QAction
 
 
 def _action(
@@ -83,6 +85,18 @@ def build_actions(window: QMainWindow) -> Actions:
             "Keyboard help and where the data comes from",
         ),
         quit=_action(window, "&Quit", "Ctrl+Q", "Quit carebrowser"),
+        export=_action(
+            window,
+            "&Export\u2026",
+            "Ctrl+E",
+            "Export the selection, or everything the view shows, to Excel or CSV",
+        ),
+        copy=_action(
+            window,
+            "&Copy",
+            QKeySequence.StandardKey.Copy,
+            "Copy the selection as a table, to paste into Excel or Word",
+        ),
     )
     if actions.find.shortcut().isEmpty():
         actions.find.setShortcut(QKeySequence("Ctrl+F"))
@@ -90,6 +104,7 @@ def build_actions(window: QMainWindow) -> Actions:
         actions.help.setShortcut(QKeySequence("F1"))
     actions.help.setIconText("Help")
     actions.find.setIconText("Search")
+    actions.export.setIconText("Export")
     actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
     actions.help.setMenuRole(QAction.MenuRole.AboutRole)
     for toggle in (actions.hide_empty, actions.transpose, actions.disagreements_only):
@@ -97,8 +112,12 @@ def build_actions(window: QMainWindow) -> Actions:
 
     menus = window.menuBar()
     file_menu = menus.addMenu("&File")
+    file_menu.addAction(actions.export)
+    file_menu.addSeparator()
     file_menu.addAction(actions.quit)
     edit_menu = menus.addMenu("&Edit")
+    edit_menu.addAction(actions.copy)
+    edit_menu.addSeparator()
     edit_menu.addAction(actions.find)
     edit_menu.addAction(actions.clear_filters)
     view_menu = menus.addMenu("&View")
@@ -116,6 +135,7 @@ def build_actions(window: QMainWindow) -> Actions:
     toolbar.addActions(views)
     toolbar.addSeparator()
     toolbar.addAction(actions.find)
+    toolbar.addAction(actions.export)
     toolbar.addAction(actions.help)
     window.addToolBar(toolbar)
     return actions

@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive, Filters
 from carebrowser.ui import settings as options
 from carebrowser.ui.actions import VIEWS, build_actions
+from carebrowser.ui.clipboard import table_mime_data
 from carebrowser.ui.compare_panel import ComparePanel
+from carebrowser.ui.export_dialog import ExportDialog, ExportFlow
+from carebrowser.ui.export_subjects import ExportablePanel, subject_for
 from carebrowser.ui.filter_bar import FilterBar
 from carebrowser.ui.help_dialog import HelpDialog
 from carebrowser.ui.matrix_panel import MatrixPanel
@@ -63,6 +78,7 @@ class MainWindow(QMainWindow):
         self.status = QLabel(self)
         self.statusBar().addWidget(self.status, 1)
         self.window_actions = build_actions(self)
+        self.exports = ExportFlow(self, archive, self.settings)
         self._connect()
         self._restore()
 
@@ -105,6 +121,20 @@ class MainWindow(QMainWindow):
         for emitter in (*self.panels, self.statements, self.evidence):
             emitter.status_changed.connect(self._update_status)
         self.stack.currentChanged.connect(self._update_status)
+        actions.export.triggered.connect(lambda: self.export_selection())
+        actions.copy.triggered.connect(lambda: self.copy_selection())
+        views: tuple[tuple[QAbstractItemView, ExportablePanel], ...] = (
+            (self.stakeholders.tree, self.stakeholders),
+            (self.statements.table, self.statements),
+            (self.matrix.table, self.matrix),
+            (self.evidence.table, self.evidence),
+            (self.compare.table, self.compare),
+        )
+        for view, exporter in views:
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(
+                lambda point, v=view, p=exporter: self._context_menu(v, p, point)
+            )
 
     # -- what the panels say to each other ----------------------------------------------------
 
@@ -177,6 +207,63 @@ class MainWindow(QMainWindow):
         if first:
             self.matrix.select_cell(first[0].stakeholder_id, first[0].proposal_id)
 
+    # -- export and copy ----------------------------------------------------------------------
+
+    def export_panel(self) -> ExportablePanel:
+        """The panel Ctrl+E and Ctrl+C act on: the one with the focus in the view shown."""
+        view = self.stack.currentIndex()
+        candidates: tuple[ExportablePanel, ...] = (
+            (self.stakeholders, self.statements),
+            (self.matrix, self.evidence),
+            (self.compare,),
+            (self.reader,),
+        )[view]
+        focus = QApplication.focusWidget()
+        for panel in candidates:
+            if focus is not None and panel.isAncestorOf(focus):
+                return panel
+        # Elsewhere (the filter bar, say): the statements it filters, or the matrix.
+        return candidates[-1] if view == STAKEHOLDERS else candidates[0]
+
+    def export_selection(self, panel: ExportablePanel | None = None) -> ExportDialog | None:
+        """Offer to export a panel's selection, or all it shows when nothing is selected."""
+        chosen = panel or self.export_panel()
+        return self.exports.open_dialog(subject_for(chosen, self.filter_bar.filters()))
+
+    def copy_selection(self, panel: ExportablePanel | None = None) -> bool:
+        """Copy a panel's selection as tab-separated text and an HTML table (text as text)."""
+        focus = QApplication.focusWidget()
+        if panel is None and _has_selected_text(focus):
+            focus.copy()  # type: ignore[union-attr]
+            return True
+        chosen = panel or self.export_panel()
+        subject = subject_for(chosen, self.filter_bar.filters())
+        if not subject.selected:
+            self.statusBar().showMessage(
+                "Nothing is selected to copy: select rows or cells first "
+                "(Ctrl+E exports everything shown).",
+                10_000,
+            )
+            return False
+        shape = subject.shapes[0]
+        QGuiApplication.clipboard().setMimeData(table_mime_data(shape.table()))
+        count = shape.count()
+        self.statusBar().showMessage(
+            f"Copied {count} {shape.noun}{'' if count == 1 else 's'} as a table.", 10_000
+        )
+        return True
+
+    def _context_menu(self, view: QAbstractItemView, panel: ExportablePanel, at: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.setAccessibleName("Actions on the selection")
+        copy = menu.addAction("&Copy", lambda: self.copy_selection(panel))
+        copy.setShortcut(self.window_actions.copy.shortcut())
+        copy.setEnabled(panel.selection_count() > 0)
+        export = menu.addAction("&Export\u2026", lambda: self.export_selection(panel))
+        export.setShortcut(self.window_actions.export.shortcut())
+        menu.popup(view.viewport().mapToGlobal(at))
+
     def show_help(self) -> None:
         """Keyboard help and the data's provenance."""
         dialog = HelpDialog(self.archive, self.info, self)
@@ -230,5 +317,13 @@ class MainWindow(QMainWindow):
         s.store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.exports.shutdown()
         self.save_settings()
         super().closeEvent(event)
+
+
+def _has_selected_text(widget: QWidget | None) -> bool:
+    """Whether *widget* is a text box with selected text (which Copy copies as text)."""
+    if isinstance(widget, QLineEdit):
+        return widget.hasSelectedText()
+    return isinstance(widget, QTextEdit) and widget.textCursor().hasSelection()

@@ -163,9 +163,10 @@ class MatrixPanel(QWidget):
 
     def selection_count(self) -> int:
         """How many cells holding a position are selected."""
-        return len(self._selected_positions())
+        return len(self.selected_positions())
 
-    def _selected_positions(self) -> list[PositionRow]:
+    def selected_positions(self) -> list[PositionRow]:
+        """The positions in the selected cells, in the order the matrix shows them."""
         indexes = sorted(
             self.table.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())
         )
@@ -174,7 +175,7 @@ class MatrixPanel(QWidget):
     def export_table(self, selected_only: bool) -> Table:
         """The selected cells' positions, or the whole matrix shown, as an export table."""
         if selected_only:
-            return positions_table(self._selected_positions())
+            return positions_table(self.selected_positions())
         return matrix_table(self.model.matrix)
 
     def focus_table(self) -> None:

@@ -1,0 +1,73 @@
+"""A selection on the clipboard: tab-separated text for spreadsheets, an HTML table for documents.
+
+Both carry the export's columns and a header row. Cells are neutralised as in CSV, so a paste
+into Excel executes no formula; HTML is escaped and declared UTF-8, stance cells coloured with
+the palette and carrying their word.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QMimeData
+
+from carebrowser.data.vocabulary import STANCE_COLOURS
+from carebrowser.export import Table, neutralise
+
+#: Characters that would split a cell or a row of tab-separated text.
+_BREAKS = str.maketrans({"\t": " ", "\r": " ", "\n": " ", "\u2028": " ", "\u2029": " "})
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(neutralise(value))
+
+
+def tsv_cell(value: object) -> str:
+    """A cell of tab-separated text: neutralised first, then tabs and line breaks as spaces."""
+    return _text(value).translate(_BREAKS)
+
+
+def table_rows(table: Table) -> list[Sequence[object]]:
+    """The table's rows as a list (reading them once, as an export does)."""
+    rows = [tuple(row) for row in table.rows]
+    table.rows = rows
+    return list(rows)
+
+
+def to_tsv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Tab-separated text with a header row, one line per row, ending with a line break."""
+    lines = ["\t".join(tsv_cell(name) for name in header)]
+    lines += ["\t".join(tsv_cell(cell) for cell in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_html(
+    header: Sequence[str], rows: Iterable[Sequence[object]], stance_columns: frozenset[str]
+) -> str:
+    """A UTF-8 HTML document holding one table: a <th> header row, escaped cells."""
+    stances = {i for i, name in enumerate(header) if name in stance_columns}
+    head = "".join(f"<th>{html.escape(_text(name))}</th>" for name in header)
+    body = []
+    for row in rows:
+        cells = []
+        for index, value in enumerate(row):
+            text = html.escape(_text(value)).replace("\n", "<br>")
+            colour = STANCE_COLOURS.get(str(value)) if index in stances else None
+            style = f' style="background-color:{colour};color:#000000"' if colour else ""
+            cells.append(f"<td{style}>{text}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        '<html><head><meta charset="utf-8"></head><body>'
+        '<table border="1" cellspacing="0" cellpadding="3">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></body></html>"
+    )
+
+
+def table_mime_data(table: Table) -> QMimeData:
+    """One QMimeData with the table as text/plain (tab-separated) and text/html."""
+    rows = table_rows(table)
+    data = QMimeData()
+    data.setText(to_tsv(table.header, rows))
+    data.setHtml(to_html(table.header, rows, table.stance_columns))
+    return data

@@ -1,0 +1,245 @@
+"""What each view exports: its selection, or what it shows, in the shapes the command line writes.
+
+A panel gives an ExportSubject: whether rows are selected, and one or more ExportShapes (the
+matrix as a row per position or as a grid, the stakeholder list as the stakeholders or their
+statements or positions). A shape counts its rows and builds its Table on the GUI thread, where
+the selection is; the rows of a long table are read lazily, by the export worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from carebrowser.export import Table, matrix_table, positions_table, quotes_table
+from carebrowser.queries import Filters, Matrix, PositionRow, QuoteRow
+from carebrowser.ui.compare_panel import ComparePanel
+from carebrowser.ui.matrix_panel import MatrixPanel
+from carebrowser.ui.quote_panel import QuotePanel
+from carebrowser.ui.reader_panel import ReaderPanel
+from carebrowser.ui.stakeholder_panel import StakeholderPanel
+from carebrowser.ui.widgets import counted
+
+#: A panel that can export: each has export_table(selected_only) and selection_count().
+ExportablePanel = StakeholderPanel | QuotePanel | MatrixPanel | ComparePanel | ReaderPanel
+#: Statements read from the database at a time when everything shown is exported.
+EXPORT_PAGE = 2000
+#: A stakeholder id no database holds: "these stakeholders" when the list shows none
+#: (an empty set would mean "every stakeholder").
+NOBODY = -1
+
+
+@dataclass(frozen=True)
+class ExportShape:
+    """One layout of an export: what it is called, its rows' noun, its count and its table."""
+
+    #: The layout as the dialog offers it: "One row per position".
+    label: str
+    #: A word for the file name and the sheet: "positions".
+    name: str
+    #: What one row is: "position".
+    noun: str
+    count: Callable[[], int]
+    table: Callable[[], Table]
+    #: The dialog's sentence, given the count: "Exporting the 6 selected positions."
+    summary: Callable[[int], str]
+
+
+@dataclass(frozen=True)
+class ExportSubject:
+    """What a view offers to export: its shapes, and whether it is a selection."""
+
+    #: Where the rows come from, as the dialog says it: "Proposal matrix".
+    origin: str
+    selected: bool
+    shapes: tuple[ExportShape, ...]
+
+
+def file_stem(shape: ExportShape, today: dt.date | None = None) -> str:
+    """The proposed file name without its suffix: 'carebrowser positions 2002-03-01'."""
+    return f"carebrowser {shape.name} {(today or dt.date.today()).isoformat()}"
+
+
+def _summary(noun: str, selected: bool) -> Callable[[int], str]:
+    def say(count: int) -> str:
+        if count == 0:
+            return f"Nothing to export: no {noun}s are {'selected' if selected else 'shown'}."
+        if selected:
+            return f"Exporting the {count} selected {noun}{'' if count == 1 else 's'}."
+        return f"Exporting all {counted(count, noun)} shown (nothing selected)."
+
+    return say
+
+
+def _of(noun: str, whose: str) -> Callable[[int], str]:
+    def say(count: int) -> str:
+        if count == 0:
+            return f"Nothing to export: no {noun}s {whose}."
+        return f"Exporting the {counted(count, noun)} {whose}."
+
+    return say
+
+
+def _shape(
+    label: str,
+    name: str,
+    noun: str,
+    count: Callable[[], int],
+    table: Callable[[], Table],
+    summary: Callable[[int], str],
+) -> ExportShape:
+    return ExportShape(label, name, noun, functools.cache(count), table, summary)
+
+
+def _shown_statements(panel: QuotePanel) -> Iterator[QuoteRow]:
+    """Every statement the panel's filters give, in the order the panel shows them."""
+    model, after = panel.model, None
+    while True:
+        page = panel.archive.quotes(
+            panel.filters,
+            sort=model.sort_by,
+            descending=model.descending,
+            after=after,
+            limit=EXPORT_PAGE,
+        )
+        yield from page.rows
+        if page.cursor is None:
+            return
+        after = page.cursor
+
+
+def quote_subject(panel: QuotePanel) -> ExportSubject:
+    """The selected statements, or every statement the panel stands for."""
+    selected = panel.selection_count() > 0
+    if selected or panel.position is not None:
+        table: Callable[[], Table] = lambda: panel.export_table(selected)  # noqa: E731
+    else:
+        table = lambda: quotes_table(_shown_statements(panel))  # noqa: E731
+    count = panel.selection_count if selected else panel.total_count
+    shape = _shape(
+        "One row per statement", "statements", "statement", count, table,
+        _summary("statement", selected),
+    )  # fmt: skip
+    return ExportSubject(panel.heading.text(), selected, (shape,))
+
+
+def _positions_in_order(matrix: Matrix) -> list[PositionRow]:
+    return [
+        cell
+        for s in matrix.stakeholders
+        for p in matrix.proposals
+        if (cell := matrix.cells.get((s.id, p.id))) is not None
+    ]
+
+
+def _sub_matrix(matrix: Matrix, positions: list[PositionRow]) -> Matrix:
+    """The rows and columns of *positions*, in matrix order, holding only those cells."""
+    stakeholders = {p.stakeholder_id for p in positions}
+    proposals = {p.proposal_id for p in positions}
+    return Matrix(
+        tuple(s for s in matrix.stakeholders if s.id in stakeholders),
+        tuple(p for p in matrix.proposals if p.id in proposals),
+        {(p.stakeholder_id, p.proposal_id): p for p in positions},
+    )
+
+
+def matrix_subject(panel: MatrixPanel) -> ExportSubject:
+    """The selected cells' positions, or the whole matrix shown; as rows or as a grid."""
+    chosen = panel.selected_positions()
+    selected = bool(chosen)
+    matrix = panel.model.matrix
+    positions = chosen if selected else _positions_in_order(matrix)
+    grid = _sub_matrix(matrix, positions) if selected else matrix
+    rows = _shape(
+        "One row per position", "positions", "position", lambda: len(positions),
+        lambda: positions_table(positions), _summary("position", selected),
+    )  # fmt: skip
+    whose = (
+        f"of the {counted(len(positions), 'selected position')}"
+        if selected
+        else "of the matrix shown (nothing selected)"
+    )
+    cross = _shape(
+        "A row per stakeholder, a column per proposal", "matrix", "stakeholder row",
+        lambda: len(grid.stakeholders), lambda: matrix_table(grid), _of("stakeholder row", whose),
+    )  # fmt: skip
+    return ExportSubject("Proposal matrix", selected, (rows, cross) if selected else (cross, rows))
+
+
+def comparison_subject(panel: ComparePanel) -> ExportSubject:
+    """The selected proposal rows of the comparison, or every row shown."""
+    selected = panel.selection_count() > 0
+    count = panel.selection_count if selected else panel.model.rowCount
+    shape = _shape(
+        "One row per proposal", "comparison", "proposal", count,
+        lambda: panel.export_table(selected), _summary("proposal", selected),
+    )  # fmt: skip
+    names = ", ".join(s.name for s in panel.model.stakeholders)
+    origin = f"Comparison of {names}" if names else "Comparison (choose two to four stakeholders)"
+    return ExportSubject(origin, selected, (shape,))
+
+
+def reader_subject(panel: ReaderPanel) -> ExportSubject:
+    """The highlighted statement, or every statement of the source being read."""
+    selected = panel.selection_count() > 0
+    table = panel.export_table(selected)
+    rows = [tuple(row) for row in table.rows]  # a source's statements: a few dozen at most
+    table.rows = rows
+    shape = _shape(
+        "One row per statement", "statements", "statement", lambda: len(rows),
+        lambda: table, _summary("statement", selected),
+    )  # fmt: skip
+    source = panel.current_source()
+    origin = f"Source: {source.title}" if source is not None else "Source reader"
+    return ExportSubject(origin, selected, (shape,))
+
+
+def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubject:
+    """The selected (or shown) stakeholders themselves, or their statements or positions.
+
+    *filters* are the filter bar's: statements and positions follow them as the other views do.
+    """
+    selected = panel.selection_count() > 0
+    ids = panel.selected_ids()
+    if not selected and panel.model.name.strip():
+        # Nothing selected but the list is narrowed by name: the stakeholders it shows.
+        ids = frozenset(
+            s.id for s in panel.archive.all_stakeholders(panel.model.categories, panel.model.name)
+        ) or frozenset({NOBODY})
+    theirs = filters.but(stakeholders=ids, categories=panel.model.categories)
+    count = panel.selection_count if selected else panel.model.total
+    people = _shape(
+        "One row per stakeholder", "stakeholders", "stakeholder", count,
+        lambda: panel.export_table(selected), _summary("stakeholder", selected),
+    )  # fmt: skip
+    whose = (
+        f"of the {counted(panel.selection_count(), 'selected stakeholder')}"
+        if selected
+        else "of the stakeholders shown (nothing selected)"
+    )
+    positions = functools.cache(lambda: panel.archive.positions(theirs))
+    statements = _shape(
+        "Their statements, one row each", "statements", "statement",
+        lambda: panel.archive.quote_count(theirs),
+        lambda: quotes_table(panel.archive.all_quotes(theirs)), _of("statement", whose),
+    )  # fmt: skip
+    stances = _shape(
+        "Their positions, one row each", "positions", "position", lambda: len(positions()),
+        lambda: positions_table(positions()), _of("position", whose),
+    )  # fmt: skip
+    return ExportSubject("Stakeholder list", selected, (people, statements, stances))
+
+
+def subject_for(panel: ExportablePanel, filters: Filters) -> ExportSubject:
+    """The export subject of any panel; *filters* are the filter bar's."""
+    if isinstance(panel, StakeholderPanel):
+        return stakeholder_subject(panel, filters)
+    if isinstance(panel, QuotePanel):
+        return quote_subject(panel)
+    if isinstance(panel, MatrixPanel):
+        return matrix_subject(panel)
+    if isinstance(panel, ComparePanel):
+        return comparison_subject(panel)
+    return reader_subject(panel)
