@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = [archives.SIZES[name.strip().upper()] for name in args.sizes.split(",")]
     say: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     paths = {size.name: archives.archive(size, args.cache, say) for size in sizes}
-    measures = list(metrics.QUERY_METRICS)
+    measures: list[Callable[[Path, str, int], Figure | list[Figure]]] = [*metrics.QUERY_METRICS]
     if not args.no_window:
         measures += window.WINDOW_METRICS
     if args.only:

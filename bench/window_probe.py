@@ -62,7 +62,7 @@ def _until(app: object, done: Callable[[], bool], limit: float = 120.0) -> None:
 
 def window(db: str, rounds: int) -> None:
     """carebrowser's window on *db*: cold start, then each interaction *rounds* times."""
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, Qt
     from PySide6.QtTest import QTest
 
     from carebrowser.ui.app import application, open_archive
@@ -107,7 +107,7 @@ def window(db: str, rounds: int) -> None:
         app.processEvents()
         resets.clear()
         started = time.perf_counter()
-        QTest.keyClick(name_filter, "m")
+        QTest.keyClick(name_filter, Qt.Key.Key_M)
         _until(app, lambda: bool(resets) and not main.stakeholders._typing.isActive())
         app.processEvents()
         main.stakeholders.tree.viewport().grab()

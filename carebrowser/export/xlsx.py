@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from copy import copy
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from carebrowser.data.vocabulary import STANCE_COLOURS
@@ -38,18 +40,48 @@ def _clean(value: object) -> object:
     return value
 
 
-def _cell(sheet: object, value: object) -> WriteOnlyCell:
-    """A cell holding *value*; text that looks like a formula stays text, word for word.
+#: A cell's look: (wrapped, stance or "", quote prefix, bold).
+_Look = tuple[bool, str, bool, bool]
 
-    openpyxl would store "=..." as a formula. Such text is kept a string cell with Excel's own
-    quote prefix (what Excel stores when a person types '=...), so nothing is executed, not
-    even after the cell is edited, and the quotation shows without an added apostrophe.
+
+class _Styles:
+    """One style array per look, registered with the workbook once.
+
+    Setting a style on each cell hashes it every time (measured: 60% of the time of writing
+    the bundled quotes); a cell built with a ready style array costs nothing more.
     """
-    cell = WriteOnlyCell(sheet, value=_clean(value))
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+
+    def __init__(self, sheet: object) -> None:
+        self.sheet = sheet
+        self._arrays: dict[_Look, StyleArray] = {}
+
+    def cell(self, value: object, wrapped: bool, stance: str = "", bold: bool = False) -> Cell:
+        """A cell holding *value*; text that looks like a formula stays text, word for word.
+
+        openpyxl would store "=..." as a formula. Such text is kept a string cell with Excel's
+        own quote prefix (what Excel stores when a person types '=...), so nothing is executed,
+        not even after the cell is edited, and the quotation shows without an added apostrophe.
+        """
+        prefixed = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+        look = (wrapped, stance if stance in _FILLS else "", prefixed, bold)
+        array = self._arrays.get(look)
+        if array is None:
+            array = self._arrays[look] = self._register(look)
+        cell = Cell(self.sheet, row=1, column=1, value=_clean(value), style_array=copy(array))
+        if prefixed:
+            cell.data_type = "s"
+        return cell
+
+    def _register(self, look: _Look) -> StyleArray:
+        wrapped, stance, prefixed, bold = look
+        template = WriteOnlyCell(self.sheet)
+        template.alignment = _WRAP if wrapped else _TOP
+        if stance:
+            template.fill = _FILLS[stance]
+        if bold:
+            template.font = _BOLD
+        template.quotePrefix = prefixed
+        return template._style
 
 
 def _width(header: str, samples: list[list[object]], column: int) -> float:
@@ -77,25 +109,21 @@ def _sheet(
     for column, name in enumerate(header):
         sheet.column_dimensions[get_column_letter(column + 1)].width = _width(name, samples, column)
     sheet.freeze_panes = "A2"
-    wrapped = {i for i, name in enumerate(header) if name in WIDE_COLUMNS or "quotation" in name}
-    stances = {i for i, name in enumerate(header) if name in stance_columns}
+    wrapped = [name in WIDE_COLUMNS or "quotation" in name for name in header]
+    stances = [name in stance_columns for name in header]
+    styles = _Styles(sheet)
 
-    def cells(values: Iterable[object]) -> list[WriteOnlyCell]:
-        out = []
-        for index, value in enumerate(values):
-            cell = _cell(sheet, value)
-            if index in stances and value in _FILLS:
-                cell.fill = _FILLS[str(value)]
-            cell.alignment = _WRAP if index in wrapped else _TOP
-            out.append(cell)
-        return out
+    def cells(values: Iterable[object]) -> list[Cell]:
+        return [
+            styles.cell(
+                value,
+                wrapped[i] if i < len(wrapped) else False,
+                str(value) if i < len(stances) and stances[i] else "",
+            )
+            for i, value in enumerate(values)
+        ]
 
-    head = []
-    for name in header:
-        cell = _cell(sheet, name)
-        cell.font = _BOLD
-        head.append(cell)
-    sheet.append(head)
+    sheet.append([styles.cell(name, False, bold=True) for name in header])
     count = 0
     for row in itertools.chain(samples, iterator):
         sheet.append(cells(row))

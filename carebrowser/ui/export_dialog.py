@@ -351,6 +351,7 @@ class ExportFlow(QObject):
         self.progress: QProgressDialog | None = None
         self._noun = "row"
         self._total = 0
+        self._written = 0
         self._open_after = False
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._show_progress)
@@ -410,6 +411,7 @@ class ExportFlow(QObject):
         signals.cancelled.connect(self._cancelled)
         signals.errored.connect(self._errored)
         self.worker, self._total, self._noun, self._open_after = worker, total, noun, open_after
+        self._written = 0
         self._say(f"Exporting {counted(total, noun)} to {job.path}\u2026", 0)
         self._timer.start(self.progress_delay)
         worker.start()
@@ -450,8 +452,10 @@ class ExportFlow(QObject):
         progress.canceled.connect(self.cancel)
         self.progress = progress
         progress.show()
+        self._progressed(self._written)
 
     def _progressed(self, rows: int) -> None:
+        self._written = rows
         if self.progress is not None and self._total > 0:
             self.progress.setValue(min(rows, self._total))
 

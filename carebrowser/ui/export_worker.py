@@ -69,8 +69,9 @@ class ExportWorker(QRunnable):
 
     def __init__(self, job: ExportJob) -> None:
         super().__init__()
-        # Kept by its ExportFlow until a final signal arrives: no deletion behind Python's back.
-        self.setAutoDelete(False)
+        # The pool owns it: PySide keeps this Python object alive until run() has returned,
+        # even when the window that started it is gone.
+        self.setAutoDelete(True)
         self.job = job
         self.signals = ExportSignals()
         self._cancel = threading.Event()

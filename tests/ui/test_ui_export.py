@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu, QProgressDialog, QPushButton, QWidget
@@ -30,11 +30,10 @@ from carebrowser.export import (
     comparison_table,
     neutralise,
     positions_table,
-    quote_cells,
 )
 from carebrowser.export.shapes import STAKEHOLDER_COLUMNS, quote_cells
 from carebrowser.logs import setup_logging
-from carebrowser.queries import Archive, Filters
+from carebrowser.queries import Archive, Filters, PositionRow
 from carebrowser.ui.clipboard import to_html, to_tsv, tsv_cell
 from carebrowser.ui.errors import ErrorReporter, install_error_hooks
 from carebrowser.ui.export_dialog import EXPORT_FORMAT, ExportDialog
@@ -57,7 +56,12 @@ def documents() -> Path:
 def opened(window: MainWindow) -> list[Path]:
     """The files the window opened in their program (recorded, not opened)."""
     files: list[Path] = []
-    window.exports.opener = lambda path: files.append(path) is None
+
+    def record(path: Path) -> bool:
+        files.append(path)
+        return True
+
+    window.exports.opener = record
     return files
 
 
@@ -94,9 +98,10 @@ def enter(qtbot: QtBot, window: MainWindow, dialog: ExportDialog) -> ExportDone:
     """The second action: Enter writes the file; wait for the worker to finish it."""
     with qtbot.waitSignal(window.exports.finished, timeout=20_000) as done:
         press(dialog.path_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
-    assert not dialog.isVisible()
+    assert window.exports.dialog is None  # closed (and deleted) as the export started
     result = done.args[0]
     assert isinstance(result, ExportDone)
+    activate(qtbot, window)  # as a window manager does when a dialog closes
     return result
 
 
@@ -156,7 +161,8 @@ def test_three_positions_on_two_proposals_open_in_a_spreadsheet_in_two_actions(
     rows = _xlsx(done.path)
     assert tuple(rows[0]) == POSITION_COLUMNS
     by_pair = {(p.stakeholder_id, p.proposal_id): p for p in archive.positions()}
-    chosen = [by_pair[c] for c in cells]
+    chosen = window.matrix.selected_positions()  # in the order the matrix shows them
+    assert sorted(p.id for p in chosen) == sorted(by_pair[c].id for c in cells)
     assert [(r[0], r[2], r[3]) for r in rows[1:]] == [
         (p.stakeholder, p.proposal, p.stance) for p in chosen
     ]
@@ -184,8 +190,8 @@ def test_three_positions_on_two_proposals_open_in_a_spreadsheet_in_two_actions(
     assert header == table[0] and body == table[1:]
 
 
-def _xlsx_expected(chosen: list[object]) -> list[tuple[object, ...]]:
-    table = positions_table(chosen)  # type: ignore[arg-type]
+def _xlsx_expected(chosen: list[PositionRow]) -> list[tuple[object, ...]]:
+    table = positions_table(chosen)
     return [table.header, *(tuple(row) for row in table.rows)]
 
 
@@ -396,7 +402,7 @@ def test_ctrl_c_in_the_search_box_copies_its_text(qtbot: QtBot, window: MainWind
     activate(qtbot, window)
     search = window.filter_bar.search
     search.setFocus()
-    qtbot.keyClicks(search, "délai \u2014 discharge")
+    search.insert("délai \u2014 discharge")  # QTest types Latin-1 only: pasted, as it were
     search.selectAll()
     press(search, Qt.Key.Key_C)
     assert QGuiApplication.clipboard().text() == "délai \u2014 discharge"
@@ -606,21 +612,26 @@ def test_the_menus_offer_export_and_copy(window: MainWindow) -> None:
     assert actions.copy in menus["&Edit"].actions()
 
 
-def test_the_matrix_selection_can_be_extended_by_keyboard(
-    qtbot: QtBot, window: MainWindow, archive: Archive
+def test_a_block_selected_with_the_keyboard_is_what_is_exported(
+    qtbot: QtBot, window: MainWindow, archive: Archive, documents: Path, opened: list[Path]
 ) -> None:
-    """Shift+arrows select a block of cells; its positions are the export."""
+    """Shift+arrows select a block of cells; Ctrl+E, Enter: its positions are the file."""
+    activate(qtbot, window)
     window.set_view("matrix")
     lga = stakeholder(archive, LGA)
-    trusts = proposal(archive, "children's trusts")
-    assert window.matrix.select_cell(lga.id, trusts.id)
+    assert window.matrix.select_cell(lga.id, proposal(archive, "children's trusts").id)
     table = window.matrix.table
-    start = table.currentIndex()
-    table.selectionModel().select(
-        start.siblingAtColumn(start.column()),
-        QItemSelectionModel.SelectionFlag.ClearAndSelect,
-    )
-    assert window.matrix.selection_count() == 1
-    dialog = window.export_selection()
-    assert dialog is not None and dialog.summary.text() == "Exporting the 1 selected position."
-    dialog.reject()
+    table.setFocus()
+    press(table, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    press(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    cells = table.selectionModel().selectedIndexes()
+    assert len(cells) == 4
+    model = window.matrix.model
+    inside = [p for i in sorted(cells, key=lambda i: (i.row(), i.column()))
+              if (p := model.position_at(i)) is not None]  # fmt: skip
+    assert inside
+    dialog = ctrl_e(window)
+    noun = "position" if len(inside) == 1 else "positions"
+    assert dialog.summary.text() == f"Exporting the {len(inside)} selected {noun}."
+    rows = _xlsx(enter(qtbot, window, dialog).path)
+    assert [r[0:4:2] for r in rows[1:]] == [[p.stakeholder, p.proposal] for p in inside]
