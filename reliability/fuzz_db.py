@@ -22,6 +22,7 @@ import concurrent.futures
 import contextlib
 import hashlib
 import importlib.util
+import itertools
 import json
 import os
 import shutil
@@ -240,6 +241,7 @@ def run_mutants(
     """Make *count* mutants of *good* and check each; files are removed once checked."""
     original = good.read_bytes()
     owners = page_owners(good)
+    done = itertools.count(1)
 
     def one(mutant: Mutant) -> CaseResult:
         folder = work / mutant.name
@@ -250,6 +252,8 @@ def run_mutants(
             return check_case(mutant.name, mutant.kind, folder, target, env, window)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+            if (finished := next(done)) % 50 == 0:
+                print(f"  {finished} of {count} damaged databases checked", file=sys.stderr)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(one, mutants(original, owners, count, seed)))

@@ -208,6 +208,11 @@ def _calls(archive: Archive) -> Iterator[tuple[str, Callable[[], object]]]:
     yield "evidence", lambda: archive.evidence(ids["position"])
     yield "positions citing", lambda: archive.positions_citing(1)
     yield "proposals", lambda: archive.proposals()
+    yield "sources page", lambda: archive.sources_page()
+    yield "sources page, common search", lambda: archive.sources_page("care trusts")
+    yield "sources page, rare search", lambda: archive.sources_page("zebra")
+    sources_page = archive.sources_page()
+    yield "sources page, next", lambda: archive.sources_page(after=sources_page.cursor)
 
 
 def test_every_hot_query_uses_an_index(engine: Engine, archive: Archive) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from copy import copy
 from collections.abc import Callable, Iterable
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -47,8 +47,9 @@ _Look = tuple[bool, str, bool, bool]
 class _Styles:
     """One style array per look, registered with the workbook once.
 
-    Setting a style on each cell hashes it every time (measured: 60% of the time of writing
-    the bundled quotes); a cell built with a ready style array costs nothing more.
+    Setting a style on each cell hashes the style every time; cells built with a ready style
+    array made a 10,000-row quotes export 17% faster (9.6 s -> 8.0 s; openpyxl's XML writing
+    is the rest).
     """
 
     def __init__(self, sheet: object) -> None:

@@ -743,6 +743,34 @@ class Archive:
         with self.engine.connect() as connection:
             return [SourceRow(*row) for row in connection.execute(query)]
 
+    def sources_page(
+        self,
+        search: str = "",
+        *,
+        after: tuple[object, ...] | None = None,
+        limit: int = PAGE_SIZE,
+    ) -> Page[SourceRow]:
+        """One page of sources() (by date, then id), for choosers over a large archive."""
+        order = (Source.date, Source.id)
+        query = self._source_select().order_by(*order).limit(limit)
+        if search.strip():
+            matches = self._search.source_matches(search)
+            if self._sqlite:
+                # As in quotes(): with many matches, read by date and check each (bounded probe).
+                probe = select(func.count()).select_from(
+                    select(Source.id).where(matches).limit(FEW_ROWS).subquery()
+                )
+                with self.engine.connect() as connection:
+                    if int(connection.scalar(probe) or 0) >= FEW_ROWS:
+                        matches = _checked_row_by_row(matches)
+            query = query.where(matches)
+        if after is not None:
+            query = query.where(_after(order, after, False))
+        with self.engine.connect() as connection:
+            rows = [SourceRow(*row) for row in connection.execute(query)]
+        cursor = (rows[-1].date, rows[-1].id) if len(rows) == limit else None
+        return Page(rows, cursor)
+
     def sources_by_ids(self, ids: Iterable[int]) -> list[SourceRow]:
         """The given sources, by date."""
         wanted = sorted(set(ids))

@@ -15,6 +15,8 @@ from PySide6.QtCore import QMimeData
 from carebrowser.data.vocabulary import STANCE_COLOURS
 from carebrowser.export import Table, neutralise
 
+#: Excel's own mark for a text cell: "March 2002" or "1-2" stay words, not dates (Word ignores it).
+_AS_TEXT = "mso-number-format:'\\@'"
 #: Characters that would split a cell or a row of tab-separated text.
 _BREAKS = str.maketrans({"\t": " ", "\r": " ", "\n": " ", "\u2028": " ", "\u2029": " "})
 
@@ -54,7 +56,10 @@ def to_html(
         for index, value in enumerate(row):
             text = html.escape(_text(value)).replace("\n", "<br>")
             colour = STANCE_COLOURS.get(str(value)) if index in stances else None
-            style = f' style="background-color:{colour};color:#000000"' if colour else ""
+            styles = [f"background-color:{colour};color:#000000"] if colour else []
+            if isinstance(value, str):
+                styles.append(_AS_TEXT)
+            style = f' style="{";".join(styles)}"' if styles else ""
             cells.append(f"<td{style}>{text}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (

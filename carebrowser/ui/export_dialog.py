@@ -147,10 +147,11 @@ class ExportDialog(QDialog):
             QLineEdit(self), "File name", "The name of the file to write, in the folder below"
         )
         self.path_edit.setClearButtonEnabled(True)
-        self.folder_label = QLabel(self)
+        self.folder_label = named(
+            QLabel(self), "Folder", "The folder the file is written to; Choose changes it"
+        )
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.folder_label.setAccessibleName("Folder")
         self.choose_button = named(
             QPushButton("C&hoose\u2026", self), "Choose file", "Pick another folder or file"
         )
@@ -449,6 +450,7 @@ class ExportFlow(QObject):
         progress.setAutoClose(False)
         progress.setAutoReset(False)
         progress.setMinimumDuration(0)
+        progress.setMinimumWidth(50 * progress.fontMetrics().averageCharWidth())
         progress.canceled.connect(self.cancel)
         self.progress = progress
         progress.show()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from carebrowser.export import Table, matrix_table, positions_table, quotes_table
-from carebrowser.queries import Filters, Matrix, PositionRow, QuoteRow
+from carebrowser.queries import Archive, Filters, Matrix, PositionRow, QuoteRow, QuoteSort
 from carebrowser.ui.compare_panel import ComparePanel
 from carebrowser.ui.matrix_panel import MatrixPanel
 from carebrowser.ui.quote_panel import QuotePanel
@@ -94,15 +94,22 @@ def _shape(
 
 
 def _shown_statements(panel: QuotePanel) -> Iterator[QuoteRow]:
-    """Every statement the panel's filters give, in the order the panel shows them."""
-    model, after = panel.model, None
+    """Every statement the panel's filters give, in the order the panel shows them.
+
+    The panel is read now (on the GUI thread); the pages are read as the worker asks for them.
+    """
+    archive, filters = panel.archive, panel.filters
+    sort, descending = panel.model.sort_by, panel.model.descending
+    return _pages(archive, filters, sort, descending)
+
+
+def _pages(
+    archive: Archive, filters: Filters, sort: QuoteSort, descending: bool
+) -> Iterator[QuoteRow]:
+    after = None
     while True:
-        page = panel.archive.quotes(
-            panel.filters,
-            sort=model.sort_by,
-            descending=model.descending,
-            after=after,
-            limit=EXPORT_PAGE,
+        page = archive.quotes(
+            filters, sort=sort, descending=descending, after=after, limit=EXPORT_PAGE
         )
         yield from page.rows
         if page.cursor is None:

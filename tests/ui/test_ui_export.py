@@ -635,3 +635,38 @@ def test_a_block_selected_with_the_keyboard_is_what_is_exported(
     assert dialog.summary.text() == f"Exporting the {len(inside)} selected {noun}."
     rows = _xlsx(enter(qtbot, window, dialog).path)
     assert [r[0:4:2] for r in rows[1:]] == [[p.stakeholder, p.proposal] for p in inside]
+
+
+def test_the_reader_exports_the_statement_it_highlights(
+    qtbot: QtBot, window: MainWindow, archive: Archive, documents: Path, opened: list[Path]
+) -> None:
+    activate(qtbot, window)
+    quote = archive.quotes(Filters(search="monolithic"), limit=1).rows[0]
+    window.open_statement(quote.source_id, quote.id)
+    dialog = ctrl_e(window)
+    assert dialog.summary.text() == "Exporting the 1 selected statement."
+    assert dialog.origin.text().startswith("From: Source: ")
+    choose_csv(qtbot, dialog)
+    rows = _csv(enter(qtbot, window, dialog).path)
+    assert rows == expected(Table(QUOTE_COLUMNS, [quote_cells(quote)]))
+
+
+def test_every_control_of_the_export_dialog_is_named(window: MainWindow) -> None:
+    from test_ui_accessibility import focusable
+
+    dialog = window.export_selection(window.matrix)
+    assert dialog is not None
+    widgets = list(focusable(dialog))
+    assert len(widgets) >= 7
+    for widget in widgets:
+        if not widget.isVisibleTo(dialog):
+            continue
+        assert widget.accessibleName().strip(), type(widget).__name__
+        assert widget.accessibleDescription().strip(), widget.accessibleName()
+    dialog.reject()
+
+
+def test_pasted_html_keeps_dates_and_ranges_as_words() -> None:
+    markup = to_html(("date", "evidence_count"), [("March 2002", 3)], frozenset())
+    assert "<td style=\"mso-number-format:'\\@'\">March 2002</td>" in markup
+    assert "<td>3</td>" in markup  # numbers stay numbers
