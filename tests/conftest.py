@@ -63,9 +63,12 @@ def pg_url(pg_server: pg_server_module.Server) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def pg_archive(pg_url: str) -> Iterator[Archive]:
-    """The bundled dataset on PostgreSQL, opened read-only as the app opens it."""
+    """The bundled dataset on PostgreSQL, opened read-only as the app opens it.
+
+    Module-scoped, so that its connections are closed when the module's tests are done (other
+    modules check that the process holds no socket)."""
     engine, _info = open_database(pg_url)
     yield Archive(engine)
     engine.dispose()
@@ -79,7 +82,7 @@ def sqlite_archive() -> Iterator[Archive]:
     engine.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def any_archive(request: pytest.FixtureRequest) -> Archive:
     """The bundled dataset on each backend in turn."""
     name = "sqlite_archive" if request.param == "sqlite" else "pg_archive"

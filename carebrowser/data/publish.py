@@ -111,16 +111,16 @@ def publish(
     with _sqlite_source(source) as (reader, source_label):
         engine, shown = server_engine(target, read_only=False)
         try:
-            with engine.begin() as connection:
-                counts, grantees = _publish(connection, reader, shown, say, started)
-        except (SQLAlchemyError, _driver_error()) as error:
-            engine.dispose()
-            raise PublishError(_failure(error, shown)) from error
-        try:
-            _vacuum(engine)
-            say(f"vacuumed the tables ({_since(started)})")
-        except SQLAlchemyError as error:  # published all the same; autovacuum will get there
-            say(f"could not vacuum the tables ({postgres.first_line(error)})")
+            try:
+                with engine.begin() as connection:
+                    counts, grantees = _publish(connection, reader, shown, say, started)
+            except (SQLAlchemyError, _driver_error()) as error:
+                raise PublishError(_failure(error, shown)) from error
+            try:
+                _vacuum(engine)
+                say(f"vacuumed the tables ({_since(started)})")
+            except SQLAlchemyError as error:  # published all the same; autovacuum will get there
+                say(f"could not vacuum the tables ({postgres.first_line(error)})")
         finally:
             engine.dispose()
     return Published(shown, source_label, counts, time.perf_counter() - started, grantees)

@@ -781,6 +781,16 @@ class Archive:
                 found += [SourceRow(*row) for row in connection.execute(query)]
         return sorted(found, key=lambda s: (s.date, s.id))
 
+    def sources_by_keys(self, keys: Iterable[str]) -> list[SourceRow]:
+        """The sources with these keys (those that exist), by date."""
+        wanted = sorted(set(keys))
+        found: list[SourceRow] = []
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                query = self._source_select().where(Source.key.in_(wanted[start : start + 500]))
+                found += [SourceRow(*row) for row in connection.execute(query)]
+        return sorted(found, key=lambda s: (s.date, s.id))
+
     def source_text(self, source_id: int) -> SourceText:
         """A source's cleaned text with the spans of its statements."""
         spans = (

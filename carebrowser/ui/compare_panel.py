@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +38,9 @@ class ComparePanel(QWidget):
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.archive = archive
-        self.choices = ChoiceListModel(stakeholder_choices(archive.all_stakeholders()), self)
+        # Every stakeholder (20,000 at the largest): read when the view is first shown.
+        self.choices = ChoiceListModel(stakeholder_choices([]), self)
+        self._stale = True
         self.model = ComparisonModel(self)
 
         pickers = QGridLayout()
@@ -97,8 +100,31 @@ class ComparePanel(QWidget):
         self.table.doubleClicked.connect(self._open)
         self._refresh()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        self.ensure_loaded()
+        super().showEvent(event)
+
+    def ensure_loaded(self) -> None:
+        """Read every stakeholder into the pickers (once), keeping the ones chosen."""
+        if self._stale:
+            self._stale = False
+            self._set_choices(self.archive.all_stakeholders())
+
+    def _set_choices(self, stakeholders: Sequence[StakeholderRow]) -> None:
+        chosen = [self.choices.value(p.currentIndex()) for p in self.pickers]
+        for picker in self.pickers:
+            picker.blockSignals(True)
+        self.choices.set_choices(stakeholder_choices(stakeholders))
+        for picker, value in zip(self.pickers, chosen, strict=True):
+            row = self.choices.row_of_id(value.id) if isinstance(value, StakeholderRow) else 0
+            picker.setCurrentIndex(max(row, 0))
+            picker.blockSignals(False)
+
     def set_stakeholders(self, ids: Sequence[int]) -> None:
         """Compare these stakeholders (the first four); the pickers show them."""
+        if self._stale:
+            # Not shown yet: offer just these until the view is shown and reads them all.
+            self._set_choices(self.archive.stakeholders_by_ids(ids[:MAX_COMPARED]))
         for picker in self.pickers:
             picker.blockSignals(True)
         for number, picker in enumerate(self.pickers):

@@ -156,6 +156,8 @@ def matrix_subject(panel: MatrixPanel) -> ExportSubject:
     """The selected cells' positions, or the whole matrix shown; as rows or as a grid."""
     chosen = panel.selected_positions()
     selected = bool(chosen)
+    if not selected:
+        panel.model.fetch_all()  # the whole matrix, not just the rows read so far
     matrix = panel.model.matrix
     positions = chosen if selected else _positions_in_order(matrix)
     grid = _sub_matrix(matrix, positions) if selected else matrix

@@ -20,8 +20,14 @@ from PySide6.QtWidgets import (
 
 from carebrowser.queries import Archive, Filters
 from carebrowser.ui.models import Choice, ChoiceListModel
-from carebrowser.ui.models.choices import category_choices, proposal_choices, source_choices
-from carebrowser.ui.widgets import named
+from carebrowser.ui.models.choices import (
+    ChoicePage,
+    PagedChoiceListModel,
+    category_choices,
+    proposal_choices,
+    source_choices,
+)
+from carebrowser.ui.widgets import LazyComboBox, named
 
 #: Typing pauses this long (ms) before the search runs.
 TYPING_PAUSE = 250
@@ -52,9 +58,15 @@ class FilterBar(QWidget):
         self.category = self._combo(
             "Category filter", "Only stakeholders of this category", category_choices()
         )
+        self.archive = archive
+        # 100,000 sources at the largest: read a page at a time, from the first popup on.
         self.source = self._combo(
-            "Source filter", "Only statements from this source", source_choices(archive.sources())
+            "Source filter",
+            "Only statements from this source",
+            source_choices([]),
+            LazyComboBox(self),
         )
+        self.source.setModel(PagedChoiceListModel(source_choices([]), self._source_page, self))
         self.dated = named(
             QCheckBox("&Dated", self),
             "Filter by date",
@@ -106,8 +118,14 @@ class FilterBar(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self._dated_toggled(False)
 
-    def _combo(self, name: str, description: str, choices: Sequence[Choice]) -> QComboBox:
-        combo = named(QComboBox(self), name, description)
+    def _combo(
+        self,
+        name: str,
+        description: str,
+        choices: Sequence[Choice],
+        combo: QComboBox | None = None,
+    ) -> QComboBox:
+        combo = named(combo or QComboBox(self), name, description)
         combo.setModel(ChoiceListModel(choices, combo))
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(10)
@@ -122,6 +140,10 @@ class FilterBar(QWidget):
         if inner is not None:
             named(inner, name, description)
         return edit
+
+    def _source_page(self, after: object | None) -> ChoicePage:
+        page = self.archive.sources_page(after=after)  # type: ignore[arg-type]
+        return source_choices(page.rows)[1:], page.cursor
 
     def _search_now(self) -> None:
         self._typing.stop()
@@ -177,14 +199,19 @@ class FilterBar(QWidget):
         ):
             model = combo.model()
             value = sorted(values, key=str)[0] if values else None
+            if isinstance(model, PagedChoiceListModel) and value is not None:
+                # A source not read yet (the list is read on the first popup): add just it.
+                for choice in source_choices(self.archive.sources_by_ids([value]))[1:]:  # type: ignore[list-item]
+                    model.pin(choice)
             if isinstance(model, ChoiceListModel):
                 combo.setCurrentIndex(max(model.row_of(value), 0))
         dated = filters.date_from is not None or filters.date_to is not None
         self.dated.setChecked(dated)
         self.date_from.setEnabled(dated)
         self.date_to.setEnabled(dated)
-        self.date_from.setDate(QDate(filters.date_from or FIRST_DAY))
-        self.date_to.setDate(QDate(filters.date_to or LAST_DAY))
+        start, end = filters.date_from or FIRST_DAY, filters.date_to or LAST_DAY
+        self.date_from.setDate(QDate(start.year, start.month, start.day))
+        self.date_to.setDate(QDate(end.year, end.month, end.day))
         for widget in widgets:
             widget.blockSignals(False)
         self._typing.stop()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -15,11 +18,16 @@ from PySide6.QtWidgets import (
 
 from carebrowser.data.vocabulary import STANCES
 from carebrowser.export import Table, matrix_table, positions_table
-from carebrowser.queries import Archive, Filters, PositionRow
+from carebrowser.queries import Archive, Filters, PositionRow, ProposalRow
 from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.models import MatrixModel
-from carebrowser.ui.models.matrix import HEADER_WIDTH, stance_label
+from carebrowser.ui.models.matrix import HEADER_WIDTH, MatrixRows, stance_label
 from carebrowser.ui.widgets import counted, heading, named, setup_table
+
+#: Stakeholders (rows) read at a time; more as the table is scrolled to the end.
+MATRIX_BATCH = 200
+#: How many batches select_cell reads on to find a stakeholder not read yet.
+FIND_BATCHES = 10
 
 
 class MatrixPanel(QWidget):
@@ -33,6 +41,8 @@ class MatrixPanel(QWidget):
         super().__init__(parent)
         self.archive = archive
         self.filters = Filters()
+        #: The matrix is read when the panel is first shown (or asked for a cell), not before.
+        self._stale = True
         self.model = MatrixModel(parent=self)
 
         self.hide_empty_box = named(
@@ -84,7 +94,6 @@ class MatrixPanel(QWidget):
         self.compare_button.clicked.connect(
             lambda: self.compare_requested.emit(self.selected_stakeholder_ids())
         )
-        self._reload()
 
     def _size_cells(self) -> None:
         metrics = self.table.fontMetrics()
@@ -104,13 +113,47 @@ class MatrixPanel(QWidget):
         self.filters = filters.but(stakeholders=frozenset())
         self._reload()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        self.ensure_loaded()
+        super().showEvent(event)
+
+    def ensure_loaded(self) -> None:
+        """Read the matrix if the filters or options changed since it was last read."""
+        if self._stale:
+            self._load()
+
     def _reload(self) -> None:
+        if self.isVisible():
+            self._load()
+        else:
+            # Hidden: read it when shown (start-up and restored settings cost nothing here).
+            self._stale = True
+
+    def _load(self) -> None:
+        self._stale = False
         current = self.model.position_at(self.table.currentIndex())
-        self.model.set_matrix(
-            self.archive.matrix(self.filters, hide_empty=self.hide_empty_box.isChecked())
-        )
+        self.model.set_lazy(*self._batches())
         self._restore_current(current)
         self.status_changed.emit()
+
+    def _batches(self) -> tuple[list[ProposalRow], Callable[[], MatrixRows]]:
+        """The columns, and a reader of the next batch of rows with their cells."""
+        filters, hide_empty = self.filters, self.hide_empty_box.isChecked()
+        proposals = self.archive.matrix_proposals(filters, hide_empty=hide_empty)
+        columns = [p.id for p in proposals]
+        after: tuple[object, ...] | None = None
+
+        def batch() -> MatrixRows:
+            nonlocal after
+            page = self.archive.matrix_stakeholders(
+                filters, hide_empty=hide_empty, after=after, limit=MATRIX_BATCH
+            )
+            after = page.cursor
+            ids = [s.id for s in page.rows]
+            cells = self.archive.matrix_cells(ids, columns, filters) if ids and columns else {}
+            return page.rows, cells, page.cursor is not None
+
+        return proposals, batch
 
     def _transpose(self, transposed: bool) -> None:
         current = self.model.position_at(self.table.currentIndex())
@@ -133,7 +176,13 @@ class MatrixPanel(QWidget):
 
     def select_cell(self, stakeholder_id: int, proposal_id: int) -> bool:
         """Make a stakeholder's cell on a proposal current and selected; False if not shown."""
+        self.ensure_loaded()  # asked for a cell while hidden: read the matrix now
         index = self.model.index_of(stakeholder_id, proposal_id)
+        for _batch in range(FIND_BATCHES):  # a row not read yet: read on a little way
+            if index.isValid() or not self.model.canFetchMore():
+                break
+            self.model.fetchMore()
+            index = self.model.index_of(stakeholder_id, proposal_id)
         if index.isValid():
             self.table.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -155,8 +204,9 @@ class MatrixPanel(QWidget):
     def status_text(self) -> str:
         """'Showing 12 stakeholders x 8 proposals (40 positions)'."""
         matrix = self.model.matrix
+        first = "the first " if self.model.canFetchMore() else ""  # more rows to read
         return (
-            f"Showing {counted(len(matrix.stakeholders), 'stakeholder')} \u00d7 "
+            f"Showing {first}{counted(len(matrix.stakeholders), 'stakeholder')} \u00d7 "
             f"{counted(len(matrix.proposals), 'proposal')} "
             f"({counted(len(matrix.cells), 'position')})"
         )
@@ -167,6 +217,7 @@ class MatrixPanel(QWidget):
 
     def selected_positions(self) -> list[PositionRow]:
         """The positions in the selected cells, in the order the matrix shows them."""
+        self.ensure_loaded()  # exports ask for these (and then the matrix) while it is hidden
         indexes = sorted(
             self.table.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())
         )
@@ -174,8 +225,10 @@ class MatrixPanel(QWidget):
 
     def export_table(self, selected_only: bool) -> Table:
         """The selected cells' positions, or the whole matrix shown, as an export table."""
+        self.ensure_loaded()
         if selected_only:
             return positions_table(self.selected_positions())
+        self.model.fetch_all()
         return matrix_table(self.model.matrix)
 
     def focus_table(self) -> None:

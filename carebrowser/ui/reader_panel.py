@@ -6,6 +6,7 @@ import html
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -105,9 +106,23 @@ class ReaderPanel(QWidget):
         self.next_button.clicked.connect(lambda: self.step(1))
         self.source_box.currentIndexChanged.connect(self._source_chosen)
         self.text.anchorClicked.connect(self._anchor_clicked)
-        self._load_sources()
+        #: The source list is read when the reader is first shown or asked for a source.
+        self._stale = True
 
-    def _load_sources(self) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
+        self.ensure_loaded()
+        super().showEvent(event)
+
+    def ensure_loaded(self) -> None:
+        """Read the list of sources if it is not up to date."""
+        if self._stale:
+            self._load_sources(now=True)
+
+    def _load_sources(self, *, now: bool = False) -> None:
+        if not (now or self.isVisible()):
+            self._stale = True
+            return
+        self._stale = False
         matching = (
             {s.id for s in self.archive.sources(self.search)} if self.search.strip() else set()
         )
@@ -133,6 +148,7 @@ class ReaderPanel(QWidget):
 
     def show_source(self, source_id: int, statement_id: int | None = None) -> None:
         """Show a source, with one of its statements highlighted and explained."""
+        self.ensure_loaded()
         row = self.sources.row_of_id(source_id)
         if row < 0:
             return

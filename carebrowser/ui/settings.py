@@ -101,7 +101,7 @@ class Settings:
 def filters_to_plain(archive: Archive, filters: Filters) -> dict[str, object]:
     """Filters as JSON-ready values, proposals and sources by key (selections are not kept)."""
     proposals = {p.id: p.key for p in archive.proposals()}
-    sources = {s.id: s.key for s in archive.sources()}
+    sources = {s.id: s.key for s in archive.sources_by_ids(filters.sources)}
     return {
         "search": filters.search,
         "categories": sorted(filters.categories),
@@ -126,7 +126,7 @@ def _strings(value: object) -> set[str]:
 def filters_from_plain(archive: Archive, plain: dict[str, object]) -> Filters:
     """The inverse of filters_to_plain; unknown keys and categories are dropped."""
     proposals = {p.key: p.id for p in archive.proposals()}
-    sources = {s.key: s.id for s in archive.sources()}
+    sources = {s.key: s.id for s in archive.sources_by_keys(_strings(plain.get("sources")))}
     search = plain.get("search")
     return Filters(
         categories=frozenset(_strings(plain.get("categories")) & set(CATEGORIES)),

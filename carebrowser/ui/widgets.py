@@ -6,11 +6,14 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHeaderView,
     QLabel,
     QTableView,
     QWidget,
 )
+
+from carebrowser.ui.models.choices import PagedChoiceListModel
 
 W = TypeVar("W", bound=QWidget)
 
@@ -49,3 +52,13 @@ def setup_table(table: QTableView, *, wrap_rows: bool = False) -> QTableView:
     if wrap_rows:
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
+
+
+class LazyComboBox(QComboBox):
+    """A combo box over a PagedChoiceListModel, which starts reading it on the first popup."""
+
+    def showPopup(self) -> None:
+        model = self.model()
+        if isinstance(model, PagedChoiceListModel):
+            model.start()
+        super().showPopup()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,3 +112,60 @@ def reader_source_choices(sources: Sequence[SourceRow], matching: set[int]) -> l
         )
         for s in sources
     ]
+
+
+#: One page of choices and the cursor of the next (None after the last).
+ChoicePage = tuple[list[Choice], object | None]
+
+
+class PagedChoiceListModel(ChoiceListModel):
+    """A long list read a page at a time (canFetchMore/fetchMore), and only once started.
+
+    Until start() (a chooser's first popup) it holds only its head (say 'All sources') and the
+    choices pinned to it (one restored from the settings); nothing of the table is read.
+    """
+
+    def __init__(
+        self,
+        head: Sequence[Choice],
+        fetch: Callable[[object | None], ChoicePage],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(head, parent)
+        self._fetch = fetch
+        self._head = len(head)
+        self._cursor: object | None = None
+        self._started = False
+        self._done = False
+
+    def start(self) -> None:
+        """Let views read the list (the first page now)."""
+        if not self._started:
+            self._started = True
+            self.fetchMore()
+
+    def pin(self, choice: Choice) -> int:
+        """Make sure *choice* is in the list (after the head if not read yet); its row."""
+        row = self.row_of(choice.value)
+        if row < 0:
+            row = self._head
+            self.beginInsertRows(ROOT, row, row)
+            self._choices.insert(row, choice)
+            self.endInsertRows()
+        return row
+
+    def canFetchMore(self, parent: Index = ROOT) -> bool:
+        return not parent.isValid() and self._started and not self._done
+
+    def fetchMore(self, parent: Index = ROOT) -> None:
+        if not self.canFetchMore(parent):
+            return
+        choices, self._cursor = self._fetch(self._cursor)
+        self._done = self._cursor is None
+        known = {c.value for c in self._choices}
+        new = [c for c in choices if c.value not in known]
+        if new:
+            first = len(self._choices)
+            self.beginInsertRows(ROOT, first, first + len(new) - 1)
+            self._choices += new
+            self.endInsertRows()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -31,6 +32,10 @@ _ROLES = frozenset(
 )
 
 
+#: One batch of rows read by fetchMore: the stakeholders, their cells, whether more follow.
+MatrixRows = tuple[Sequence[StakeholderRow], dict[tuple[int, int], PositionRow], bool]
+
+
 def stance_label(stance: str) -> str:
     """A stance with its glyph, so it is never told by colour alone: '✘ opposes'."""
     return f"{STANCE_GLYPHS[stance]} {stance}"
@@ -48,13 +53,57 @@ class MatrixModel(QAbstractTableModel):
         super().__init__(parent)
         self.matrix = matrix or Matrix((), (), {})
         self.transposed = False
+        self._fetch: Callable[[], MatrixRows] | None = None
 
     def set_matrix(self, matrix: Matrix) -> None:
         """Show another matrix (after the filters changed)."""
         self.beginResetModel()
         self.matrix = matrix
+        self._fetch = None
         self.endResetModel()
         self._headers_changed()
+
+    def set_lazy(self, proposals: Sequence[ProposalRow], fetch: Callable[[], MatrixRows]) -> None:
+        """Show a matrix read a batch of stakeholders at a time: the first now, the others
+        as the view asks for them (canFetchMore/fetchMore, when scrolled to the end)."""
+        self.beginResetModel()
+        rows, cells, more = fetch()
+        self.matrix = Matrix(tuple(rows), tuple(proposals), dict(cells))
+        self._fetch = fetch if more else None
+        self.endResetModel()
+        self._headers_changed()
+
+    def fetch_all(self) -> None:
+        """Read every remaining batch (to export the whole matrix)."""
+        while self.canFetchMore():
+            self.fetchMore()
+
+    def canFetchMore(self, parent: Index = ROOT) -> bool:
+        return not parent.isValid() and self._fetch is not None
+
+    def fetchMore(self, parent: Index = ROOT) -> None:
+        if parent.isValid() or self._fetch is None:
+            return
+        rows, cells, more = self._fetch()
+        if not more:
+            self._fetch = None
+        if not rows:
+            return
+        first = len(self.matrix.stakeholders)
+        last = first + len(rows) - 1
+        if self.transposed:
+            self.beginInsertColumns(ROOT, first, last)
+        else:
+            self.beginInsertRows(ROOT, first, last)
+        self.matrix = Matrix(
+            self.matrix.stakeholders + tuple(rows),
+            self.matrix.proposals,
+            {**self.matrix.cells, **cells},
+        )
+        if self.transposed:
+            self.endInsertColumns()
+        else:
+            self.endInsertRows()
 
     def set_transposed(self, transposed: bool) -> None:
         """Lay proposals out as rows and stakeholders as columns, or back."""

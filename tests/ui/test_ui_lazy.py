@@ -1,0 +1,86 @@
+"""Start-up reads only what the first paint needs; the matrix reads its rows a batch at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from carebrowser.data.database import DatabaseInfo, open_database
+from carebrowser.data.synth import Sizes, synthesize
+from carebrowser.queries import Archive, Filters
+from carebrowser.ui.main_window import MATRIX, MainWindow
+from carebrowser.ui.matrix_panel import MATRIX_BATCH, MatrixPanel
+from carebrowser.ui.models.roles import ID_ROLE
+from carebrowser.ui.settings import Settings
+
+#: 400 stakeholders: two batches of matrix rows.
+SIZES = Sizes.for_quotes(20_000)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    path = synthesize(tmp_path_factory.mktemp("lazy") / "synthetic.sqlite", SIZES, seed=3)
+    engine, _info = open_database(path)
+    yield Archive(engine)
+    engine.dispose()
+
+
+def test_the_matrix_reads_its_rows_a_batch_at_a_time(qtbot: QtBot, synthetic: Archive) -> None:
+    whole = synthetic.matrix(Filters(), hide_empty=True)
+    assert len(whole.stakeholders) > MATRIX_BATCH  # or there would be nothing to fetch
+    panel = MatrixPanel(synthetic)
+    qtbot.addWidget(panel)
+    assert panel.model.rowCount() == 0  # nothing read before it is shown
+    panel.show()
+    qtbot.waitExposed(panel)
+    model = panel.model
+    assert model.rowCount() == MATRIX_BATCH and model.canFetchMore()
+    assert model.columnCount() == len(whole.proposals)
+    assert panel.status_text().startswith("Showing the first ")
+    first = [s.id for s in model.matrix.stakeholders]
+    model.fetchMore()
+    assert model.rowCount() > MATRIX_BATCH
+    assert [s.id for s in model.matrix.stakeholders][:MATRIX_BATCH] == first
+    model.fetch_all()
+    assert not model.canFetchMore()
+    assert {s.id for s in model.matrix.stakeholders} == {s.id for s in whole.stakeholders}
+    assert model.rowCount() == len(whole.stakeholders)
+    assert model.matrix.cells == whole.cells
+    assert not panel.status_text().startswith("Showing the first ")
+    # Transposed, the stakeholders are the columns and fetchMore adds columns.
+    panel.set_filters(Filters())
+    panel.transpose_box.setChecked(True)
+    assert model.columnCount() == MATRIX_BATCH and model.rowCount() == len(whole.proposals)
+    model.fetchMore()
+    assert model.columnCount() > MATRIX_BATCH
+
+
+def test_the_window_reads_no_whole_table_for_views_not_shown(
+    qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("start-up read a whole table")
+
+    source = synthetic.sources_page(limit=5).rows[-1]
+    settings.save_filters(synthetic, Filters(sources=frozenset({source.id})))
+    for name in ("matrix", "sources", "all_stakeholders", "matrix_stakeholders", "find_sources"):
+        monkeypatch.setattr(Archive, name, refused)
+    shown = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    assert shown.filter_bar.filters().sources == {source.id}  # restored without the list
+    assert shown.stakeholders.model.rowCount() > 0
+    monkeypatch.undo()
+    combo = shown.filter_bar.source
+    assert combo.count() == 2  # 'All sources' and the restored one
+    combo.showPopup()  # the first popup reads the list, a page at a time
+    combo.hidePopup()
+    values = [combo.itemData(row, ID_ROLE) for row in range(combo.count())]
+    assert len(values) > 2 and len(set(values)) == len(values)
+    shown.filter_bar.clear()
+    shown.set_view(MATRIX)
+    assert shown.matrix.model.rowCount() > 0
+    shown.close()
