@@ -237,6 +237,11 @@ def render(
                     "0",
                 ],
                 [
+                    "runs that timed out among parallel runs, then finished when run alone",
+                    damaged.get("timeouts_under_load_retried", 0),
+                    "",
+                ],
+                [
                     "damaged files changed by opening them",
                     damaged["files_modified"] + named["files_modified"],
                     "0",

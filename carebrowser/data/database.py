@@ -133,7 +133,8 @@ def _quick_check(engine: Engine, path: Path) -> None:
     try:
         with engine.connect() as connection:
             result = connection.execute(text("PRAGMA quick_check(1)")).scalar()
-    except SQLAlchemyError as error:
+    except (SQLAlchemyError, sqlite3.Error, UnicodeDecodeError) as error:
+        # A damaged schema can make SQLite's own error message invalid UTF-8 (found by fuzzing).
         raise DatabaseError(_unreadable(error, str(path), bundled=False, server=False)) from error
     if result != "ok":
         said = [line for line in str(result).splitlines() if not line.startswith("***")]
@@ -231,7 +232,7 @@ def schema_version(engine: Engine, label: str) -> int:
             )
         with engine.connect() as connection:
             value = connection.scalar(select(Meta.value).where(Meta.key == "schema_version"))
-    except SQLAlchemyError as error:
+    except (SQLAlchemyError, UnicodeDecodeError) as error:
         if _is_locked(error) or engine.dialect.name != "sqlite":
             server = engine.dialect.name != "sqlite"
             raise DatabaseError(_unreadable(error, label, bundled=False, server=server)) from error
@@ -240,7 +241,7 @@ def schema_version(engine: Engine, label: str) -> int:
             "It may be damaged or belong to another program. "
             "Choose another file, or open the bundled dataset."
         ) from error
-    if value is None or not value.isdigit():
+    if not isinstance(value, str) or not value.isdigit():  # a damaged file may hold a number
         raise DatabaseError(
             f"{label} is not a carebrowser database (it has no schema version). "
             "Choose another file, or open the bundled dataset."
@@ -264,6 +265,8 @@ def _reason(error: BaseException) -> str:
     original = getattr(error, "orig", None)
     said = str(original if original is not None else error).strip()
     first = (said.splitlines() or [""])[0][:200] or type(error).__name__
+    if isinstance(error, UnicodeDecodeError):
+        return "it holds text that is not valid UTF-8"
     if original is None and not isinstance(error, (SQLAlchemyError, sqlite3.Error)):
         return f"a stored value is not valid: {first}"
     return first

@@ -37,8 +37,8 @@ from sqlalchemy import (
     Text,
     event,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.types import NullType, TypeEngine
 
 from carebrowser.data.fts import search_words
 from carebrowser.data.schema import Base
@@ -64,22 +64,28 @@ _ASCII_SPACES = bytes.maketrans(
 _search_metadata = MetaData()
 
 
-def _fts_table(name: str, metadata: MetaData, parent: str | None = None) -> Table:
-    keys = [ForeignKeyConstraint(["id"], [f"{parent}.id"], ondelete="CASCADE")] if parent else []
+def _fts_table(
+    name: str, metadata: MetaData, document: TypeEngine[Any], parent: str | None = None
+) -> Table:
+    """A full-text table; with a *parent* (for creating it) its foreign key and GIN index too."""
+    extras: list[Any] = []
+    if parent:  # postgresql_using loads the dialect, which a query-only table need not
+        extras.append(ForeignKeyConstraint(["id"], [f"{parent}.id"], ondelete="CASCADE"))
+        extras.append(Index(f"ix_{name}_document", "document", postgresql_using="gin"))
     return Table(
         name,
         metadata,
         Column("id", Integer, primary_key=True, autoincrement=False),
-        Column("document", TSVECTOR, nullable=False),
-        Index(f"ix_{name}_document", "document", postgresql_using="gin"),
-        *keys,
+        Column("document", document, nullable=False),
+        *extras,
     )
 
 
+# For queries only (no TSVECTOR, no index), so that SQLite users do not load the dialect.
 #: The words of each statement's text (id is the statement's id).
-statement_fts = _fts_table("statement_fts", _search_metadata)
+statement_fts = _fts_table("statement_fts", _search_metadata, NullType())
 #: The words of each source's headline and text (id is the source's id).
-source_fts = _fts_table("source_fts", _search_metadata)
+source_fts = _fts_table("source_fts", _search_metadata, NullType())
 
 #: Every table carebrowser reads, the full-text tables included.
 TABLE_NAMES = (*Base.metadata.tables, statement_fts.name, source_fts.name)
@@ -96,8 +102,10 @@ def server_metadata() -> MetaData:
                 column.type = Text(collation=COLLATION)
             elif isinstance(column.type, String):
                 column.type = String(column.type.length, collation=COLLATION)
-    _fts_table(statement_fts.name, metadata, parent="statement")
-    _fts_table(source_fts.name, metadata, parent="source")
+    from sqlalchemy.dialects.postgresql import TSVECTOR
+
+    _fts_table(statement_fts.name, metadata, TSVECTOR(), parent="statement")
+    _fts_table(source_fts.name, metadata, TSVECTOR(), parent="source")
     return metadata
 
 

@@ -359,9 +359,13 @@ class Archive:
         """Every statement that passes the filters, page by page (for exports)."""
         return self._all(lambda after: self.quotes(filters, sort=sort, after=after, limit=2000))
 
-    def quote_count(self, filters: Filters = Filters()) -> int:
-        """How many statements pass the filters."""
+    def quote_count(self, filters: Filters = Filters(), *, at_most: int | None = None) -> int:
+        """How many statements pass the filters; with *at_most*, counting stops there."""
         query = select(func.count()).select_from(Statement).where(*self._statement_where(filters))
+        if at_most is not None:
+            # Bounded: reads at most *at_most* index entries, not all of a busy filter's.
+            matching = select(Statement.id).where(*self._statement_where(filters))
+            query = select(func.count()).select_from(matching.limit(at_most).subquery())
         with self.engine.connect() as connection:
             return int(connection.scalar(query) or 0)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, Text, bindparam, cast, select, text
-from sqlalchemy.dialects.postgresql import TSQUERY
 
 from carebrowser.data.fts import fts5_query
 from carebrowser.data.postgres import source_fts, statement_fts, tsquery_text
@@ -54,6 +53,13 @@ class SQLiteSearch:
         return Source.id.in_(matching)
 
 
+def _tsquery(name: str, query: str) -> Any:
+    """CAST(:name AS TSQUERY): quoted lexemes, taken as they are (the dialect loads when used)."""
+    from sqlalchemy.dialects.postgresql import TSQUERY
+
+    return cast(bindparam(name, query, type_=Text), TSQUERY)
+
+
 class PostgreSQLSearch:
     """tsvector documents with GIN indexes, written by 'carebrowser db publish'."""
 
@@ -62,9 +68,7 @@ class PostgreSQLSearch:
         if query is None:
             return Statement.id.in_(())
         matching = select(statement_fts.c.id).where(
-            statement_fts.c.document.bool_op("@@")(
-                cast(bindparam("statement_query", query, type_=Text), TSQUERY)
-            )
+            statement_fts.c.document.bool_op("@@")(_tsquery("statement_query", query))
         )
         return Statement.id.in_(matching)
 
@@ -73,9 +77,7 @@ class PostgreSQLSearch:
         if query is None:
             return Source.id.in_(())
         matching = select(source_fts.c.id).where(
-            source_fts.c.document.bool_op("@@")(
-                cast(bindparam("source_query", query, type_=Text), TSQUERY)
-            )
+            source_fts.c.document.bool_op("@@")(_tsquery("source_query", query))
         )
         return Source.id.in_(matching)
 

@@ -20,6 +20,8 @@ SHORTCUTS = (
     ("Ctrl+4", "source reader"),
     ("Enter", "read the current statement in its source"),
     ("F8 / Shift+F8", "next / previous statement in the reader"),
+    ("Ctrl+E", "export the selection (or everything shown) to Excel or CSV"),
+    ("Ctrl+C", "copy the selection as a table, for Excel or Word"),
     ("Tab / Shift+Tab", "move between the parts of the window"),
     ("F1", "this help"),
     ("Ctrl+Q", "quit"),

@@ -23,6 +23,8 @@ from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 #: Statements fetched at a time: each row's height is measured, so pages stay small.
 QUOTE_PAGE = 50
+#: The status bar counts statements up to this many ("at least 10,000"), a bounded read.
+COUNT_AT_MOST = 10_000
 SORT_CHOICES: tuple[tuple[str, QuoteSort], ...] = (
     ("Date", "date"),
     ("Source", "source"),
@@ -43,6 +45,7 @@ class QuotePanel(QWidget):
         self.filters = Filters()
         self.position: PositionRow | None = None
         self._total = 0
+        self._total_exact = True
         self.model = QuoteTableModel(evidence_fetch(archive, None), self, page_size=QUOTE_PAGE)
 
         self.heading = heading(title, self)
@@ -106,7 +109,10 @@ class QuotePanel(QWidget):
     def show_statements(self, filters: Filters, heading_text: str) -> None:
         """Show the statements that pass *filters*, under *heading_text*."""
         self.filters, self.position = filters, None
-        self._total = self.archive.quote_count(filters)
+        # Counting a busy filter's statements in full reads them all (~50 ms at 1,000,000): the
+        # status bar counts up to COUNT_AT_MOST; total_count() counts in full when asked.
+        self._total = self.archive.quote_count(filters, at_most=COUNT_AT_MOST)
+        self._total_exact = self._total < COUNT_AT_MOST
         self.heading.setText(heading_text)
         self.model.set_source(statements_fetch(self.archive, filters), filters.search)
 
@@ -114,6 +120,7 @@ class QuotePanel(QWidget):
         """Show the statements a position rests on (nothing when *position* is None)."""
         self.position = position
         self._total = len(position.evidence_quote_ids) if position else 0
+        self._total_exact = True
         if position is None:
             self.heading.setText(f"{self.title}: select a cell of the matrix")
         else:
@@ -175,11 +182,15 @@ class QuotePanel(QWidget):
 
     def total_count(self) -> int:
         """How many statements the filters (or the position) give in all."""
+        if not self._total_exact:
+            self._total = self.archive.quote_count(self.filters)
+            self._total_exact = True
         return self._total
 
     def status_text(self) -> str:
-        """'Showing 12 of 12 statements'."""
-        return f"Showing {self.shown_count()} of {counted(self._total, 'statement')}"
+        """'Showing 12 of 12 statements' ('of at least 10,000 statements' for many)."""
+        at_least = "" if self._total_exact else "at least "
+        return f"Showing {self.shown_count()} of {at_least}{counted(self._total, 'statement')}"
 
     def selection_count(self) -> int:
         """How many statements are selected."""

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from carebrowser.data.database import DatabaseInfo, open_database
 from carebrowser.data.synth import Sizes, synthesize
 from carebrowser.queries import Archive, Filters
+from carebrowser.ui import quote_panel
 from carebrowser.ui.main_window import MATRIX, MainWindow
 from carebrowser.ui.matrix_panel import MATRIX_BATCH, MatrixPanel
 from carebrowser.ui.models.roles import ID_ROLE
@@ -84,3 +85,15 @@ def test_the_window_reads_no_whole_table_for_views_not_shown(
     shown.set_view(MATRIX)
     assert shown.matrix.model.rowCount() > 0
     shown.close()
+
+
+def test_the_statement_count_is_bounded_until_asked_for(
+    qtbot: QtBot, synthetic: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(quote_panel, "COUNT_AT_MOST", 100)
+    panel = quote_panel.QuotePanel(synthetic, "Statements")
+    qtbot.addWidget(panel)
+    panel.show_statements(Filters(), "All statements")
+    assert panel.status_text().endswith("of at least 100 statements")
+    assert panel.total_count() == synthetic.quote_count() == SIZES.quotes
+    assert panel.status_text().endswith(f"of {SIZES.quotes} statements")
