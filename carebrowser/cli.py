@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list stakeholders, proposals or sources")
     listing.add_argument("what", choices=["stakeholders", "proposals", "sources"])
 
-    export = commands.add_parser("export", help="export quotes, positions or the matrix as CSV or XLSX")
+    export = commands.add_parser(
+        "export", help="export quotes, positions or the matrix (CSV or XLSX)"
+    )
     export.add_argument("what", choices=["quotes", "positions", "matrix"])
     export.add_argument("--stakeholder", action="append", default=[], metavar="NAME")
     export.add_argument("--category", action="append", default=[], metavar="C")

@@ -10,9 +10,11 @@ as root here and in CI (a fresh clone, `bash .ci/run` as root). So, when root:
   under pytest's temporary folders (those are private to root, which is why postgresql_proc's own
   data directory cannot be used here).
 
-As any other user pg_ctl runs directly. Without the binaries (or, as root, without a 'postgres'
-user) the tests that need a server skip, saying how to install it. The cluster is created with
-the C.UTF-8 locale (pytest-postgresql's default), so databases are UTF8.
+As any other user pg_ctl runs directly. A test run that is killed cannot stop its server, so
+each folder records the test process's id, and the next run stops and removes the servers whose
+test process is gone (never one whose process still runs). Without the binaries (or, as root,
+without a 'postgres' user) the tests that need a server skip, saying how to install it. The
+cluster is created with the C.UTF-8 locale (pytest-postgresql's default), so databases are UTF8.
 """
 
 from __future__ import annotations
@@ -116,6 +118,38 @@ class Server:
                 time.sleep(0.05)
 
 
+PREFIX = "carebrowser-pg-"
+OWNER_FILE = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_orphans() -> None:
+    """Stop and remove the servers of earlier test runs that were killed before stopping them."""
+    for folder in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        for pg_ctl in folder.glob("pg_ctl*"):
+            subprocess.run(
+                [str(pg_ctl), "stop", "-D", str(folder / "data"), "-m", "immediate"],
+                capture_output=True,
+                check=False,
+            )
+        subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
 @contextlib.contextmanager
 def running_server() -> Iterator[Server]:
     """Start a server in a temporary folder; stop it and remove the folder afterwards."""
@@ -124,9 +158,13 @@ def running_server() -> Iterator[Server]:
 
     pg_ctl = find_pg_ctl()
     assert pg_ctl is not None, SKIP_REASON
-    folder = Path(tempfile.mkdtemp(prefix="carebrowser-pg-"))
+    remove_orphans()
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX))
     try:
+        (folder / OWNER_FILE).write_text(str(os.getpid()))
         executable = str(pg_ctl)
+        if os.geteuid() != 0:
+            (folder / "pg_ctl").symlink_to(pg_ctl)  # for remove_orphans
         if os.geteuid() == 0:
             owner = pwd.getpwnam("postgres")
             os.chown(folder, owner.pw_uid, owner.pw_gid)
