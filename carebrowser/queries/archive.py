@@ -318,6 +318,12 @@ class Archive:
                 query = query.where(
                     source_key <= cursor_key if descending else source_key >= cursor_key
                 )
+        return self._quote_page(query, order, descending, limit)
+
+    def _quote_page(
+        self, query: Select[Any], order: tuple[Any, ...], descending: bool, limit: int
+    ) -> Page[QuoteRow]:
+        """Read one page of *query* in *order*; the cursor is the last row's sort key."""
         query = query.add_columns(*order).order_by(
             *(column.desc() if descending else column for column in order)
         )
@@ -516,15 +522,7 @@ class Archive:
         query = self._quote_select().where(Statement.id.in_(cited))
         if after is not None:
             query = query.where(_after(order, after, descending))
-        query = query.add_columns(*order).order_by(
-            *(column.desc() if descending else column for column in order)
-        )
-        with self.engine.connect() as connection:
-            rows = connection.execute(query.limit(limit)).all()
-            proposals = self._proposal_titles(connection, [row[0] for row in rows])
-        quotes = [_make(QuoteRow, *row[:20], proposals=proposals.get(row[0], ())) for row in rows]
-        cursor = tuple(rows[-1][20:]) if len(rows) == limit else None
-        return Page(quotes, cursor)
+        return self._quote_page(query, order, descending, limit)
 
     def positions_citing(self, statement_id: int) -> list[PositionRow]:
         """The positions that cite a statement as evidence."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
+from ui_helpers import shown_window
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive
@@ -24,10 +25,4 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def window(qtbot: QtBot, archive: Archive, settings: Settings) -> Iterator[MainWindow]:
     """The main window over the bundled dataset, shown offscreen."""
-    shown = MainWindow(archive, DatabaseInfo("the bundled dataset", 1, True), settings)
-    qtbot.addWidget(shown)
-    shown.resize(1400, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
-    yield shown
-    shown.close()
+    yield from shown_window(qtbot, archive, DatabaseInfo("the bundled dataset", 1, True), settings)

@@ -12,6 +12,7 @@ from test_ui_browse import (
 from test_ui_browse import (
     test_select_the_lga_and_read_its_statements as select_and_read_statements,
 )
+from ui_helpers import shown_window
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive
@@ -22,13 +23,8 @@ from carebrowser.ui.settings import Settings
 @pytest.fixture
 def pg_window(qtbot: QtBot, pg_archive: Archive, settings: Settings) -> Iterator[MainWindow]:
     """The main window over the bundled dataset published to a real PostgreSQL server."""
-    shown = MainWindow(pg_archive, DatabaseInfo("a PostgreSQL server", 1, False), settings)
-    qtbot.addWidget(shown)
-    shown.resize(1400, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
-    yield shown
-    shown.close()
+    info = DatabaseInfo("a PostgreSQL server", 1, False)
+    yield from shown_window(qtbot, pg_archive, info, settings)
 
 
 def test_select_a_stakeholder_and_read_its_quotes_on_postgresql(

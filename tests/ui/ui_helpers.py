@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from pytestqt.qtbot import QtBot
+
+from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive, ProposalRow, StakeholderRow
+from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui.settings import Settings
 
 LGA = "Local Government Association"
 MILBURN = "Alan Milburn"
@@ -19,3 +26,16 @@ def proposal(archive: Archive, words: str) -> ProposalRow:
     matches = [p for p in archive.proposals() if words.casefold() in p.title.casefold()]
     assert matches, f"no proposal titled with {words!r}"
     return min(matches, key=lambda p: len(p.title))
+
+
+def shown_window(
+    qtbot: QtBot, archive: Archive, info: DatabaseInfo, settings: Settings
+) -> Iterator[MainWindow]:
+    """A main window over *archive*, shown offscreen at a laptop's size, closed afterwards."""
+    shown = MainWindow(archive, info, settings)
+    qtbot.addWidget(shown)
+    shown.resize(1400, 900)
+    shown.show()
+    qtbot.waitExposed(shown)
+    yield shown
+    shown.close()
