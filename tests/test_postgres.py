@@ -33,9 +33,12 @@ from carebrowser.data.database import (
     bundled_database_path,
     open_database,
     query_error_message,
+    writable_sqlite_engine,
 )
 from carebrowser.data.postgres import document_words, fold, tsquery_text
 from carebrowser.data.publish import PublishError, check_database, publish
+from carebrowser.data.schema import store_counts, stored_count_errors
+from carebrowser.data.vocabulary import SCHEMA_VERSION
 from carebrowser.queries import Archive, Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,6 +189,14 @@ def test_every_list_is_the_same_on_both_backends(
     assert pg.positions(narrowed) == lite.positions(narrowed)
 
 
+def test_stored_counts_are_the_counted_rows(any_archive: Archive) -> None:
+    with any_archive.engine.connect() as connection:
+        assert stored_count_errors(connection) == []
+    milburn = next(s for s in any_archive.all_stakeholders() if s.name == "Alan Milburn")
+    assert milburn.statement_count == any_archive.quote_count(Filters(stakeholders={milburn.id}))
+    assert sum(p.position_count for p in any_archive.proposals()) == len(any_archive.positions())
+
+
 def test_names_and_titles_sort_by_code_point(any_archive: Archive) -> None:
     # Python compares strings by code point, as SQLite does and PostgreSQL's "C" collation.
     keys = [(s.category, sort_name(s.name), s.id) for s in any_archive.all_stakeholders()]
@@ -251,6 +262,10 @@ def _copy_of_bundled(tmp_path: Path, change: str | None = None) -> Path:
             connection.execute("PRAGMA ignore_check_constraints = ON")
             connection.executescript(change)
         connection.close()
+        engine = writable_sqlite_engine(copy)
+        with engine.begin() as writer:
+            store_counts(writer)
+        engine.dispose()
     return copy
 
 
@@ -342,9 +357,19 @@ def test_publish_and_check_from_the_command_line(
     assert main(["db", "check", url]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    for word in ("schema version  1", "stakeholders", "sources", "statements", "proposals"):
+    for word in (
+        f"schema version  {SCHEMA_VERSION}",
+        "stakeholders",
+        "sources",
+        "statements",
+        "proposals",
+    ):
         assert word in out
     assert re.search(r"positions\s+\d+", out) and "ok: carebrowser can browse it" in out
+    with pg_server.connect("from_cli") as connection:
+        connection.execute("UPDATE source SET statement_count = statement_count + 1 WHERE id = 1")
+    assert main(["db", "check", url]) == 1
+    assert "source 1: statement_count is" in capsys.readouterr().err
     with pg_server.connect("from_cli") as connection:
         connection.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     assert main(["db", "check", url]) == 1

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from carebrowser.cli import main
 from carebrowser.data.database import open_database, sqlite_uri
+from carebrowser.data.schema import stored_count_errors
 from carebrowser.data.synth import Sizes, synthesize
 from carebrowser.queries import Archive, Filters
 
@@ -49,6 +51,17 @@ def test_counts_and_integrity(db: sqlite3.Connection) -> None:
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+
+
+def test_stored_counts_are_the_counted_rows(synthetic: Path) -> None:
+    engine, _info = open_database(synthetic)
+    with engine.connect() as connection:
+        assert stored_count_errors(connection) == []
+        busiest = connection.execute(
+            text("SELECT max(statement_count), sum(statement_count) FROM stakeholder")
+        ).one()
+    engine.dispose()
+    assert busiest[0] > 1 and busiest[1] == SIZES.quotes
 
 
 def test_every_statement_is_a_span_of_its_source(db: sqlite3.Connection) -> None:

@@ -30,6 +30,7 @@ from carebrowser.data.schema import (
     Statement,
     position_evidence,
     statement_proposal,
+    store_counts,
 )
 from carebrowser.data.vocabulary import (
     CATEGORIES,
@@ -388,6 +389,7 @@ def build_database(root: Path, output: Path | None = None) -> Path:
                     position_evidence.insert(),
                     [{"position_id": p, "statement_id": s} for p, s in sorted(evidence)],
                 )
+            store_counts(session.connection())
             session.add_all(
                 [
                     Meta(key="schema_version", value=str(SCHEMA_VERSION)),

@@ -33,7 +33,7 @@ from carebrowser.data.database import (
     server_engine,
     sqlite_uri,
 )
-from carebrowser.data.schema import Base, Meta
+from carebrowser.data.schema import Base, Meta, stored_count_errors
 from carebrowser.data.vocabulary import SCHEMA_VERSION
 
 #: The tables a check counts, with the word it reports each by.
@@ -334,6 +334,7 @@ def _inspect(engine: Engine, label: str) -> Checked:
             if name in present:
                 table = _TABLES[name]
                 counts[name] = int(connection.scalar(select(func.count()).select_from(table)) or 0)
+        wrong = stored_count_errors(connection) if version == SCHEMA_VERSION and not missing else []
     if "meta" in present and version is None:
         problems.append(f"{label} has no schema version: {again}.")
     elif version is not None and version < SCHEMA_VERSION:
@@ -354,4 +355,8 @@ def _inspect(engine: Engine, label: str) -> Checked:
                 f"{label}'s search index covers {counts[name]:,} of {counts[parent]:,} "
                 f"{COUNTED[parent]}: {again}."
             )
+    if wrong:
+        problems.append(
+            f"{label}'s stored counts differ from its rows ({'; '.join(wrong[:3])}): {again}."
+        )
     return Checked(label, version, counts, tuple(problems))

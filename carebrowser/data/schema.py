@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Connection,
     Date,
     ForeignKey,
     Index,
@@ -16,6 +19,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    select,
+    update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -56,6 +62,7 @@ class Stakeholder(Base):
         CheckConstraint(f"rating IS NULL OR {_one_of('rating', RATINGS)}", name="ck_rating"),
         CheckConstraint("organisation_id IS NULL OR kind = 'person'", name="ck_affiliation"),
         CheckConstraint("organisation_id IS NULL OR organisation_id <> id", name="ck_not_self"),
+        CheckConstraint("statement_count >= 0", name="ck_stakeholder_statement_count"),
         # Covers the name filter (sort name, aliases, role) as well as the list's order.
         Index("ix_stakeholder_category_sort", "category", "sort_name", "id", "aliases", "role"),
         Index("ix_stakeholder_sort", "sort_name", "id"),
@@ -72,6 +79,8 @@ class Stakeholder(Base):
     rating: Mapped[str | None] = mapped_column(String(40))
     truncated: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
+    #: How many statements it made; stored by store_counts() so that lists need not count.
+    statement_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organisation: Mapped[Stakeholder | None] = relationship(remote_side=[id])
 
@@ -86,6 +95,7 @@ class Source(Base):
             "NOT date_inferred OR (date_evidence IS NOT NULL AND date_evidence <> '')",
             name="ck_inferred_date_has_evidence",
         ),
+        CheckConstraint("statement_count >= 0", name="ck_source_statement_count"),
         Index("ix_source_date", "date", "id"),
         Index("ix_source_publication", "publication", "id"),
     )
@@ -101,6 +111,8 @@ class Source(Base):
     date_inferred: Mapped[bool] = mapped_column(Boolean)
     date_evidence: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
+    #: How many statements quote it; stored by store_counts().
+    statement_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 statement_proposal = Table(
@@ -124,12 +136,15 @@ class Proposal(Base):
     """A policy proposal under discussion."""
 
     __tablename__ = "proposal"
+    __table_args__ = (CheckConstraint("position_count >= 0", name="ck_proposal_position_count"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200), unique=True)
     summary: Mapped[str] = mapped_column(Text)
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder.id"))
     policy_area: Mapped[str] = mapped_column(String(80))
+    #: How many positions it has; stored by store_counts().
+    position_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     proposer: Mapped[Stakeholder | None] = relationship()
 
@@ -184,3 +199,43 @@ class Position(Base):
     stakeholder: Mapped[Stakeholder] = relationship()
     proposal: Mapped[Proposal] = relationship()
     evidence: Mapped[list[Statement]] = relationship(secondary=position_evidence)
+
+
+#: The counts kept on rows (table, column, the rows counted, their column naming the row).
+STORED_COUNTS: tuple[tuple[type[Base], str, type[Base], str], ...] = (
+    (Stakeholder, "statement_count", Statement, "speaker_id"),
+    (Source, "statement_count", Statement, "source_id"),
+    (Proposal, "position_count", Position, "proposal_id"),
+)
+
+
+def _counts() -> Iterator[tuple[Table, str, Any]]:
+    """Each stored count: its table, its column and the count of the rows it counts."""
+    for table, column, counted, key in STORED_COUNTS:
+        owner, rows = table.__table__, counted.__table__
+        assert isinstance(owner, Table) and isinstance(rows, Table)
+        number = select(func.count()).select_from(rows).where(rows.c[key] == owner.c.id)
+        yield owner, column, number.scalar_subquery()
+
+
+def store_counts(connection: Connection) -> None:
+    """Fill the stored counts from the rows they count (the build does this once, at the end)."""
+    for owner, column, number in _counts():
+        connection.execute(update(owner).values({column: number}))
+
+
+def stored_count_errors(connection: Connection) -> list[str]:
+    """The stored counts that differ from the rows they count: a line each, at most ten a count."""
+    errors: list[str] = []
+    for owner, column, number in _counts():
+        query = (
+            select(owner.c.id, owner.c[column], number)
+            .where(owner.c[column] != number)
+            .order_by(owner.c.id)
+            .limit(10)
+        )
+        errors += [
+            f"{owner.name} {row_id}: {column} is {stored}, but there are {actual}"
+            for row_id, stored, actual in connection.execute(query)
+        ]
+    return errors

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from carebrowser.data import fts
 from carebrowser.data.build import sort_name
 from carebrowser.data.database import writable_sqlite_engine
-from carebrowser.data.schema import Base
+from carebrowser.data.schema import STORED_COUNTS, Base, store_counts
 from carebrowser.data.vocabulary import SCHEMA_VERSION, STANCES
 
 # -- words ------------------------------------------------------------------------------------
@@ -430,7 +430,11 @@ class _Tables:
 
 
 def _insert(table: str, count: int) -> str:
-    columns = [c.name for c in Base.metadata.tables[table].columns]
+    # The stored counts are filled at the end, by store_counts().
+    stored = {
+        column for owner, column, _rows, _key in STORED_COUNTS if owner.__tablename__ == table
+    }
+    columns = [c.name for c in Base.metadata.tables[table].columns if c.name not in stored]
     assert len(columns) == count, f"{table} has {len(columns)} columns, not {count}"
     names = ", ".join(f'"{c}"' for c in columns)
     return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * count)})"
@@ -628,6 +632,7 @@ def synthesize(
         with engine.begin() as sa_connection:
             sa_connection.execute(text("PRAGMA cache_size = -1048576"))
             fts.create_sqlite(sa_connection)
+            store_counts(sa_connection)
             for table in ("statement_fts", "source_fts"):
                 sa_connection.execute(text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
         engine.dispose()

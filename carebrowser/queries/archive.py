@@ -134,11 +134,6 @@ class Archive:
         limit: int = PAGE_SIZE,
     ) -> Page[StakeholderRow]:
         """Stakeholders by category then name, filtered by category and a name fragment."""
-        count = (
-            select(func.count(Statement.id))
-            .where(Statement.speaker_id == Stakeholder.id)
-            .scalar_subquery()
-        )
         order = (Stakeholder.category, Stakeholder.sort_name, Stakeholder.id)
         query = (
             select(
@@ -151,7 +146,7 @@ class Archive:
                 Organisation.name,
                 Stakeholder.rating,
                 Stakeholder.truncated,
-                count,
+                Stakeholder.statement_count,
                 Stakeholder.sort_name,
             )
             .outerjoin(Organisation, Organisation.id == Stakeholder.organisation_id)
@@ -206,9 +201,7 @@ class Archive:
                     Organisation.name,
                     Stakeholder.rating,
                     Stakeholder.truncated,
-                    select(func.count(Statement.id))
-                    .where(Statement.speaker_id == Stakeholder.id)
-                    .scalar_subquery(),
+                    Stakeholder.statement_count,
                 )
                 .outerjoin(Organisation, Organisation.id == Stakeholder.organisation_id)
                 .where(Stakeholder.id.in_(chunk))
@@ -407,11 +400,6 @@ class Archive:
 
     def proposals(self) -> list[ProposalRow]:
         """Every proposal, by title, with how many positions it has."""
-        count = (
-            select(func.count(Position.id))
-            .where(Position.proposal_id == Proposal.id)
-            .scalar_subquery()
-        )
         query = (
             select(
                 Proposal.id,
@@ -420,7 +408,7 @@ class Archive:
                 Proposal.summary,
                 Stakeholder.name,
                 Proposal.policy_area,
-                count,
+                Proposal.position_count,
             )
             .outerjoin(Stakeholder, Stakeholder.id == Proposal.proposer_id)
             .order_by(Proposal.title, Proposal.id)
@@ -717,11 +705,6 @@ class Archive:
     # -- sources ------------------------------------------------------------------------------
 
     def _source_select(self) -> Select[Any]:
-        count = (
-            select(func.count(Statement.id))
-            .where(Statement.source_id == Source.id)
-            .scalar_subquery()
-        )
         return select(
             Source.id,
             Source.key,
@@ -734,7 +717,7 @@ class Archive:
             Source.date_inferred,
             Source.date_evidence,
             Source.capture,
-            count,
+            Source.statement_count,
         )
 
     def sources(self, search: str = "") -> list[SourceRow]:
