@@ -63,7 +63,6 @@ def _until(app: object, done: Callable[[], bool], limit: float = 120.0) -> None:
 def window(db: str, rounds: int) -> None:
     """carebrowser's window on *db*: cold start, then each interaction *rounds* times."""
     from PySide6.QtCore import QSettings, Qt
-    from PySide6.QtTest import QTest
 
     from carebrowser.ui.app import application, open_archive
     from carebrowser.ui.main_window import MainWindow
@@ -89,6 +88,7 @@ def window(db: str, rounds: int) -> None:
     )
     main.grab()
     _ready()
+    from PySide6.QtTest import QTest  # after the start: the app itself never imports it
 
     timings: dict[str, list[float]] = {"keystroke": [], "keystroke_work": [], "select": [],
                                        "matrix": []}  # fmt: skip

@@ -164,6 +164,10 @@ def test_every_list_is_the_same_on_both_backends(
     assert pg.all_stakeholders() == lite.all_stakeholders()
     assert pg.all_stakeholders(name="council") == lite.all_stakeholders(name="council")
     assert pg.category_counts() == lite.category_counts()
+    for s in lite.all_stakeholders():
+        for categories, name in (((), ""), ((), "council"), ((s.category,), "an")):
+            place = pg.stakeholder_place(s.id, categories, name)
+            assert place == lite.stakeholder_place(s.id, categories, name)
     assert pg.proposals() == lite.proposals()
     assert pg.sources() == lite.sources()
     assert pg.positions() == lite.positions()

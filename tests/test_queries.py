@@ -141,3 +141,21 @@ def test_category_counts_add_up(archive: Archive) -> None:
     counts = archive.category_counts()
     assert sum(c.count for c in counts) == len(archive.all_stakeholders())
     assert next(c.count for c in counts if c.category == "council") >= 28
+
+
+@pytest.mark.parametrize(
+    ("categories", "name"), [((), ""), ((), "a"), (("council",), ""), (("council", "press"), "n")]
+)
+def test_a_stakeholder_s_place_is_its_place_in_the_list(
+    archive: Archive, categories: tuple[str, ...], name: str
+) -> None:
+    listed = archive.all_stakeholders(categories, name)
+    assert listed
+    for stakeholder in listed:
+        before = [s for s in listed if s.category == stakeholder.category]
+        place = archive.stakeholder_place(stakeholder.id, categories, name)
+        assert place == (stakeholder.category, before.index(stakeholder))
+    shown = {s.id for s in listed}
+    left_out = [s for s in archive.all_stakeholders() if s.id not in shown]
+    assert all(archive.stakeholder_place(s.id, categories, name) is None for s in left_out)
+    assert archive.stakeholder_place(-1) is None

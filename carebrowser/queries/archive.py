@@ -164,6 +164,33 @@ class Archive:
         )
         return Page(result, cursor)
 
+    def stakeholder_place(
+        self, stakeholder_id: int, categories: Iterable[str] = (), name: str = ""
+    ) -> tuple[str, int] | None:
+        """Where a stakeholder is in the filtered list: its category and how many come before it
+        there; None when the filters leave it out. Lets a list read up to it in one page."""
+        where = self._stakeholder_where(categories, name)
+        query = select(Stakeholder.category, Stakeholder.sort_name).where(
+            Stakeholder.id == stakeholder_id, *where
+        )
+        with self.engine.connect() as connection:
+            found = connection.execute(query).first()
+            if found is None:
+                return None
+            category, sort_key = found
+            before = (
+                select(func.count())
+                .select_from(Stakeholder)
+                .where(
+                    Stakeholder.category == category,
+                    tuple_(Stakeholder.sort_name, Stakeholder.id)
+                    < tuple_(literal(sort_key), literal(stakeholder_id)),
+                    Stakeholder.sort_name <= literal(sort_key),
+                    *where,
+                )
+            )
+            return str(category), int(connection.scalar(before) or 0)
+
     def all_stakeholders(
         self, categories: Iterable[str] = (), name: str = ""
     ) -> list[StakeholderRow]:
