@@ -174,6 +174,15 @@ def query_error_message(error: BaseException, info: DatabaseInfo) -> str:
     return _unreadable(error, info.label, bundled=info.bundled, server="://" in info.label)
 
 
+def is_connection_lost(error: BaseException) -> bool:
+    """Whether *error* says the database server cannot be reached (stopped, or the network is
+    down): worth trying again later, unlike a damaged file or a refused login."""
+    original = getattr(error, "orig", None) or error
+    if not type(original).__module__.startswith("psycopg"):
+        return False
+    return postgres.kind(error) == "unreachable"
+
+
 #: Modules whose frames in a traceback mean the error arose while reading the database.
 _READING_MODULES = ("sqlalchemy", "sqlite3", "carebrowser.data", "carebrowser.queries")
 

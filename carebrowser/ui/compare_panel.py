@@ -107,8 +107,14 @@ class ComparePanel(QWidget):
     def ensure_loaded(self) -> None:
         """Read every stakeholder into the pickers (once), keeping the ones chosen."""
         if self._stale:
-            self._stale = False
             self._set_choices(self.archive.all_stakeholders())
+            self._stale = False  # only once read: a failed read is tried again
+
+    def reload(self) -> None:
+        """Read the comparison again (when the database is back after a failed read)."""
+        if self.isVisible():
+            self.ensure_loaded()
+        self._refresh()
 
     def _set_choices(self, stakeholders: Sequence[StakeholderRow]) -> None:
         chosen = [self.choices.value(p.currentIndex()) for p in self.pickers]

@@ -3,7 +3,8 @@
 - install_error_hooks(): sys.excepthook, threading.excepthook and Qt's message handler, so nothing
   escapes silently (superqt's exceptions_as_dialog and QMessageHandler are the model).
 - ErrorReporter: takes failures from any thread and shows one ErrorDialog at a time: what
-  happened, where the log is, and a "Copy details" button for whoever supports the person.
+  happened, where the log is, and a "Copy details" button for whoever supports the person; a
+  database server that cannot be reached gets a ServerLostDialog with a Retry button.
 - errors_as_dialog(): a context manager turning a synchronous action's exception into that dialog.
 - show_database_error(): the dialog for a database that cannot be opened, offering the bundled one.
 """
@@ -44,7 +45,12 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser import __version__
-from carebrowser.data.database import DatabaseError, DatabaseInfo, is_query_failure
+from carebrowser.data.database import (
+    DatabaseError,
+    DatabaseInfo,
+    is_connection_lost,
+    is_query_failure,
+)
 from carebrowser.data.database import query_error_message as _query_error_message
 from carebrowser.export import ExportError
 from carebrowser.logs import log_path as _default_log_path
@@ -96,6 +102,8 @@ def _environment() -> str:
 class ErrorDialog(QDialog):
     """One failure: the sentence, where the log file is, and the details to copy or show."""
 
+    ICON = QStyle.StandardPixmap.SP_MessageBoxCritical
+
     def __init__(
         self,
         message: str,
@@ -111,9 +119,7 @@ class ErrorDialog(QDialog):
         self.message = message
         self.log_file = log_file
         icon = QLabel(self)
-        icon.setPixmap(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(48, 48)
-        )
+        icon.setPixmap(self.style().standardIcon(self.ICON).pixmap(48, 48))
         icon.setAccessibleName("error icon")
         self.text = QLabel(message, self)
         self.text.setWordWrap(True)
@@ -210,6 +216,29 @@ class DatabaseErrorDialog(ErrorDialog):
         return close
 
 
+class ServerLostDialog(ErrorDialog):
+    """The database server cannot be reached: what happened, and Retry for when it is back."""
+
+    ICON = QStyle.StandardPixmap.SP_MessageBoxWarning
+    TITLE = "carebrowser: the database server cannot be reached"
+
+    def __init__(
+        self, message: str, details: str, log_file: Path | None, parent: QWidget | None = None
+    ) -> None:
+        self.retry_button: QPushButton | None = None
+        super().__init__(message, details, log_file, parent, title=self.TITLE)
+
+    def add_closing_button(self) -> QPushButton:
+        retry = self.buttons.addButton("&Retry", QDialogButtonBox.ButtonRole.AcceptRole)
+        retry.setAccessibleName("Retry")
+        retry.setToolTip("Read the database again, once the server is running")
+        retry.setDefault(True)
+        self.retry_button = retry
+        close = super().add_closing_button()
+        close.setDefault(False)
+        return close
+
+
 def show_database_error(
     parent: QWidget | None, error: BaseException | str, log_path: Path | None
 ) -> bool:
@@ -229,10 +258,17 @@ class ErrorReporter(QObject):
     """Failures from any thread end here: logged, then one dialog at a time on the GUI thread.
 
     While a dialog is open, later failures are logged and counted in it rather than stacked.
+    A database server that cannot be reached is also announced (server_lost), and its dialog's
+    Retry button asks the window to read again (retry_requested).
     """
 
-    #: (message, details): queued to the GUI thread, so a worker thread never touches widgets.
-    reported = Signal(str, str)
+    #: (message, details, server lost): queued to the GUI thread, so a worker thread never
+    #: touches widgets.
+    reported = Signal(str, str, bool)
+    #: The sentence saying that the database server cannot be reached (on the GUI thread).
+    server_lost = Signal(str)
+    #: Retry was pressed in the dialog saying that the database server cannot be reached.
+    retry_requested = Signal()
 
     def __init__(self, log_file: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -261,18 +297,25 @@ class ErrorReporter(QObject):
                 log.error("the same error again%s (%d times): %s", where, count, key)
             message = describe(error, self.database)
             details = "".join(traceback.format_exception(error))
-            self.reported.emit(message, details)
+            lost = self.database is not None and is_connection_lost(error)
+            self.reported.emit(message, details, lost)
         except Exception:  # the last line of defence must not raise into Qt or a thread
             log.critical("could not report an error", exc_info=True)
 
-    def _show(self, message: str, details: str) -> None:
+    def _show(self, message: str, details: str, lost: bool) -> None:
+        if lost:
+            self.server_lost.emit(message)
         if self.dialog is not None and self.dialog.isVisible():
             self._later += 1
             self.dialog.add_later_problem(self._later)
             return
         self._later = 0
         parent = self.window or QApplication.activeWindow()
-        dialog = ErrorDialog(message, details, self.log_file, parent)
+        if lost:
+            dialog: ErrorDialog = ServerLostDialog(message, details, self.log_file, parent)
+            dialog.accepted.connect(self.retry_requested)  # Retry
+        else:
+            dialog = ErrorDialog(message, details, self.log_file, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._closed)
         self.dialog = dialog

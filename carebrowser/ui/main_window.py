@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import json
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -13,15 +15,25 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
+    QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from carebrowser.data.database import DatabaseInfo
-from carebrowser.queries import Archive, Filters
+from carebrowser.data.database import (
+    QUERY_ERRORS,
+    DatabaseInfo,
+    is_connection_lost,
+    is_query_failure,
+    query_error_message,
+)
+from carebrowser.queries import Archive, Filters, PositionRow
+from carebrowser.ui import errors
 from carebrowser.ui import settings as options
 from carebrowser.ui.actions import VIEWS, build_actions
 from carebrowser.ui.clipboard import table_mime_data
@@ -33,21 +45,40 @@ from carebrowser.ui.help_dialog import HelpDialog
 from carebrowser.ui.matrix_panel import MatrixPanel
 from carebrowser.ui.quote_panel import QuotePanel
 from carebrowser.ui.reader_panel import ReaderPanel
-from carebrowser.ui.settings import Settings
+from carebrowser.ui.settings import Settings, filters_to_plain
 from carebrowser.ui.stakeholder_panel import StakeholderPanel
 
 STAKEHOLDERS, MATRIX, COMPARE, READER = range(4)
+#: The status bar while the database server cannot be reached (the dialog says which and why).
+SERVER_LOST_STATUS = (
+    "The database server cannot be reached: the window shows what it read before. "
+    "When the server is running again, press Retry (F5)."
+)
 
 
 class MainWindow(QMainWindow):
     """Four views (Ctrl+1..4) under one filter bar; the panels talk through this window."""
 
     def __init__(
-        self, archive: Archive, info: DatabaseInfo, settings: Settings | None = None
+        self,
+        archive: Archive,
+        info: DatabaseInfo,
+        settings: Settings | None = None,
+        reporter: errors.ErrorReporter | None = None,
     ) -> None:
         super().__init__()
         self.archive, self.info = archive, info
         self.settings = settings or Settings()
+        #: Where failed reads are reported (the installed reporter unless given).
+        self.reporter = reporter if reporter is not None else errors.reporter()
+        #: The stakeholders last chosen, kept through a list that could not be read.
+        self._chosen: frozenset[int] = frozenset()
+        #: Why the database server cannot be reached, until a retry reads it again.
+        self.server_lost: str | None = None
+        #: The filters as the settings keep them (by the dataset's keys), worked out when they
+        #: were applied, and the filters they stand for: closing the window reads nothing (the
+        #: server may be gone, or the engine disposed, and a connection opened then stays open).
+        self._saved_filters: tuple[Filters, dict[str, object]] | None = None
         self.setWindowTitle(f"carebrowser \u2014 {info.label}")
         self.filter_bar = FilterBar(archive, self)
         self.stakeholders = StakeholderPanel(archive, self)
@@ -76,7 +107,30 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.status = QLabel(self)
+        self.status.setAccessibleName("Status")
+        # Its text changes with every selection: a size that ignores the text spares the whole
+        # window a new layout and repaint each time (about 10 ms).
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_icon = QLabel(self)
+        self.status_icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(16, 16)
+        )
+        self.status_icon.setAccessibleName("Warning")
+        self.status_icon.hide()
+        self.retry_action = QAction("&Retry reading the database", self)
+        self.retry_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.retry_action.setEnabled(False)
+        self.addAction(self.retry_action)
+        self.retry_button = QPushButton("Retry", self)
+        self.retry_button.setAccessibleName("Retry")
+        self.retry_button.setAccessibleDescription(
+            "Read the database again, once its server is running (F5)"
+        )
+        self.retry_button.setToolTip("Read the database again, once its server is running (F5)")
+        self.retry_button.hide()
+        self.statusBar().addWidget(self.status_icon)
         self.statusBar().addWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(self.retry_button)
         self.window_actions = build_actions(self)
         self.exports = ExportFlow(self, archive, self.settings)
         self._connect()
@@ -110,12 +164,15 @@ class MainWindow(QMainWindow):
             action.toggled.connect(box.setChecked)
             box.toggled.connect(action.setChecked)
         self.filter_bar.filters_changed.connect(self._filters_changed)
-        self.stakeholders.selection_changed.connect(self._show_statements)
+        self.stakeholders.selection_changed.connect(self._stakeholders_chosen)
         self.stakeholders.compare_requested.connect(self.compare_stakeholders)
         self.matrix.compare_requested.connect(self.compare_stakeholders)
-        self.matrix.position_selected.connect(
-            lambda position: self.evidence.show_evidence(position, self.filter_bar.search.text())
-        )
+        self.matrix.position_selected.connect(self._show_evidence)
+        self.retry_action.triggered.connect(self.retry)
+        self.retry_button.clicked.connect(self.retry_action.trigger)
+        if self.reporter is not None:
+            self.reporter.server_lost.connect(self.show_server_lost)
+            self.reporter.retry_requested.connect(self.retry)
         for panel in (self.statements, self.evidence, self.compare):
             panel.open_statement.connect(self.open_statement)
         for emitter in (*self.panels, self.statements, self.evidence):
@@ -144,12 +201,34 @@ class MainWindow(QMainWindow):
 
     def _filters_changed(self) -> None:
         filters = self.filter_bar.filters()
-        self.stakeholders.set_categories(filters.categories)
-        self.matrix.set_filters(filters)
-        self.evidence.show_evidence(self.matrix.current_position(), filters.search)
-        self.compare.set_proposals(filters.proposals)
-        self.reader.set_search(filters.search)
-        self._show_statements()
+        with self._reading("applying the filters"):
+            self.stakeholders.set_categories(filters.categories)
+            self.matrix.set_filters(filters)
+            self.evidence.show_evidence(self.matrix.current_position(), filters.search)
+            self.compare.set_proposals(filters.proposals)
+            self.reader.set_search(filters.search)
+            self._show_statements()
+            self._remember_filters(filters)
+
+    def _remember_filters(self, filters: Filters) -> None:
+        """Work out the filters as the settings keep them, while the database answers."""
+        if self._saved_filters is not None:
+            before, plain = self._saved_filters
+            if before.but(search="") == filters.but(search=""):
+                # Typing a search changes only the words: no need to read the keys again
+                # (10 ms at 1,000,000 statements).
+                self._saved_filters = (filters, {**plain, "search": filters.search})
+                return
+        self._saved_filters = (filters, filters_to_plain(self.archive, filters))
+
+    def _stakeholders_chosen(self) -> None:
+        self._chosen = self.stakeholders.selected_ids()
+        with self._reading("showing the statements of the stakeholders selected"):
+            self._show_statements()
+
+    def _show_evidence(self, position: PositionRow | None) -> None:
+        with self._reading("showing the evidence of a position"):
+            self.evidence.show_evidence(position, self.filter_bar.search.text())
 
     def _show_statements(self) -> None:
         filters = self.filters()
@@ -166,23 +245,27 @@ class MainWindow(QMainWindow):
 
     def compare_stakeholders(self, ids: Sequence[int]) -> None:
         """Compare these stakeholders (two to four) in the comparison view."""
-        self.compare.set_stakeholders(list(ids))
+        with self._reading("comparing stakeholders"):
+            self.compare.set_stakeholders(list(ids))
         self.set_view(COMPARE)
 
     def open_statement(self, source_id: int, statement_id: int) -> None:
         """Open the reader at a statement."""
         self.set_view(READER, focus=False)
-        self.reader.show_source(source_id, statement_id)
+        with self._reading("opening a statement in its source"):
+            self.reader.show_source(source_id, statement_id)
         self.reader.text.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _step(self, step: int) -> None:
         self.set_view(READER, focus=False)
-        self.reader.step(step)
+        with self._reading("going to another statement"):
+            self.reader.step(step)
 
     def set_view(self, view: int | str, *, focus: bool = True) -> None:
         """Show a view by number (0..3) or --view name; focus its main list or text."""
         number = view if isinstance(view, int) else [name for name, _t in VIEWS].index(view)
-        self.stack.setCurrentIndex(number)
+        with self._reading("showing another view"):  # a view reads when first shown
+            self.stack.setCurrentIndex(number)
         self.window_actions.views[number].setChecked(True)
         if focus:
             if number == STAKEHOLDERS:
@@ -206,6 +289,63 @@ class MainWindow(QMainWindow):
         first = self.archive.positions(Filters(stakeholders=frozenset(ids[:1]))) if ids else []
         if first:
             self.matrix.select_cell(first[0].stakeholder_id, first[0].proposal_id)
+
+    # -- a database that cannot be read, and reading it again -------------------------------
+
+    @contextlib.contextmanager
+    def _reading(self, doing: str) -> Iterator[None]:
+        """Run something that reads the database: a failed read is reported, never raised."""
+        try:
+            yield
+        except QUERY_ERRORS as error:
+            if not is_query_failure(error):
+                raise
+            self.read_failed(error, doing)
+
+    def read_failed(self, error: BaseException, doing: str) -> None:
+        """Report a failed read; a server that cannot be reached is said in the status bar too."""
+        if is_connection_lost(error):
+            self.show_server_lost(query_error_message(error, self.info))
+        if self.reporter is not None:
+            self.reporter.report(error, doing)
+        else:
+            errors.report_error(error, doing)
+
+    def show_server_lost(self, message: str) -> None:
+        """Say in the status bar that the database server cannot be reached, and offer Retry."""
+        self.server_lost = message
+        self.status.setToolTip(message)
+        self.status_icon.show()
+        self.retry_button.show()
+        self.retry_action.setEnabled(True)
+        self._update_status()
+        if self.stakeholders.selected_ids() != self._chosen:
+            # A list that could not be read dropped the selection: select them again, in what
+            # the list still shows (its further pages are not read until a retry).
+            with contextlib.suppress(*QUERY_ERRORS):
+                self.stakeholders.select(self._chosen, emit=False)
+
+    def retry(self) -> None:
+        """Read again what the window shows, with the same filters and selection."""
+        self.server_lost = None
+        self.status.setToolTip("")
+        self.status_icon.hide()
+        self.retry_button.hide()
+        self.retry_action.setEnabled(False)
+        filters = self.filter_bar.filters()
+        with self._reading("reading the database again"):
+            stakeholders = self.stakeholders.model
+            stakeholders.set_filter(filters.categories, stakeholders.name, force=True)
+            self.stakeholders.select(self._chosen, emit=False)
+            self._chosen = self.stakeholders.selected_ids()
+            self.matrix.reload()
+            self.evidence.show_evidence(self.matrix.current_position(), filters.search)
+            self.compare.set_proposals(filters.proposals)
+            self.compare.reload()
+            self.reader.set_search(filters.search)
+            self.reader.reload()
+            self._show_statements()
+        self._update_status()
 
     # -- export and copy ----------------------------------------------------------------------
 
@@ -272,7 +412,9 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         view = self.stack.currentIndex()
-        if view == STAKEHOLDERS:
+        if self.server_lost is not None:
+            text = SERVER_LOST_STATUS
+        elif view == STAKEHOLDERS:
             text = f"{self.statements.status_text()} \u00b7 {self.stakeholders.status_text()}"
         elif view == MATRIX:
             text = f"{self.matrix.status_text()} \u00b7 {self.evidence.status_text()}"
@@ -313,7 +455,8 @@ class MainWindow(QMainWindow):
         s.set_value(options.DISAGREEMENTS_ONLY, self.compare.disagreements_box.isChecked())
         s.set_value(options.QUOTE_SORT, self.statements.model.sort_by)
         s.set_value(options.QUOTE_DESCENDING, self.statements.model.descending)
-        s.save_filters(self.archive, self.filter_bar.filters())
+        if self._saved_filters is not None:
+            s.set_value(options.FILTERS, json.dumps(self._saved_filters[1]))
         s.store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

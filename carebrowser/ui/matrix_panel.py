@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.data.vocabulary import STANCES
 from carebrowser.export import Table, matrix_table, positions_table
 from carebrowser.queries import Archive, Filters, PositionRow, ProposalRow
@@ -122,6 +123,11 @@ class MatrixPanel(QWidget):
         if self._stale:
             self._load()
 
+    def reload(self) -> None:
+        """Read the matrix again (when the database is back after a failed read)."""
+        self._stale = True
+        self._reload()
+
     def _reload(self) -> None:
         if self.isVisible():
             self._load()
@@ -132,7 +138,11 @@ class MatrixPanel(QWidget):
     def _load(self) -> None:
         self._stale = False
         current = self.model.position_at(self.table.currentIndex())
-        self.model.set_lazy(*self._batches())
+        try:
+            self.model.set_lazy(*self._batches())
+        except QUERY_ERRORS:
+            self._stale = True  # the matrix read before stays, and is read again when asked
+            raise
         self._restore_current(current)
         self.status_changed.emit()
 
@@ -148,9 +158,9 @@ class MatrixPanel(QWidget):
             page = self.archive.matrix_stakeholders(
                 filters, hide_empty=hide_empty, after=after, limit=MATRIX_BATCH
             )
-            after = page.cursor
             ids = [s.id for s in page.rows]
             cells = self.archive.matrix_cells(ids, columns, filters) if ids and columns else {}
+            after = page.cursor  # only now: a batch whose cells cannot be read is read again
             return page.rows, cells, page.cursor is not None
 
         return proposals, batch

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.export import Table, quotes_table
 from carebrowser.queries import Archive, Filters, PositionRow, QuoteSort
 from carebrowser.ui.delegates import HighlightDelegate
@@ -22,9 +23,11 @@ from carebrowser.ui.models.quotes import DATE, SORTS, STATEMENT
 from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 #: Statements fetched at a time: each row's height is measured, so pages stay small.
-QUOTE_PAGE = 50
+QUOTE_PAGE = 20
 #: The status bar counts statements up to this many ("at least 10,000"), a bounded read.
 COUNT_AT_MOST = 10_000
+#: Added to the heading when the statements could not be read.
+NOT_READ = "could not be read"
 SORT_CHOICES: tuple[tuple[str, QuoteSort], ...] = (
     ("Date", "date"),
     ("Source", "source"),
@@ -107,14 +110,22 @@ class QuotePanel(QWidget):
     # -- what is shown ------------------------------------------------------------------------
 
     def show_statements(self, filters: Filters, heading_text: str) -> None:
-        """Show the statements that pass *filters*, under *heading_text*."""
+        """Show the statements that pass *filters*, under *heading_text*.
+
+        When they cannot be read, the table is empty and the heading says so; the error is
+        raised for the window to report.
+        """
         self.filters, self.position = filters, None
-        # Counting a busy filter's statements in full reads them all (~50 ms at 1,000,000): the
-        # status bar counts up to COUNT_AT_MOST; total_count() counts in full when asked.
-        self._total = self.archive.quote_count(filters, at_most=COUNT_AT_MOST)
-        self._total_exact = self._total < COUNT_AT_MOST
         self.heading.setText(heading_text)
-        self.model.set_source(statements_fetch(self.archive, filters), filters.search)
+        try:
+            # Counting a busy filter's statements in full reads them all (~50 ms at 1,000,000):
+            # the status bar counts up to COUNT_AT_MOST; total_count() counts in full when asked.
+            self._total = self.archive.quote_count(filters, at_most=COUNT_AT_MOST)
+            self._total_exact = self._total < COUNT_AT_MOST
+            self.model.set_source(statements_fetch(self.archive, filters), filters.search)
+        except QUERY_ERRORS:
+            self._not_read(filters.search)
+            raise
 
     def show_evidence(self, position: PositionRow | None, search: str = "") -> None:
         """Show the statements a position rests on (nothing when *position* is None)."""
@@ -127,9 +138,19 @@ class QuotePanel(QWidget):
             self.heading.setText(
                 f"{self.title}: {position.stakeholder} on {position.proposal} ({position.stance})"
             )
-        self.model.set_source(
-            evidence_fetch(self.archive, position.id if position else None), search
-        )
+        try:
+            self.model.set_source(
+                evidence_fetch(self.archive, position.id if position else None), search
+            )
+        except QUERY_ERRORS:
+            self._not_read(search)
+            raise
+
+    def _not_read(self, search: str) -> None:
+        """Say in the heading that the statements could not be read; show none."""
+        self._total, self._total_exact = 0, True
+        self.heading.setText(f"{self.heading.text()} — {NOT_READ}")
+        self.model.set_source(evidence_fetch(self.archive, None), search)  # reads nothing
 
     def set_sort(self, sort_by: QuoteSort, descending: bool) -> None:
         """Sort by date, source or stakeholder (as if chosen in the panel)."""

@@ -122,17 +122,31 @@ class ReaderPanel(QWidget):
         if not (now or self.isVisible()):
             self._stale = True
             return
-        self._stale = False
+        self._stale = True  # until read: a failed read is tried again
         matching = (
             {s.id for s in self.archive.sources(self.search)} if self.search.strip() else set()
         )
+        choices = reader_source_choices(self.archive.sources(), matching)
+        self._stale = False
         current = self.source_box.currentIndex()
         self.source_box.blockSignals(True)
-        self.sources.set_choices(reader_source_choices(self.archive.sources(), matching))
+        self.sources.set_choices(choices)
         self.source_box.setCurrentIndex(max(current, 0))
         self.source_box.blockSignals(False)
         if self._shown is None and self.sources.rowCount():
             self._source_chosen(self.source_box.currentIndex())
+
+    def reload(self) -> None:
+        """Read the sources and the source shown again (when the database is back)."""
+        if self._stale and not self.isVisible():
+            return  # read when first shown
+        active, shown = self.active, self._shown
+        self._load_sources(now=True)
+        chosen = self.sources.value(self.source_box.currentIndex())
+        if self._shown is None or chosen != self._shown.source.source:
+            self._source_chosen(self.source_box.currentIndex())  # the text may be another's
+        elif self._shown is shown and active is not None:
+            self.activate(active)  # who said it, and the positions citing it
 
     def set_search(self, search: str) -> None:
         """Emphasise the words of *search* in the text and mark the sources that match it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,8 +24,8 @@ from carebrowser.queries import Archive, StakeholderRow
 from carebrowser.ui.models import StakeholderTreeModel
 from carebrowser.ui.widgets import heading, named
 
-#: Typing pauses this long (ms) before the list is filtered again.
-TYPING_PAUSE = 150
+#: Stakeholders read at a time for each category: a screenful; more come as they scroll into view.
+TREE_PAGE = 50
 
 
 class StakeholderPanel(QWidget):
@@ -37,7 +38,7 @@ class StakeholderPanel(QWidget):
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.archive = archive
-        self.model = StakeholderTreeModel(archive, self)
+        self.model = StakeholderTreeModel(archive, self, page_size=TREE_PAGE)
 
         self.name_filter = named(
             QLineEdit(self),
@@ -89,11 +90,19 @@ class StakeholderPanel(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(bottom_row)
 
-        self._typing = QTimer(self, singleShot=True, interval=TYPING_PAUSE)
+        # A keystroke filters on the next turn of the event loop: keystrokes that arrive
+        # together (a paste, a fast typist, a busy moment) make one query, for the last text.
+        self._typing = QTimer(self, singleShot=True, interval=0)
         self._typing.timeout.connect(self._apply_name)
-        self.name_filter.textChanged.connect(self._typing.start)
+        self.name_filter.textChanged.connect(lambda _text: self._typing.start(0))
         self.name_filter.returnPressed.connect(self._apply_name)
         self.model.modelReset.connect(self._after_reset)
+        # Further pages of a category are read when its end scrolls into view.
+        self._fetching = QTimer(self, singleShot=True, interval=0)
+        self._fetching.timeout.connect(self._fetch_visible)
+        self.tree.verticalScrollBar().valueChanged.connect(self._fetch_soon)
+        self.tree.expanded.connect(self._fetch_soon)
+        self.model.rowsInserted.connect(self._fetch_soon)
         self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
         self.compare_button.clicked.connect(
             lambda: self.compare_requested.emit([s.id for s in self.selected()])
@@ -118,6 +127,27 @@ class StakeholderPanel(QWidget):
     def _after_reset(self) -> None:
         self.tree.expandAll()
         self._update_count()
+        self._fetch_soon()
+
+    def _fetch_soon(self, *_signal_arguments: object) -> None:
+        self._fetching.start(0)  # (a connected signal's int would otherwise be the interval)
+
+    def _fetch_visible(self) -> None:
+        """Read the next page of each category whose last row read (or, unread, whose own row)
+        is in view, until the view is full."""
+        area = self.tree.viewport().rect()
+        for row in range(self.model.rowCount()):
+            category = self.model.index(row, 0)
+            if not self.model.has_more(category) or not self.tree.isExpanded(category):
+                continue
+            read = self.model.rowCount(category)
+            last = self.model.index(read - 1, 0, category) if read else category
+            if self.tree.visualRect(last).intersects(area):
+                self.model.read_more(category)  # rowsInserted looks again
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fetch_soon()
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._update_count()

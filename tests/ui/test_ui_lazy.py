@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtCore import QModelIndex
 from pytestqt.qtbot import QtBot
 
 from carebrowser.data.database import DatabaseInfo, open_database
@@ -15,6 +16,7 @@ from carebrowser.ui.main_window import MATRIX, MainWindow
 from carebrowser.ui.matrix_panel import MATRIX_BATCH, MatrixPanel
 from carebrowser.ui.models.roles import ID_ROLE
 from carebrowser.ui.settings import Settings
+from carebrowser.ui.stakeholder_panel import TREE_PAGE
 
 #: 400 stakeholders: two batches of matrix rows.
 SIZES = Sizes.for_quotes(20_000)
@@ -97,3 +99,39 @@ def test_the_statement_count_is_bounded_until_asked_for(
     assert panel.status_text().endswith("of at least 100 statements")
     assert panel.total_count() == synthetic.quote_count() == SIZES.quotes
     assert panel.status_text().endswith(f"of {SIZES.quotes} statements")
+
+
+def test_the_stakeholder_list_reads_more_as_a_category_s_end_comes_into_view(
+    qtbot: QtBot, synthetic: Archive, settings: Settings
+) -> None:
+    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    panel = window.stakeholders
+    model, tree = panel.model, panel.tree
+    counts = model.archive.category_counts()
+    read = lambda: sum(model.rowCount(model.index(r, 0)) for r in range(model.rowCount()))  # noqa: E731
+    assert sum(c.count for c in counts) > read() >= TREE_PAGE  # the first screenful, not all
+    biggest = max(counts, key=lambda c: c.count)
+    first = model.category_index(biggest.category)
+    count = biggest.count
+    assert count > 2 * TREE_PAGE
+
+    def shown_then(index: QModelIndex, done: Callable[[], bool]) -> bool:
+        tree.scrollTo(index)  # what comes into view above it may push it out again
+        return done()
+
+    # Its first page is read when it comes into view, the next when its end does.
+    qtbot.waitUntil(lambda: shown_then(first, lambda: model.rowCount(first) >= TREE_PAGE))
+    end = model.index(model.rowCount(first) - 1, 0, first)
+    qtbot.waitUntil(lambda: shown_then(end, lambda: model.rowCount(first) >= 2 * TREE_PAGE))
+    assert model.has_more(first)
+    # Selecting a stakeholder far down its category reads up to it, in order.
+    last = model.archive.stakeholders({biggest.category}, limit=count).rows[-1]
+    panel.select([last.id])
+    assert panel.selected_ids() == {last.id}
+    assert model.rowCount(first) == count
+    assert tree.visualRect(model.index_of(last.id)).intersects(tree.viewport().rect())
+    window.close()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 
 from carebrowser.data.vocabulary import CATEGORIES
 from carebrowser.queries import ProposalRow, SourceRow, StakeholderRow
+from carebrowser.ui.models.resets import resetting
 from carebrowser.ui.models.roles import ID_ROLE, ROOT, ROW_ROLE
 from carebrowser.ui.models.variants import returns_variant
 
@@ -34,9 +35,8 @@ class ChoiceListModel(QAbstractListModel):
 
     def set_choices(self, choices: Sequence[Choice]) -> None:
         """Replace the list."""
-        self.beginResetModel()
-        self._choices = list(choices)
-        self.endResetModel()
+        with resetting(self):
+            self._choices = list(choices)
 
     def value(self, row: int) -> object:
         """What the choice in *row* stands for."""

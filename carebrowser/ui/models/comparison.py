@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from carebrowser.queries import ComparisonRow, QuoteRow, StakeholderRow, disagreements
 from carebrowser.ui.models.matrix import stance_label
 from carebrowser.ui.models.quotes import statement_text
+from carebrowser.ui.models.resets import resetting
 from carebrowser.ui.models.roles import DISAGREE_ROLE, NOTE_ROLE, ROOT, ROW_ROLE, STANCE_ROLE
 from carebrowser.ui.models.variants import returns_variant
 
@@ -44,26 +45,23 @@ class ComparisonModel(QAbstractTableModel):
         self, stakeholders: Sequence[StakeholderRow], rows: Sequence[ComparisonRow]
     ) -> None:
         """Compare *stakeholders* over *rows* (one per proposal)."""
-        self.beginResetModel()
-        self.stakeholders, self._all = tuple(stakeholders), list(rows)
-        self._select()
-        self.endResetModel()
+        with resetting(self):
+            self.stakeholders, self._all = tuple(stakeholders), list(rows)
+            self._select()
 
     def set_disagreements_only(self, only: bool) -> None:
         """Show only the proposals on which the stakeholders disagree, or all of them."""
         if only != self.disagreements_only:
-            self.beginResetModel()
-            self.disagreements_only = only
-            self._select()
-            self.endResetModel()
+            with resetting(self):
+                self.disagreements_only = only
+                self._select()
 
     def set_proposals(self, proposals: frozenset[int]) -> None:
         """Keep to the proposals the filters name (all when empty)."""
         if proposals != self.proposals:
-            self.beginResetModel()
-            self.proposals = proposals
-            self._select()
-            self.endResetModel()
+            with resetting(self):
+                self.proposals = proposals
+                self._select()
 
     def _select(self) -> None:
         rows = disagreements(self._all) if self.disagreements_only else self._all

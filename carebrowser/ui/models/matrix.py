@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 
 from carebrowser.data.vocabulary import STANCE_COLOURS, STANCE_GLYPHS
 from carebrowser.queries import Matrix, PositionRow, ProposalRow, StakeholderRow
+from carebrowser.ui.models.resets import resetting
 from carebrowser.ui.models.roles import ID_ROLE, ROOT, ROW_ROLE, STANCE_ROLE
 from carebrowser.ui.models.variants import returns_variant
 
@@ -57,20 +58,20 @@ class MatrixModel(QAbstractTableModel):
 
     def set_matrix(self, matrix: Matrix) -> None:
         """Show another matrix (after the filters changed)."""
-        self.beginResetModel()
-        self.matrix = matrix
-        self._fetch = None
-        self.endResetModel()
+        with resetting(self):
+            self.matrix = matrix
+            self._fetch = None
         self._headers_changed()
 
     def set_lazy(self, proposals: Sequence[ProposalRow], fetch: Callable[[], MatrixRows]) -> None:
         """Show a matrix read a batch of stakeholders at a time: the first now, the others
-        as the view asks for them (canFetchMore/fetchMore, when scrolled to the end)."""
-        self.beginResetModel()
+        as the view asks for them (canFetchMore/fetchMore, when scrolled to the end).
+
+        The first batch is read before the reset: when it cannot be read, nothing changes."""
         rows, cells, more = fetch()
-        self.matrix = Matrix(tuple(rows), tuple(proposals), dict(cells))
-        self._fetch = fetch if more else None
-        self.endResetModel()
+        with resetting(self):
+            self.matrix = Matrix(tuple(rows), tuple(proposals), dict(cells))
+            self._fetch = fetch if more else None
         self._headers_changed()
 
     def fetch_all(self) -> None:
@@ -108,9 +109,8 @@ class MatrixModel(QAbstractTableModel):
     def set_transposed(self, transposed: bool) -> None:
         """Lay proposals out as rows and stakeholders as columns, or back."""
         if transposed != self.transposed:
-            self.beginResetModel()
-            self.transposed = transposed
-            self.endResetModel()
+            with resetting(self):
+                self.transposed = transposed
             self._headers_changed()
 
     def _headers_changed(self) -> None:

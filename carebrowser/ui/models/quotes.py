@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from carebrowser.queries import PAGE_SIZE, Archive, Filters, Page, QuoteRow, QuoteSort, match_spans
+from carebrowser.ui.models.resets import resetting
 from carebrowser.ui.models.roles import EDITORIAL_ROLE, ID_ROLE, MATCH_SPANS_ROLE, ROOT, ROW_ROLE
 from carebrowser.ui.models.variants import returns_variant
 
@@ -64,26 +66,34 @@ class QuoteTableModel(QAbstractTableModel):
         self._load()
 
     def set_source(self, fetch: Fetch, search: str = "") -> None:
-        """Show the statements *fetch* returns, highlighting the words of *search*."""
-        self._busy = True  # no fetching while views and testers hear of the reset
-        self.beginResetModel()
-        self._fetch, self.search = fetch, search
-        self._load()
-        self.endResetModel()
-        self._busy = False
+        """Show the statements *fetch* returns, highlighting the words of *search*.
+
+        When the first page cannot be read the table is empty, rather than showing the
+        previous statements as if they were these.
+        """
+        with self._resetting():
+            self._fetch, self.search = fetch, search
+            self._load()
 
     def set_sort(self, sort_by: QuoteSort, descending: bool = False) -> None:
         """Ask the database for another order and start again from the first page."""
         if (sort_by, descending) == (self.sort_by, self.descending):
             return
+        with self._resetting():
+            self.sort_by, self.descending = sort_by, descending
+            self._load()
+
+    @contextlib.contextmanager
+    def _resetting(self) -> Iterator[None]:
         self._busy = True  # no fetching while views and testers hear of the reset
-        self.beginResetModel()
-        self.sort_by, self.descending = sort_by, descending
-        self._load()
-        self.endResetModel()
-        self._busy = False
+        try:
+            with resetting(self):
+                yield
+        finally:
+            self._busy = False
 
     def _load(self) -> None:
+        self._rows, self._cursor = [], None  # what is left if the read fails
         page = self._fetch(self.sort_by, self.descending, None, self.page_size)
         self._rows, self._cursor = page.rows, page.cursor
 

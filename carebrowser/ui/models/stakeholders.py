@@ -8,7 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from carebrowser.queries import PAGE_SIZE, Archive, StakeholderRow
+from carebrowser.queries import PAGE_SIZE, Archive, Page, StakeholderRow
+from carebrowser.ui.models.resets import resetting
 from carebrowser.ui.models.roles import ID_ROLE, ROOT, ROW_ROLE
 from carebrowser.ui.models.variants import returns_variant
 
@@ -16,6 +17,8 @@ Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Stakeholder", "Role or organisation")
 #: internalId of category rows; a stakeholder's internalId is its category's row + 1.
 _CATEGORY_ID = 0
+#: The cursor of a category not read yet (None: read to its end).
+_FROM_START: tuple[object, ...] = ()
 
 
 @dataclass
@@ -46,24 +49,46 @@ class StakeholderTreeModel(QAbstractItemModel):
         self._busy = False
         self._load()
 
-    def set_filter(self, categories: Iterable[str] = (), name: str = "") -> None:
-        """Show the stakeholders of *categories* (all when empty) whose name contains *name*."""
+    def set_filter(
+        self, categories: Iterable[str] = (), name: str = "", *, force: bool = False
+    ) -> None:
+        """Show the stakeholders of *categories* (all when empty) whose name contains *name*.
+
+        *force* reads them again even when the filter is the same (after a failed read). When
+        the read fails, the list read before stays, without further pages, and the filter is
+        kept, so that reading it again with force reads what was asked for.
+        """
         categories = frozenset(categories)
-        if categories == self.categories and name == self.name:
+        if categories == self.categories and name == self.name and not force:
             return
+        before = self._tree
         self._busy = True  # no fetching while views and testers hear of the reset
-        self.beginResetModel()
-        self.categories, self.name = categories, name
-        self._load()
-        self.endResetModel()
-        self._busy = False
+        try:
+            with resetting(self):
+                self.categories, self.name = categories, name
+                try:
+                    self._load()
+                except BaseException:
+                    for category in before:
+                        category.cursor = None  # its next page would follow another filter
+                    self._tree = before
+                    raise
+        finally:
+            self._busy = False
 
     def _load(self) -> None:
         counts = self.archive.category_counts(self.categories, self.name)
-        self._tree = [_Category(c.category, c.count) for c in counts]
+        self._tree = [_Category(c.category, c.count, cursor=_FROM_START) for c in counts]
+        # The first screenful, so that the list is whole when it is first painted.
         for category in self._tree:
-            page = self.archive.stakeholders({category.name}, self.name, limit=self.page_size)
-            category.rows, category.cursor = page.rows, page.cursor
+            if sum(len(c.rows) for c in self._tree) >= self.page_size:
+                break
+            page = self._page(category, self.page_size)
+            category.rows, category.cursor = list(page.rows), page.cursor
+
+    def _page(self, category: _Category, limit: int) -> Page[StakeholderRow]:
+        after = category.cursor or None  # _FROM_START: the first page
+        return self.archive.stakeholders({category.name}, self.name, after=after, limit=limit)
 
     def total(self) -> int:
         """How many stakeholders pass the filter (loaded or not)."""
@@ -77,17 +102,43 @@ class StakeholderTreeModel(QAbstractItemModel):
         return QModelIndex()
 
     def index_of(self, stakeholder_id: int) -> QModelIndex:
-        """The index of a stakeholder, fetching further pages of its category when needed."""
+        """The index of a stakeholder, reading its category up to it when needed."""
         for row, category in enumerate(self._tree):
-            parent = self.index(row, 0)
-            while True:
-                for child, stakeholder in enumerate(category.rows):
-                    if stakeholder.id == stakeholder_id:
-                        return self.index(child, 0, parent)
-                if not self.canFetchMore(parent):
-                    break
-                self.fetchMore(parent)
+            for child, stakeholder in enumerate(category.rows):
+                if stakeholder.id == stakeholder_id:
+                    return self.index(child, 0, self.index(row, 0))
+        place = self.archive.stakeholder_place(stakeholder_id, self.categories, self.name)
+        parent = self.category_index(place[0]) if place else QModelIndex()
+        if place is None or not parent.isValid():
+            return QModelIndex()
+        self.read_more(parent, place[1] + 1 - self.rowCount(parent))
+        rows = self._tree[parent.row()].rows
+        if place[1] < len(rows) and rows[place[1]].id == stakeholder_id:
+            return self.index(place[1], 0, parent)
         return QModelIndex()
+
+    def has_more(self, parent: Index) -> bool:
+        """Whether the category at *parent* has stakeholders not read yet."""
+        if not parent.isValid() or parent.internalId() != _CATEGORY_ID or parent.column() != 0:
+            return False
+        return self._tree[parent.row()].cursor is not None
+
+    def read_more(self, parent: Index, at_least: int = 0) -> None:
+        """Read the next page of the category at *parent* (at least *at_least* stakeholders)."""
+        if self._busy or not self.has_more(parent):
+            return
+        category = self._tree[parent.row()]
+        page = self._page(category, max(self.page_size, at_least))
+        category.cursor = page.cursor
+        if page.rows:
+            first = len(category.rows)
+            self._busy = True  # views and the model tester may ask for more meanwhile
+            try:
+                self.beginInsertRows(parent, first, first + len(page.rows) - 1)
+                category.rows.extend(page.rows)
+                self.endInsertRows()
+            finally:
+                self._busy = False
 
     # -- QAbstractItemModel -------------------------------------------------------------------
 
@@ -120,32 +171,9 @@ class StakeholderTreeModel(QAbstractItemModel):
             return False
         return self._tree[parent.row()].count > 0
 
-    def canFetchMore(self, parent: Index) -> bool:
-        if (
-            self._busy
-            or not parent.isValid()
-            or parent.internalId() != _CATEGORY_ID
-            or parent.column() != 0
-        ):
-            return False
-        return self._tree[parent.row()].cursor is not None
-
-    def fetchMore(self, parent: Index) -> None:
-        if not self.canFetchMore(parent):
-            return
-        category = self._tree[parent.row()]
-        page = self.archive.stakeholders(
-            {category.name}, self.name, after=category.cursor, limit=self.page_size
-        )
-        category.cursor = page.cursor
-        if page.rows:
-            # Views and the model tester may ask for more while rows go in: not until done.
-            self._busy = True
-            first = len(category.rows)
-            self.beginInsertRows(parent, first, first + len(page.rows) - 1)
-            category.rows.extend(page.rows)
-            self.endInsertRows()
-            self._busy = False
+    # Views are not offered fetchMore(): QTreeView reads a page of every expanded category at
+    # each layout, most of them out of sight. The stakeholder panel reads a category's next
+    # page when its end comes into view (read_more), and index_of() reads up to a stakeholder.
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
