@@ -55,7 +55,7 @@ def source_provenance(source: SourceRow) -> str:
     if source.date_evidence:
         parts.append(f"<br><b>Inferred from:</b> {_e(source.date_evidence)}")
     parts.append(
-        f"<br><b>Captured as:</b> {_e(source.capture)}; {source.statement_count} statements</p>"
+        f"<br><b>Captured as:</b> {_e(source.capture)}; {source.statement_count:,} statements</p>"
     )
     return "".join(parts)
 

@@ -156,7 +156,9 @@ class StakeholderPanel(QWidget):
     def _update_count(self) -> None:
         chosen = self.selection_count()
         total = self.model.total()
-        self.count_label.setText(f"{chosen} of {total} selected" if chosen else f"{total} shown")
+        self.count_label.setText(
+            f"{chosen:,} of {total:,} selected" if chosen else f"{total:,} shown"
+        )
         self.compare_button.setEnabled(chosen >= 2)
         self.status_changed.emit()
 

@@ -28,8 +28,8 @@ def named(widget: W, name: str, description: str, tooltip: bool = True) -> W:
 
 
 def counted(count: int, noun: str) -> str:
-    """'1 proposal', '3 proposals'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    """'1 proposal', '3 proposals', '10,000 statements'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def heading(text: str, parent: QWidget | None = None) -> QLabel:

@@ -98,7 +98,7 @@ def test_the_statement_count_is_bounded_until_asked_for(
     panel.show_statements(Filters(), "All statements")
     assert panel.status_text().endswith("of at least 100 statements")
     assert panel.total_count() == synthetic.quote_count() == SIZES.quotes
-    assert panel.status_text().endswith(f"of {SIZES.quotes} statements")
+    assert panel.status_text().endswith(f"of {SIZES.quotes:,} statements")
 
 
 def test_the_stakeholder_list_reads_more_as_a_category_s_end_comes_into_view(

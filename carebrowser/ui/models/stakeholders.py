@@ -31,7 +31,7 @@ class _Category:
     @property
     def label(self) -> str:
         shown = self.name[0].upper() + self.name[1:]
-        return f"{shown} ({self.count})"
+        return f"{shown} ({self.count:,})"
 
 
 class StakeholderTreeModel(QAbstractItemModel):
@@ -192,7 +192,9 @@ class StakeholderTreeModel(QAbstractItemModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return row.name if index.column() == 0 else row.description
         if role == Qt.ItemDataRole.ToolTipRole:
-            statements = f"{row.statement_count} statement{'s' if row.statement_count != 1 else ''}"
+            statements = (
+                f"{row.statement_count:,} statement{'s' if row.statement_count != 1 else ''}"
+            )
             detail = f" ({row.description})" if row.description else ""
             return f"{row.name}{detail}: {statements}"
         if role == ROW_ROLE:
@@ -206,7 +208,7 @@ class StakeholderTreeModel(QAbstractItemModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return category.label if column == 0 else ""
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{category.count} stakeholders in the category {category.name}"
+            return f"{category.count:,} stakeholders in the category {category.name}"
         if role == ROW_ROLE:
             return category.name
         return None
