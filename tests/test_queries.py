@@ -159,3 +159,22 @@ def test_a_stakeholder_s_place_is_its_place_in_the_list(
     left_out = [s for s in archive.all_stakeholders() if s.id not in shown]
     assert all(archive.stakeholder_place(s.id, categories, name) is None for s in left_out)
     assert archive.stakeholder_place(-1) is None
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(categories=frozenset({"council", "press"})),
+        Filters(sources=frozenset({1, 3})),
+        Filters(stakeholders=frozenset({1, 2, 3}), categories=frozenset({"government"})),
+        Filters(stakeholders=frozenset({1}), sources=frozenset({1})),
+        Filters(search="care"),
+    ],
+)
+def test_quote_totals_are_the_statements_counted(archive: Archive, filters: Filters) -> None:
+    everything = len(list(archive.all_quotes(filters)))
+    assert archive.quote_total(filters) == (everything, True)
+    total, exact = archive.quote_total(filters, at_most=5)
+    assert (total, exact) in ((everything, True), (5, False))
+    assert exact or everything >= 5

@@ -387,6 +387,43 @@ class Archive:
 
     def quote_count(self, filters: Filters = Filters(), *, at_most: int | None = None) -> int:
         """How many statements pass the filters; with *at_most*, counting stops there."""
+        return self.quote_total(filters, at_most=at_most)[0]
+
+    def quote_total(
+        self, filters: Filters = Filters(), *, at_most: int | None = None
+    ) -> tuple[int, bool]:
+        """How many statements pass the filters, and whether that is exact: with *at_most*,
+        counting stops there (then "at least"), unless the stored counts answer."""
+        stored = self._stored_quote_count(filters)
+        if stored is not None:
+            with self.engine.connect() as connection:
+                return int(connection.scalar(stored) or 0), True
+        count = self._counted(filters, at_most)
+        return count, at_most is None or count < at_most
+
+    def _stored_quote_count(self, filters: Filters) -> Any | None:
+        """The count from the stored counts, for filters of stakeholders or categories alone, or
+        of sources alone (every statement has one speaker and one source); else None.
+        """
+        if filters.proposals or filters.date_from or filters.date_to or filters.search.strip():
+            return None
+        by_speaker = filters.stakeholders or filters.categories
+        if bool(filters.sources) == bool(by_speaker):
+            # Both: the stored counts cannot tell. Neither (all statements): a bounded count,
+            # rather than reading every stakeholder.
+            return None
+        if filters.sources:
+            return select(func.coalesce(func.sum(Source.statement_count), 0)).where(
+                Source.id.in_(sorted(filters.sources))
+            )
+        where: list[Any] = []
+        if filters.stakeholders:
+            where.append(Stakeholder.id.in_(sorted(filters.stakeholders)))
+        if filters.categories:
+            where.append(Stakeholder.category.in_(sorted(filters.categories)))
+        return select(func.coalesce(func.sum(Stakeholder.statement_count), 0)).where(*where)
+
+    def _counted(self, filters: Filters, at_most: int | None) -> int:
         query = select(func.count()).select_from(Statement).where(*self._statement_where(filters))
         if at_most is not None:
             # Bounded: reads at most *at_most* index entries, not all of a busy filter's.

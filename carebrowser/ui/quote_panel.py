@@ -119,9 +119,11 @@ class QuotePanel(QWidget):
         self.heading.setText(heading_text)
         try:
             # Counting a busy filter's statements in full reads them all (~50 ms at 1,000,000):
-            # the status bar counts up to COUNT_AT_MOST; total_count() counts in full when asked.
-            self._total = self.archive.quote_count(filters, at_most=COUNT_AT_MOST)
-            self._total_exact = self._total < COUNT_AT_MOST
+            # the status bar counts up to COUNT_AT_MOST (stakeholders or sources alone are
+            # counted exactly from the stored counts); total_count() counts in full when asked.
+            self._total, self._total_exact = self.archive.quote_total(
+                filters, at_most=COUNT_AT_MOST
+            )
             self.model.set_source(statements_fetch(self.archive, filters), filters.search)
         except QUERY_ERRORS:
             self._not_read(filters.search)
