@@ -1,8 +1,11 @@
-"""Run the benchmarks and print one table: `python -m bench [--sizes S,M,L] [--runs 5]`."""
+"""Run the benchmarks and print one table: `python -m bench [--sizes S,M,L] [--runs 5]`.
+
+With `--postgresql URL|auto`, also the PostgreSQL figures (bench/postgresql.py)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import sqlite3
@@ -12,8 +15,9 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import archives, metrics, window
+from bench import archives, metrics, postgresql, window
 from bench.metrics import Figure
+from carebrowser.data import postgres
 
 
 def _cell(value: float | None, unit: str) -> str:
@@ -65,31 +69,73 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=archives.CACHE, help="archive cache")
     parser.add_argument("--no-window", action="store_true", help="only the Qt-free metrics")
     parser.add_argument("--only", default="", help="comma-separated metric function names")
+    parser.add_argument(
+        "--postgresql",
+        metavar="URL|auto",
+        help="also measure on PostgreSQL (pg_* metrics): the server of a maintenance database "
+        "address (postgresql+psycopg://USER@HOST/postgres; a database per size is created "
+        "there), or 'auto' for a throwaway server",
+    )
     args = parser.parse_args(argv)
     sizes = [archives.SIZES[name.strip().upper()] for name in args.sizes.split(",")]
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    pg_names = {m.__name__ for m in postgresql.PG_METRICS}
+    if args.postgresql is None and pg_names & set(only):
+        parser.error(f"{', '.join(sorted(pg_names & set(only)))} need --postgresql URL|auto")
+    if args.postgresql == "auto" and (reason := postgresql.why_not_auto()):
+        parser.error(f"--postgresql auto cannot start a server: {reason}")
     say: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     paths = {size.name: archives.archive(size, args.cache, say) for size in sizes}
+    urls: dict[str, str] = {}
     measures: list[Callable[[Path, str, int], Figure | list[Figure]]] = [*metrics.QUERY_METRICS]
     if not args.no_window:
         measures += window.WINDOW_METRICS
-    if args.only:
-        measures = [m for m in measures if m.__name__ in args.only.split(",")]
+    if args.postgresql is not None:
+        measures += [postgresql.bound(m, urls) for m in postgresql.PG_METRICS]
+    if only:
+        measures = [m for m in measures if m.__name__ in only]
     figures: list[Figure] = []
+    published: list[Figure] = []
     failed = False
+    server = ""
+    # Whole-process figures start carebrowser as an installed copy would: with its bytecode.
+    window.compile_bytecode()
     started = time.perf_counter()
-    for measure in measures:
-        for size in sizes:
-            say(f"{measure.__name__} at {size.name} ...")
-            try:
-                figures += window.as_list(measure(paths[size.name], size.name, args.runs))
-            except Exception as error:  # a failed metric is a row of the table, not a crash
-                failed = True
-                traceback.print_exc()
-                figures.append(
-                    Figure(measure.__name__, size.name, None, None, "", note=f"failed: {error}")
-                )
+    with contextlib.ExitStack() as stack:
+        if any(m.__name__ in pg_names for m in measures):
+            maintenance = stack.enter_context(postgresql.server(args.postgresql, say))
+            server = postgresql.describe(maintenance)
+            for size in sizes:
+                try:
+                    urls[size.name], row = postgresql.prepare(
+                        maintenance, paths[size.name], size.name, say
+                    )
+                except Exception as error:
+                    failed = True
+                    traceback.print_exc()
+                    row = Figure(postgresql.PUBLISH_METRIC, size.name, None, None, "",
+                                 note=f"failed: {error}")  # fmt: skip
+                published.append(row)
+        for measure in measures:
+            for size in sizes:
+                say(f"{measure.__name__} at {size.name} ...")
+                try:
+                    figures += window.as_list(measure(paths[size.name], size.name, args.runs))
+                except Exception as error:  # a failed metric is a row of the table, not a crash
+                    failed = True
+                    traceback.print_exc()
+                    figures.append(
+                        Figure(measure.__name__, size.name, None, None, "", note=f"failed: {error}")
+                    )
+    figures += published
+    command = f"python -m bench --sizes {args.sizes} --runs {args.runs}"
+    if args.postgresql is not None:
+        shown = "auto" if args.postgresql == "auto" else postgres.hide_password(args.postgresql)
+        command += f" --postgresql {shown}"
     print(f"Machine: {machine()}")
-    print(f"Command: make bench (python -m bench --sizes {args.sizes} --runs {args.runs})")
+    if server:
+        print(f"Server: {server}")
+    print(f"Command: make bench ({command})")
     print(f"Took {time.perf_counter() - started:.0f} s\n")
     print(table(figures))
     return 1 if failed else 0

@@ -66,7 +66,6 @@ def _median(values: list[float]) -> float:
 
 def window_metrics(path: Path, size: str, runs: int) -> list[Figure]:
     """Cold start, keystroke, select, matrix and peak memory, against a bare window."""
-    compile_bytecode()
     bare = _sessions(runs, "bare")
     ours = _sessions(runs, "window", str(path), "3")
     keys = [s.timings["keystroke"] for s in ours]

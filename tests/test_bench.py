@@ -38,3 +38,38 @@ def test_the_harness_prints_its_table(tmp_path: Path) -> None:
     ):
         assert any(metric in row for row in rows), metric
     assert not any("failed" in row for row in rows)
+
+
+@pytest.mark.slow
+def test_the_harness_measures_postgresql(tmp_path: Path) -> None:
+    import pg_server
+
+    reason = pg_server.why_not()
+    if reason:
+        pytest.skip(reason)
+    only = "pg_stakeholder_first_page,pg_search_first_page,pg_export_quotes"
+    arguments = ["--sizes", "S", "--runs", "1", "--no-window", "--cache", str(tmp_path)]
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", *arguments, "--postgresql", "auto", "--only", only],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("Server: PostgreSQL ") for line in lines)
+    rows = [line for line in lines if line.startswith("| ") and "| S |" in line]
+    assert len(rows) == 4, rows
+    for metric in (
+        "select a stakeholder -> first page (query layer, PostgreSQL)",
+        "full-text search, first page (query layer, PostgreSQL)",
+        "export quotes, whole archive, CSV (process, PostgreSQL)",
+        "publish the archive into PostgreSQL",
+    ):
+        row = next((row for row in rows if metric in row), None)
+        assert row is not None, metric
+        assert "| PostgreSQL 1" in row, row
+    assert "the same file" in next(row for row in rows if "export quotes" in row)
+    assert not any("failed" in row for row in rows)
