@@ -19,14 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser.export import Table, comparison_table
-from carebrowser.queries import Archive, StakeholderRow
+from carebrowser.queries import PAGE_SIZE, Archive, StakeholderRow
 from carebrowser.ui.delegates import StanceDelegate
-from carebrowser.ui.models import ChoiceListModel, ComparisonModel
-from carebrowser.ui.models.choices import stakeholder_choices
+from carebrowser.ui.models import Choice, ComparisonModel
+from carebrowser.ui.models.choices import ChoicePage, PagedChoiceListModel, stakeholder_choices
 from carebrowser.ui.models.comparison import AGREEMENT, FIXED_COLUMNS, PROPOSAL
-from carebrowser.ui.widgets import counted, heading, named, setup_table
+from carebrowser.ui.widgets import LazyComboBox, counted, heading, named, setup_table
 
 MAX_COMPARED = 4
+#: Stakeholders read at a time into the pickers (20,000 at the largest).
+STAKEHOLDER_PAGE = PAGE_SIZE
+#: Typing a name into a closed picker looks this many pages of stakeholders deep for it.
+FIND_PAGES = 5
 
 
 class ComparePanel(QWidget):
@@ -38,16 +42,17 @@ class ComparePanel(QWidget):
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.archive = archive
-        # Every stakeholder (20,000 at the largest): read when the view is first shown.
-        self.choices = ChoiceListModel(stakeholder_choices([]), self)
-        self._stale = True
+        # '(none)' and the stakeholders by category then name, read a page at a time: the
+        # first when the view is first shown, more as a picker's list is scrolled.
+        self.choices = PagedChoiceListModel(stakeholder_choices([]), self._stakeholder_page, self)
+        self._compared: list[int] = []
         self.model = ComparisonModel(self)
 
         pickers = QGridLayout()
         self.pickers: list[QComboBox] = []
         for number in range(1, MAX_COMPARED + 1):
             picker = named(
-                QComboBox(self),
+                LazyComboBox(self, find=self._find),
                 f"Stakeholder {number} to compare",
                 "Choose a stakeholder; type the first letters to jump to a name"
                 + ("" if number <= 2 else " (optional)"),
@@ -64,7 +69,7 @@ class ComparePanel(QWidget):
             pickers.addWidget(label, row, 2 * column)
             pickers.addWidget(picker, row, 2 * column + 1)
             pickers.setColumnStretch(2 * column + 1, 1)
-            picker.currentIndexChanged.connect(self._refresh)
+            picker.currentIndexChanged.connect(self._picked)
             self.pickers.append(picker)
         self.disagreements_box = named(
             QCheckBox("Show only &disagreements", self),
@@ -105,10 +110,8 @@ class ComparePanel(QWidget):
         super().showEvent(event)
 
     def ensure_loaded(self) -> None:
-        """Read every stakeholder into the pickers (once), keeping the ones chosen."""
-        if self._stale:
-            self._set_choices(self.archive.all_stakeholders())
-            self._stale = False  # only once read: a failed read is tried again
+        """Read the first page of stakeholders into the pickers (once), keeping those chosen."""
+        self.choices.start()  # no read when a page is: a failed read is tried again
 
     def reload(self) -> None:
         """Read the comparison again (when the database is back after a failed read)."""
@@ -116,27 +119,38 @@ class ComparePanel(QWidget):
             self.ensure_loaded()
         self._refresh()
 
-    def _set_choices(self, stakeholders: Sequence[StakeholderRow]) -> None:
-        chosen = [self.choices.value(p.currentIndex()) for p in self.pickers]
-        for picker in self.pickers:
-            picker.blockSignals(True)
-        self.choices.set_choices(stakeholder_choices(stakeholders))
-        for picker, value in zip(self.pickers, chosen, strict=True):
-            row = self.choices.row_of_id(value.id) if isinstance(value, StakeholderRow) else 0
-            picker.setCurrentIndex(max(row, 0))
-            picker.blockSignals(False)
+    def _stakeholder_page(self, after: object | None) -> ChoicePage:
+        cursor = after if isinstance(after, tuple) else None
+        page = self.archive.stakeholders(after=cursor, limit=STAKEHOLDER_PAGE)
+        return stakeholder_choices(page.rows)[1:], page.cursor
+
+    def _find(self, typed: str) -> Choice | None:
+        """The first stakeholder in the pickers' order whose name starts with *typed*."""
+        folded, cursor = typed.casefold(), None
+        for _page in range(FIND_PAGES):
+            # Names, aliases and roles containing it, by category then name.
+            page = self.archive.stakeholders(name=typed, after=cursor, limit=STAKEHOLDER_PAGE)
+            for stakeholder in page.rows:
+                if stakeholder.name.casefold().startswith(folded):
+                    return stakeholder_choices([stakeholder])[1]
+            if page.cursor is None:
+                break
+            cursor = page.cursor
+        return None
 
     def set_stakeholders(self, ids: Sequence[int]) -> None:
-        """Compare these stakeholders (the first four); the pickers show them."""
-        if self._stale:
-            # Not shown yet: offer just these until the view is shown and reads them all.
-            self._set_choices(self.archive.stakeholders_by_ids(ids[:MAX_COMPARED]))
+        """Compare these stakeholders (the first four); the pickers show them.
+
+        Those not read yet are pinned to the top of the pickers' list: nothing else is read (a
+        hidden comparison offers just them until it is shown)."""
+        wanted = list(ids[:MAX_COMPARED])
         for picker in self.pickers:
             picker.blockSignals(True)
+        missing = [i for i in wanted if self.choices.row_of_id(i) < 0]
+        for choice in stakeholder_choices(self.archive.stakeholders_by_ids(missing))[1:]:
+            self.choices.pin(choice)
         for number, picker in enumerate(self.pickers):
-            row = -1
-            if number < len(ids):
-                row = self.choices.row_of_id(ids[number])
+            row = self.choices.row_of_id(wanted[number]) if number < len(wanted) else 0
             picker.setCurrentIndex(max(row, 0))
             picker.blockSignals(False)
         self._refresh(extra=max(0, len(ids) - MAX_COMPARED))
@@ -155,8 +169,14 @@ class ComparePanel(QWidget):
         self.model.set_proposals(proposals)
         self.status_changed.emit()
 
-    def _refresh(self, *_args: object, extra: int = 0) -> None:
+    def _picked(self, *_row: object) -> None:
+        # A pinned row moves the others down: the pickers then say so, but nothing changed.
+        if [s.id for s in self.compared()] != self._compared:
+            self._refresh()
+
+    def _refresh(self, *, extra: int = 0) -> None:
         stakeholders = self.compared()
+        self._compared = [s.id for s in stakeholders]
         rows = self.archive.compare([s.id for s in stakeholders]) if len(stakeholders) >= 2 else []
         self.model.set_comparison(stakeholders if len(stakeholders) >= 2 else [], rows)
         if len(stakeholders) < 2:

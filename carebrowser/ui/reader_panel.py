@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QUrl, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,12 +20,34 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser.export import Table, quotes_table
-from carebrowser.queries import Archive, SourceRow, SourceText, match_spans
+from carebrowser.queries import PAGE_SIZE, Archive, SourceRow, SourceText, match_spans
 from carebrowser.ui.help_dialog import source_provenance
-from carebrowser.ui.models import ChoiceListModel
-from carebrowser.ui.models.choices import reader_source_choices
+from carebrowser.ui.models.choices import (
+    ChoicePage,
+    PagedChoiceListModel,
+    reader_source_choice,
+    reader_source_choices,
+)
 from carebrowser.ui.text_marks import SpanMarks
-from carebrowser.ui.widgets import heading, named
+from carebrowser.ui.widgets import LazyComboBox, heading, named
+
+#: Sources read at a time into the chooser (100,000 sources at the largest).
+SOURCE_PAGE = PAGE_SIZE
+#: show_source reads the list on up to this many sources to reach one in its place; a source
+#: farther down is pinned to the top of the list instead.
+READ_UP_TO = 5 * PAGE_SIZE
+
+#: Where a source is in the list, and a keyset cursor: by date, then id.
+SourceKey = tuple[dt.date, int]
+
+
+def _key(source: SourceRow) -> SourceKey:
+    return (source.date, source.id)
+
+
+def _just_before(source: SourceRow) -> SourceKey:
+    """The cursor after which a page starts with *source* (ids are integers)."""
+    return (source.date, source.id - 1)
 
 
 @dataclass(frozen=True)
@@ -44,9 +67,13 @@ class ReaderPanel(QWidget):
         self.search = ""
         self.active: int | None = None
         self._shown: _Shown | None = None
-        self.sources = ChoiceListModel(parent=self)
+        # Read a page at a time: the first when the reader is first shown, more as the list is
+        # scrolled or walked past its end.
+        self.sources = PagedChoiceListModel((), self._source_page, self)
+        #: The search the marks in the source list are for.
+        self._marked = ""
 
-        self.source_box = named(QComboBox(self), "Source", "Choose the published piece to read")
+        self.source_box = named(LazyComboBox(self), "Source", "Choose the published piece to read")
         self.source_box.setModel(self.sources)
         self.source_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -104,47 +131,67 @@ class ReaderPanel(QWidget):
 
         self.previous_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
-        self.source_box.currentIndexChanged.connect(self._source_chosen)
+        self.source_box.currentIndexChanged.connect(self._show_row)
         self.text.anchorClicked.connect(self._anchor_clicked)
-        #: The source list is read when the reader is first shown or asked for a source.
-        self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:
         self.ensure_loaded()
         super().showEvent(event)
 
     def ensure_loaded(self) -> None:
-        """Read the list of sources if it is not up to date."""
-        if self._stale:
-            self._load_sources(now=True)
+        """Read the first page of sources if none is read; mark again those matching the search."""
+        fresh = self.sources.rowCount() == 0
+        with QSignalBlocker(self.source_box):
+            self.sources.start()  # no read when a page is: a failed read is tried again
+            if fresh:
+                self._marked = self.search  # the page was marked as it was read
+            elif self._marked != self.search:
+                self._mark_matches()
+            if self.source_box.currentIndex() < 0 and self.sources.rowCount():
+                self.source_box.setCurrentIndex(0)
+        if self._shown is None:
+            self._show_row(self.source_box.currentIndex())
 
-    def _load_sources(self, *, now: bool = False) -> None:
-        if not (now or self.isVisible()):
-            self._stale = True
-            return
-        self._stale = True  # until read: a failed read is tried again
-        matching = (
-            {s.id for s in self.archive.sources(self.search)} if self.search.strip() else set()
-        )
-        choices = reader_source_choices(self.archive.sources(), matching)
-        self._stale = False
-        current = self.source_box.currentIndex()
-        self.source_box.blockSignals(True)
-        self.sources.set_choices(choices)
-        self.source_box.setCurrentIndex(max(current, 0))
-        self.source_box.blockSignals(False)
-        if self._shown is None and self.sources.rowCount():
-            self._source_chosen(self.source_box.currentIndex())
+    def _source_page(self, after: object | None) -> ChoicePage:
+        cursor = after if isinstance(after, tuple) else None
+        page = self.archive.sources_page(after=cursor, limit=SOURCE_PAGE)
+        matching = self._matching(page.rows, cursor)
+        return reader_source_choices(page.rows, matching), page.cursor
+
+    def _matching(
+        self, sources: list[SourceRow], after: tuple[object, ...] | None, *, among: int = 0
+    ) -> set[int]:
+        """Which of *sources* (the list from *after* on, by date) match the search: one query.
+
+        The matches up to the last of them are at most as many as the sources there: *sources*
+        and *among* more (pinned ones that the list skips)."""
+        if not self.search.strip() or not sources:
+            return set()
+        last = _key(sources[-1])
+        found = self.archive.sources_page(self.search, after=after, limit=len(sources) + among)
+        return {s.id for s in found.rows if _key(s) <= last}
+
+    def _mark_matches(self) -> None:
+        """Mark again the sources read whose text matches the search (after a new search)."""
+        model = self.sources
+        values = [model.value(row) for row in range(model.rowCount())]
+        sources = [v for v in values if isinstance(v, SourceRow)]
+        pinned, read = sources[: model.first_read_row], sources[model.first_read_row :]
+        matching = self._matching(read, None, among=len(pinned))
+        for source in pinned:
+            matching |= self._matching([source], _just_before(source))
+        model.replace(0, reader_source_choices(sources, matching))
+        self._marked = self.search
 
     def reload(self) -> None:
         """Read the sources and the source shown again (when the database is back)."""
-        if self._stale and not self.isVisible():
+        if not (self.sources.started or self.isVisible()):
             return  # read when first shown
         active, shown = self.active, self._shown
-        self._load_sources(now=True)
-        chosen = self.sources.value(self.source_box.currentIndex())
-        if self._shown is None or chosen != self._shown.source.source:
-            self._source_chosen(self.source_box.currentIndex())  # the text may be another's
+        self.ensure_loaded()
+        row = self.source_box.currentIndex()
+        if self._shown is None or self.sources.value(row) != self._shown.source.source:
+            self._show_row(row, again=True)  # the text may be another's
         elif self._shown is shown and active is not None:
             self.activate(active)  # who said it, and the positions citing it
 
@@ -153,7 +200,8 @@ class ReaderPanel(QWidget):
         if search == self.search:
             return
         self.search = search
-        self._load_sources()
+        if self.isVisible():
+            self._mark_matches()  # hidden, when next shown
         if self._shown is not None:
             self.marks.mark_matches(
                 self._shown.source.text, match_spans(self._shown.source.text, search)
@@ -165,17 +213,39 @@ class ReaderPanel(QWidget):
         self.ensure_loaded()
         row = self.sources.row_of_id(source_id)
         if row < 0:
+            row = self._reach(source_id)
+        if row < 0:
             return
-        if row != self.source_box.currentIndex():
-            self.source_box.setCurrentIndex(row)  # loads the text through _source_chosen
-        elif self._shown is None or self._shown.source.source.id != source_id:
-            self._source_chosen(row)
+        with QSignalBlocker(self.source_box):
+            self.source_box.setCurrentIndex(row)
+        self._show_row(row)
         if statement_id is not None:
             self.activate(statement_id)
 
-    def _source_chosen(self, row: int) -> None:
+    def _reach(self, source_id: int) -> int:
+        """Put a source not read yet in the list: read on to it when it is near, else pin it."""
+        found = self.archive.sources_by_ids([source_id])
+        if not found:
+            return -1
+        source = found[0]
+        model = self.sources
+        with QSignalBlocker(self.source_box):  # rows inserted above the current one move it
+            if model.canFetchMore():
+                after = model.cursor if isinstance(model.cursor, tuple) else None
+                ahead = self.archive.sources_page(after=after, limit=READ_UP_TO)
+                if ahead.rows and _key(source) <= _key(ahead.rows[-1]):
+                    matching = self._matching(ahead.rows, after)
+                    model.extend(reader_source_choices(ahead.rows, matching), ahead.cursor)
+                    return model.row_of_id(source_id)
+            matches = bool(self._matching([source], _just_before(source)))
+            return model.pin(reader_source_choice(source, matches))
+
+    def _show_row(self, row: int, *, again: bool = False) -> None:
+        """Show the source in *row* of the list (read its text again only when *again*)."""
         source = self.sources.value(row)
         if not isinstance(source, SourceRow):
+            return
+        if not again and self._shown is not None and self._shown.source.source.id == source.id:
             return
         text = self.archive.source_text(source.id)
         order = tuple(dict.fromkeys(s.statement_id for s in text.spans))
@@ -257,10 +327,15 @@ class ReaderPanel(QWidget):
             if self.active in self._shown.order
             else ""
         )
-        return (
-            f"Source {self.source_box.currentIndex() + 1} of {self.sources.rowCount()}: "
-            f"{count} statements highlighted{place}{matches}"
-        )
+        return f"{self._place_in_list()}: {count} statements highlighted{place}{matches}"
+
+    def _place_in_list(self) -> str:
+        """'Source 3 of 5', 'Source 3 of the first 200' while more are to read, or 'Source'."""
+        model, row = self.sources, self.source_box.currentIndex()
+        if model.first_read_row or row < 0:
+            return "Source"  # a source pinned out of the list's order
+        of = "of the first " if model.canFetchMore() else "of "
+        return f"Source {row + 1} {of}{model.rowCount()}"
 
     def selection_count(self) -> int:
         """1 when a statement is highlighted, else 0."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,14 @@ from carebrowser.ui.models.roles import ID_ROLE, ROOT, ROW_ROLE
 from carebrowser.ui.models.variants import returns_variant
 
 Index = QModelIndex | QPersistentModelIndex
+#: The roles a choice's label and value give.
+_LABEL_ROLES = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.ToolTipRole,
+    ROW_ROLE,
+    ID_ROLE,
+]
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,16 @@ class ChoiceListModel(QAbstractListModel):
         """Replace the list."""
         with resetting(self):
             self._choices = list(choices)
+
+    def replace(self, first: int, choices: Sequence[Choice]) -> None:
+        """Put *choices* in place of the rows from *first* on (new labels, say)."""
+        if not choices:
+            return
+        last = first + len(choices) - 1
+        if not 0 <= first <= last < len(self._choices):
+            raise IndexError(f"rows {first}..{last} are not in the list")
+        self._choices[first : last + 1] = choices
+        self.dataChanged.emit(self.index(first), self.index(last), _LABEL_ROLES)
 
     def value(self, row: int) -> object:
         """What the choice in *row* stands for."""
@@ -100,18 +119,20 @@ def stakeholder_choices(stakeholders: Sequence[StakeholderRow]) -> list[Choice]:
     ]
 
 
-def reader_source_choices(sources: Sequence[SourceRow], matching: set[int]) -> list[Choice]:
+def reader_source_choice(source: SourceRow, matches: bool) -> Choice:
+    """A source by its headline, publication and date; 'matches the search' when its text does."""
+    return Choice(
+        (f"{source.headline} \u2014 " if source.headline else "(no headline) ")
+        + f"{source.publication}, {source.date_label}"
+        + (" \u2014 matches the search" if matches else ""),
+        source,
+        f"{source.statement_count} statements",
+    )
+
+
+def reader_source_choices(sources: Sequence[SourceRow], matching: Set[int]) -> list[Choice]:
     """Each source by date, those whose text matches the search marked in words."""
-    return [
-        Choice(
-            (f"{s.headline} \u2014 " if s.headline else "(no headline) ")
-            + f"{s.publication}, {s.date_label}"
-            + (" \u2014 matches the search" if s.id in matching else ""),
-            s,
-            f"{s.statement_count} statements",
-        )
-        for s in sources
-    ]
+    return [reader_source_choice(s, s.id in matching) for s in sources]
 
 
 #: One page of choices and the cursor of the next (None after the last).
@@ -121,8 +142,9 @@ ChoicePage = tuple[list[Choice], object | None]
 class PagedChoiceListModel(ChoiceListModel):
     """A long list read a page at a time (canFetchMore/fetchMore), and only once started.
 
-    Until start() (a chooser's first popup) it holds only its head (say 'All sources') and the
-    choices pinned to it (one restored from the settings); nothing of the table is read.
+    Rows: the head (say 'All sources'), then the choices pinned to the list (one restored from
+    the settings, one shown before its page is read), then the pages read, in the list's order.
+    Until start() (a chooser's first popup) nothing of the table is read.
     """
 
     def __init__(
@@ -134,38 +156,72 @@ class PagedChoiceListModel(ChoiceListModel):
         super().__init__(head, parent)
         self._fetch = fetch
         self._head = len(head)
+        self._pins = 0
         self._cursor: object | None = None
+        self._read = False
         self._started = False
         self._done = False
+        self._busy = False
+
+    @contextlib.contextmanager
+    def _inserting(self, first: int, count: int) -> Iterator[None]:
+        """Insert rows; no fetching while views and testers hear of them."""
+        self._busy = True
+        self.beginInsertRows(ROOT, first, first + count - 1)
+        try:
+            yield
+        finally:
+            self.endInsertRows()
+            self._busy = False
+
+    @property
+    def started(self) -> bool:
+        """Whether views may read the list (start() was called)."""
+        return self._started
+
+    @property
+    def cursor(self) -> object | None:
+        """Where the next page starts: after this cursor, or at the beginning when None."""
+        return self._cursor
+
+    @property
+    def first_read_row(self) -> int:
+        """The row of the first choice read in a page (after the head and the pinned)."""
+        return self._head + self._pins
+
+    def is_pinned(self, row: int) -> bool:
+        """Whether *row* holds a pinned choice (out of the list's order)."""
+        return self._head <= row < self._head + self._pins
 
     def start(self) -> None:
-        """Let views read the list (the first page now)."""
-        if not self._started:
-            self._started = True
+        """Let views read the list; reads the first page unless one has been read."""
+        self._started = True
+        if not self._read:
             self.fetchMore()
 
     def pin(self, choice: Choice) -> int:
-        """Make sure *choice* is in the list (after the head if not read yet); its row."""
+        """Make sure *choice* is in the list (if not read yet, after the head and the choices
+        pinned before it); its row."""
         row = self.row_of(choice.value)
         if row < 0:
-            row = self._head
-            self.beginInsertRows(ROOT, row, row)
-            self._choices.insert(row, choice)
-            self.endInsertRows()
+            row = self._head + self._pins
+            with self._inserting(row, 1):
+                self._choices.insert(row, choice)
+                self._pins += 1
         return row
 
+    def extend(self, choices: Sequence[Choice], cursor: object | None) -> None:
+        """Add the choices that follow `cursor` (read elsewhere); *cursor* is the next page's."""
+        pinned = {c.value for c in self._choices[self._head : self._head + self._pins]}
+        new = [c for c in choices if c.value not in pinned]
+        self._cursor, self._done, self._read = cursor, cursor is None, True
+        if new:
+            with self._inserting(len(self._choices), len(new)):
+                self._choices += new
+
     def canFetchMore(self, parent: Index = ROOT) -> bool:
-        return not parent.isValid() and self._started and not self._done
+        return not parent.isValid() and self._started and not self._done and not self._busy
 
     def fetchMore(self, parent: Index = ROOT) -> None:
-        if not self.canFetchMore(parent):
-            return
-        choices, self._cursor = self._fetch(self._cursor)
-        self._done = self._cursor is None
-        known = {c.value for c in self._choices}
-        new = [c for c in choices if c.value not in known]
-        if new:
-            first = len(self._choices)
-            self.beginInsertRows(ROOT, first, first + len(new) - 1)
-            self._choices += new
-            self.endInsertRows()
+        if self.canFetchMore(parent):
+            self.extend(*self._fetch(self._cursor))
