@@ -63,6 +63,20 @@ def pg_url(pg_server: pg_server_module.Server) -> str:
     return url
 
 
+@pytest.fixture
+def own_server() -> Iterator[tuple[pg_server_module.Server, str]]:
+    """A server of its own, with the bundled dataset, for a test that stops it."""
+    from carebrowser.data.publish import publish
+
+    reason = pg_server_module.why_not()
+    if reason:
+        pytest.skip(reason)
+    with pg_server_module.running_server() as server:
+        url = server.create_database("carebrowser")
+        publish(url)
+        yield server, url
+
+
 @pytest.fixture(scope="module")
 def pg_archive(pg_url: str) -> Iterator[Archive]:
     """The bundled dataset on PostgreSQL, opened read-only as the app opens it.

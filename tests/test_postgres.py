@@ -13,7 +13,6 @@ import io
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -21,7 +20,7 @@ import pytest
 import test_queries
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pg_server import Server, running_server, why_not
+from pg_server import Server
 from psycopg import sql
 from sqlalchemy import text
 
@@ -482,18 +481,6 @@ def _closed_port() -> int:
     import port_for
 
     return int(port_for.select_random())
-
-
-@pytest.fixture
-def own_server() -> Iterator[tuple[Server, str]]:
-    """A server of its own, with the bundled dataset, for a test that stops it."""
-    reason = why_not()
-    if reason:
-        pytest.skip(reason)
-    with running_server() as server:
-        url = server.create_database("carebrowser")
-        publish(url)
-        yield server, url
 
 
 def test_a_lost_server_is_a_clear_message_and_a_retry_works(

@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterator
 
 import pytest
-from pg_server import Server, running_server, why_not
+from pg_server import Server
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from test_ui_browse import click
@@ -19,7 +19,6 @@ from test_ui_browse import (
 from ui_helpers import LGA, MILBURN, shown_window, stakeholder
 
 from carebrowser.data.database import DatabaseInfo, open_database
-from carebrowser.data.publish import publish
 from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters
 from carebrowser.ui.errors import ErrorReporter, ServerLostDialog
@@ -45,18 +44,6 @@ def test_click_a_matrix_cell_on_postgresql(
     qtbot: QtBot, pg_window: MainWindow, pg_archive: Archive
 ) -> None:
     click_a_cell_and_read_its_evidence(qtbot, pg_window, pg_archive)
-
-
-@pytest.fixture
-def own_server() -> Iterator[tuple[Server, str]]:
-    """A server of its own with the bundled dataset published, for a test that stops it."""
-    reason = why_not()
-    if reason:
-        pytest.skip(reason)
-    with running_server() as server:
-        url = server.create_database("carebrowser")
-        publish(url)
-        yield server, url
 
 
 def _statements_shown(window: MainWindow) -> list[int]:
