@@ -73,6 +73,23 @@ def _after(columns: Sequence[Any], cursor: tuple[object, ...], desc: bool) -> An
     return and_(first, key < value if desc else key > value)
 
 
+def _stakeholder_select(*extra: Any) -> Select[Any]:
+    """The columns of a StakeholderRow (then *extra*), with the organisation's name."""
+    return select(
+        Stakeholder.id,
+        Stakeholder.key,
+        Stakeholder.name,
+        Stakeholder.kind,
+        Stakeholder.category,
+        Stakeholder.role,
+        Organisation.name,
+        Stakeholder.rating,
+        Stakeholder.truncated,
+        Stakeholder.statement_count,
+        *extra,
+    ).outerjoin(Organisation, Organisation.id == Stakeholder.organisation_id)
+
+
 #: Above this many matching statements, a page is read along the sort order's index with the
 #: filters checked row by row; below it, the filters' indexes find the rows, which are sorted.
 #: Either way a page costs a few thousand rows at most, however large the archive.
@@ -136,20 +153,7 @@ class Archive:
         """Stakeholders by category then name, filtered by category and a name fragment."""
         order = (Stakeholder.category, Stakeholder.sort_name, Stakeholder.id)
         query = (
-            select(
-                Stakeholder.id,
-                Stakeholder.key,
-                Stakeholder.name,
-                Stakeholder.kind,
-                Stakeholder.category,
-                Stakeholder.role,
-                Organisation.name,
-                Stakeholder.rating,
-                Stakeholder.truncated,
-                Stakeholder.statement_count,
-                Stakeholder.sort_name,
-            )
-            .outerjoin(Organisation, Organisation.id == Stakeholder.organisation_id)
+            _stakeholder_select(Stakeholder.sort_name)
             .where(*self._stakeholder_where(categories, name))
             .order_by(*order)
             .limit(limit)
@@ -217,22 +221,7 @@ class Archive:
             return []
         found: dict[int, StakeholderRow] = {}
         for chunk in _chunks(wanted, 500):
-            query = (
-                select(
-                    Stakeholder.id,
-                    Stakeholder.key,
-                    Stakeholder.name,
-                    Stakeholder.kind,
-                    Stakeholder.category,
-                    Stakeholder.role,
-                    Organisation.name,
-                    Stakeholder.rating,
-                    Stakeholder.truncated,
-                    Stakeholder.statement_count,
-                )
-                .outerjoin(Organisation, Organisation.id == Stakeholder.organisation_id)
-                .where(Stakeholder.id.in_(chunk))
-            )
+            query = _stakeholder_select().where(Stakeholder.id.in_(chunk))
             with self.engine.connect() as connection:
                 for row in connection.execute(query):
                     found[row[0]] = StakeholderRow(*row)
