@@ -31,10 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from reliability.locks import locked_by_another_program
 from reliability.mutants import Mutant, mutants, page_owners
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,35 +166,6 @@ def check_case(
     return result
 
 
-_HOLD_LOCK = (
-    "import sqlite3, sys\n"
-    "connection = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-    "connection.execute('BEGIN EXCLUSIVE')\n"
-    "print('locked', flush=True)\n"
-    "sys.stdin.read()\n"
-)
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on *path* from another process, as another program would.
-
-    Not from this one: closing any descriptor of a file drops the process's POSIX locks on it,
-    and the harness reads the file to hash it.
-    """
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLD_LOCK, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        yield
-    finally:
-        holder.communicate("", timeout=TIME_LIMIT)
-
-
 def _newer(path: Path) -> None:
     with contextlib.closing(sqlite3.connect(path)) as connection:
         connection.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
@@ -231,7 +203,11 @@ def run_scenarios(good: bytes, work: Path, env: dict[str, str], window: bool) ->
         target = folder / "database.sqlite"
         if make is not None:
             make(target, good)
-        lock = _locked(target) if name == "a locked database" else contextlib.nullcontext()
+        lock = (
+            locked_by_another_program(target, TIME_LIMIT)
+            if name == "a locked database"
+            else contextlib.nullcontext()
+        )
         with lock:
             results.append(check_case(name, "scenario", folder, target, env, window))
     return results

@@ -11,8 +11,6 @@ import contextlib
 import hashlib
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from carebrowser.data.database import (
     query_error_message,
 )
 from carebrowser.logs import log_path
+from reliability.locks import locked_by_another_program
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -177,31 +176,6 @@ def test_an_unusable_file_is_one_clear_line(
     assert sorted(path.parent.iterdir()) == listing
 
 
-_HOLD_LOCK = (
-    "import sqlite3, sys\n"
-    "connection = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-    "connection.execute('BEGIN EXCLUSIVE')\n"
-    "print('locked', flush=True)\n"
-    "sys.stdin.read()\n"
-)
-
-
-@contextlib.contextmanager
-def _locked_by_another_program(path: Path) -> Iterator[None]:
-    # Another process: closing any descriptor of a file drops this process's locks on it.
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLD_LOCK, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        yield
-    finally:
-        holder.communicate("", timeout=30)
-
-
 @pytest.mark.slow
 def test_a_locked_database_says_so(
     tmp_path: Path, good: bytes, capsys: pytest.CaptureFixture[str]
@@ -209,7 +183,7 @@ def test_a_locked_database_says_so(
     count("unusable files tried")
     path = tmp_path / "locked.sqlite"
     path.write_bytes(good)
-    with _locked_by_another_program(path):
+    with locked_by_another_program(path):
         with pytest.raises(DatabaseError, match="locked by another program") as caught:
             open_database(str(path))
         assert str(path) in str(caught.value)
