@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,8 +24,9 @@ from carebrowser.queries import Archive, StakeholderRow
 from carebrowser.ui.models import StakeholderTreeModel
 from carebrowser.ui.widgets import heading, named
 
-#: Stakeholders read at a time for each category: a screenful; more come as they scroll into view.
-TREE_PAGE = 50
+#: Stakeholders read at a time for each category: more than a screenful; more come as they scroll
+#: into view.
+TREE_PAGE = 100
 
 
 class StakeholderPanel(QWidget):
@@ -126,6 +127,7 @@ class StakeholderPanel(QWidget):
 
     def _after_reset(self) -> None:
         self.tree.expandAll()
+        self.tree.scrollToTop()  # a new list starts at its top
         self._update_count()
         self._fetch_soon()
 
@@ -135,15 +137,31 @@ class StakeholderPanel(QWidget):
     def _fetch_visible(self) -> None:
         """Read the next page of each category whose last row read (or, unread, whose own row)
         is in view, until the view is full."""
-        area = self.tree.viewport().rect()
-        for row in range(self.model.rowCount()):
+        if not self.model.rowCount():
+            return
+        viewport = self.tree.viewport().rect()
+        first = self._place(self.tree.indexAt(viewport.topLeft()))
+        last = self._place(self.tree.indexAt(viewport.bottomLeft()))
+        if first is None:
+            return
+        if last is None:  # the rows end above the bottom of the view
+            last = (self.model.rowCount(), 0)
+        for row in range(first[0], min(last[0], self.model.rowCount() - 1) + 1):
             category = self.model.index(row, 0)
             if not self.model.has_more(category) or not self.tree.isExpanded(category):
                 continue
-            read = self.model.rowCount(category)
-            last = self.model.index(read - 1, 0, category) if read else category
-            if self.tree.visualRect(last).intersects(area):
-                self.model.read_more(category)  # rowsInserted looks again
+            end = (row, self.model.rowCount(category) - 1)  # (row, -1): its own row
+            if first <= end <= last:
+                self.model.read_more(category)  # rowsInserted looks again, at the new layout
+                return
+
+    @staticmethod
+    def _place(index: QModelIndex) -> tuple[int, int] | None:
+        """(category row, stakeholder row) of a row of the tree, -1 for a category's own row."""
+        if not index.isValid():
+            return None
+        parent = index.parent()
+        return (parent.row(), index.row()) if parent.isValid() else (index.row(), -1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

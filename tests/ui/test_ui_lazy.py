@@ -11,15 +11,16 @@ from pytestqt.qtbot import QtBot
 from carebrowser.data.database import DatabaseInfo, open_database
 from carebrowser.data.synth import Sizes, synthesize
 from carebrowser.queries import Archive, Filters
-from carebrowser.ui import quote_panel
+from carebrowser.ui import quote_panel, stakeholder_panel
 from carebrowser.ui.main_window import MATRIX, MainWindow
 from carebrowser.ui.matrix_panel import MATRIX_BATCH, MatrixPanel
 from carebrowser.ui.models.roles import ID_ROLE
 from carebrowser.ui.settings import Settings
-from carebrowser.ui.stakeholder_panel import TREE_PAGE
 
 #: 400 stakeholders: two batches of matrix rows.
 SIZES = Sizes.for_quotes(20_000)
+#: Stakeholders a page in the list: a category of this archive has three pages and more.
+TREE_PAGE = 30
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +111,9 @@ def test_the_statement_count_is_bounded_until_asked_for(
 
 
 def test_the_stakeholder_list_reads_more_as_a_category_s_end_comes_into_view(
-    qtbot: QtBot, synthetic: Archive, settings: Settings
+    qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", TREE_PAGE)
     window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
     qtbot.addWidget(window)
     window.resize(1400, 900)

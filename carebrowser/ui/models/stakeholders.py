@@ -111,7 +111,8 @@ class StakeholderTreeModel(QAbstractItemModel):
         parent = self.category_index(place[0]) if place else QModelIndex()
         if place is None or not parent.isValid():
             return QModelIndex()
-        self.read_more(parent, place[1] + 1 - self.rowCount(parent))
+        # Up to it and a page on, as the view will show its neighbours.
+        self.read_more(parent, place[1] + 1 - self.rowCount(parent) + self.page_size)
         rows = self._tree[parent.row()].rows
         if place[1] < len(rows) and rows[place[1]].id == stakeholder_id:
             return self.index(place[1], 0, parent)
