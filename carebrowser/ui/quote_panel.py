@@ -22,8 +22,9 @@ from carebrowser.ui.models import QuoteTableModel, evidence_fetch, statements_fe
 from carebrowser.ui.models.quotes import DATE, SORTS, STATEMENT
 from carebrowser.ui.widgets import counted, heading, named, setup_table
 
-#: Statements fetched at a time: each row's height is measured, so pages stay small.
-QUOTE_PAGE = 20
+#: Statements fetched at a time: each row's height is measured, so a page is about a screenful
+#: (the view reads on by itself while its rows do not fill it).
+QUOTE_PAGE = 12
 #: The status bar counts statements up to this many ("at least 10,000"), a bounded read.
 COUNT_AT_MOST = 10_000
 #: Added to the heading when the statements could not be read.

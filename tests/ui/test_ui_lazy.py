@@ -145,3 +145,18 @@ def test_the_stakeholder_list_reads_more_as_a_category_s_end_comes_into_view(
     assert model.rowCount(first) == count
     assert tree.visualRect(model.index_of(last.id)).intersects(tree.viewport().rect())
     window.close()
+
+
+def test_a_tall_window_reads_statements_until_its_table_is_full(
+    qtbot: QtBot, synthetic: Archive, settings: Settings
+) -> None:
+    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(window)
+    window.resize(1400, 2400)
+    window.show()
+    qtbot.waitExposed(window)
+    table, model = window.statements.table, window.statements.model
+    # The first page does not fill it; the view asks for more until its rows do.
+    qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 0)
+    assert model.rowCount() > quote_panel.QUOTE_PAGE
+    window.close()
