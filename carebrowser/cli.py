@@ -20,7 +20,15 @@ from carebrowser.data.database import (
     open_database,
     query_error_message,
 )
-from carebrowser.export import ExportError, Table, matrix_table, positions_table, quotes_table
+from carebrowser.export import (
+    CellBatches,
+    ExportError,
+    Table,
+    matrix_table,
+    positions_table,
+    quote_batches,
+    quotes_table,
+)
 from carebrowser.export.writers import write_csv
 from carebrowser.logs import setup_logging, where_details_are
 from carebrowser.queries import Archive, Filters, UnknownName
@@ -122,13 +130,22 @@ def _filters(archive: Archive, args: argparse.Namespace) -> Filters:
     )
 
 
-def _export_table(archive: Archive, args: argparse.Namespace) -> Table:
-    filters = _filters(archive, args)
-    if args.what == "quotes":
+def _export_table(archive: Archive, what: str, filters: Filters) -> Table:
+    if what == "quotes":
         return quotes_table(archive.all_quotes(filters))
-    if args.what == "positions":
+    if what == "positions":
         return positions_table(archive.positions(filters))
     return matrix_table(archive.matrix(filters))
+
+
+def _csv_cells(archive: Archive, what: str, filters: Filters) -> Table | CellBatches:
+    """What a CSV export writes: the quotes' cells come ready-made from the database.
+
+    (A workbook is made from quotes_table(): its sources sheet needs each row's source.)
+    """
+    if what == "quotes":
+        return quote_batches(archive, filters)
+    return _export_table(archive, what, filters)
 
 
 def _list(archive: Archive, what: str, out: TextIO) -> None:
@@ -274,15 +291,15 @@ def _main(argv: Sequence[str] | None = None) -> int:
         if export_format == "xlsx" and not args.output:
             print("carebrowser: an xlsx export needs a file: add -o FILE.xlsx", file=sys.stderr)
             return EXIT_USAGE
-        table = _export_table(archive, args)
+        filters = _filters(archive, args)
         if export_format == "xlsx":
             from carebrowser.export.xlsx import write_xlsx
 
+            table = _export_table(archive, args.what, filters)
             write_xlsx(table, Path(args.output), archive.sources_by_ids, sheet_title=args.what)
-        elif args.output:
-            write_csv(table, Path(args.output))
         else:
-            write_csv(table, sys.stdout)
+            cells = _csv_cells(archive, args.what, filters)
+            write_csv(cells, Path(args.output) if args.output else sys.stdout)
     except UnknownName as error:
         print(f"carebrowser: {error}", file=sys.stderr)
         return EXIT_USAGE

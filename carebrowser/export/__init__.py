@@ -4,10 +4,12 @@ from carebrowser.export.shapes import (
     MATRIX_FIRST_COLUMN,
     POSITION_COLUMNS,
     QUOTE_COLUMNS,
+    CellBatches,
     Table,
     comparison_table,
     matrix_table,
     positions_table,
+    quote_batches,
     quotes_table,
 )
 from carebrowser.export.writers import ExportError, neutralise, write_csv
@@ -16,12 +18,14 @@ __all__ = [
     "MATRIX_FIRST_COLUMN",
     "POSITION_COLUMNS",
     "QUOTE_COLUMNS",
+    "CellBatches",
     "ExportError",
     "Table",
     "comparison_table",
     "matrix_table",
     "neutralise",
     "positions_table",
+    "quote_batches",
     "quotes_table",
     "write_csv",
 ]

@@ -6,13 +6,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from carebrowser.queries import (
+    Archive,
     ComparisonRow,
+    Filters,
     Matrix,
     PositionRow,
     QuoteRow,
     SourceRow,
     StakeholderRow,
 )
+from carebrowser.queries.export_rows import quote_cell_batches
+
+#: A cell starting with one of these is read as a formula by spreadsheets (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 QUOTE_COLUMNS = (
     "quote_id", "stakeholder", "category", "organisation", "role", "quote", "kind", "proposals",
@@ -43,6 +49,17 @@ class Table:
     #: Column names holding a stance, which spreadsheets colour.
     stance_columns: frozenset[str] = frozenset()
     source_ids: set[int] = field(default_factory=set)
+
+
+@dataclass
+class CellBatches:
+    """An export's header and its rows a batch at a time, every cell as it is to be written.
+
+    Text that would start a formula already carries its apostrophe: the database added it.
+    """
+
+    header: tuple[str, ...]
+    batches: Iterable[Sequence[Sequence[object]]]
 
 
 def quote_cells(quote: QuoteRow) -> tuple[object, ...]:
@@ -76,6 +93,15 @@ def quotes_table(quotes: Iterable[QuoteRow]) -> Table:
 
     table.rows = rows()
     return table
+
+
+def quote_batches(archive: Archive, filters: Filters) -> CellBatches:
+    """The quotes export as quotes_table() writes it to CSV, each cell computed by the database.
+
+    For a CSV of many statements: the same bytes as quotes_table(archive.all_quotes(filters)),
+    several times faster. It cites no sources, so a workbook is made with quotes_table().
+    """
+    return CellBatches(QUOTE_COLUMNS, quote_cell_batches(archive, filters, FORMULA_STARTS))
 
 
 def positions_table(positions: Sequence[PositionRow]) -> Table:

@@ -7,14 +7,16 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from carebrowser.export.shapes import Table
+# FORMULA_STARTS is defined with the shapes, as the database's cells are neutralised with it too.
+from carebrowser.export.shapes import FORMULA_STARTS as FORMULA_STARTS
+from carebrowser.export.shapes import CellBatches, Table
 
-#: A cell starting with one of these is read as a formula by spreadsheets (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: Rows between two calls of an export's progress callback.
+PROGRESS_EVERY = 500
 
 
 class ExportError(Exception):
@@ -101,7 +103,7 @@ def _write_rows(table: Table, stream: IO[str], progress: Callable[[int], bool] |
     for row in table.rows:
         writer.writerow([neutralise(cell) for cell in row])
         count += 1
-        if progress is not None and count % 500 == 0 and not progress(count):
+        if progress is not None and count % PROGRESS_EVERY == 0 and not progress(count):
             raise Cancelled
     # Asked once more before the file is moved into place: a late Cancel still leaves nothing.
     if progress is not None and not progress(count):
@@ -109,8 +111,67 @@ def _write_rows(table: Table, stream: IO[str], progress: Callable[[int], bool] |
     return count
 
 
+def _csv_field(value: object) -> str:
+    """A field as csv.writer writes it (Excel dialect): quoted only if it holds , " CR or LF."""
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
+
+
+def _csv_lines(rows: Sequence[Sequence[object]]) -> str:
+    """*rows* as csv.writer(lineterminator="\r\n").writerows() writes them, in half the time.
+
+    The csv module looks at each character of a field in turn; str's own searches do not. (It
+    also quotes a row's only field when empty; _write_batches() leaves such rows to it.)
+    """
+    return "".join([",".join(map(_csv_field, row)) + "\r\n" for row in rows])
+
+
+def _write_batches(
+    cells: CellBatches, stream: IO[str], progress: Callable[[int], bool] | None
+) -> int:
+    """_write_rows() for cells that are ready, a batch at a time, with the same progress calls."""
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow([neutralise(name) for name in cells.header])
+
+    def write(rows: Sequence[Sequence[object]]) -> None:
+        if len(cells.header) == 1:
+            writer.writerows(rows)
+        else:
+            stream.write(_csv_lines(rows))
+
+    count = 0
+    batches = iter(cells.batches)
+    try:
+        for batch in batches:
+            if progress is None:
+                write(batch)
+                count += len(batch)
+                continue
+            done = 0
+            while done < len(batch):
+                # Up to the next multiple of PROGRESS_EVERY, where _write_rows() asks too.
+                part = batch[done : done + PROGRESS_EVERY - count % PROGRESS_EVERY]
+                write(part)
+                done += len(part)
+                count += len(part)
+                if count % PROGRESS_EVERY == 0 and not progress(count):
+                    raise Cancelled
+    finally:
+        # Stopped early, the batches would hold their database connection until collected.
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
+    if progress is not None and not progress(count):
+        raise Cancelled
+    return count
+
+
 def write_csv(
-    table: Table,
+    table: Table | CellBatches,
     destination: Path | IO[str],
     *,
     progress: Callable[[int], bool] | None = None,
@@ -119,7 +180,13 @@ def write_csv(
 
     *progress* gets the rows written so far; returning False cancels. Returns the row count.
     """
-    if isinstance(destination, (io.TextIOBase, io.StringIO)) or hasattr(destination, "write"):
-        return _write_rows(table, destination, progress)  # type: ignore[arg-type]
-    with atomic_file(Path(destination), "w", encoding="utf-8-sig", newline="") as stream:
+
+    def write(stream: IO[str]) -> int:
+        if isinstance(table, CellBatches):
+            return _write_batches(table, stream, progress)
         return _write_rows(table, stream, progress)
+
+    if isinstance(destination, (io.TextIOBase, io.StringIO)) or hasattr(destination, "write"):
+        return write(destination)  # type: ignore[arg-type]
+    with atomic_file(Path(destination), "w", encoding="utf-8-sig", newline="") as stream:
+        return write(stream)

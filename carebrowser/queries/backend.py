@@ -1,4 +1,5 @@
-"""Where database backends differ: full-text search. Nothing above this module knows the backend.
+"""Where database backends differ: full-text search, and the few functions with which the quotes
+export computes its cells. Nothing above this module knows the backend.
 
 Ordering needs nothing here: on PostgreSQL every text column is created COLLATE "C" by
 ``carebrowser db publish`` (see carebrowser.data.postgres), so names and titles sort by code
@@ -7,9 +8,22 @@ point there as they do in SQLite, and keyset cursors compare the same way on bot
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, Text, bindparam, cast, select, text
+from sqlalchemy import (
+    Engine,
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    extract,
+    func,
+    literal,
+    select,
+    text,
+)
 
 from carebrowser.data.fts import fts5_query
 from carebrowser.data.postgres import source_fts, statement_fts, tsquery_text
@@ -89,3 +103,54 @@ def for_engine(engine: Engine) -> SearchBackend:
     if engine.dialect.name == "postgresql":
         return PostgreSQLSearch()
     raise NotImplementedError(f"no full-text search for {engine.dialect.name}")
+
+
+def joined_in_order(
+    dialect: str, rows: Select[Any], order_by: Sequence[Any], separator: str
+) -> Select[Any]:
+    """One row: the text column of *rows*, in *order_by*, joined by *separator* (NULL if none).
+
+    The row's column is named ``joined``. SQLite's group_concat follows the order of an ordered
+    subquery (its optimiser keeps a subquery's ORDER BY under an order-sensitive aggregate);
+    PostgreSQL's string_agg is given the order itself.
+    """
+    if dialect == "sqlite":
+        ordered = rows.order_by(*order_by).subquery()
+        (column,) = ordered.c
+        return select(func.group_concat(column, separator).label("joined")).select_from(ordered)
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+        (value,) = rows.selected_columns
+        joined = func.string_agg(value, aggregate_order_by(literal(separator), *order_by))
+        return rows.with_only_columns(joined.label("joined"))
+    raise NotImplementedError(f"no ordered text aggregate for {dialect}")
+
+
+def first_character_code(dialect: str, value: Any) -> Any:
+    """The code point of *value*'s first character (NULL or 0 when it is empty).
+
+    Cheaper than comparing substr(value, 1, 1): no one-character string is made for each row.
+    """
+    if dialect == "sqlite":
+        return func.unicode(value)
+    if dialect == "postgresql":
+        # In a UTF8 database, ascii() is the first character's code point, as its manual says.
+        return func.ascii(value)
+    raise NotImplementedError(f"no character codes for {dialect}")
+
+
+def date_parts(dialect: str, date: Any) -> tuple[Any, Any, Any]:
+    """Integer expressions for the year, month and day of a Date column.
+
+    SQLite holds a date as 'YYYY-MM-DD' text (SQLAlchemy's Date type): its parts are read where
+    they stand, cheaper than strftime(), which parses the whole date again for each part.
+    """
+    if dialect == "sqlite":
+        spans = ((1, 4), (6, 2), (9, 2))
+        year, month, day = (cast(func.substr(date, at, size), Integer) for at, size in spans)
+        return year, month, day
+    if dialect == "postgresql":
+        year, month, day = (cast(extract(part, date), Integer) for part in ("year", "month", "day"))
+        return year, month, day
+    raise NotImplementedError(f"no date parts for {dialect}")
