@@ -87,7 +87,7 @@ def window_metrics(path: Path, size: str, runs: int) -> list[Figure]:
             _median(keys),
             None,
             "<= 16 ms at L",
-            note=f"of which {work:.1f} ms after the typing pause",
+            note=f"of which {work:.1f} ms from the list's reset to painted",
             runs=runs,
         ),
         Figure(
