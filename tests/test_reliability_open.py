@@ -200,6 +200,10 @@ MID_COMMAND: dict[str, tuple[Callable[[sqlite3.Connection], object], list[str]]]
         lambda c: c.execute("UPDATE source SET date = '2002-13-45'"),
         ["export", "quotes"],
     ),
+    "a date SQLite would roll over": (
+        lambda c: c.execute("UPDATE source SET date = '2001-02-30'"),
+        ["export", "quotes"],
+    ),
     "a listed date": (
         lambda c: c.execute("UPDATE source SET date = '2001-02-30'"),
         ["list", "sources"],

@@ -140,6 +140,16 @@ def first_character_code(dialect: str, value: Any) -> Any:
     raise NotImplementedError(f"no character codes for {dialect}")
 
 
+def valid_date(dialect: str, date: Any) -> Any | None:
+    """A condition true where a Date column holds a real date; None where the backend's type
+    allows nothing else. SQLite keeps any text: date(d, '+0 days') rolls '2001-02-30' over to
+    '2001-03-02' and gives NULL for '2002-13-45', so a date is real where it comes back unchanged.
+    """
+    if dialect == "sqlite":
+        return func.date(date, "+0 days") == date
+    return None
+
+
 def date_parts(dialect: str, date: Any) -> tuple[Any, Any, Any]:
     """Integer expressions for the year, month and day of a Date column.
 

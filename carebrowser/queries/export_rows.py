@@ -66,7 +66,10 @@ class _Cells:
             (Source.date_precision == "year", cast(year, String)),
             else_=literal("c. ", String) + month_year,
         )
-        return shown + case((Source.date_inferred, " (inferred)"), else_="")
+        label = shown + case((Source.date_inferred, " (inferred)"), else_="")
+        valid = backend.valid_date(self.dialect, Source.date)
+        # NULL for a date that is not one (a damaged file): quote_cell_batches() stops there.
+        return label if valid is None else case((valid, label), else_=None)
 
     def proposals(self) -> Any:
         """The titles of a statement's proposals in title order, joined by '; ' ('' for none)."""
@@ -130,6 +133,12 @@ def quote_cell_batches(
     """quote_cells_select()'s rows, a batch at a time, read as they come (a server-side cursor
     on PostgreSQL). Close the iterator when stopping early: it holds a connection until then."""
     query = quote_cells_select(archive, filters, formula_starts)
+    key, date = QUOTE_CELL_COLUMNS.index("quote_id"), QUOTE_CELL_COLUMNS.index("date")
     with archive.engine.connect() as connection:
         result = connection.execution_options(yield_per=batch_rows).execute(query)
-        yield from result.partitions()
+        for batch in result.partitions():
+            for row in batch:
+                if row[date] is None:
+                    # As the row-by-row export does when a date cannot be read.
+                    raise ValueError(f"the source of statement {row[key]} holds no valid date")
+            yield batch
