@@ -25,6 +25,8 @@ EDITORIAL_LABEL = "Editorial"
 #: Width of the bar that marks editorial opinion, in multiples of the font's x-height/4.
 _BAR = 4
 _CACHE_LIMIT = 4000
+#: Laid-out cells kept for painting again (a few screens' worth).
+_DOCUMENTS_KEPT = 200
 
 
 def highlighted_html(text: str, spans: Sequence[tuple[int, int]], palette: QPalette) -> str:
@@ -51,18 +53,35 @@ class HighlightDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._heights: dict[tuple[object, ...], int] = {}
+        self._documents: dict[tuple[object, ...], QTextDocument] = {}
 
     def _document(self, option: QStyleOptionViewItem, index: Index, width: int) -> QTextDocument:
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         spans = index.data(MATCH_SPANS_ROLE) or []
-        body = highlighted_html(text, spans, option.palette)
-        if index.data(EDITORIAL_ROLE):
-            body = f"<b>{EDITORIAL_LABEL}:</b> {body}"
-        document = QTextDocument()
-        document.setDefaultFont(option.font)
-        document.setDocumentMargin(2)
-        document.setHtml(body)
-        document.setTextWidth(max(width, 10))
+        editorial = bool(index.data(EDITORIAL_ROLE))
+        # A cell is laid out for its height, then painted, often more than once: one document
+        # serves them all while its text, marks, font, colours and width stay the same.
+        key = (
+            text,
+            tuple(spans),
+            editorial,
+            option.font.key(),
+            option.palette.cacheKey(),
+            max(width, 10),
+        )
+        document = self._documents.pop(key, None)
+        if document is None:
+            body = highlighted_html(text, spans, option.palette)
+            if editorial:
+                body = f"<b>{EDITORIAL_LABEL}:</b> {body}"
+            document = QTextDocument()
+            document.setDefaultFont(option.font)
+            document.setDocumentMargin(2)
+            document.setHtml(body)
+            document.setTextWidth(max(width, 10))
+            if len(self._documents) >= _DOCUMENTS_KEPT:
+                del self._documents[next(iter(self._documents))]  # the least recently used
+        self._documents[key] = document
         return document
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
