@@ -79,6 +79,13 @@ class StakeholderTreeModel(QAbstractItemModel):
     def _load(self) -> None:
         counts = self.archive.category_counts(self.categories, self.name)
         self._tree = [_Category(c.category, c.count, cursor=_FROM_START) for c in counts]
+        if self.total() <= self.page_size:
+            # Few in all (a rare name): one read, rather than one per category.
+            everyone = self.archive.stakeholders(self.categories, self.name, limit=self.page_size)
+            for category in self._tree:
+                category.rows = [s for s in everyone.rows if s.category == category.name]
+                category.cursor = None
+            return
         # The first screenful, so that the list is whole when it is first painted.
         for category in self._tree:
             if sum(len(c.rows) for c in self._tree) >= self.page_size:
