@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from carebrowser import __version__
 from carebrowser.data.database import (
@@ -40,6 +40,30 @@ EXIT_BUG = 70
 _log = logging.getLogger("carebrowser.cli")
 
 
+class _Text(argparse.Action):
+    """Store an option's value, or append it (repeatable options), even when it is exactly '--'.
+
+    Python 3.11's argparse drops a value of '--' ('--search=--') and hands over an empty list.
+    """
+
+    def __init__(self, *args: Any, repeatable: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.repeatable = repeatable
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if values == []:
+            values = self.type("--") if callable(self.type) else "--"
+        if self.repeatable:
+            values = [*(getattr(namespace, self.dest, None) or []), values]
+        setattr(namespace, self.dest, values)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="carebrowser",
@@ -48,10 +72,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"carebrowser {__version__}")
     parser.add_argument(
-        "--db", metavar="PATH", help="open this database file or URL instead of the bundled one"
+        "--db",
+        action=_Text,
+        metavar="PATH",
+        help="open this database file or URL instead of the bundled one",
     )
     parser.add_argument(
-        "--screenshot", metavar="FILE", help="render the window to a PNG file and exit"
+        "--screenshot",
+        action=_Text,
+        metavar="FILE",
+        help="render the window to a PNG file and exit",
     )
     parser.add_argument(
         "--view",
@@ -59,7 +89,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the view to show first",
     )
     parser.add_argument(
-        "--select", metavar="NAME", action="append", default=[], help="select a stakeholder"
+        "--select",
+        metavar="NAME",
+        action=_Text,
+        repeatable=True,
+        default=[],
+        help="select a stakeholder",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -70,15 +105,17 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="export quotes, positions or the matrix (CSV or XLSX)"
     )
     export.add_argument("what", choices=["quotes", "positions", "matrix"])
-    export.add_argument("--stakeholder", action="append", default=[], metavar="NAME")
-    export.add_argument("--category", action="append", default=[], metavar="C")
-    export.add_argument("--proposal", action="append", default=[], metavar="NAME")
-    export.add_argument("--source", action="append", default=[], metavar="S")
-    export.add_argument("--search", default="", metavar="TEXT")
+    export.add_argument("--stakeholder", action=_Text, repeatable=True, default=[], metavar="NAME")
+    export.add_argument("--category", action=_Text, repeatable=True, default=[], metavar="C")
+    export.add_argument("--proposal", action=_Text, repeatable=True, default=[], metavar="NAME")
+    export.add_argument("--source", action=_Text, repeatable=True, default=[], metavar="S")
+    export.add_argument("--search", action=_Text, default="", metavar="TEXT")
     export.add_argument(
         "--format", choices=["csv", "xlsx"], default=None, help="csv (default) or xlsx"
     )
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    export.add_argument(
+        "-o", "--output", action=_Text, metavar="FILE", help="write to FILE (default: stdout)"
+    )
 
     database = commands.add_parser("db", help="build or check the dataset's database")
     db_commands = database.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
@@ -86,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--source-dir", type=Path, default=Path("db"), help="folder of the dataset files (db)"
     )
-    build.add_argument("-o", "--output", type=Path, help="database to write")
+    build.add_argument("-o", "--output", action=_Text, type=Path, help="database to write")
     build.add_argument(
         "--check",
         action="store_true",
@@ -95,10 +132,13 @@ def _parser() -> argparse.ArgumentParser:
     publish = db_commands.add_parser(
         "publish", help="copy a dataset into a PostgreSQL database (replacing what it holds)"
     )
-    publish.add_argument("--to", required=True, metavar="URL", help="postgresql://USER@HOST/DB")
+    publish.add_argument(
+        "--to", action=_Text, required=True, metavar="URL", help="postgresql://USER@HOST/DB"
+    )
     publish.add_argument(
         "--from",
         dest="source",
+        action=_Text,
         type=Path,
         metavar="FILE",
         help="an SQLite dataset (default: bundled)",
@@ -116,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument("--proposals", type=int, metavar="N", help="default: quotes / 500")
     synth.add_argument("--sources", type=int, metavar="N", help="default: quotes / 10")
     synth.add_argument("--seed", type=int, default=0, metavar="S", help="default: 0")
-    synth.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    synth.add_argument("-o", "--output", action=_Text, type=Path, required=True, metavar="FILE")
     return parser
 
 

@@ -151,3 +151,19 @@ def test_command_line_does_not_import_qt() -> None:
         "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("what", ["quotes", "positions", "matrix"])
+def test_a_value_of_two_dashes_is_taken_as_typed(
+    what: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Python 3.11's argparse drops a value of exactly '--' ('--search=--').
+    assert main(["export", what, "--search=--"]) == 0
+    assert capsys.readouterr().out.startswith(("quote_id,", "stakeholder"))
+    assert main(["export", what, "--stakeholder=--"]) == 2
+    assert capsys.readouterr().err == "carebrowser: unknown stakeholder '--'\n"
+    assert main(["export", what, "--stakeholder=LGA", "--category=--"]) == 2
+    assert "unknown category '--'" in capsys.readouterr().err
+    target = tmp_path / "--"
+    assert main(["export", what, f"--output={target}"]) == 0
+    assert target.read_text(encoding="utf-8-sig").startswith(("quote_id,", "stakeholder"))
