@@ -83,7 +83,7 @@ def server(spec: str, say: Say) -> Iterator[str]:
     say("starting a throwaway PostgreSQL server ...")
     with contextlib.ExitStack() as stack:
         # In a folder of its own, out of the way of the sweep of /tmp/carebrowser-pg-* for the
-        # servers of killed test runs that any test run, in any session, may do at any time;
+        # servers of killed test runs, which any concurrent test run may do at any time;
         # the servers of killed bench runs are swept from this folder instead.
         SERVERS.mkdir(mode=0o755, exist_ok=True)
         SERVERS.chmod(0o755)  # the postgres user must reach its folder inside
