@@ -7,11 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from carebrowser.data.database import open_database
+from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive
+from carebrowser.ui.errors import ErrorReporter, install_error_hooks
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -36,6 +39,17 @@ def _settings_off_disk(
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+
+
+@pytest.fixture
+def reporter(qtbot: QtBot) -> Iterator[ErrorReporter]:
+    """An ErrorReporter installed as the excepthooks and Qt message handler for one test."""
+    made = ErrorReporter(setup_logging())
+    uninstall = install_error_hooks(made)
+    yield made
+    uninstall()
+    if made.dialog is not None:
+        made.dialog.close()
 
 
 # -- PostgreSQL: a throwaway server (tests/pg_server.py) holding the published bundled dataset --

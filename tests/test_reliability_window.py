@@ -24,28 +24,16 @@ from reliability_figures import PROPERTY, count
 
 from carebrowser.data.database import DatabaseError, bundled_database_path, open_database
 from carebrowser.export import ExportError
-from carebrowser.logs import log_path, setup_logging
+from carebrowser.logs import log_path
 from carebrowser.queries import Archive
 from carebrowser.ui.errors import (
     DatabaseErrorDialog,
     ErrorReporter,
     errors_as_dialog,
-    install_error_hooks,
     show_database_error,
 )
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.settings import Settings
-
-
-@pytest.fixture
-def reporter(qtbot: QtBot) -> Iterator[ErrorReporter]:
-    """An ErrorReporter installed as the excepthooks and Qt message handler for one test."""
-    made = ErrorReporter(setup_logging())
-    uninstall = install_error_hooks(made)
-    yield made
-    uninstall()
-    if made.dialog is not None:
-        made.dialog.close()
 
 
 def _shown(qtbot: QtBot, reporter: ErrorReporter, times: int = 1) -> None:

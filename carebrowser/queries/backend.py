@@ -44,27 +44,23 @@ class SQLiteSearch:
     """FTS5 over the statement_fts and source_fts indexes."""
 
     def statement_matches(self, user_text: str) -> Any:
-        query = fts5_query(user_text)
-        if query is None:
-            # Matches nothing but keeps the table: false() left positions()' EXISTS without it.
-            return Statement.id.in_(())
-        matching = (
-            select(text("rowid"))
-            .select_from(text("statement_fts"))
-            .where(text("statement_fts MATCH :statement_query").bindparams(statement_query=query))
-        )
-        return Statement.id.in_(matching)
+        return _fts5_matches(Statement.id, "statement", fts5_query(user_text))
 
     def source_matches(self, user_text: str) -> Any:
-        query = fts5_query(user_text)
-        if query is None:
-            return Source.id.in_(())
-        matching = (
-            select(text("rowid"))
-            .select_from(text("source_fts"))
-            .where(text("source_fts MATCH :source_query").bindparams(source_query=query))
-        )
-        return Source.id.in_(matching)
+        return _fts5_matches(Source.id, "source", fts5_query(user_text))
+
+
+def _fts5_matches(column: Any, table: str, query: str | None) -> Any:
+    """*column* IN the rowids of *table*_fts that match *query* (nothing when it is None)."""
+    if query is None:
+        # Matches nothing but keeps the table: false() left positions()' EXISTS without it.
+        return column.in_(())
+    matching = (
+        select(text("rowid"))
+        .select_from(text(f"{table}_fts"))
+        .where(text(f"{table}_fts MATCH :{table}_query").bindparams(**{f"{table}_query": query}))
+    )
+    return column.in_(matching)
 
 
 def _tsquery(name: str, query: str) -> Any:
@@ -78,22 +74,21 @@ class PostgreSQLSearch:
     """tsvector documents with GIN indexes, written by 'carebrowser db publish'."""
 
     def statement_matches(self, user_text: str) -> Any:
-        query = tsquery_text(user_text)
-        if query is None:
-            return Statement.id.in_(())
-        matching = select(statement_fts.c.id).where(
-            statement_fts.c.document.bool_op("@@")(_tsquery("statement_query", query))
-        )
-        return Statement.id.in_(matching)
+        return _tsquery_matches(Statement.id, statement_fts, "statement_query", user_text)
 
     def source_matches(self, user_text: str) -> Any:
-        query = tsquery_text(user_text)
-        if query is None:
-            return Source.id.in_(())
-        matching = select(source_fts.c.id).where(
-            source_fts.c.document.bool_op("@@")(_tsquery("source_query", query))
-        )
-        return Source.id.in_(matching)
+        return _tsquery_matches(Source.id, source_fts, "source_query", user_text)
+
+
+def _tsquery_matches(column: Any, documents: Any, name: str, user_text: str) -> Any:
+    """*column* IN the ids of *documents* whose document matches *user_text*."""
+    query = tsquery_text(user_text)
+    if query is None:
+        return column.in_(())
+    matching = select(documents.c.id).where(
+        documents.c.document.bool_op("@@")(_tsquery(name, query))
+    )
+    return column.in_(matching)
 
 
 def for_engine(engine: Engine) -> SearchBackend:

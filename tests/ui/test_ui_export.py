@@ -32,10 +32,9 @@ from carebrowser.export import (
     positions_table,
 )
 from carebrowser.export.shapes import STAKEHOLDER_COLUMNS, quote_cells
-from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters, PositionRow
 from carebrowser.ui.clipboard import to_html, to_tsv, tsv_cell
-from carebrowser.ui.errors import ErrorReporter, install_error_hooks
+from carebrowser.ui.errors import ErrorReporter
 from carebrowser.ui.export_dialog import EXPORT_FORMAT, ExportDialog
 from carebrowser.ui.export_worker import ExportDone, ExportJob
 from carebrowser.ui.main_window import MainWindow
@@ -63,17 +62,6 @@ def opened(window: MainWindow) -> list[Path]:
 
     window.exports.opener = record
     return files
-
-
-@pytest.fixture
-def reporter(qtbot: QtBot) -> Iterator[ErrorReporter]:
-    """The window's one error channel, installed for one test."""
-    made = ErrorReporter(setup_logging())
-    uninstall = install_error_hooks(made)
-    yield made
-    uninstall()
-    if made.dialog is not None:
-        made.dialog.close()
 
 
 def activate(qtbot: QtBot, window: MainWindow) -> None:

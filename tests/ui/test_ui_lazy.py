@@ -160,3 +160,25 @@ def test_a_tall_window_reads_statements_until_its_table_is_full(
     qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 0)
     assert model.rowCount() > quote_panel.QUOTE_PAGE
     window.close()
+
+
+def test_keystrokes_that_arrive_together_make_one_query(
+    qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    panel = window.stakeholders
+    asked: list[str] = []
+    read = Archive.category_counts
+    monkeypatch.setattr(
+        Archive,
+        "category_counts",
+        lambda self, categories=(), name="": asked.append(name) or read(self, categories, name),
+    )
+    for typed in ("c", "co", "cou"):  # before the event loop turns again, as a paste or a burst
+        panel.name_filter.setText(typed)
+    qtbot.waitUntil(lambda: panel.model.name == "cou")
+    assert asked == ["cou"]
+    window.close()
