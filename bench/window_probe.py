@@ -6,6 +6,9 @@
 
 A probe prints "ready" once the window is painted with data ("measure" times the whole process up
 to that line), then one JSON line of interaction timings in milliseconds, and exits.
+
+"Painted" means the event loop has delivered the view's paint event and returned: what a user
+sees. The probe does not render the view a second time (``grab()``), which no user waits for.
 """
 
 from __future__ import annotations
@@ -36,11 +39,57 @@ def bare() -> None:
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     window.resize(1400, 900)
+    paints = _Paints(window)
     window.show()
-    _until(app, lambda: window.windowHandle() is not None and window.windowHandle().isExposed())
-    window.grab()
+    _until(app, lambda: window.windowHandle() is not None and paints.since(0.0) is not None)
     _ready()
     print(json.dumps({}), flush=True)
+
+
+class _Paints:
+    """When a widget was painted: each paint event's start, and its end, taken as the next event
+    the application delivers that is not a paint (the other widgets painted in the same frame
+    are part of it) or, when none comes, the end of the event loop's turn.
+
+    Work a window defers until after its paint (a slow count) is not part of the paint.
+    """
+
+    def __init__(self, widget: object) -> None:
+        from PySide6.QtCore import QEvent, QObject
+        from PySide6.QtWidgets import QApplication
+
+        paint = QEvent.Type.Paint
+
+        class Filter(QObject):
+            def eventFilter(inner, watched: QObject, event: QEvent) -> bool:
+                if event.type() == paint:
+                    if watched is widget:
+                        self.started = time.perf_counter()
+                elif self.started is not None:
+                    self._close(time.perf_counter())
+                return False
+
+        self.frames: list[tuple[float, float]] = []
+        self.started: float | None = None
+        self._filter = Filter()
+        QApplication.instance().installEventFilter(self._filter)  # type: ignore[union-attr]
+
+    def _close(self, ended: float) -> None:
+        assert self.started is not None
+        self.frames.append((self.started, ended))
+        self.started = None
+
+    def since(self, moment: float) -> float | None:
+        """When the first paint that started after *moment* ended; None before it has."""
+        if self.started is not None:  # between turns of the event loop: its paint is over
+            self._close(time.perf_counter())
+        return next((end for start, end in self.frames if start > moment), None)
+
+
+def _painted(app: object, paints: _Paints, moment: float) -> float:
+    """When the first paint that started after *moment* ended (waiting for it)."""
+    _until(app, lambda: paints.since(moment) is not None)
+    return paints.since(moment) or 0.0
 
 
 def _until(app: object, done: Callable[[], bool], limit: float = 120.0) -> None:
@@ -76,29 +125,26 @@ def window(db: str, rounds: int) -> None:
     store = QSettings(os.path.join(scratch, "s.ini"), QSettings.Format.IniFormat)
     main = MainWindow(archive, info, Settings(store))
     main.resize(1400, 900)
-    main.show()
     tree_model = main.stakeholders.model
-    _until(
-        app,
-        lambda: (
-            main.windowHandle() is not None
-            and main.windowHandle().isExposed()
-            and tree_model.rowCount() > 0
-        ),
-    )
-    main.grab()
+    tree_paints = _Paints(main.stakeholders.tree.viewport())
+    main.show()
+    _until(app, lambda: tree_model.rowCount() > 0 and tree_paints.since(0.0) is not None)
     _ready()
     from PySide6.QtTest import QTest  # after the start: the app itself never imports it
 
-    timings: dict[str, list[float]] = {"keystroke": [], "keystroke_work": [], "select": [],
+    timings: dict[str, list[float]] = {"keystroke": [], "keystroke_counted": [], "select": [],
                                        "matrix": []}  # fmt: skip
     resets: list[float] = []
     tree_model.modelAboutToBeReset.connect(lambda: resets.append(time.perf_counter()))
+    counted: list[float] = []  # a long list's counts are read after its first paint
+    tree_model.dataChanged.connect(lambda *_: counted.append(time.perf_counter()))
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
         busiest = connection.execute(
             "SELECT speaker_id FROM statement GROUP BY speaker_id ORDER BY count(*) DESC LIMIT 1"
         ).fetchone()[0]
     name_filter = main.stakeholders.name_filter
+    quote_paints = _Paints(main.statements.table.viewport())
+    matrix_paints = _Paints(main.matrix.table.viewport())
     for round_ in range(rounds):
         # A keystroke in the stakeholder filter, to the tree painted with the new list.
         name_filter.setFocus()
@@ -106,14 +152,24 @@ def window(db: str, rounds: int) -> None:
         _until(app, lambda: not main.stakeholders._typing.isActive())
         app.processEvents()
         resets.clear()
+        counted.clear()
         started = time.perf_counter()
         QTest.keyClick(name_filter, Qt.Key.Key_M)
-        _until(app, lambda: bool(resets) and not main.stakeholders._typing.isActive())
-        app.processEvents()
-        main.stakeholders.tree.viewport().grab()
-        ended = time.perf_counter()
+        _until(
+            app,
+            lambda: (
+                bool(resets)
+                and not main.stakeholders._typing.isActive()
+                and tree_paints.since(resets[-1]) is not None
+            ),
+        )
+        ended = tree_paints.since(resets[-1]) or 0.0
         timings["keystroke"].append((ended - started) * 1000)
-        timings["keystroke_work"].append((ended - resets[0]) * 1000)
+        # And to the list painted again with its counts, when they came after.
+        _until(app, lambda: not tree_model.counting)
+        if counted:
+            ended = _painted(app, tree_paints, counted[-1])
+        timings["keystroke_counted"].append((ended - started) * 1000)
         name_filter.clear()
         _until(app, lambda: not main.stakeholders._typing.isActive())
 
@@ -123,18 +179,14 @@ def window(db: str, rounds: int) -> None:
         app.processEvents()
         started = time.perf_counter()
         main.stakeholders.select([busiest])
-        app.processEvents()
-        main.statements.table.viewport().grab()
-        timings["select"].append((time.perf_counter() - started) * 1000)
+        timings["select"].append((_painted(app, quote_paints, started) - started) * 1000)
 
         # Open the matrix view, painted.
         main.set_view(0, focus=False)
         app.processEvents()
         started = time.perf_counter()
         main.set_view(1)
-        app.processEvents()
-        main.matrix.grab()
-        timings["matrix"].append((time.perf_counter() - started) * 1000)
+        timings["matrix"].append((_painted(app, matrix_paints, started) - started) * 1000)
         main.set_view(0, focus=False)
     print(json.dumps({k: statistics.median(v) for k, v in timings.items() if v}), flush=True)
     main.close()

@@ -163,6 +163,10 @@ def test_every_list_is_the_same_on_both_backends(
     assert pg.all_stakeholders() == lite.all_stakeholders()
     assert pg.all_stakeholders(name="council") == lite.all_stakeholders(name="council")
     assert pg.category_counts() == lite.category_counts()
+    for name, limit in (("", 5), ("", 1000), ("a", 7), ("council", 2), ("zzq", 3)):
+        assert pg.first_stakeholders((), name, limit=limit) == lite.first_stakeholders(
+            (), name, limit=limit
+        )
     for s in lite.all_stakeholders():
         for categories, name in (((), ""), ((), "council"), ((s.category,), "an")):
             place = pg.stakeholder_place(s.id, categories, name)

@@ -178,3 +178,32 @@ def test_quote_totals_are_the_statements_counted(archive: Archive, filters: Filt
     total, exact = archive.quote_total(filters, at_most=5)
     assert (total, exact) in ((everything, True), (5, False))
     assert exact or everything >= 5
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(["", "a", "ll", "association", "zzq", "SOCIAL", "o'", "%", "_"]),
+    categories=st.sets(st.sampled_from(["government", "local government", "NHS body", "charity"])),
+    limit=st.integers(1, 40),
+)
+def test_the_first_screenful_is_the_list_s_beginning_in_one_read(
+    archive: Archive, name: str, categories: set[str], limit: int
+) -> None:
+    """first_stakeholders() gives what reading the categories one by one gives, in order."""
+    whole = [
+        row
+        for count in archive.category_counts(categories, name)
+        for row in archive.all_stakeholders({count.category}, name)
+    ]
+    first = archive.first_stakeholders(categories, name, limit=limit)
+    assert first.rows == whole[:limit]
+    if len(whole) <= limit:
+        assert first.cursor is None
+    else:
+        # The cursor goes on in the last row's category, from the row after it.
+        last = first.rows[-1]
+        after = archive.stakeholders({last.category}, name, after=first.cursor, limit=1).rows
+        rest = [row for row in whole[limit:] if row.category == last.category]
+        assert after == rest[:1]

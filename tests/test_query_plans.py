@@ -146,6 +146,9 @@ def _calls(archive: Archive) -> Iterator[tuple[str, Callable[[], object]]]:
     yield "stakeholders of a category", lambda: archive.stakeholders(categories={"council"})
     page = archive.stakeholders()
     yield "stakeholders, next page", lambda: archive.stakeholders(after=page.cursor)
+    yield "first screenful", lambda: archive.first_stakeholders()
+    yield "first screenful by name", lambda: archive.first_stakeholders(name="smith")
+    yield "first screenful of a category", lambda: archive.first_stakeholders({"council"}, "s")
     yield "category counts", lambda: archive.category_counts()
     yield "category counts by name", lambda: archive.category_counts(name="smith")
     filters = {

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Engine,
     Select,
     and_,
+    bindparam,
     exists,
     func,
     literal,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     select,
     true,
     tuple_,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 
@@ -57,6 +59,13 @@ class UnknownName(LookupError):
         self.what, self.name, self.suggestions = what, name, list(suggestions)
         hint = f"; closest: {', '.join(repr(s) for s in suggestions)}" if suggestions else ""
         super().__init__(f"unknown {what} {name!r}{hint}")
+
+
+def _matchable(name: str) -> bool:
+    """Whether a name fragment can match: no name is over 1,000 characters long or holds a lone
+    surrogate (a broken paste), and SQLite refuses LIKE patterns over 50,000 bytes and text that
+    is not UTF-8."""
+    return len(name) <= 1000 and not any("\ud800" <= c <= "\udfff" for c in name)
 
 
 def _like_pattern(text: str) -> str:
@@ -110,36 +119,36 @@ class Archive:
         self._sqlite = engine.dialect.name == "sqlite"
         #: Whether a filter matches many statements; the database is read-only, so it stays true.
         self._many: dict[Filters, bool] = {}
+        self._first_queries: dict[tuple[tuple[str, ...], bool], Any] = {}
 
     # -- stakeholders -------------------------------------------------------------------------
+
+    def _name_matches(self, pattern: Any) -> Any:
+        """A stakeholder's name, an alias or its role is LIKE *pattern* (a string or a bind)."""
+        aliases: Any
+        role: Any
+        if self._sqlite:
+            # SQLite's LIKE already ignores case where its lower() folds it (ASCII), and a NULL
+            # role matches nothing either way: the same rows, read from a covering index.
+            aliases, role = Stakeholder.aliases, Stakeholder.role
+        else:
+            aliases = func.lower(Stakeholder.aliases)
+            role = func.lower(func.coalesce(Stakeholder.role, ""))
+        return or_(
+            Stakeholder.sort_name.like(pattern, escape="\\"),
+            aliases.like(pattern, escape="\\"),
+            role.like(pattern, escape="\\"),
+        )
 
     def _stakeholder_where(self, categories: Iterable[str], name: str) -> list[Any]:
         where: list[Any] = []
         if categories:
             where.append(Stakeholder.category.in_(sorted(categories)))
         name = name.strip()
-        if len(name) > 1000 or any("\ud800" <= c <= "\udfff" for c in name):
-            # No name is this long or holds a lone surrogate (a broken paste), and SQLite
-            # refuses LIKE patterns over 50,000 bytes and text that is not UTF-8.
+        if not _matchable(name):
             where.append(Stakeholder.id.in_(()))
         elif name:
-            pattern = _like_pattern(name.casefold())
-            aliases: Any
-            role: Any
-            if self._sqlite:
-                # SQLite's LIKE already ignores case where its lower() folds it (ASCII), and a NULL
-                # role matches nothing either way: the same rows, read from a covering index.
-                aliases, role = Stakeholder.aliases, Stakeholder.role
-            else:
-                aliases = func.lower(Stakeholder.aliases)
-                role = func.lower(func.coalesce(Stakeholder.role, ""))
-            where.append(
-                or_(
-                    Stakeholder.sort_name.like(pattern, escape="\\"),
-                    aliases.like(pattern, escape="\\"),
-                    role.like(pattern, escape="\\"),
-                )
-            )
+            where.append(self._name_matches(_like_pattern(name.casefold())))
         return where
 
     def stakeholders(
@@ -167,6 +176,57 @@ class Archive:
             (rows[-1].category, rows[-1].sort_name, rows[-1].id) if len(rows) == limit else None
         )
         return Page(result, cursor)
+
+    def first_stakeholders(
+        self, categories: Iterable[str] = (), name: str = "", *, limit: int = PAGE_SIZE
+    ) -> Page[StakeholderRow]:
+        """The first *limit* stakeholders of the list as shown: categories in the vocabulary's
+        order, each by name; one statement, however many categories.
+
+        The cursor (None when these are all) continues the last row's category, as
+        ``stakeholders({category}, name, after=cursor)``. Every category before it is whole,
+        so a list that ends here needs no count: its rows are the counts.
+        """
+        wanted = tuple(c for c in CATEGORIES if not categories or c in set(categories))
+        name = name.strip()
+        if not wanted or not _matchable(name):
+            return Page([], None)
+        # The statement is built once for each shape and run with new values: building and
+        # keying a ten-armed union costs more than running it.
+        query = self._first_queries.get((wanted, bool(name)))
+        if query is None:
+            query = self._first_query(wanted, bool(name))
+            self._first_queries[(wanted, bool(name))] = query
+        values: dict[str, object] = {"arm_rows": limit + 1, "rows": limit + 1}
+        if name:
+            values["pattern"] = _like_pattern(name.casefold())
+        with self.engine.connect() as connection:
+            rows = connection.execute(query, values).all()
+        result = [StakeholderRow(*row[:10]) for row in rows[:limit]]
+        if len(rows) <= limit:
+            return Page(result, None)
+        last = rows[limit - 1]
+        return Page(result, (last.category, last.sort_name, last.id))
+
+    def _first_query(self, categories: Sequence[str], by_name: bool) -> Any:
+        where = [self._name_matches(bindparam("pattern"))] if by_name else []
+        arms = [
+            _stakeholder_select(Stakeholder.sort_name, literal(place).label("place"))
+            .where(Stakeholder.category == category, *where)
+            .order_by(Stakeholder.sort_name, Stakeholder.id)
+            .limit(bindparam("arm_rows"))
+            .subquery()
+            for place, category in enumerate(categories)
+        ]
+        # Each arm reads its category along its (category, sort_name) index. SQLite yields the
+        # arms of a union in turn and stops once enough rows are out; PostgreSQL is told the
+        # order, which it keeps by merging the arms (tests/test_postgres.py holds them equal).
+        union = union_all(*(select(arm) for arm in arms))
+        if not self._sqlite:
+            union = union.order_by(
+                *(union.selected_columns[c] for c in ("place", "sort_name", "id"))
+            )
+        return union.limit(bindparam("rows"))
 
     def stakeholder_place(
         self, stakeholder_id: int, categories: Iterable[str] = (), name: str = ""

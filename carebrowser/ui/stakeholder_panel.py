@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,8 +40,43 @@ from carebrowser.ui.widgets import heading, named
 TREE_PAGE = 100
 
 
+@contextlib.contextmanager
+def _heard(signal: SignalInstance, heard: list[bool]) -> Iterator[None]:
+    """Note in *heard* whether *signal* was emitted inside the block."""
+
+    def hear(*_arguments: object) -> None:
+        heard.append(True)
+
+    signal.connect(hear)
+    try:
+        yield
+    finally:
+        signal.disconnect(hear)
+
+
+class _Tree(QTreeView):
+    """The stakeholder tree; says when a click or a key replaces the selection rather than
+    adding to it or taking from it (Ctrl)."""
+
+    replacing = Signal()
+
+    def selectionCommand(
+        self, index: QModelIndex | QPersistentModelIndex, event: QEvent | None = None
+    ) -> QItemSelectionModel.SelectionFlag:
+        command = super().selectionCommand(index, event)
+        if command & QItemSelectionModel.SelectionFlag.Clear:
+            self.replacing.emit()
+        return command
+
+
 class StakeholderPanel(QWidget):
-    """Pick stakeholders: the quote panel shows what they said; two to four can be compared."""
+    """Pick stakeholders: the quote panel shows what they said; two to four can be compared.
+
+    The name box only narrows the list: stakeholders selected before stay selected while it
+    hides them (so that Ctrl+click can gather people found by different names), until a plain
+    click or key in the list replaces the selection. The category filter, which narrows what
+    the window shows, deselects the stakeholders it leaves out.
+    """
 
     selection_changed = Signal()
     compare_requested = Signal(list)
@@ -51,8 +97,10 @@ class StakeholderPanel(QWidget):
         label = QLabel("&Name:", self)
         label.setBuddy(self.name_filter)
 
+        #: Selected stakeholders that the name box hides, in the order they were selected.
+        self._hidden: dict[int, StakeholderRow] = {}
         self.tree = named(
-            QTreeView(self),
+            _Tree(self),
             "Stakeholders",
             "Stakeholders grouped by category with counts. Select one or more (Ctrl or Shift "
             "with click or Space) to read what they said.",
@@ -101,14 +149,23 @@ class StakeholderPanel(QWidget):
         # Further pages of a category are read when its end scrolls into view.
         self._fetching = QTimer(self, singleShot=True, interval=0)
         self._fetching.timeout.connect(self._fetch_visible)
+        # A long list's category counts are read once it is painted (see StakeholderTreeModel).
+        self._counting = QTimer(self, singleShot=True, interval=0)
+        self._counting.timeout.connect(self._count)
         self.tree.verticalScrollBar().valueChanged.connect(self._fetch_soon)
         self.tree.expanded.connect(self._fetch_soon)
-        self.model.rowsInserted.connect(self._fetch_soon)
+        self.model.rowsInserted.connect(self._rows_inserted)
         self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.tree.replacing.connect(self._drop_hidden)
+        # Dropping hidden stakeholders changes the selection even where the list's does not.
+        self._dropped = QTimer(self, singleShot=True, interval=0)
+        self._dropped.timeout.connect(self._selection_changed)
         self.compare_button.clicked.connect(
             lambda: self.compare_requested.emit([s.id for s in self.selected()])
         )
         self._update_count()
+        if self.model.counting:
+            self._counting.start(0)
 
     def set_categories(self, categories: Iterable[str]) -> None:
         """Keep to the stakeholders of *categories* (all when empty)."""
@@ -119,10 +176,10 @@ class StakeholderPanel(QWidget):
         self._refilter(self.model.categories, self.name_filter.text())
 
     def _refilter(self, categories: frozenset[str], name: str) -> None:
-        before = self.selected_ids()
+        before = self.selected()
         self.model.set_filter(categories, name)
-        self.select(before, emit=False)
-        if self.selected_ids() != before:
+        self._select([s.id for s in before], {s.id: s for s in before}, emit=False)
+        if self.selected_ids() != {s.id for s in before}:
             self.selection_changed.emit()
 
     def _after_reset(self) -> None:
@@ -130,6 +187,18 @@ class StakeholderPanel(QWidget):
         self.tree.scrollToTop()  # a new list starts at its top
         self._update_count()
         self._fetch_soon()
+        if self.model.counting:
+            self._counting.start(0)
+
+    def _rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not parent.isValid():  # categories the counts brought: open, as the others are
+            for row in range(first, last + 1):
+                self.tree.expand(self.model.index(row, 0))
+        self._fetch_soon()
+
+    def _count(self) -> None:
+        self.model.count_categories()
+        self._update_count()
 
     def _fetch_soon(self, *_signal_arguments: object) -> None:
         self._fetching.start(0)  # (a connected signal's int would otherwise be the interval)
@@ -167,47 +236,71 @@ class StakeholderPanel(QWidget):
         super().resizeEvent(event)
         self._fetch_soon()
 
-    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+    def _drop_hidden(self) -> None:
+        if self._hidden:
+            self._hidden = {}
+            self._dropped.start(0)
+
+    def _selection_changed(self, *_signal_arguments: object) -> None:
+        self._dropped.stop()
         self._update_count()
         self.selection_changed.emit()
 
     def _update_count(self) -> None:
         chosen = self.selection_count()
-        total = self.model.total()
-        self.count_label.setText(
-            f"{chosen:,} of {total:,} selected" if chosen else f"{total:,} shown"
-        )
+        total = f"{self.model.known_total():,}"
+        if self.model.counting:
+            total = f"at least {total}"
+        if self._hidden:
+            hidden = f"{len(self._hidden):,} hidden by the name filter"
+            self.count_label.setText(f"{chosen:,} selected ({hidden}), {total} shown")
+        else:
+            self.count_label.setText(
+                f"{chosen:,} of {total} selected" if chosen else f"{total} shown"
+            )
         self.compare_button.setEnabled(chosen >= 2)
         self.status_changed.emit()
 
     def selected(self) -> list[StakeholderRow]:
-        """The selected stakeholders, in list order."""
+        """The selected stakeholders: those in the list in its order, then those it hides."""
         indexes = sorted(
             self.tree.selectionModel().selectedRows(0),
             key=lambda i: (i.parent().row(), i.row()),
         )
-        return self.model.stakeholders(indexes)
+        shown = self.model.stakeholders(indexes)
+        ids = {s.id for s in shown}
+        return shown + [s for s in self._hidden.values() if s.id not in ids]
 
     def selected_ids(self) -> frozenset[int]:
         """The ids of the selected stakeholders."""
         return frozenset(s.id for s in self.selected())
 
     def select(self, ids: Iterable[int], *, emit: bool = True) -> None:
-        """Select exactly these stakeholders (those the filter shows); the first becomes current."""
+        """Select exactly these stakeholders: those the category filter shows (the name box may
+        hide them); the first one in the list becomes current."""
+        self._select(list(dict.fromkeys(ids)), {}, emit=emit)
+
+    def _select(self, ids: list[int], known: dict[int, StakeholderRow], *, emit: bool) -> None:
         selection = QItemSelection()
         first = None
+        missing: list[int] = []
         for stakeholder_id in ids:
             index = self.model.index_of(stakeholder_id)
             if index.isValid():
                 selection.select(index, index.siblingAtColumn(self.model.columnCount() - 1))
                 first = first or index
+            else:
+                missing.append(stakeholder_id)
+        hidden_before, self._hidden = self._hidden, self._hidden_by_name(missing, known)
+        heard: list[bool] = []
         flags = (
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows
         )
         selection_model = self.tree.selectionModel()
         blocked = selection_model.blockSignals(not emit)
-        selection_model.select(selection, flags)
+        with _heard(selection_model.selectionChanged, heard):
+            selection_model.select(selection, flags)
         if first is not None:
             selection_model.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
             self.tree.scrollTo(first)
@@ -215,6 +308,23 @@ class StakeholderPanel(QWidget):
         self._update_count()
         if not emit:
             self.tree.viewport().update()
+        elif not heard and self._hidden.keys() != hidden_before.keys():
+            self.selection_changed.emit()  # only the hidden ones changed
+
+    def _hidden_by_name(
+        self, ids: list[int], known: dict[int, StakeholderRow]
+    ) -> dict[int, StakeholderRow]:
+        """Of stakeholders not in the list, those that only the name box hides."""
+        if not ids or not self.model.name.strip():
+            return {}
+        unknown = [i for i in ids if i not in known]
+        found = {**known, **{s.id: s for s in self.archive.stakeholders_by_ids(unknown)}}
+        categories = self.model.categories
+        return {
+            i: found[i]
+            for i in ids
+            if i in found and (not categories or found[i].category in categories)
+        }
 
     def selection_count(self) -> int:
         """How many stakeholders are selected."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QEvent, QModelIndex, QObject
 from pytestqt.qtbot import QtBot
 
 from carebrowser.data.database import DatabaseInfo, open_database
@@ -14,7 +14,7 @@ from carebrowser.queries import Archive, Filters
 from carebrowser.ui import quote_panel, stakeholder_panel
 from carebrowser.ui.main_window import MATRIX, MainWindow
 from carebrowser.ui.matrix_panel import MATRIX_BATCH, MatrixPanel
-from carebrowser.ui.models.roles import ID_ROLE
+from carebrowser.ui.models.roles import ID_ROLE, ROW_ROLE
 from carebrowser.ui.settings import Settings
 
 #: 400 stakeholders: two batches of matrix rows.
@@ -171,14 +171,66 @@ def test_keystrokes_that_arrive_together_make_one_query(
     qtbot.waitExposed(window)
     panel = window.stakeholders
     asked: list[str] = []
-    read = Archive.category_counts
+    read = Archive.first_stakeholders
     monkeypatch.setattr(
         Archive,
-        "category_counts",
-        lambda self, categories=(), name="": asked.append(name) or read(self, categories, name),
+        "first_stakeholders",
+        lambda self, categories=(), name="", **kw: (
+            asked.append(name) or read(self, categories, name, **kw)
+        ),
     )
     for typed in ("c", "co", "cou"):  # before the event loop turns again, as a paste or a burst
         panel.name_filter.setText(typed)
     qtbot.waitUntil(lambda: panel.model.name == "cou")
     assert asked == ["cou"]
+    window.close()
+
+
+def test_a_long_list_is_painted_before_its_category_counts_are_read(
+    qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", TREE_PAGE)
+    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    panel = window.stakeholders
+    model = panel.model
+    qtbot.waitUntil(lambda: not model.counting)
+    painted: list[bool] = []
+
+    class Paints(QObject):
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                painted.append(True)
+            return False
+
+    paints = Paints()
+    panel.tree.viewport().installEventFilter(paints)
+    counted_after_paint: list[bool] = []
+    read = Archive.category_counts
+
+    def counts(self: Archive, categories: object = (), name: str = "") -> object:
+        counted_after_paint.append(bool(painted))
+        return read(self, categories, name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Archive, "category_counts", counts)
+    expected = {c.category: c.count for c in read(synthetic, (), "e")}
+    assert sum(expected.values()) > TREE_PAGE
+    painted.clear()
+    panel.name_filter.setText("e")
+    panel.name_filter.returnPressed.emit()  # at once, rather than on the next turn
+    # The first screenful, with a lower bound for the last category read...
+    assert model.counting and panel.count_label.text() == f"at least {TREE_PAGE} shown"
+    assert model.index(model.rowCount() - 1, 0).data().endswith("+)")
+    # ...painted, then counted.
+    qtbot.waitUntil(lambda: not model.counting)
+    assert counted_after_paint == [True]
+    labels = {
+        model.index(r, 0).data(ROW_ROLE): model.index(r, 0).data() for r in range(model.rowCount())
+    }
+    assert labels.keys() == expected.keys()
+    assert all(label.endswith(f"({expected[c]:,})") for c, label in labels.items())
+    assert panel.count_label.text() == f"{sum(expected.values()):,} shown"
     window.close()

@@ -30,12 +30,25 @@ def test_stakeholder_tree_groups_by_category_with_counts(
 ) -> None:
     model = StakeholderTreeModel(archive, page_size=3)
     qtmodeltester.check(model)
-    labels = [model.index(r, 0).data() for r in range(model.rowCount())]
     counts = {c.category: c.count for c in archive.category_counts()}
+    first = next(iter(counts))  # the vocabulary's order
+    assert counts[first] > 3
+    # The first screenful first, in one read: its category's count is not known yet.
+    assert model.counting
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
+        f"{first[0].upper()}{first[1:]} (3+)"
+    ]
+    assert model.known_total() == 3
+    assert model.rowCount(model.index(0, 0)) == 3 and model.has_more(model.index(0, 0))
+    # Then the counts: every category, each counted.
+    model.count_categories()
+    assert not model.counting
+    labels = [model.index(r, 0).data() for r in range(model.rowCount())]
     local = model.category_index("local government")
     assert local.data() == f"Local government ({counts['local government']})"
-    assert sum(counts.values()) == model.total()
+    assert sum(counts.values()) == model.total() == model.known_total()
     assert len(labels) == len(counts)
+    assert not any("+" in label for label in labels)
     # Pages of three: the first screenful is read, read_more brings the rest, a page at a time.
     assert sum(model.rowCount(model.index(r, 0)) for r in range(model.rowCount())) == 3
     pages = 0

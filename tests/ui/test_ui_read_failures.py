@@ -57,11 +57,12 @@ def test_a_failed_read_inside_a_reset_leaves_the_stakeholder_list_usable(
     qtmodeltester: ModelTester, archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model = StakeholderTreeModel(archive, page_size=3)
+    model.count_categories()
     qtmodeltester.check(model)
     before = _labels(model)
     resets = Resets(model)
-    # The counts are read, then the first page of stakeholders fails: mid-reset.
-    monkeypatch.setattr(archive, "stakeholders", _fails)
+    # The first screenful fails: mid-reset.
+    monkeypatch.setattr(archive, "first_stakeholders", _fails)
     with pytest.raises(sqlite3.OperationalError, match=GONE):
         model.set_filter((), "a")
     assert (resets.begun, resets.ended) == (1, 1)  # the reset ended

@@ -15,6 +15,11 @@ from carebrowser.ui.models.variants import returns_variant
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Stakeholder", "Role or organisation")
+_COLUMNS = len(HEADERS)
+_TEXT = frozenset({Qt.ItemDataRole.DisplayRole.value, Qt.ItemDataRole.AccessibleTextRole.value})
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+#: The roles data() answers; views ask for many more.
+_SERVED = _TEXT | {_TOOLTIP, ROW_ROLE, ID_ROLE}
 #: internalId of category rows; a stakeholder's internalId is its category's row + 1.
 _CATEGORY_ID = 0
 #: The cursor of a category not read yet (None: read to its end).
@@ -27,15 +32,23 @@ class _Category:
     count: int
     rows: list[StakeholderRow] = field(default_factory=list)
     cursor: tuple[object, ...] | None = None
+    #: False while *count* is only what has been read (the category's count comes later).
+    counted: bool = True
 
     @property
     def label(self) -> str:
         shown = self.name[0].upper() + self.name[1:]
-        return f"{shown} ({self.count:,})"
+        return f"{shown} ({self.count:,})" if self.counted else f"{shown} ({self.count:,}+)"
 
 
 class StakeholderTreeModel(QAbstractItemModel):
-    """Categories with their stakeholder counts; each category's stakeholders as children."""
+    """Categories with their stakeholder counts; each category's stakeholders as children.
+
+    A new filter reads the first screenful in one statement. When that is the whole list, its
+    rows give the counts; otherwise the last category read shows "(N+)" and the categories after
+    it are not there until count_categories() reads the counts (the stakeholder panel calls it
+    once the list is painted; everything that needs them calls it first).
+    """
 
     def __init__(
         self, archive: Archive, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
@@ -47,6 +60,8 @@ class StakeholderTreeModel(QAbstractItemModel):
         self.categories: frozenset[str] = frozenset()
         self._tree: list[_Category] = []
         self._busy = False
+        #: Whether the categories' counts are still to be read.
+        self.counting = False
         self._load()
 
     def set_filter(
@@ -72,26 +87,49 @@ class StakeholderTreeModel(QAbstractItemModel):
                     for category in before:
                         category.cursor = None  # its next page would follow another filter
                     self._tree = before
+                    self.counting = False  # and so would its counts
                     raise
         finally:
             self._busy = False
 
     def _load(self) -> None:
-        counts = self.archive.category_counts(self.categories, self.name)
-        self._tree = [_Category(c.category, c.count, cursor=_FROM_START) for c in counts]
-        if self.total() <= self.page_size:
-            # Few in all (a rare name): one read, rather than one per category.
-            everyone = self.archive.stakeholders(self.categories, self.name, limit=self.page_size)
-            for category in self._tree:
-                category.rows = [s for s in everyone.rows if s.category == category.name]
-                category.cursor = None
+        first = self.archive.first_stakeholders(self.categories, self.name, limit=self.page_size)
+        tree: list[_Category] = []
+        for row in first.rows:
+            if not tree or tree[-1].name != row.category:
+                tree.append(_Category(row.category, 0))
+            tree[-1].rows.append(row)
+        for category in tree:
+            category.count = len(category.rows)
+        if first.cursor is not None:
+            tree[-1].cursor, tree[-1].counted = first.cursor, False
+        self._tree, self.counting = tree, first.cursor is not None
+
+    def count_categories(self) -> None:
+        """Read the categories' counts, when the list is longer than its first screenful: the
+        last category read gets its count, the categories after it their rows."""
+        if not self.counting:
             return
-        # The first screenful, so that the list is whole when it is first painted.
+        counts = self.archive.category_counts(self.categories, self.name)
+        self.counting = False
+        known = {category.name: category for category in self._tree}
         for category in self._tree:
-            if sum(len(c.rows) for c in self._tree) >= self.page_size:
-                break
-            page = self._page(category, self.page_size)
-            category.rows, category.cursor = list(page.rows), page.cursor
+            category.counted = True
+        for found in counts:
+            if found.category in known:
+                known[found.category].count = found.count
+        if self._tree:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._tree) - 1, 0))
+        later = [
+            _Category(c.category, c.count, cursor=_FROM_START)
+            for c in counts
+            if c.category not in known and c.count
+        ]
+        if later:
+            first = len(self._tree)
+            self.beginInsertRows(ROOT, first, first + len(later) - 1)
+            self._tree.extend(later)
+            self.endInsertRows()
 
     def _page(self, category: _Category, limit: int) -> Page[StakeholderRow]:
         after = category.cursor or None  # _FROM_START: the first page
@@ -99,10 +137,16 @@ class StakeholderTreeModel(QAbstractItemModel):
 
     def total(self) -> int:
         """How many stakeholders pass the filter (loaded or not)."""
+        self.count_categories()
+        return self.known_total()
+
+    def known_total(self) -> int:
+        """How many stakeholders are known to pass the filter, without reading the counts."""
         return sum(c.count for c in self._tree)
 
     def category_index(self, name: str) -> QModelIndex:
         """The index of a category row, invalid when the filter leaves it empty."""
+        self.count_categories()
         for row, category in enumerate(self._tree):
             if category.name == name:
                 return self.index(row, 0)
@@ -150,17 +194,32 @@ class StakeholderTreeModel(QAbstractItemModel):
 
     # -- QAbstractItemModel -------------------------------------------------------------------
 
+    # Views call index(), parent() and data() hundreds of times for each paint: they compare
+    # plain ints and check bounds themselves rather than calling back into rowCount().
+
     def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
+        if not 0 <= column < _COLUMNS or row < 0:
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, id=_CATEGORY_ID)
-        return self.createIndex(row, column, id=parent.row() + 1)
+            if row < len(self._tree):
+                return self.createIndex(row, column, id=_CATEGORY_ID)
+            return QModelIndex()
+        category = parent.row()
+        if (
+            parent.internalId() == _CATEGORY_ID
+            and parent.column() == 0
+            and row < len(self._tree[category].rows)
+        ):
+            return self.createIndex(row, column, id=category + 1)
+        return QModelIndex()
 
     def parent(self, child: Index = ROOT) -> QModelIndex:  # type: ignore[override]
-        if not child.isValid() or child.internalId() == _CATEGORY_ID:
+        if not child.isValid():
             return QModelIndex()
-        return self.createIndex(child.internalId() - 1, 0, id=_CATEGORY_ID)
+        owner = child.internalId()
+        if owner == _CATEGORY_ID:
+            return QModelIndex()
+        return self.createIndex(owner - 1, 0, id=_CATEGORY_ID)
 
     def rowCount(self, parent: Index = ROOT) -> int:
         if not parent.isValid():
@@ -170,7 +229,7 @@ class StakeholderTreeModel(QAbstractItemModel):
         return len(self._tree[parent.row()].rows)
 
     def columnCount(self, parent: Index = ROOT) -> int:
-        return len(HEADERS)
+        return _COLUMNS
 
     def hasChildren(self, parent: Index = ROOT) -> bool:
         if not parent.isValid():
@@ -192,14 +251,15 @@ class StakeholderTreeModel(QAbstractItemModel):
 
     @returns_variant
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _SERVED or not index.isValid():
             return None
-        if index.internalId() == _CATEGORY_ID:
+        owner = index.internalId()
+        if owner == _CATEGORY_ID:
             return self._category_data(self._tree[index.row()], index.column(), role)
-        row = self._tree[index.internalId() - 1].rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        row = self._tree[owner - 1].rows[index.row()]
+        if role in _TEXT:
             return row.name if index.column() == 0 else row.description
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             statements = (
                 f"{row.statement_count:,} statement{'s' if row.statement_count != 1 else ''}"
             )
@@ -207,15 +267,15 @@ class StakeholderTreeModel(QAbstractItemModel):
             return f"{row.name}{detail}: {statements}"
         if role == ROW_ROLE:
             return row
-        if role == ID_ROLE:
-            return row.id
-        return None
+        return row.id  # ID_ROLE
 
     @staticmethod
     def _category_data(category: _Category, column: int, role: int) -> Any:
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in _TEXT:
             return category.label if column == 0 else ""
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
+            if not category.counted:
+                return f"At least {category.count:,} stakeholders in the category {category.name}"
             return f"{category.count:,} stakeholders in the category {category.name}"
         if role == ROW_ROLE:
             return category.name
