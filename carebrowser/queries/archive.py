@@ -19,7 +19,6 @@ from sqlalchemy import (
     select,
     true,
     tuple_,
-    union_all,
 )
 from sqlalchemy.orm import aliased
 
@@ -119,7 +118,7 @@ class Archive:
         self._sqlite = engine.dialect.name == "sqlite"
         #: Whether a filter matches many statements; the database is read-only, so it stays true.
         self._many: dict[Filters, bool] = {}
-        self._first_queries: dict[tuple[tuple[str, ...], bool], Any] = {}
+        self._first_queries: dict[bool, Select[Any]] = {}
 
     # -- stakeholders -------------------------------------------------------------------------
 
@@ -181,52 +180,41 @@ class Archive:
         self, categories: Iterable[str] = (), name: str = "", *, limit: int = PAGE_SIZE
     ) -> Page[StakeholderRow]:
         """The first *limit* stakeholders of the list as shown: categories in the vocabulary's
-        order, each by name; one statement, however many categories.
+        order, each by name, read category after category until there are enough.
 
         The cursor (None when these are all) continues the last row's category, as
         ``stakeholders({category}, name, after=cursor)``. Every category before it is whole,
         so a list that ends here needs no count: its rows are the counts.
         """
-        wanted = tuple(c for c in CATEGORIES if not categories or c in set(categories))
+        chosen = set(categories)
+        wanted = [c for c in CATEGORIES if not chosen or c in chosen]
         name = name.strip()
         if not wanted or not _matchable(name):
             return Page([], None)
-        # The statement is built once for each shape and run with new values: building and
-        # keying a ten-armed union costs more than running it.
-        query = self._first_queries.get((wanted, bool(name)))
+        # One statement for every category, built once and run with new values: building a
+        # statement costs more than running it on a category's index.
+        query = self._first_queries.get(bool(name))
         if query is None:
-            query = self._first_query(wanted, bool(name))
-            self._first_queries[(wanted, bool(name))] = query
-        values: dict[str, object] = {"arm_rows": limit + 1, "rows": limit + 1}
-        if name:
-            values["pattern"] = _like_pattern(name.casefold())
+            where = [self._name_matches(bindparam("pattern"))] if name else []
+            query = self._first_queries[bool(name)] = (
+                _stakeholder_select(Stakeholder.sort_name)
+                .where(Stakeholder.category == bindparam("category"), *where)
+                .order_by(Stakeholder.sort_name, Stakeholder.id)
+                .limit(bindparam("rows"))
+            )
+        values: dict[str, object] = {"pattern": _like_pattern(name.casefold())} if name else {}
+        rows: list[Any] = []
         with self.engine.connect() as connection:
-            rows = connection.execute(query, values).all()
+            for category in wanted:
+                values.update(category=category, rows=limit + 1 - len(rows))
+                rows.extend(connection.execute(query, values).all())
+                if len(rows) > limit:
+                    break
         result = [StakeholderRow(*row[:10]) for row in rows[:limit]]
         if len(rows) <= limit:
             return Page(result, None)
         last = rows[limit - 1]
         return Page(result, (last.category, last.sort_name, last.id))
-
-    def _first_query(self, categories: Sequence[str], by_name: bool) -> Any:
-        where = [self._name_matches(bindparam("pattern"))] if by_name else []
-        arms = [
-            _stakeholder_select(Stakeholder.sort_name, literal(place).label("place"))
-            .where(Stakeholder.category == category, *where)
-            .order_by(Stakeholder.sort_name, Stakeholder.id)
-            .limit(bindparam("arm_rows"))
-            .subquery()
-            for place, category in enumerate(categories)
-        ]
-        # Each arm reads its category along its (category, sort_name) index. SQLite yields the
-        # arms of a union in turn and stops once enough rows are out; PostgreSQL is told the
-        # order, which it keeps by merging the arms (tests/test_postgres.py holds them equal).
-        union = union_all(*(select(arm) for arm in arms))
-        if not self._sqlite:
-            union = union.order_by(
-                *(union.selected_columns[c] for c in ("place", "sort_name", "id"))
-            )
-        return union.limit(bindparam("rows"))
 
     def stakeholder_place(
         self, stakeholder_id: int, categories: Iterable[str] = (), name: str = ""
