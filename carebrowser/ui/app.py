@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ctypes.util
 import logging
 import os
 import sys
@@ -57,6 +56,8 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
             "carebrowser: no display found, so the window cannot open. Run it in a desktop "
             "session, set DISPLAY (e.g. DISPLAY=:0), or use --screenshot FILE to render offscreen."
         )
+    import ctypes.util  # only here: most starts (a desktop session, offscreen) never ask
+
     missing = [pkg for lib, pkg in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
     if missing:
         return (

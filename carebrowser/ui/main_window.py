@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -36,17 +37,18 @@ from carebrowser.queries import Archive, Filters, PositionRow
 from carebrowser.ui import errors
 from carebrowser.ui import settings as options
 from carebrowser.ui.actions import VIEWS, build_actions
-from carebrowser.ui.clipboard import table_mime_data
 from carebrowser.ui.compare_panel import ComparePanel
-from carebrowser.ui.export_dialog import ExportDialog, ExportFlow
-from carebrowser.ui.export_subjects import ExportablePanel, subject_for
 from carebrowser.ui.filter_bar import FilterBar
-from carebrowser.ui.help_dialog import HelpDialog
 from carebrowser.ui.matrix_panel import MatrixPanel
 from carebrowser.ui.quote_panel import QuotePanel
 from carebrowser.ui.reader_panel import ReaderPanel
 from carebrowser.ui.settings import Settings, filters_to_plain
 from carebrowser.ui.stakeholder_panel import StakeholderPanel
+
+if TYPE_CHECKING:
+    # Imported where used: the export dialog, clipboard and help are not needed to start.
+    from carebrowser.ui.export_dialog import ExportDialog, ExportFlow
+    from carebrowser.ui.export_subjects import ExportablePanel
 
 STAKEHOLDERS, MATRIX, COMPARE, READER = range(4)
 #: The status bar while the database server cannot be reached (the dialog says which and why).
@@ -132,7 +134,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.retry_button)
         self.window_actions = build_actions(self)
-        self.exports = ExportFlow(self, archive, self.settings)
+        self._exports: ExportFlow | None = None
         self._connect()
         self._restore()
 
@@ -349,6 +351,15 @@ class MainWindow(QMainWindow):
 
     # -- export and copy ----------------------------------------------------------------------
 
+    @property
+    def exports(self) -> ExportFlow:
+        """The window's exports: dialog, worker, progress (made at the first export)."""
+        if self._exports is None:
+            from carebrowser.ui.export_dialog import ExportFlow
+
+            self._exports = ExportFlow(self, self.archive, self.settings)
+        return self._exports
+
     def export_panel(self) -> ExportablePanel:
         """The panel Ctrl+E and Ctrl+C act on: the one with the focus in the view shown."""
         view = self.stack.currentIndex()
@@ -367,11 +378,16 @@ class MainWindow(QMainWindow):
 
     def export_selection(self, panel: ExportablePanel | None = None) -> ExportDialog | None:
         """Offer to export a panel's selection, or all it shows when nothing is selected."""
+        from carebrowser.ui.export_subjects import subject_for
+
         chosen = panel or self.export_panel()
         return self.exports.open_dialog(subject_for(chosen, self.filter_bar.filters()))
 
     def copy_selection(self, panel: ExportablePanel | None = None) -> bool:
         """Copy a panel's selection as tab-separated text and an HTML table (text as text)."""
+        from carebrowser.ui.clipboard import table_mime_data
+        from carebrowser.ui.export_subjects import subject_for
+
         focus = QApplication.focusWidget()
         if panel is None and _has_selected_text(focus):
             focus.copy()  # type: ignore[union-attr]
@@ -406,6 +422,8 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> None:
         """Keyboard help and the data's provenance."""
+        from carebrowser.ui.help_dialog import HelpDialog
+
         dialog = HelpDialog(self.archive, self.info, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -460,7 +478,8 @@ class MainWindow(QMainWindow):
         s.store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.exports.shutdown()
+        if self._exports is not None:
+            self._exports.shutdown()
         self.save_settings()
         super().closeEvent(event)
 

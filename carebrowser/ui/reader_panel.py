@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from carebrowser.export import Table, quotes_table
 from carebrowser.queries import PAGE_SIZE, Archive, SourceRow, SourceText, match_spans
-from carebrowser.ui.help_dialog import source_provenance
 from carebrowser.ui.models.choices import (
     ChoicePage,
     PagedChoiceListModel,
@@ -307,6 +306,8 @@ class ReaderPanel(QWidget):
     def _provenance(self) -> str:
         if self._shown is None:
             return ""
+        from carebrowser.ui.help_dialog import source_provenance  # with help, not at start
+
         return "<hr><h4>About this source</h4>" + source_provenance(self._shown.source.source)
 
     def current_source(self) -> SourceRow | None:
