@@ -100,7 +100,8 @@ class Settings:
 
 def filters_to_plain(archive: Archive, filters: Filters) -> dict[str, object]:
     """Filters as JSON-ready values, proposals and sources by key (selections are not kept)."""
-    proposals = {p.id: p.key for p in archive.proposals()}
+    # Read only when needed: at the largest size every proposal is 2,000 rows (~11 ms).
+    proposals = {p.id: p.key for p in archive.proposals()} if filters.proposals else {}
     sources = {s.id: s.key for s in archive.sources_by_ids(filters.sources)}
     return {
         "search": filters.search,
@@ -125,14 +126,13 @@ def _strings(value: object) -> set[str]:
 
 def filters_from_plain(archive: Archive, plain: dict[str, object]) -> Filters:
     """The inverse of filters_to_plain; unknown keys and categories are dropped."""
-    proposals = {p.key: p.id for p in archive.proposals()}
+    keys = _strings(plain.get("proposals"))
+    proposals = {p.key: p.id for p in archive.proposals()} if keys else {}
     sources = {s.key: s.id for s in archive.sources_by_keys(_strings(plain.get("sources")))}
     search = plain.get("search")
     return Filters(
         categories=frozenset(_strings(plain.get("categories")) & set(CATEGORIES)),
-        proposals=frozenset(
-            proposals[k] for k in _strings(plain.get("proposals")) if k in proposals
-        ),
+        proposals=frozenset(proposals[k] for k in keys if k in proposals),
         sources=frozenset(sources[k] for k in _strings(plain.get("sources")) if k in sources),
         date_from=_date(plain.get("date_from")),
         date_to=_date(plain.get("date_to")),
