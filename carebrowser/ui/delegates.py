@@ -47,6 +47,34 @@ def highlighted_html(text: str, spans: Sequence[tuple[int, int]], palette: QPale
     return "".join(parts).replace("\n", "<br>")
 
 
+class WrappedTextDelegate(QStyledItemDelegate):
+    """Plain text cells, word-wrapped: each text is measured once for a width and font.
+
+    Rows are measured cell by cell, and the same texts come back row after row (a speaker,
+    a source, a kind): laying each out again costs more than the rest of the row's work.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._sizes: dict[tuple[object, ...], QSize] = {}
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        font = index.data(Qt.ItemDataRole.FontRole)
+        key = (
+            index.data(Qt.ItemDataRole.DisplayRole),
+            font.key() if isinstance(font, QFont) else None,
+            option.font.key(),
+            option.rect.width(),
+            bool(option.features & QStyleOptionViewItem.ViewItemFeature.WrapText),
+        )
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) > _CACHE_LIMIT:
+                self._sizes.clear()
+            size = self._sizes[key] = super().sizeHint(option, index)
+        return QSize(size)
+
+
 class HighlightDelegate(QStyledItemDelegate):
     """Wrapped text, search matches emphasised; editorial opinion marked by a bar and a label."""
 
@@ -54,21 +82,19 @@ class HighlightDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._heights: dict[tuple[object, ...], int] = {}
         self._documents: dict[tuple[object, ...], QTextDocument] = {}
+        self._context = QAbstractTextDocumentLayout.PaintContext()
 
-    def _document(self, option: QStyleOptionViewItem, index: Index, width: int) -> QTextDocument:
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        spans = index.data(MATCH_SPANS_ROLE) or []
-        editorial = bool(index.data(EDITORIAL_ROLE))
+    def _document(
+        self,
+        option: QStyleOptionViewItem,
+        cell: tuple[str, tuple[tuple[int, int], ...], bool],
+        width: int,
+    ) -> QTextDocument:
+        text, spans, editorial = cell
         # A cell is laid out for its height, then painted, often more than once: one document
         # serves them all while its text, marks, font, colours and width stay the same.
-        key = (
-            text,
-            tuple(spans),
-            editorial,
-            option.font.key(),
-            option.palette.cacheKey(),
-            max(width, 10),
-        )
+        width = max(width, 10)
+        key = (text, spans, editorial, option.font.key(), option.palette.cacheKey(), width)
         document = self._documents.pop(key, None)
         if document is None:
             body = highlighted_html(text, spans, option.palette)
@@ -78,37 +104,49 @@ class HighlightDelegate(QStyledItemDelegate):
             document.setDefaultFont(option.font)
             document.setDocumentMargin(2)
             document.setHtml(body)
-            document.setTextWidth(max(width, 10))
+            document.setTextWidth(width)
             if len(self._documents) >= _DOCUMENTS_KEPT:
                 del self._documents[next(iter(self._documents))]  # the least recently used
         self._documents[key] = document
         return document
 
+    @staticmethod
+    def _cell(
+        option: QStyleOptionViewItem, index: Index
+    ) -> tuple[str, tuple[tuple[int, int], ...], bool]:
+        """The text (from an initialised *option*), its search matches, and if editorial."""
+        return (
+            option.text or "",
+            tuple(index.data(MATCH_SPANS_ROLE) or ()),
+            bool(index.data(EDITORIAL_ROLE)),
+        )
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
+        cell = self._cell(opt, index)
+        editorial = cell[2]
         opt.text = ""
-        editorial = bool(index.data(EDITORIAL_ROLE))
         if editorial:
             opt.backgroundBrush = opt.palette.alternateBase()
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
-        bar = max(3, opt.fontMetrics.xHeight() * _BAR // 8) if editorial else 0
+        widget = opt.widget
+        style = widget.style() if widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        colour_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        colour = opt.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
         if editorial:
-            painter.fillRect(
-                QRect(rect.left(), rect.top() + 2, bar, rect.height() - 4),
-                opt.palette.color(colour_role),
-            )
-        rect.adjust(bar * 2, 0, 0, 0)
-        document = self._document(opt, index, rect.width())
-        context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(colour_role))
+            bar = max(3, opt.fontMetrics.xHeight() * _BAR // 8)
+            painter.fillRect(QRect(rect.left(), rect.top() + 2, bar, rect.height() - 4), colour)
+            rect.adjust(bar * 2, 0, 0, 0)
+        document = self._document(opt, cell, rect.width())
+        context = self._context  # drawn with at once, so one serves every cell
+        context.palette.setColor(QPalette.ColorRole.Text, colour)
         painter.save()
         painter.translate(rect.topLeft())
-        painter.setClipRect(rect.translated(-rect.topLeft()))
+        painter.setClipRect(0, 0, rect.width(), rect.height())
         document.documentLayout().draw(painter, context)
         painter.restore()
 
@@ -120,21 +158,16 @@ class HighlightDelegate(QStyledItemDelegate):
             if option.rect.width() > 0
             else 40 * opt.fontMetrics.averageCharWidth()
         )
-        editorial = bool(index.data(EDITORIAL_ROLE))
+        cell = self._cell(opt, index)
+        editorial = cell[2]
         margin = 2 * (QApplication.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
         width -= margin + (max(3, opt.fontMetrics.xHeight() * _BAR // 8) * 2 if editorial else 0)
-        key = (
-            opt.text,
-            width,
-            opt.font.key(),
-            editorial,
-            tuple(index.data(MATCH_SPANS_ROLE) or ()),
-        )
+        key = (cell, width, opt.font.key())
         height = self._heights.get(key)
         if height is None:
             if len(self._heights) > _CACHE_LIMIT:
                 self._heights.clear()
-            height = int(self._document(opt, index, width).size().height()) + 2
+            height = int(self._document(opt, cell, width).size().height()) + 2
             self._heights[key] = height
         return QSize(width + margin, height)
 

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.export import Table, quotes_table
 from carebrowser.queries import Archive, Filters, PositionRow, QuoteSort
-from carebrowser.ui.delegates import HighlightDelegate
+from carebrowser.ui.delegates import HighlightDelegate, WrappedTextDelegate
 from carebrowser.ui.models import QuoteTableModel, evidence_fetch, statements_fetch
 from carebrowser.ui.models.quotes import DATE, SORTS, STATEMENT
-from carebrowser.ui.widgets import counted, heading, named, setup_table
+from carebrowser.ui.widgets import RowFitter, counted, heading, named, setup_table
 
 #: Statements fetched at a time: each row's height is measured, so a page is about a screenful
 #: (the view reads on by itself while its rows do not fill it).
@@ -68,14 +68,17 @@ class QuotePanel(QWidget):
             "Show the latest date, or the end of the alphabet, first",
         )
         self.table = named(
-            setup_table(QTableView(self), wrap_rows=True),
+            setup_table(QTableView(self)),
             title,
             "Statements: speaker, verbatim text, kind, proposals, source and date. "
             "Press Enter or double-click to read a statement in its source.",
             tooltip=False,
         )
         self.table.setModel(self.model)
+        self.table.setItemDelegate(WrappedTextDelegate(self.table))
         self.table.setItemDelegateForColumn(STATEMENT, HighlightDelegate(self.table))
+        # Rows as tall as their wrapped text, each measured once (not on every layout).
+        self.rows = RowFitter(self.table, lambda row: (self.model.quote(row).id, self.model.search))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(DATE, Qt.SortOrder.AscendingOrder)

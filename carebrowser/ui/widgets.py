@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Hashable, Iterator
 from typing import TypeVar
 
-from PySide6.QtCore import QElapsedTimer, Qt
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 from carebrowser.ui.models.choices import Choice, PagedChoiceListModel
 
 W = TypeVar("W", bound=QWidget)
+#: Row heights a RowFitter keeps for rows shown again.
+_HEIGHTS_KEPT = 4000
 
 
 def named(widget: W, name: str, description: str, tooltip: bool = True) -> W:
@@ -57,6 +60,160 @@ def setup_table(table: QTableView, *, wrap_rows: bool = False) -> QTableView:
     if wrap_rows:
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
+
+
+class RowFitter(QObject):
+    """Keeps a word-wrapped table's rows as tall as their contents, measuring each row once.
+
+    ``QHeaderView.ResizeToContents`` measures every row each time the view lays itself out:
+    three times for a new page of statements, and every row read so far when more are read.
+    Here a row is measured when it comes in, and again only when a column's width or the font
+    changes: the rows in view and a screenful below at once, any others after the next paint
+    (so that a page of rows is painted once, with its heights, and the scroll bar set once).
+
+    With *row_key* (what a row shows, as a hashable value), a height once measured is kept for
+    those column widths: a row shown again (the same statement in another list, or the list
+    shown again) is not measured again.
+    """
+
+    def __init__(self, table: QTableView, row_key: Callable[[int], Hashable] | None = None) -> None:
+        super().__init__(table)
+        self._table = table
+        self._row_key = row_key
+        self._heights: dict[tuple[Hashable, tuple[int, ...]], int] = {}
+        #: Rows before this one are measured for the widths in _widths.
+        self._measured = 0
+        self._widths: tuple[int, ...] = ()
+        self._rest = QTimer(self)
+        self._rest.setSingleShot(True)
+        self._rest.timeout.connect(self._fit_rest)
+        #: Column widths are checked once the header is done resizing them, or at the next
+        #: paint if that comes first; a change made in a paint is laid out after it.
+        self._recheck = QTimer(self)
+        self._recheck.setSingleShot(True)
+        self._recheck.timeout.connect(self._fit)
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.timeout.connect(self._resized)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        model = table.model()
+        model.modelReset.connect(self._reset)
+        model.layoutChanged.connect(self.refit)
+        model.rowsInserted.connect(lambda _parent, first, _last: self._refit_from(first))
+        model.rowsRemoved.connect(lambda _parent, first, _last: self._refit_from(first))
+        model.dataChanged.connect(lambda top_left, *_rest: self._refit_from(top_left.row()))
+        table.horizontalHeader().sectionResized.connect(self._columns_resized)
+        table.installEventFilter(self)
+        table.viewport().installEventFilter(self)
+
+    @property
+    def measured(self) -> int:
+        """How many rows, from the first, are measured for the present column widths."""
+        return self._measured if self._widths == self._column_widths() else 0
+
+    def refit(self) -> None:
+        """Measure every row again."""
+        self._refit_from(0)
+
+    def _reset(self) -> None:
+        self.refit()
+        if self._table.isVisible():
+            # The view lays out a reset model on a timer, which tends to run after the first
+            # paint and to paint it all again: lay it out now, with the heights just set.
+            self._table.doItemsLayout()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self._table:
+            if event.type() == QEvent.Type.Paint and self._column_widths() != self._widths:
+                self._fit(painting=True)  # heights for the widths about to be painted
+            return False
+        if event.type() == QEvent.Type.Show:
+            self._fit()  # what changed while it was hidden
+        elif event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._heights.clear()
+            self.refit()
+        return False
+
+    def _column_widths(self) -> tuple[int, ...]:
+        header = self._table.horizontalHeader()
+        return tuple(header.sectionSize(c) for c in range(header.count()))
+
+    def _columns_resized(self, _column: int, _old: int, _new: int) -> None:
+        # The header may tell of a stretched column before its width reads as changed.
+        self._recheck.start(0)
+
+    def _refit_from(self, row: int) -> None:
+        self._measured = min(self._measured, max(row, 0))
+        self._fit()
+
+    def _fit(self, painting: bool = False) -> None:
+        """Measure the rows up to a screenful below the view now (a hidden table waits to be
+        shown); the rest later."""
+        table = self._table
+        if not table.isVisible():
+            return
+        widths = self._column_widths()
+        if widths != self._widths:
+            self._widths, self._measured = widths, 0
+        rows = table.model().rowCount()
+        bottom = 2 * table.viewport().height()
+        first = row = self._measured
+        with self._quietly():
+            while row < rows and table.rowViewportPosition(row) < bottom:
+                self._fit_row(row)
+                row += 1
+        self._measured = row
+        if row > first:
+            if painting:
+                self._relayout.start(0)
+            else:
+                self._resized()
+        if row < rows:
+            self._rest.start(0)
+
+    def _fit_rest(self) -> None:
+        table = self._table
+        if not table.isVisible():
+            return
+        if self._column_widths() != self._widths:
+            self._fit()
+            return
+        first = self._measured
+        with self._quietly():
+            for row in range(first, table.model().rowCount()):
+                self._fit_row(row)
+        self._measured = table.model().rowCount()
+        if self._measured > first:
+            self._resized()
+
+    @contextlib.contextmanager
+    def _quietly(self) -> Iterator[None]:
+        # Told of each row's new height, the view repaints from that row down on a timer,
+        # after the paint that already shows it: tell it once, in _resized().
+        header = self._table.verticalHeader()
+        blocked = header.blockSignals(True)
+        try:
+            yield
+        finally:
+            header.blockSignals(blocked)
+
+    def _resized(self) -> None:
+        self._table.updateGeometries()  # the scroll bar's range
+        self._table.viewport().update()
+
+    def _fit_row(self, row: int) -> None:
+        if self._row_key is None:
+            self._table.resizeRowToContents(row)
+            return
+        key = (self._row_key(row), self._widths)
+        height = self._heights.get(key)
+        if height is None:
+            self._table.resizeRowToContents(row)
+            if len(self._heights) >= _HEIGHTS_KEPT:
+                self._heights.clear()
+            self._heights[key] = self._table.rowHeight(row)
+        else:
+            self._table.setRowHeight(row, height)
 
 
 #: Finds, in the whole table, the first choice (in the list's order) whose label starts with

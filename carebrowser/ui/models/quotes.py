@@ -22,17 +22,14 @@ SPEAKER, STATEMENT, KIND, PROPOSALS, SOURCE, DATE = range(6)
 HEADERS = ("Speaker", "Statement", "Kind", "Proposals", "Source", "Date")
 #: Columns the database can sort by, and the sort each stands for.
 SORTS: dict[int, QuoteSort] = {SPEAKER: "stakeholder", SOURCE: "source", DATE: "date"}
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+#: The roles answered; views ask for many more (alignment, colours, check state, decoration,
+#: size hint) for each cell they lay out or paint, and those get None at once.
 _ROLES = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.AccessibleTextRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.FontRole,
-        MATCH_SPANS_ROLE,
-        EDITORIAL_ROLE,
-        ROW_ROLE,
-        ID_ROLE,
-    }
+    {_DISPLAY, _ACCESSIBLE, _TOOLTIP, _FONT, MATCH_SPANS_ROLE, EDITORIAL_ROLE, ROW_ROLE, ID_ROLE}
 )
 TRUNCATED_MARK = " [\u2026] cut off in the source"
 
@@ -61,6 +58,10 @@ class QuoteTableModel(QAbstractTableModel):
         self.search = ""
         self._fetch = fetch
         self._rows: list[QuoteRow] = []
+        #: Each row's cell texts and search matches, worked out when first asked for: views
+        #: ask for them several times a cell (to measure rows, then to paint them).
+        self._texts: list[tuple[str, ...] | None] = []
+        self._spans: list[list[tuple[int, int]] | None] = []
         self._cursor: tuple[object, ...] | None = None
         self._busy = False
         self._load()
@@ -94,8 +95,10 @@ class QuoteTableModel(QAbstractTableModel):
 
     def _load(self) -> None:
         self._rows, self._cursor = [], None  # what is left if the read fails
+        self._texts, self._spans = [], []
         page = self._fetch(self.sort_by, self.descending, None, self.page_size)
         self._rows, self._cursor = page.rows, page.cursor
+        self._texts, self._spans = [None] * len(page.rows), [None] * len(page.rows)
 
     def quote(self, row: int) -> QuoteRow:
         """The statement shown in *row*."""
@@ -131,6 +134,8 @@ class QuoteTableModel(QAbstractTableModel):
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
             self._rows.extend(page.rows)
+            self._texts.extend([None] * len(page.rows))
+            self._spans.extend([None] * len(page.rows))
             self.endInsertRows()
             self._busy = False
 
@@ -139,29 +144,53 @@ class QuoteTableModel(QAbstractTableModel):
             self.set_sort(SORTS[column], order == Qt.SortOrder.DescendingOrder)
 
     @returns_variant
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Views ask for many roles per cell; answer the ones not handled first, and fast.
-        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # Views ask for many roles per cell, each time they measure or paint it: answer the
+        # ones not handled first, and the rest from texts worked out once a row.
+        if role not in _ROLES:
             return None
-        quote, column = self._rows[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(quote, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        row, column = index.row(), index.column()  # -1 for an invalid index
+        if not 0 <= row < len(self._rows) or not 0 <= column < len(HEADERS):
+            return None
+        if role in (_DISPLAY, _ACCESSIBLE):
+            return self._cell_texts(row)[column]
+        quote = self._rows[row]
+        if role == _TOOLTIP:
             return self._tooltip(quote, column)
-        if role == Qt.ItemDataRole.FontRole and column == STATEMENT and quote.kind == "reported":
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == MATCH_SPANS_ROLE and column == STATEMENT:
-            _shown, offset = statement_text(quote)
-            return [(s + offset, e + offset) for s, e in match_spans(quote.text, self.search)]
-        if role == EDITORIAL_ROLE and column == STATEMENT:
-            return quote.kind == "editorial"
+        if column == STATEMENT:
+            if role == MATCH_SPANS_ROLE:
+                return list(self._match_spans(row))
+            if role == EDITORIAL_ROLE:
+                return quote.kind == "editorial"
+            if role == _FONT and quote.kind == "reported":
+                return self._italic_font()
         if role == ROW_ROLE:
             return quote
         if role == ID_ROLE:
             return quote.id
         return None
+
+    def _cell_texts(self, row: int) -> tuple[str, ...]:
+        texts = self._texts[row]
+        if texts is None:
+            quote = self._rows[row]
+            texts = self._texts[row] = tuple(self._display(quote, c) for c in range(len(HEADERS)))
+        return texts
+
+    def _match_spans(self, row: int) -> list[tuple[int, int]]:
+        spans = self._spans[row]
+        if spans is None:
+            quote = self._rows[row]
+            _shown, offset = statement_text(quote)
+            found = match_spans(quote.text, self.search) if self.search else []
+            spans = self._spans[row] = [(s + offset, e + offset) for s, e in found]
+        return spans
+
+    @staticmethod
+    def _italic_font() -> QFont:
+        font = QFont()  # the application's font as it is now
+        font.setItalic(True)
+        return font
 
     @staticmethod
     def _display(quote: QuoteRow, column: int) -> str:
