@@ -96,7 +96,7 @@ def window_metrics(path: Path, size: str, runs: int) -> list[Figure]:
             _median([s.timings["select"] for s in ours]),
             None,
             "<= 30 ms at L",
-            note="the busiest stakeholder",
+            note="a different one of the busiest stakeholders each round",
             runs=runs,
         ),
         Figure(

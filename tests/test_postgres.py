@@ -163,6 +163,8 @@ def test_every_list_is_the_same_on_both_backends(
     assert pg.all_stakeholders() == lite.all_stakeholders()
     assert pg.all_stakeholders(name="council") == lite.all_stakeholders(name="council")
     assert pg.category_counts() == lite.category_counts()
+    assert pg.proposals_page(limit=3) == lite.proposals_page(limit=3)
+    assert pg.proposal_starting("care") == lite.proposal_starting("care")
     for name, limit in (("", 5), ("", 1000), ("a", 7), ("council", 2), ("zzq", 3)):
         assert pg.first_stakeholders((), name, limit=limit) == lite.first_stakeholders(
             (), name, limit=limit

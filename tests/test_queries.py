@@ -207,3 +207,29 @@ def test_the_first_screenful_is_the_list_s_beginning_in_one_read(
         after = archive.stakeholders({last.category}, name, after=first.cursor, limit=1).rows
         rest = [row for row in whole[limit:] if row.category == last.category]
         assert after == rest[:1]
+
+
+def test_proposals_a_page_at_a_time_are_all_proposals(archive: Archive) -> None:
+    everything = archive.proposals()
+    read, cursor = [], None
+    while True:
+        page = archive.proposals_page(after=cursor, limit=4)
+        read += page.rows
+        if page.cursor is None:
+            break
+        cursor = page.cursor
+    assert read == everything and len(everything) > 4
+    some = [everything[-1].id, everything[0].id, 10**9]
+    assert archive.proposals_by_ids(some) == [everything[0], everything[-1]]
+
+
+@pytest.mark.parametrize("typed", ["c", "CARE", "star r", "Fines for"])
+def test_a_proposal_found_by_the_start_of_its_title(archive: Archive, typed: str) -> None:
+    starting = [p for p in archive.proposals() if p.title.casefold().startswith(typed.casefold())]
+    assert starting, typed
+    assert archive.proposal_starting(typed) == starting[0]
+
+
+@pytest.mark.parametrize("typed", ["", "zzq", "%", "_", "c%", "\ud800"])
+def test_no_proposal_starts_with_what_none_does(archive: Archive, typed: str) -> None:
+    assert archive.proposal_starting(typed) is None

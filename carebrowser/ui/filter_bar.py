@@ -50,16 +50,22 @@ class FilterBar(QWidget):
         )
         self.search.setPlaceholderText("Search statements and sources (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
+        self.archive = archive
+        # 2,000 proposals and 100,000 sources at the largest: each read a page at a time, from
+        # the first popup on.
         self.proposal = self._combo(
             "Proposal filter",
-            "Only statements and positions on this proposal",
-            proposal_choices(archive.proposals()),
+            "Only statements and positions on this proposal; type the first letters of a title "
+            "to jump to it",
+            proposal_choices([]),
+            LazyComboBox(self, find=self._find_proposal),
+        )
+        self.proposal.setModel(
+            PagedChoiceListModel(proposal_choices([]), self._proposal_page, self)
         )
         self.category = self._combo(
             "Category filter", "Only stakeholders of this category", category_choices()
         )
-        self.archive = archive
-        # 100,000 sources at the largest: read a page at a time, from the first popup on.
         self.source = self._combo(
             "Source filter",
             "Only statements from this source",
@@ -141,6 +147,14 @@ class FilterBar(QWidget):
             named(inner, name, description)
         return edit
 
+    def _proposal_page(self, after: object | None) -> ChoicePage:
+        page = self.archive.proposals_page(after=after)  # type: ignore[arg-type]
+        return proposal_choices(page.rows)[1:], page.cursor
+
+    def _find_proposal(self, typed: str) -> Choice | None:
+        found = self.archive.proposal_starting(typed)
+        return proposal_choices([found])[1] if found is not None else None
+
     def _source_page(self, after: object | None) -> ChoicePage:
         page = self.archive.sources_page(after=after)  # type: ignore[arg-type]
         return source_choices(page.rows)[1:], page.cursor
@@ -200,8 +214,8 @@ class FilterBar(QWidget):
             model = combo.model()
             value = sorted(values, key=str)[0] if values else None
             if isinstance(model, PagedChoiceListModel) and value is not None:
-                # A source not read yet (the list is read on the first popup): add just it.
-                for choice in source_choices(self.archive.sources_by_ids([value]))[1:]:  # type: ignore[list-item]
+                # A choice not read yet (the list is read on the first popup): add just it.
+                for choice in self._choices_of(combo, value):
                     model.pin(choice)
             if isinstance(model, ChoiceListModel):
                 combo.setCurrentIndex(max(model.row_of(value), 0))
@@ -216,6 +230,11 @@ class FilterBar(QWidget):
             widget.blockSignals(False)
         self._typing.stop()
         self.filters_changed.emit()
+
+    def _choices_of(self, combo: QComboBox, value: object) -> list[Choice]:
+        if combo is self.proposal:
+            return proposal_choices(self.archive.proposals_by_ids([value]))[1:]  # type: ignore[list-item]
+        return source_choices(self.archive.sources_by_ids([value]))[1:]  # type: ignore[list-item]
 
     def clear(self) -> None:
         """Remove every filter and the search."""

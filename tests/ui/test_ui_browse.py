@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from pytestqt.qtbot import QtBot
@@ -137,8 +138,52 @@ def test_matrix_follows_the_filters(qtbot: QtBot, window: MainWindow, archive: A
     trusts = proposal(archive, "children's trusts")
     window.set_view("matrix")
     bar = window.filter_bar
+    bar.proposal.showPopup()  # the list of proposals is read from its first popup on
     with qtbot.waitSignal(bar.filters_changed):
         bar.proposal.setCurrentIndex(bar.proposal.model().row_of(trusts.id))
+    bar.proposal.hidePopup()
     assert [p.id for p in window.matrix.model.matrix.proposals] == [trusts.id]
     names = {s.name for s in window.matrix.model.matrix.stakeholders}
     assert {LGA, MILBURN} <= names
+
+
+def test_the_proposal_chooser_reads_the_proposals_from_its_first_popup(
+    qtbot: QtBot, window: MainWindow, archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bar = window.filter_bar
+    combo = bar.proposal
+    assert [combo.itemText(r) for r in range(combo.count())] == ["All proposals"]
+    read: list[object] = []
+    page = Archive.proposals_page
+    monkeypatch.setattr(
+        Archive, "proposals_page", lambda self, **kw: read.append(kw) or page(self, **kw)
+    )
+    # A remembered filter shows its proposal without reading the list.
+    trusts = proposal(archive, "children's trusts")
+    bar.set_filters(Filters(proposals=frozenset({trusts.id})))
+    assert combo.currentText() == trusts.title and read == []
+    # The first popup reads the list, in title order.
+    combo.showPopup()
+    qtbot.waitUntil(lambda: combo.count() > 2)
+    combo.hidePopup()
+    assert read
+    titles = [combo.itemText(r) for r in range(combo.count())]
+    assert titles[0] == "All proposals"
+    assert [t for t in titles[1:] if t != trusts.title] == [
+        p.title for p in archive.proposals() if p.id != trusts.id
+    ]
+    assert combo.currentText() == trusts.title
+
+
+def test_typing_in_the_closed_proposal_chooser_finds_a_title(
+    qtbot: QtBot, window: MainWindow, archive: Archive
+) -> None:
+    combo = window.filter_bar.proposal
+    typed = proposal(archive, "star ratings").title[:6].lower()
+    # The first proposal by title that starts so, though the list has not been read.
+    wanted = next(p for p in archive.proposals() if p.title.lower().startswith(typed))
+    combo.setFocus()
+    with qtbot.waitSignal(window.filter_bar.filters_changed):
+        qtbot.keyClicks(combo, typed)
+    assert combo.currentText() == wanted.title
+    assert window.filter_bar.filters().proposals == {wanted.id}

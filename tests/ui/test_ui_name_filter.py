@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from test_ui_browse import click
+from ui_helpers import LGA, MILBURN, stakeholder
 
 from carebrowser.queries import Archive
 from carebrowser.ui.main_window import MainWindow
-from tests.ui.test_ui_browse import click
-from tests.ui.ui_helpers import LGA, MILBURN, stakeholder
 
 
 def _type(qtbot: QtBot, window: MainWindow, text: str) -> None:
