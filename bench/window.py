@@ -70,6 +70,8 @@ def window_metrics(path: Path, size: str, runs: int) -> list[Figure]:
     ours = _sessions(runs, "window", str(path), "3")
     keys = [s.timings["keystroke"] for s in ours]
     counted = _median([s.timings["keystroke_counted"] for s in ours])
+    reopened = [s.timings["matrix"] for s in ours if "matrix" in s.timings]
+    again = _median(reopened) if reopened else None
     bare_peak = _median([s.peak_mib for s in bare])
     peak = _median([s.peak_mib for s in ours])
     return [
@@ -100,11 +102,12 @@ def window_metrics(path: Path, size: str, runs: int) -> list[Figure]:
             runs=runs,
         ),
         Figure(
-            "open the matrix, painted",
+            "open the matrix, painted (the first time: its first rows read)",
             size,
-            _median([s.timings["matrix"] for s in ours]),
+            _median([s.timings["matrix_first"] for s in ours]),
             None,
             "<= 100 ms at L",
+            note=f"{again:.1f} ms when opened again" if again is not None else "",
             runs=runs,
         ),
         Figure(

@@ -233,3 +233,21 @@ def test_a_proposal_found_by_the_start_of_its_title(archive: Archive, typed: str
 @pytest.mark.parametrize("typed", ["", "zzq", "%", "_", "c%", "\ud800"])
 def test_no_proposal_starts_with_what_none_does(archive: Archive, typed: str) -> None:
     assert archive.proposal_starting(typed) is None
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(categories=frozenset({"government"})), Filters(search="care trusts")],
+)
+def test_matrix_cells_are_the_same_whether_the_columns_are_named_in_sql_or_not(
+    archive: Archive, filters: Filters, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carebrowser.queries import archive as archive_module
+
+    rows = [s.id for s in archive.matrix_stakeholders(filters, hide_empty=False).rows]
+    columns = [p.id for p in archive.proposals()][::2]  # every other proposal
+    in_sql = archive.matrix_cells(rows, columns, filters)
+    monkeypatch.setattr(archive_module, "FEW_COLUMNS", 0)
+    in_python = archive.matrix_cells(rows, columns, filters)
+    assert in_python == in_sql and in_sql
+    assert {proposal for _stakeholder, proposal in in_sql} <= set(columns)

@@ -104,6 +104,10 @@ def _stakeholder_select(*extra: Any) -> Select[Any]:
 FEW_ROWS = 3000
 
 
+#: A block of the matrix with at most this many columns names them in SQL.
+FEW_COLUMNS = 100
+
+
 def _checked_row_by_row(condition: Any) -> Any:
     """The same condition, in a form no index can serve: SQLite then reads in the sort order."""
     return condition.is_(true())
@@ -765,12 +769,11 @@ class Archive:
         evidence = self._evidence_condition(filters)
         if evidence is not None:
             where.append(evidence)
-        if where:
-            # One pass over the matching positions; a correlated EXISTS per proposal would redo
-            # the stakeholder and evidence lists for each of them.
-            query = select(Position.proposal_id).where(*where).distinct()
-        else:
-            query = select(Proposal.id).where(exists().where(Position.proposal_id == Proposal.id))
+        if not where:
+            return [p for p in proposals if p.position_count]  # the stored count
+        # One pass over the matching positions; a correlated EXISTS per proposal would redo
+        # the stakeholder and evidence lists for each of them.
+        query = select(Position.proposal_id).where(*where).distinct()
         with self.engine.connect() as connection:
             ids = set(connection.scalars(query))
         return [p for p in proposals if p.id in ids]
@@ -790,8 +793,17 @@ class Archive:
             proposals &= filters.proposals
         if not stakeholders or not proposals:
             return {}
-        block = filters.but(stakeholders=stakeholders, proposals=proposals)
-        return {(p.stakeholder_id, p.proposal_id): p for p in self.positions(block)}
+        if len(proposals) <= FEW_COLUMNS:
+            block = filters.but(stakeholders=stakeholders, proposals=proposals)
+        else:
+            # Every column of a wide matrix is kept to in Python: as SQL, a list of 2,000
+            # proposals made reading 50 rows' positions 2.5 times slower (61 against 23 ms).
+            block = filters.but(stakeholders=stakeholders)
+        return {
+            (p.stakeholder_id, p.proposal_id): p
+            for p in self.positions(block)
+            if p.proposal_id in proposals
+        }
 
     def compare(self, stakeholder_ids: Sequence[int]) -> list[ComparisonRow]:
         """One row per proposal on which any of the stakeholders took a position."""

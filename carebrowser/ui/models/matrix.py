@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -199,6 +200,8 @@ class MatrixModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        if role not in _HEADER_ROLES:  # asked of every one of 2,000 columns at a reset
+            return None
         stakeholders_along = (orientation == Qt.Orientation.Vertical) != self.transposed
         items = self.matrix.stakeholders if stakeholders_along else self.matrix.proposals
         if not 0 <= section < len(items):
@@ -217,5 +220,9 @@ class MatrixModel(QAbstractTableModel):
         return None
 
 
+_HEADER_ROLES = frozenset({Qt.ItemDataRole.DisplayRole.value, Qt.ItemDataRole.ToolTipRole.value})
+
+
+@functools.lru_cache(maxsize=4096)  # headers are asked for again at each paint
 def _wrap(title: str) -> str:
     return "\n".join(textwrap.wrap(title, HEADER_WIDTH)) or title
