@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -91,6 +91,14 @@ class MatrixPanel(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.table, 1)
 
+        # A batch is about a screenful: a taller or wider table reads on until it is full.
+        self._filling = QTimer(self, singleShot=True, interval=0)
+        self._filling.timeout.connect(self._fill)
+        self.model.modelReset.connect(self._fill_soon)
+        self.model.rowsInserted.connect(self._fill_soon)
+        self.model.columnsInserted.connect(self._fill_soon)
+        self.table.verticalScrollBar().rangeChanged.connect(self._fill_soon)
+        self.table.horizontalScrollBar().rangeChanged.connect(self._fill_soon)
         self.hide_empty_box.toggled.connect(self._reload)
         self.transpose_box.toggled.connect(self._transpose)
         self.table.selectionModel().currentChanged.connect(self._current_changed)
@@ -115,6 +123,25 @@ class MatrixPanel(QWidget):
         """Follow the filters: categories, proposals, sources, dates and search."""
         self.filters = filters.but(stakeholders=frozenset())
         self._reload()
+
+    def _fill_soon(self, *_signal_arguments: object) -> None:
+        self._filling.start(0)
+
+    def _fill(self) -> None:
+        """Read the next batch while the last stakeholder read is in view (a tall window)."""
+        model, table = self.model, self.table
+        if not self.isVisible() or not model.canFetchMore():
+            return
+        if model.transposed:
+            last = model.columnCount() - 1
+            end = table.columnViewportPosition(last) + table.columnWidth(last)
+            room = table.viewport().width()
+        else:
+            last = model.rowCount() - 1
+            end = table.rowViewportPosition(last) + table.rowHeight(last)
+            room = table.viewport().height()
+        if last < 0 or end <= room:
+            model.fetchMore()  # its rowsInserted (columnsInserted) looks again
 
     def showEvent(self, event: QShowEvent) -> None:
         self.ensure_loaded()

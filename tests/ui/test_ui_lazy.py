@@ -162,6 +162,24 @@ def test_a_tall_window_reads_statements_until_its_table_is_full(
     window.close()
 
 
+def test_a_tall_window_reads_matrix_rows_until_its_table_is_full(
+    qtbot: QtBot, synthetic: Archive, settings: Settings
+) -> None:
+    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(window)
+    window.resize(1400, 2400)
+    window.show()
+    qtbot.waitExposed(window)
+    window.set_view(MATRIX)
+    table, model = window.matrix.table, window.matrix.model
+    # The first batch does not fill it; the panel reads on until its rows do, and no further.
+    qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 0)
+    assert model.rowCount() > MATRIX_BATCH and model.canFetchMore()
+    last = model.rowCount() - 1
+    assert table.rowViewportPosition(last - MATRIX_BATCH) < table.viewport().height()
+    window.close()
+
+
 def test_keystrokes_that_arrive_together_make_one_query(
     qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
