@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -125,6 +126,9 @@ class StakeholderPanel(QWidget):
             "Show the two to four selected stakeholders side by side, proposal by proposal",
         )
         self.count_label = QLabel(self)
+        # Its text changes with every keystroke and selection: a width that ignores the text
+        # spares the panel a new layout each time.
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         filter_row = QHBoxLayout()
         filter_row.addWidget(label)

@@ -18,6 +18,9 @@ HEADERS = ("Stakeholder", "Role or organisation")
 _COLUMNS = len(HEADERS)
 _TEXT = frozenset({Qt.ItemDataRole.DisplayRole.value, Qt.ItemDataRole.AccessibleTextRole.value})
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_CATEGORY_FLAGS = Qt.ItemFlag.ItemIsEnabled
+_STAKEHOLDER_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 #: The roles data() answers; views ask for many more.
 _SERVED = _TEXT | {_TOOLTIP, ROW_ROLE, ID_ROLE}
 #: internalId of category rows; a stakeholder's internalId is its category's row + 1.
@@ -244,10 +247,8 @@ class StakeholderTreeModel(QAbstractItemModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if index.internalId() == _CATEGORY_ID:
-            return Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS
+        return _CATEGORY_FLAGS if index.internalId() == _CATEGORY_ID else _STAKEHOLDER_FLAGS
 
     @returns_variant
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
