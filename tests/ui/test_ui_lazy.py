@@ -32,6 +32,16 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
     engine.dispose()
 
 
+def _shown(qtbot: QtBot, archive: Archive, settings: Settings, height: int = 900) -> MainWindow:
+    """A main window over *archive*, shown offscreen, 1,400 pixels wide."""
+    window = MainWindow(archive, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(window)
+    window.resize(1400, height)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
 def test_the_matrix_reads_its_rows_a_batch_at_a_time(qtbot: QtBot, synthetic: Archive) -> None:
     whole = synthetic.matrix(Filters(), hide_empty=True)
     assert len(whole.stakeholders) > MATRIX_BATCH  # or there would be nothing to fetch
@@ -115,11 +125,7 @@ def test_the_stakeholder_list_reads_more_as_a_category_s_end_comes_into_view(
     qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", TREE_PAGE)
-    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
+    window = _shown(qtbot, synthetic, settings)
     panel = window.stakeholders
     model, tree = panel.model, panel.tree
     counts = model.archive.category_counts()
@@ -151,11 +157,7 @@ def test_the_stakeholder_list_reads_more_as_a_category_s_end_comes_into_view(
 def test_a_tall_window_reads_statements_until_its_table_is_full(
     qtbot: QtBot, synthetic: Archive, settings: Settings
 ) -> None:
-    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
-    qtbot.addWidget(window)
-    window.resize(1400, 2400)
-    window.show()
-    qtbot.waitExposed(window)
+    window = _shown(qtbot, synthetic, settings, height=2400)
     table, model = window.statements.table, window.statements.model
     # The first page does not fill it; the view asks for more until its rows do.
     qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 0)
@@ -166,11 +168,7 @@ def test_a_tall_window_reads_statements_until_its_table_is_full(
 def test_a_tall_window_reads_matrix_rows_until_its_table_is_full(
     qtbot: QtBot, synthetic: Archive, settings: Settings
 ) -> None:
-    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
-    qtbot.addWidget(window)
-    window.resize(1400, 2400)
-    window.show()
-    qtbot.waitExposed(window)
+    window = _shown(qtbot, synthetic, settings, height=2400)
     window.set_view(MATRIX)
     table, model = window.matrix.table, window.matrix.model
     # The first batch does not fill it; the panel reads on until its rows do, and no further.
@@ -215,11 +213,7 @@ def test_a_long_list_is_painted_before_its_category_counts_are_read(
     qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", TREE_PAGE)
-    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
+    window = _shown(qtbot, synthetic, settings)
     panel = window.stakeholders
     model = panel.model
     qtbot.waitUntil(lambda: not model.counting)
