@@ -273,17 +273,23 @@ class Archive:
             counts = dict(connection.execute(query).tuples().all())
         return [CategoryCount(c, counts[c]) for c in CATEGORIES if c in counts]
 
+    def _rows_where_in(self, query: Select[Any], column: Any, values: Iterable[T]) -> list[Any]:
+        """The rows of *query* whose *column* is one of *values*, asked 500 values at a time
+        (a statement takes a limited number of parameters)."""
+        rows: list[Any] = []
+        wanted = list(dict.fromkeys(values))
+        if not wanted:
+            return rows
+        with self.engine.connect() as connection:
+            for chunk in _chunks(wanted, 500):
+                rows += connection.execute(query.where(column.in_(chunk))).all()
+        return rows
+
     def stakeholders_by_ids(self, ids: Iterable[int]) -> list[StakeholderRow]:
         """The given stakeholders, in the order of the ids."""
         wanted = list(dict.fromkeys(ids))
-        if not wanted:
-            return []
-        found: dict[int, StakeholderRow] = {}
-        for chunk in _chunks(wanted, 500):
-            query = _stakeholder_select().where(Stakeholder.id.in_(chunk))
-            with self.engine.connect() as connection:
-                for row in connection.execute(query):
-                    found[row[0]] = StakeholderRow(*row)
+        rows = self._rows_where_in(_stakeholder_select(), Stakeholder.id, wanted)
+        found = {row[0]: StakeholderRow(*row) for row in rows}
         return [found[i] for i in wanted if i in found]
 
     # -- statements ---------------------------------------------------------------------------
@@ -542,13 +548,8 @@ class Archive:
 
     def proposals_by_ids(self, ids: Iterable[int]) -> list[ProposalRow]:
         """The given proposals, by title."""
-        wanted = sorted(set(ids))
-        found: list[ProposalRow] = []
-        with self.engine.connect() as connection:
-            for chunk in _chunks(wanted, 500):
-                query = self._proposal_select().where(Proposal.id.in_(chunk))
-                found += [ProposalRow(*row) for row in connection.execute(query)]
-        return sorted(found, key=lambda p: (p.title, p.id))
+        rows = self._rows_where_in(self._proposal_select(), Proposal.id, ids)
+        return sorted((ProposalRow(*row) for row in rows), key=lambda p: (p.title, p.id))
 
     def proposal_starting(self, typed: str) -> ProposalRow | None:
         """The first proposal by title whose title starts with *typed* (ignoring case)."""
@@ -915,23 +916,13 @@ class Archive:
 
     def sources_by_ids(self, ids: Iterable[int]) -> list[SourceRow]:
         """The given sources, by date."""
-        wanted = sorted(set(ids))
-        found: list[SourceRow] = []
-        with self.engine.connect() as connection:
-            for chunk in _chunks(wanted, 500):
-                query = self._source_select().where(Source.id.in_(chunk))
-                found += [SourceRow(*row) for row in connection.execute(query)]
-        return sorted(found, key=lambda s: (s.date, s.id))
+        rows = self._rows_where_in(self._source_select(), Source.id, ids)
+        return sorted((SourceRow(*row) for row in rows), key=lambda s: (s.date, s.id))
 
     def sources_by_keys(self, keys: Iterable[str]) -> list[SourceRow]:
         """The sources with these keys (those that exist), by date."""
-        wanted = sorted(set(keys))
-        found: list[SourceRow] = []
-        with self.engine.connect() as connection:
-            for start in range(0, len(wanted), 500):
-                query = self._source_select().where(Source.key.in_(wanted[start : start + 500]))
-                found += [SourceRow(*row) for row in connection.execute(query)]
-        return sorted(found, key=lambda s: (s.date, s.id))
+        rows = self._rows_where_in(self._source_select(), Source.key, keys)
+        return sorted((SourceRow(*row) for row in rows), key=lambda s: (s.date, s.id))
 
     def source_text(self, source_id: int) -> SourceText:
         """A source's cleaned text with the spans of its statements."""
@@ -1030,7 +1021,7 @@ def _make(cls: Callable[..., T], *values: Any, **named: Any) -> T:
     return cls(*values, **named)
 
 
-def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

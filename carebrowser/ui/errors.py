@@ -176,6 +176,15 @@ class ErrorDialog(QDialog):
         button.setDefault(True)
         return button
 
+    def _choice_then_close(self, label: str, name: str) -> tuple[QPushButton, QPushButton]:
+        """A choice that accepts the dialog, as its default, then the button that closes it."""
+        choice = self.buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
+        choice.setAccessibleName(name)
+        close = ErrorDialog.add_closing_button(self)
+        close.setDefault(False)
+        choice.setDefault(True)
+        return choice, close
+
     def details_text(self) -> str:
         """What 'Copy details' puts on the clipboard: the sentence, traceback, log, versions."""
         return self.details.toPlainText()
@@ -205,14 +214,9 @@ class DatabaseErrorDialog(ErrorDialog):
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
 
     def add_closing_button(self) -> QPushButton:
-        bundled = self.buttons.addButton(
-            "Open the &bundled dataset", QDialogButtonBox.ButtonRole.AcceptRole
+        self.bundled_button, close = self._choice_then_close(
+            "Open the &bundled dataset", "Open the bundled dataset"
         )
-        bundled.setAccessibleName("Open the bundled dataset")
-        bundled.setDefault(True)
-        self.bundled_button = bundled
-        close = super().add_closing_button()
-        close.setDefault(False)
         return close
 
 
@@ -229,13 +233,8 @@ class ServerLostDialog(ErrorDialog):
         super().__init__(message, details, log_file, parent, title=self.TITLE)
 
     def add_closing_button(self) -> QPushButton:
-        retry = self.buttons.addButton("&Retry", QDialogButtonBox.ButtonRole.AcceptRole)
-        retry.setAccessibleName("Retry")
-        retry.setToolTip("Read the database again, once the server is running")
-        retry.setDefault(True)
-        self.retry_button = retry
-        close = super().add_closing_button()
-        close.setDefault(False)
+        self.retry_button, close = self._choice_then_close("&Retry", "Retry")
+        self.retry_button.setToolTip("Read the database again, once the server is running")
         return close
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from PySide6.QtCore import (
     QEvent,
@@ -16,7 +15,6 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
-    SignalInstance,
 )
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -43,20 +41,6 @@ log = logging.getLogger("carebrowser")
 #: Stakeholders read at a time for each category: more than a screenful; more come as they scroll
 #: into view.
 TREE_PAGE = 100
-
-
-@contextlib.contextmanager
-def _heard(signal: SignalInstance, heard: list[bool]) -> Iterator[None]:
-    """Note in *heard* whether *signal* was emitted inside the block."""
-
-    def hear(*_arguments: object) -> None:
-        heard.append(True)
-
-    signal.connect(hear)
-    try:
-        yield
-    finally:
-        signal.disconnect(hear)
 
 
 class _Tree(QTreeView):
@@ -317,15 +301,14 @@ class StakeholderPanel(QWidget):
             else:
                 missing.append(stakeholder_id)
         hidden_before, self._hidden = self._hidden, self._hidden_by_name(missing, known)
-        heard: list[bool] = []
+        rows_before = self._selected_rows()
         flags = (
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows
         )
         selection_model = self.tree.selectionModel()
         blocked = selection_model.blockSignals(not emit)
-        with _heard(selection_model.selectionChanged, heard):
-            selection_model.select(selection, flags)
+        selection_model.select(selection, flags)
         if first is not None:
             selection_model.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
             self.tree.scrollTo(first)
@@ -333,8 +316,12 @@ class StakeholderPanel(QWidget):
         self._update_count()
         if not emit:
             self.tree.viewport().update()
-        elif not heard and self._hidden.keys() != hidden_before.keys():
-            self.selection_changed.emit()  # only the hidden ones changed
+        elif self._selected_rows() == rows_before and self._hidden.keys() != hidden_before.keys():
+            self.selection_changed.emit()  # only the hidden ones changed: the list said nothing
+
+    def _selected_rows(self) -> set[tuple[int, int]]:
+        """(category row, row) of each stakeholder selected in the list."""
+        return {(i.parent().row(), i.row()) for i in self.tree.selectionModel().selectedRows(0)}
 
     def _hidden_by_name(
         self, ids: list[int], known: dict[int, StakeholderRow]

@@ -42,6 +42,14 @@ def _shown(qtbot: QtBot, archive: Archive, settings: Settings, height: int = 900
     return window
 
 
+def _note_preparations(monkeypatch: pytest.MonkeyPatch, notes: list[str]) -> None:
+    """Note "prepared" in *notes* each time a window makes its name filter ready."""
+    prepare = Archive.prepare_name_filter
+    monkeypatch.setattr(
+        Archive, "prepare_name_filter", lambda self: notes.append("prepared") or prepare(self)
+    )
+
+
 def test_the_matrix_reads_its_rows_a_batch_at_a_time(qtbot: QtBot, synthetic: Archive) -> None:
     whole = synthetic.matrix(Filters(), hide_empty=True)
     assert len(whole.stakeholders) > MATRIX_BATCH  # or there would be nothing to fetch
@@ -182,11 +190,8 @@ def test_a_tall_window_reads_matrix_rows_until_its_table_is_full(
 def test_keystrokes_that_arrive_together_make_one_query(
     qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    prepared: list[bool] = []
-    prepare = Archive.prepare_name_filter
-    monkeypatch.setattr(
-        Archive, "prepare_name_filter", lambda self: prepared.append(True) or prepare(self)
-    )
+    prepared: list[str] = []
+    _note_preparations(monkeypatch, prepared)
     window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
     qtbot.addWidget(window)
     window.show()
@@ -259,10 +264,7 @@ def test_the_name_filter_is_made_ready_after_the_first_paint(
     qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events: list[str] = []
-    prepare = Archive.prepare_name_filter
-    monkeypatch.setattr(
-        Archive, "prepare_name_filter", lambda self: events.append("prepared") or prepare(self)
-    )
+    _note_preparations(monkeypatch, events)
     window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
     qtbot.addWidget(window)
 
