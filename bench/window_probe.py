@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from typing import ClassVar
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -47,32 +48,46 @@ def bare() -> None:
 
 
 class _Paints:
-    """When a widget was painted: each paint event's start, and its end, taken as the next event
-    the application delivers that is not a paint (the other widgets painted in the same frame
-    are part of it) or, when none comes, the end of the event loop's turn.
+    """When a widget was painted: each paint's start, and its end, taken when the frame it was
+    painted in is over: the window's update request (or first expose) is handled, with every
+    widget painted in it and the window flushed.
 
-    Work a window defers until after its paint (a slow count) is not part of the paint.
+    The probe handles those two events itself, from a filter on the window, to see when they
+    return. It watches only the widgets measured and their window: an application-wide filter
+    would call into Python for every event of every object and make PySide6 wrap each object
+    (about 15 ms at the start), and it cannot tell the end of a frame from an event sent within
+    it (a child added while the statements are painted). Work a window defers until after its
+    paint (a slow count) is not part of the paint.
     """
+
+    #: Every _Paints, told when a frame is over.
+    _all: ClassVar[list[_Paints]] = []
+    #: The filter on each window (one, however many widgets are measured in it).
+    _windows: ClassVar[dict[int, object]] = {}
+    #: Whether a frame is being handled now.
+    handling: ClassVar[bool] = False
 
     def __init__(self, widget: object) -> None:
         from PySide6.QtCore import QEvent, QObject
-        from PySide6.QtWidgets import QApplication
+        from PySide6.QtWidgets import QWidget
 
+        assert isinstance(widget, QWidget)
         paint = QEvent.Type.Paint
 
-        class Filter(QObject):
+        class PaintFilter(QObject):
             def eventFilter(inner, watched: QObject, event: QEvent) -> bool:
-                if event.type() == paint:
-                    if watched is widget:
-                        self.started = time.perf_counter()
-                elif self.started is not None:
-                    self._close(time.perf_counter())
+                if event.type() == paint and self.started is None:
+                    self.started = time.perf_counter()
                 return False
 
         self.frames: list[tuple[float, float]] = []
         self.started: float | None = None
-        self._filter = Filter()
-        QApplication.instance().installEventFilter(self._filter)  # type: ignore[union-attr]
+        self._filter = PaintFilter()
+        widget.installEventFilter(self._filter)
+        _Paints._all.append(self)
+        top = widget.window()
+        if id(top) not in _Paints._windows:
+            _Paints._windows[id(top)] = _frame_filter(top)
 
     def _close(self, ended: float) -> None:
         assert self.started is not None
@@ -81,9 +96,46 @@ class _Paints:
 
     def since(self, moment: float) -> float | None:
         """When the first paint that started after *moment* ended; None before it has."""
-        if self.started is not None:  # between turns of the event loop: its paint is over
+        if self.started is not None and not _Paints.handling:
+            # Painted outside a frame the probe handles (a repaint): over with this turn of
+            # the event loop.
             self._close(time.perf_counter())
         return next((end for start, end in self.frames if start > moment), None)
+
+
+def _frame_filter(top: object) -> object:
+    """Handle *top*'s frames (update requests, and exposes of its native window) in a filter,
+    and tell every _Paints when each is over."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(top, QWidget)
+    frame = (QEvent.Type.UpdateRequest, QEvent.Type.Expose)
+    show = QEvent.Type.Show
+
+    class FrameFilter(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            kind = event.type()
+            if kind in frame and not _Paints.handling:
+                _Paints.handling = True
+                try:
+                    watched.event(event)
+                finally:
+                    _Paints.handling = False
+                ended = time.perf_counter()
+                for paints in _Paints._all:
+                    if paints.started is not None:
+                        paints._close(ended)
+                return True
+            if kind == show and watched is top and top.windowHandle() is not None:
+                top.windowHandle().installEventFilter(self)
+            return False
+
+    watcher = FrameFilter()
+    top.installEventFilter(watcher)
+    if top.windowHandle() is not None:
+        top.windowHandle().installEventFilter(watcher)
+    return watcher
 
 
 def _painted(app: object, paints: _Paints, moment: float) -> float:
