@@ -35,7 +35,7 @@ from carebrowser.export import Table
 from carebrowser.export.shapes import stakeholders_table
 from carebrowser.queries import Archive, StakeholderRow
 from carebrowser.ui.models import StakeholderTreeModel
-from carebrowser.ui.widgets import heading, named
+from carebrowser.ui.widgets import heading, named, own_viewport
 
 log = logging.getLogger("carebrowser")
 #: Stakeholders read at a time for each category: more than a screenful; more come as they scroll
@@ -48,6 +48,10 @@ class _Tree(QTreeView):
     adding to it or taking from it (Ctrl)."""
 
     replacing = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        own_viewport(self)
 
     def selectionCommand(
         self, index: QModelIndex | QPersistentModelIndex, event: QEvent | None = None

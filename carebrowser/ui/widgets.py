@@ -10,6 +10,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QApplication,
     QComboBox,
     QHeaderView,
@@ -50,8 +51,19 @@ def heading(text: str, parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def own_viewport(view: QAbstractScrollArea) -> None:
+    """Give *view* a viewport made here, before anything asks for the one Qt made.
+
+    To wrap a widget that Qt made, PySide6 first creates the Python class, enums and all, of
+    every QWidget subclass it knows, in case the widget is one of them: about 14 ms at the
+    first ``viewport()`` of a process, which would come before the window's first paint.
+    """
+    view.setViewport(QWidget(view))
+
+
 def setup_table(table: QTableView, *, wrap_rows: bool = False) -> QTableView:
     """Tables leave Tab to the window (no keyboard trap) and select whole rows or cells."""
+    own_viewport(table)
     table.setTabKeyNavigation(False)
     table.setWordWrap(True)
     table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
