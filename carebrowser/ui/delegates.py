@@ -141,6 +141,9 @@ class HighlightDelegate(QStyledItemDelegate):
             bar = max(3, opt.fontMetrics.xHeight() * _BAR // 8)
             painter.fillRect(QRect(rect.left(), rect.top() + 2, bar, rect.height() - 4), colour)
             rect.adjust(bar * 2, 0, 0, 0)
+        # The width sizeHint() measured the text for: the same document, laid out once, serves.
+        margin = _text_margin()
+        rect.adjust(margin // 2, 0, margin // 2 - margin, 0)
         document = self._document(opt, cell, rect.width())
         context = self._context  # drawn with at once, so one serves every cell
         context.palette.setColor(QPalette.ColorRole.Text, colour)
@@ -160,7 +163,7 @@ class HighlightDelegate(QStyledItemDelegate):
         )
         cell = self._cell(opt, index)
         editorial = cell[2]
-        margin = 2 * (QApplication.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        margin = _text_margin()
         width -= margin + (max(3, opt.fontMetrics.xHeight() * _BAR // 8) * 2 if editorial else 0)
         key = (cell, width, opt.font.key())
         height = self._heights.get(key)
@@ -170,6 +173,11 @@ class HighlightDelegate(QStyledItemDelegate):
             height = int(self._document(opt, cell, width).size().height()) + 2
             self._heights[key] = height
         return QSize(width + margin, height)
+
+
+def _text_margin() -> int:
+    """Room the style leaves on either side of an item's text, both sides together."""
+    return 2 * (QApplication.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
 
 
 class StanceDelegate(QStyledItemDelegate):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
 from carebrowser.queries import Archive, Filters
+from carebrowser.ui.delegates import EDITORIAL_LABEL
 from carebrowser.ui.models.quotes import STATEMENT, QuoteTableModel
 from carebrowser.ui.quote_panel import QuotePanel
 
@@ -124,3 +127,28 @@ def test_the_model_works_out_a_row_s_texts_once(
     assert len(texts) == 1 and next(iter(texts))
     assert sorted(worked_out) == list(range(model.columnCount()))  # each column once
     assert model.index(0, 0).data() and len(worked_out) == model.columnCount()
+
+
+def test_a_statement_is_laid_out_once_to_measure_and_paint_its_cell(
+    qtbot: QtBot, panel: QuotePanel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel.show_statements(Filters(), "All statements")
+    _settle(qtbot)
+    laid_out: list[str] = []
+    set_html = QTextDocument.setHtml
+
+    def counting(document: QTextDocument, text: str) -> None:
+        laid_out.append(text)
+        set_html(document, text)
+
+    monkeypatch.setattr(QTextDocument, "setHtml", counting)
+    panel.set_sort("stakeholder", descending=True)  # statements not shown before
+    _settle(qtbot)
+    panel.table.viewport().repaint()
+    model = panel.model
+    texts = [str(model.index(row, STATEMENT).data()) for row in range(model.rowCount())]
+    assert texts
+    # Once each, to measure its row; the paint used the same layout, made for the same width.
+    for text in texts:
+        body = html.escape(text).replace("\n", "<br>")
+        assert sum(laid in (body, f"<b>{EDITORIAL_LABEL}:</b> {body}") for laid in laid_out) == 1
