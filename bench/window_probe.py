@@ -232,15 +232,21 @@ def window(db: str, rounds: int) -> None:
         name_filter.clear()
         _until(app, lambda: not main.stakeholders._typing.isActive())
 
-        # Select a stakeholder (one of the busiest, already loaded in the tree, not selected
-        # before) to its first page painted.
+        # Click a stakeholder (one of the busiest, not selected before) to the first page of
+        # its statements painted. As a user finds a name before clicking it, the list is first
+        # scrolled to the stakeholder (and that painted): the click is what is measured.
         chosen = busiest[round_ % len(busiest)]
+        tree = main.stakeholders.tree
         main.stakeholders.select([])
-        main.stakeholders.model.index_of(chosen)
+        index = main.stakeholders.model.index_of(chosen)
+        tree.scrollTo(index)
         app.processEvents()
+        _until(app, lambda: not tree_paints.started)
+        spot = tree.visualRect(index).center()
         started = time.perf_counter()
-        main.stakeholders.select([chosen])
+        QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=spot)
         timings["select"].append((_painted(app, quote_paints, started) - started) * 1000)
+        assert main.stakeholders.selected_ids() == frozenset({chosen}), "the click missed"
 
         # Open the matrix view, painted: the first time (its rows read), then again.
         main.set_view(0, focus=False)
