@@ -26,12 +26,8 @@ from carebrowser.data.database import DatabaseError, bundled_database_path, open
 from carebrowser.export import ExportError
 from carebrowser.logs import log_path
 from carebrowser.queries import Archive
-from carebrowser.ui.errors import (
-    DatabaseErrorDialog,
-    ErrorReporter,
-    errors_as_dialog,
-    show_database_error,
-)
+from carebrowser.ui.error_dialogs import DatabaseErrorDialog, show_database_error
+from carebrowser.ui.errors import ErrorReporter, errors_as_dialog
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.settings import Settings
 

@@ -15,7 +15,6 @@ from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from carebrowser.data import postgres
 from carebrowser.data.schema import Meta
 from carebrowser.data.vocabulary import SCHEMA_VERSION
 
@@ -162,6 +161,8 @@ def _unreadable(error: BaseException, label: str, *, bundled: bool, server: bool
     if bundled:
         return f"The bundled dataset could not be read ({reason}). Reinstall carebrowser."
     if server:
+        from carebrowser.data import postgres
+
         return postgres.problem(error, label)
     return (
         f"{label} could not be read ({reason}): the file may be damaged or have changed while "
@@ -180,6 +181,8 @@ def is_connection_lost(error: BaseException) -> bool:
     original = getattr(error, "orig", None) or error
     if not type(original).__module__.startswith("psycopg"):
         return False
+    from carebrowser.data import postgres
+
     return postgres.kind(error) == "unreachable"
 
 
@@ -287,6 +290,8 @@ def server_engine(target: str, *, read_only: bool = True) -> tuple[Engine, str]:
     A reading engine's sessions are read-only; connections are checked before use, so a query
     after the server came back works again. Nothing is connected yet.
     """
+    from carebrowser.data import postgres  # only for servers
+
     try:
         url = postgres.server_url(target)
         if url.get_backend_name() != "postgresql":

@@ -26,7 +26,6 @@ from sqlalchemy import (
 )
 
 from carebrowser.data.fts import fts5_query
-from carebrowser.data.postgres import source_fts, statement_fts, tsquery_text
 from carebrowser.data.schema import Source, Statement
 
 
@@ -74,14 +73,20 @@ class PostgreSQLSearch:
     """tsvector documents with GIN indexes, written by 'carebrowser db publish'."""
 
     def statement_matches(self, user_text: str) -> Any:
+        from carebrowser.data.postgres import statement_fts
+
         return _tsquery_matches(Statement.id, statement_fts, "statement_query", user_text)
 
     def source_matches(self, user_text: str) -> Any:
+        from carebrowser.data.postgres import source_fts
+
         return _tsquery_matches(Source.id, source_fts, "source_query", user_text)
 
 
 def _tsquery_matches(column: Any, documents: Any, name: str, user_text: str) -> Any:
     """*column* IN the ids of *documents* whose document matches *user_text*."""
+    from carebrowser.data.postgres import tsquery_text
+
     query = tsquery_text(user_text)
     if query is None:
         return column.in_(())

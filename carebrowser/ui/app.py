@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
@@ -23,7 +24,7 @@ from carebrowser.data.database import (
 )
 from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters, UnknownName
-from carebrowser.ui.errors import ErrorReporter, install_error_hooks, show_database_error
+from carebrowser.ui.errors import ErrorReporter, install_error_hooks
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.settings import Settings
 
@@ -126,6 +127,13 @@ def screenshot(window: MainWindow, path: str) -> bool:
     return window.grab().save(path, "PNG")
 
 
+def _database_error(message: str, log_file: Path | None) -> bool:
+    """Say why the database cannot be opened; True when the person chose the bundled one."""
+    from carebrowser.ui.error_dialogs import show_database_error  # only when it happens
+
+    return show_database_error(None, message, log_file)
+
+
 def run_window(args: argparse.Namespace) -> int:
     """Open the window (or render it with --screenshot); returns the exit status."""
     shot = getattr(args, "screenshot", None)
@@ -138,7 +146,7 @@ def run_window(args: argparse.Namespace) -> int:
     app = application()
     reporter = ErrorReporter(log_file, app)
     install_error_hooks(reporter)
-    ask = None if shot else (lambda message: show_database_error(None, message, log_file))
+    ask = None if shot else (lambda message: _database_error(message, log_file))
     opened = open_archive(getattr(args, "db", None), ask)
     if isinstance(opened, str):
         print(opened, file=sys.stderr)
@@ -161,7 +169,7 @@ def run_window(args: argparse.Namespace) -> int:
             raise
         log.error("cannot show %s", info.label, exc_info=True)
         message = query_error_message(error, info)
-        if shot or info.bundled or not show_database_error(None, message, log_file):
+        if shot or info.bundled or not _database_error(message, log_file):
             print(f"carebrowser: {message}", file=sys.stderr)
             return EXIT_USAGE
         args.db = None

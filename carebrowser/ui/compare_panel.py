@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -18,13 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carebrowser.export import Table, comparison_table
 from carebrowser.queries import PAGE_SIZE, Archive, StakeholderRow
 from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.models import Choice, ComparisonModel
 from carebrowser.ui.models.choices import ChoicePage, PagedChoiceListModel, stakeholder_choices
 from carebrowser.ui.models.comparison import AGREEMENT, FIXED_COLUMNS, PROPOSAL
 from carebrowser.ui.widgets import LazyComboBox, counted, heading, named, setup_table
+
+if TYPE_CHECKING:
+    from carebrowser.export import Table
 
 MAX_COMPARED = 4
 #: Stakeholders read at a time into the pickers (20,000 at the largest).
@@ -220,6 +223,8 @@ class ComparePanel(QWidget):
 
     def export_table(self, selected_only: bool) -> Table:
         """The selected proposal rows, or all shown, as a comparison export table."""
+        from carebrowser.export import comparison_table  # imported when first exported
+
         rows = self.model.shown_rows()
         if selected_only:
             chosen = sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})

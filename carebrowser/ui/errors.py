@@ -6,22 +6,22 @@
   happened, where the log is, and a "Copy details" button for whoever supports the person; a
   database server that cannot be reached gets a ServerLostDialog with a Retry button.
 - errors_as_dialog(): a context manager turning a synchronous action's exception into that dialog.
-- show_database_error(): the dialog for a database that cannot be opened, offering the bundled one.
+
+The dialogs themselves are in carebrowser.ui.error_dialogs, imported when the first is shown.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import platform
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import (
     QMessageLogContext,
     QObject,
@@ -30,21 +30,8 @@ from PySide6.QtCore import (
     Signal,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QStyle,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QWidget
 
-from carebrowser import __version__
 from carebrowser.data.database import (
     DatabaseError,
     DatabaseInfo,
@@ -52,8 +39,10 @@ from carebrowser.data.database import (
     is_query_failure,
 )
 from carebrowser.data.database import query_error_message as _query_error_message
-from carebrowser.export import ExportError
 from carebrowser.logs import log_path as _default_log_path
+
+if TYPE_CHECKING:
+    from carebrowser.ui.error_dialogs import ErrorDialog
 
 log = logging.getLogger("carebrowser.ui")
 qt_log = logging.getLogger("carebrowser.qt")
@@ -80,6 +69,8 @@ def qt_message_handler(mode: QtMsgType, context: QMessageLogContext, message: st
 
 def describe(error: BaseException, database: DatabaseInfo | None = None) -> str:
     """The sentence a person reads for *error*: what happened and what to do next."""
+    from carebrowser.export import ExportError  # imported with the first failure, not at start
+
     if isinstance(error, (DatabaseError, ExportError)):
         return str(error)
     if database is not None and is_query_failure(error):
@@ -90,167 +81,6 @@ def describe(error: BaseException, database: DatabaseInfo | None = None) -> str:
         f"Something went wrong ({what}). What you were doing may not have finished; you can "
         "carry on working. If it happens again, send the log file to your IT support."
     )
-
-
-def _environment() -> str:
-    return (
-        f"carebrowser {__version__}, Python {platform.python_version()}, "
-        f"PySide6 {pyside_version}, {platform.platform()}"
-    )
-
-
-class ErrorDialog(QDialog):
-    """One failure: the sentence, where the log file is, and the details to copy or show."""
-
-    ICON = QStyle.StandardPixmap.SP_MessageBoxCritical
-
-    def __init__(
-        self,
-        message: str,
-        details: str,
-        log_file: Path | None,
-        parent: QWidget | None = None,
-        *,
-        title: str = "carebrowser: something went wrong",
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
-        self.message = message
-        self.log_file = log_file
-        icon = QLabel(self)
-        icon.setPixmap(self.style().standardIcon(self.ICON).pixmap(48, 48))
-        icon.setAccessibleName("error icon")
-        self.text = QLabel(message, self)
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setAccessibleName("what happened")
-        self.more = QLabel("", self)
-        self.more.setAccessibleName("later problems")
-        self.more.hide()
-        where = f"Details are in {log_file}." if log_file else "Details could not be logged."
-        self.where = QLabel(where, self)
-        self.where.setWordWrap(True)
-        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.where.setAccessibleName("log file")
-        self.details = QPlainTextEdit(self)
-        self.details.setReadOnly(True)
-        self.details.setPlainText(
-            f"{message}\n\n{details.rstrip()}\n\nLog file: {log_file}\n{_environment()}\n"
-        )
-        self.details.setAccessibleName("details")
-        self.details.hide()
-        self.buttons = QDialogButtonBox(self)
-        self.copy_button = self.buttons.addButton(
-            "&Copy details", QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.copy_button.setAccessibleName("Copy details")
-        self.copy_button.clicked.connect(self.copy_details)
-        self.show_button = self.buttons.addButton(
-            "Show &details", QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.show_button.setAccessibleName("Show details")
-        self.show_button.setCheckable(True)
-        self.show_button.toggled.connect(self.details.setVisible)
-        self.close_button = self.add_closing_button()
-        self.buttons.rejected.connect(self.reject)
-        self.buttons.accepted.connect(self.accept)
-        top = QHBoxLayout()
-        top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        words = QVBoxLayout()
-        for label in (self.text, self.more, self.where):
-            words.addWidget(label)
-        top.addLayout(words, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.details, 1)
-        layout.addWidget(self.buttons)
-        self.resize(560, self.sizeHint().height())
-        self.setMinimumWidth(420)
-
-    def add_closing_button(self) -> QPushButton:
-        """The button that closes the dialog (subclasses add their own choices first)."""
-        button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        assert button is not None
-        button.setAccessibleName("Close")
-        button.setDefault(True)
-        return button
-
-    def _choice_then_close(self, label: str, name: str) -> tuple[QPushButton, QPushButton]:
-        """A choice that accepts the dialog, as its default, then the button that closes it."""
-        choice = self.buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
-        choice.setAccessibleName(name)
-        close = ErrorDialog.add_closing_button(self)
-        close.setDefault(False)
-        choice.setDefault(True)
-        return choice, close
-
-    def details_text(self) -> str:
-        """What 'Copy details' puts on the clipboard: the sentence, traceback, log, versions."""
-        return self.details.toPlainText()
-
-    def copy_details(self) -> None:
-        """Put the details on the clipboard, for an e-mail to IT support."""
-        QGuiApplication.clipboard().setText(self.details_text())
-        self.copy_button.setText("Copied")
-
-    def add_later_problem(self, count: int) -> None:
-        """Say that more problems happened while this dialog was open (they are in the log)."""
-        noun = "problem" if count == 1 else "problems"
-        self.more.setText(f"{count} more {noun} happened since; they are in the log too.")
-        self.more.show()
-
-
-class DatabaseErrorDialog(ErrorDialog):
-    """A database that cannot be opened: what happened, which file, what to do next."""
-
-    def __init__(
-        self, message: str, details: str, log_file: Path | None, parent: QWidget | None = None
-    ) -> None:
-        self.bundled_button: QPushButton | None = None
-        super().__init__(
-            message, details, log_file, parent, title="carebrowser: cannot open the database"
-        )
-        self.setWindowModality(Qt.WindowModality.ApplicationModal)
-
-    def add_closing_button(self) -> QPushButton:
-        self.bundled_button, close = self._choice_then_close(
-            "Open the &bundled dataset", "Open the bundled dataset"
-        )
-        return close
-
-
-class ServerLostDialog(ErrorDialog):
-    """The database server cannot be reached: what happened, and Retry for when it is back."""
-
-    ICON = QStyle.StandardPixmap.SP_MessageBoxWarning
-    TITLE = "carebrowser: the database server cannot be reached"
-
-    def __init__(
-        self, message: str, details: str, log_file: Path | None, parent: QWidget | None = None
-    ) -> None:
-        self.retry_button: QPushButton | None = None
-        super().__init__(message, details, log_file, parent, title=self.TITLE)
-
-    def add_closing_button(self) -> QPushButton:
-        self.retry_button, close = self._choice_then_close("&Retry", "Retry")
-        self.retry_button.setToolTip("Read the database again, once the server is running")
-        return close
-
-
-def show_database_error(
-    parent: QWidget | None, error: BaseException | str, log_path: Path | None
-) -> bool:
-    """Show why a database cannot be opened; True when the person chose the bundled dataset."""
-    message = str(error)
-    cause = error.__cause__ if isinstance(error, BaseException) else None
-    details = "".join(traceback.format_exception(cause)) if cause is not None else ""
-    if isinstance(error, BaseException):
-        log.warning("cannot open a database: %s", message, exc_info=cause)
-    dialog = DatabaseErrorDialog(message, details, log_path, parent)
-    chosen = dialog.exec() == QDialog.DialogCode.Accepted
-    dialog.deleteLater()
-    return chosen
 
 
 class ErrorReporter(QObject):
@@ -309,6 +139,8 @@ class ErrorReporter(QObject):
             self.dialog.add_later_problem(self._later)
             return
         self._later = 0
+        from carebrowser.ui.error_dialogs import ErrorDialog, ServerLostDialog
+
         parent = self.window or QApplication.activeWindow()
         if lost:
             dialog: ErrorDialog = ServerLostDialog(message, details, self.log_file, parent)

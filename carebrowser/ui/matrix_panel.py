@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
@@ -18,12 +19,14 @@ from PySide6.QtWidgets import (
 
 from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.data.vocabulary import STANCES
-from carebrowser.export import Table, matrix_table, positions_table
 from carebrowser.queries import Archive, Filters, PositionRow, ProposalRow
 from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.models import MatrixModel
 from carebrowser.ui.models.matrix import HEADER_WIDTH, MatrixRows, stance_label
 from carebrowser.ui.widgets import counted, heading, named, setup_table
+
+if TYPE_CHECKING:
+    from carebrowser.export import Table
 
 #: Stakeholders (rows) read at a time, about a screenful (the table reads on while its rows do
 #: not fill it, and as it is scrolled to the end). Each batch reads its rows' positions on every
@@ -264,6 +267,8 @@ class MatrixPanel(QWidget):
 
     def export_table(self, selected_only: bool) -> Table:
         """The selected cells' positions, or the whole matrix shown, as an export table."""
+        from carebrowser.export import matrix_table, positions_table  # imported when first exported
+
         self.ensure_loaded()
         if selected_only:
             return positions_table(self.selected_positions())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,12 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser.data.database import QUERY_ERRORS
-from carebrowser.export import Table, quotes_table
 from carebrowser.queries import Archive, Filters, PositionRow, QuoteSort
 from carebrowser.ui.delegates import HighlightDelegate, WrappedTextDelegate
 from carebrowser.ui.models import QuoteTableModel, evidence_fetch, statements_fetch
 from carebrowser.ui.models.quotes import DATE, SORTS, STATEMENT
 from carebrowser.ui.widgets import RowFitter, counted, heading, named, setup_table
+
+if TYPE_CHECKING:
+    from carebrowser.export import Table
 
 #: Statements fetched at a time: each row's height is measured, so a page is about a screenful
 #: (the view reads on by itself while its rows do not fill it).
@@ -225,6 +229,8 @@ class QuotePanel(QWidget):
 
     def export_table(self, selected_only: bool) -> Table:
         """The selected statements, or all the panel stands for, as an export table."""
+        from carebrowser.export import quotes_table  # imported when first exported
+
         if selected_only:
             rows = [i.row() for i in self.table.selectionModel().selectedRows()]
             return quotes_table(self.model.quotes(rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt, QUrl, Signal
 from PySide6.QtGui import QShowEvent
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carebrowser.export import Table, quotes_table
 from carebrowser.queries import PAGE_SIZE, Archive, SourceRow, SourceText, match_spans
 from carebrowser.ui.models.choices import (
     ChoicePage,
@@ -29,6 +29,9 @@ from carebrowser.ui.models.choices import (
 )
 from carebrowser.ui.text_marks import SpanMarks
 from carebrowser.ui.widgets import LazyComboBox, heading, named
+
+if TYPE_CHECKING:
+    from carebrowser.export import Table
 
 #: Sources read at a time into the chooser (100,000 sources at the largest).
 SOURCE_PAGE = PAGE_SIZE
@@ -344,6 +347,8 @@ class ReaderPanel(QWidget):
 
     def export_table(self, selected_only: bool) -> Table:
         """The highlighted statement, or every statement of the source, as an export table."""
+        from carebrowser.export import quotes_table  # imported when first exported
+
         if self._shown is None:
             return quotes_table([])
         ids = [self.active] if selected_only and self.active is not None else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
@@ -31,11 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser.data.database import QUERY_ERRORS
-from carebrowser.export import Table
-from carebrowser.export.shapes import stakeholders_table
 from carebrowser.queries import Archive, StakeholderRow
 from carebrowser.ui.models import StakeholderTreeModel
 from carebrowser.ui.widgets import heading, named, own_viewport
+
+if TYPE_CHECKING:
+    from carebrowser.export import Table
 
 log = logging.getLogger("carebrowser")
 #: Stakeholders read at a time for each category: more than a screenful; more come as they scroll
@@ -348,6 +350,8 @@ class StakeholderPanel(QWidget):
 
     def export_table(self, selected_only: bool) -> Table:
         """The selected stakeholders, or all that the filter shows, as an export table."""
+        from carebrowser.export.shapes import stakeholders_table  # imported when first exported
+
         if selected_only:
             return stakeholders_table(self.selected())
         return stakeholders_table(

@@ -21,7 +21,8 @@ from ui_helpers import LGA, MILBURN, shown_window, stakeholder
 from carebrowser.data.database import DatabaseInfo, open_database
 from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters
-from carebrowser.ui.errors import ErrorReporter, ServerLostDialog
+from carebrowser.ui.error_dialogs import ServerLostDialog
+from carebrowser.ui.errors import ErrorReporter
 from carebrowser.ui.main_window import SERVER_LOST_STATUS, MainWindow
 from carebrowser.ui.settings import Settings
 

@@ -23,7 +23,7 @@ from carebrowser.ui.app import (
     open_archive,
     prepare_window,
 )
-from carebrowser.ui.errors import DatabaseErrorDialog
+from carebrowser.ui.error_dialogs import DatabaseErrorDialog
 from carebrowser.ui.main_window import COMPARE, MATRIX, MainWindow
 from carebrowser.ui.settings import Settings
 

@@ -9,8 +9,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Modules that only a menu action, a dialog or a display problem needs.
+#: Modules that only a menu action, a dialog, a failure, a server or a display problem needs.
 NOT_AT_START = (
+    "carebrowser.ui.error_dialogs",
+    "carebrowser.data.postgres",
+    "carebrowser.export",
+    "ctypes",
     "carebrowser.ui.export_dialog",
     "carebrowser.ui.export_worker",
     "carebrowser.ui.export_subjects",

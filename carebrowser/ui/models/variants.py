@@ -9,7 +9,6 @@ and PySide6 before 6.12 does not drop the reference (the guard costs a fifth of 
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import sys
 from collections.abc import Callable
@@ -20,9 +19,6 @@ import PySide6
 F = TypeVar("F", bound=Callable[..., Any])
 
 _MORTAL_NONE = sys.version_info < (3, 12) and PySide6.__version_info__[:2] >= (6, 12)
-_incref = ctypes.pythonapi.Py_IncRef
-_incref.argtypes = [ctypes.py_object]
-_incref.restype = None
 
 
 def returns_variant(method: F) -> F:
@@ -33,12 +29,17 @@ def returns_variant(method: F) -> F:
     """
     if not _MORTAL_NONE:
         return method
+    import ctypes  # only here: importing it costs a few milliseconds of every start
+
+    incref = ctypes.pythonapi.Py_IncRef
+    incref.argtypes = [ctypes.py_object]
+    incref.restype = None
 
     @functools.wraps(method)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         result = method(*args, **kwargs)
         if result is None:
-            _incref(None)
+            incref(None)
         return result
 
     return guarded  # type: ignore[return-value]
