@@ -21,9 +21,13 @@ from PySide6.QtWidgets import (
 
 from carebrowser.queries import PAGE_SIZE, Archive, StakeholderRow
 from carebrowser.ui.delegates import StanceDelegate
-from carebrowser.ui.models import Choice, ComparisonModel
-from carebrowser.ui.models.choices import ChoicePage, PagedChoiceListModel, stakeholder_choices
-from carebrowser.ui.models.comparison import AGREEMENT, FIXED_COLUMNS, PROPOSAL
+from carebrowser.ui.models.choices import (
+    Choice,
+    ChoicePage,
+    PagedChoiceListModel,
+    stakeholder_choices,
+)
+from carebrowser.ui.models.comparison import AGREEMENT, FIXED_COLUMNS, PROPOSAL, ComparisonModel
 from carebrowser.ui.widgets import LazyComboBox, counted, heading, named, setup_table
 
 if TYPE_CHECKING:

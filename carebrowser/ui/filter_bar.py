@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser.queries import Archive, Filters
-from carebrowser.ui.models import Choice, ChoiceListModel
 from carebrowser.ui.models.choices import (
+    Choice,
+    ChoiceListModel,
     ChoicePage,
     PagedChoiceListModel,
     category_choices,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QLabel,
@@ -37,18 +38,19 @@ from carebrowser.queries import Archive, Filters, PositionRow
 from carebrowser.ui import errors
 from carebrowser.ui import settings as options
 from carebrowser.ui.actions import VIEWS, build_actions
-from carebrowser.ui.compare_panel import ComparePanel
 from carebrowser.ui.filter_bar import FilterBar
-from carebrowser.ui.matrix_panel import MatrixPanel
 from carebrowser.ui.quote_panel import QuotePanel
-from carebrowser.ui.reader_panel import ReaderPanel
 from carebrowser.ui.settings import Settings, filters_to_plain
 from carebrowser.ui.stakeholder_panel import StakeholderPanel
 
 if TYPE_CHECKING:
-    # Imported where used: the export dialog, clipboard and help are not needed to start.
+    # Imported where used: the export dialog, clipboard and help are not needed to start, nor
+    # the views other than the first until they are shown.
+    from carebrowser.ui.compare_panel import ComparePanel
     from carebrowser.ui.export_dialog import ExportDialog, ExportFlow
     from carebrowser.ui.export_subjects import ExportablePanel
+    from carebrowser.ui.matrix_panel import MatrixPanel
+    from carebrowser.ui.reader_panel import ReaderPanel
 
 STAKEHOLDERS, MATRIX, COMPARE, READER = range(4)
 #: The status bar while the database server cannot be reached (the dialog says which and why).
@@ -85,11 +87,11 @@ class MainWindow(QMainWindow):
         self.filter_bar = FilterBar(archive, self)
         self.stakeholders = StakeholderPanel(archive, self)
         self.statements = QuotePanel(archive, "Statements", self)
-        self.matrix = MatrixPanel(archive, self)
-        self.evidence = QuotePanel(archive, "Evidence", self)
-        self.compare = ComparePanel(archive, self)
-        self.reader = ReaderPanel(archive, self)
-        self.panels = (self.stakeholders, self.matrix, self.compare, self.reader)
+        # The other views are made when first shown, or first asked for (see _page).
+        self._matrix: MatrixPanel | None = None
+        self._evidence: QuotePanel | None = None
+        self._compare: ComparePanel | None = None
+        self._reader: ReaderPanel | None = None
 
         browse = self._splitter(
             "browse", Qt.Orientation.Horizontal, self.stakeholders, self.statements
@@ -98,11 +100,15 @@ class MainWindow(QMainWindow):
         browse.setStretchFactor(1, 3)
         metrics = self.fontMetrics()
         browse.setSizes([65 * metrics.averageCharWidth(), 100 * metrics.averageCharWidth()])
-        table = self._splitter("matrix", Qt.Orientation.Vertical, self.matrix, self.evidence)
-        table.setStretchFactor(0, 2)
         self.stack = QStackedWidget(self)
-        for page in (browse, table, self.compare, self.reader):
-            self.stack.addWidget(page)
+        self.stack.addWidget(browse)
+        #: Where each view after the first goes when it is made.
+        self._holders: dict[int, QVBoxLayout] = {}
+        for view in (MATRIX, COMPARE, READER):
+            holder = QWidget(self.stack)
+            self._holders[view] = QVBoxLayout(holder)
+            self._holders[view].setContentsMargins(0, 0, 0, 0)
+            self.stack.addWidget(holder)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.addWidget(self.filter_bar)
@@ -114,9 +120,6 @@ class MainWindow(QMainWindow):
         # window a new layout and repaint each time (about 10 ms).
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status_icon = QLabel(self)
-        self.status_icon.setPixmap(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(16, 16)
-        )
         self.status_icon.setAccessibleName("Warning")
         self.status_icon.hide()
         self.retry_action = QAction("&Retry reading the database", self)
@@ -138,6 +141,107 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore()
 
+    # -- the views after the first, made when first needed ------------------------------------
+
+    @property
+    def matrix(self) -> MatrixPanel:
+        """The matrix view's matrix."""
+        self._page(MATRIX)
+        assert self._matrix is not None
+        return self._matrix
+
+    @property
+    def evidence(self) -> QuotePanel:
+        """The matrix view's evidence: the statements of the position in the current cell."""
+        self._page(MATRIX)
+        assert self._evidence is not None
+        return self._evidence
+
+    @property
+    def compare(self) -> ComparePanel:
+        """The comparison view."""
+        self._page(COMPARE)
+        assert self._compare is not None
+        return self._compare
+
+    @property
+    def reader(self) -> ReaderPanel:
+        """The source reader view."""
+        self._page(READER)
+        assert self._reader is not None
+        return self._reader
+
+    def built(self, view: int) -> bool:
+        """Whether a view has been made (the first always is)."""
+        return (
+            view == STAKEHOLDERS
+            or (self._matrix, self._compare, self._reader)[view - 1] is not None
+        )
+
+    def _page(self, view: int) -> None:
+        """Make a view, if it is not made yet: its panels, their signals and their settings,
+        and the filters the others follow. Nothing before it is first needed: most of a start's
+        Python and Qt classes would otherwise be for views not shown."""
+        if self.built(view):
+            return
+        filters = self.filter_bar.filters()
+        actions = self.window_actions
+        page: QWidget
+        read: Callable[[], None]  # what the view shows, read once it is in the window
+        if view == MATRIX:
+            from carebrowser.ui.matrix_panel import MatrixPanel
+
+            self._matrix = matrix = MatrixPanel(self.archive, self)
+            self._evidence = evidence = QuotePanel(self.archive, "Evidence", self)
+            page = self._splitter("matrix", Qt.Orientation.Vertical, matrix, evidence)
+            page.setStretchFactor(0, 2)
+            self._follow(actions.hide_empty, matrix.hide_empty_box)
+            self._follow(actions.transpose, matrix.transpose_box)
+            matrix.compare_requested.connect(self.compare_stakeholders)
+            matrix.position_selected.connect(self._show_evidence)
+            evidence.open_statement.connect(self.open_statement)
+            panels: tuple[ExportablePanel, ...] = (matrix, evidence)
+            views: tuple[QAbstractItemView, ...] = (matrix.table, evidence.table)
+
+            def read() -> None:
+                matrix.set_filters(filters)
+                evidence.show_evidence(None, filters.search)
+
+        elif view == COMPARE:
+            from carebrowser.ui.compare_panel import ComparePanel
+
+            self._compare = page = compare = ComparePanel(self.archive, self)
+            self._follow(actions.disagreements_only, compare.disagreements_box)
+            compare.open_statement.connect(self.open_statement)
+            panels, views = (compare,), (compare.table,)
+
+            def read() -> None:
+                compare.set_proposals(filters.proposals)
+
+        else:
+            from carebrowser.ui.reader_panel import ReaderPanel
+
+            self._reader = page = reader = ReaderPanel(self.archive, self)
+            panels, views = (reader,), ()
+
+            def read() -> None:
+                reader.set_search(filters.search)
+
+        for panel in panels:
+            panel.status_changed.connect(self._update_status)
+        for table, panel in zip(views, panels, strict=False):
+            self._offer_menu(table, panel)
+        self.settings.restore_splitters(page)
+        self._holders[view].addWidget(page)
+        read()  # last: a read that fails leaves the view made, and reported
+
+    @staticmethod
+    def _follow(action: QAction, box: QAbstractButton) -> None:
+        """Keep a view option's menu action and its check box in step (the action leads)."""
+        box.setChecked(action.isChecked())
+        action.toggled.connect(box.setChecked)
+        box.toggled.connect(action.setChecked)
+
     def _splitter(self, name: str, orientation: Qt.Orientation, *widgets: QWidget) -> QSplitter:
         splitter = QSplitter(orientation, self)
         splitter.setObjectName(name)
@@ -156,44 +260,29 @@ class MainWindow(QMainWindow):
         actions.quit.triggered.connect(self.close)
         actions.next_statement.triggered.connect(lambda: self._step(1))
         actions.previous_statement.triggered.connect(lambda: self._step(-1))
-        toggles = (
-            (actions.hide_empty, self.matrix.hide_empty_box),
-            (actions.transpose, self.matrix.transpose_box),
-            (actions.disagreements_only, self.compare.disagreements_box),
-        )
-        for action, box in toggles:
-            action.setChecked(box.isChecked())
-            action.toggled.connect(box.setChecked)
-            box.toggled.connect(action.setChecked)
         self.filter_bar.filters_changed.connect(self._filters_changed)
         self.stakeholders.selection_changed.connect(self._stakeholders_chosen)
         self.stakeholders.compare_requested.connect(self.compare_stakeholders)
-        self.matrix.compare_requested.connect(self.compare_stakeholders)
-        self.matrix.position_selected.connect(self._show_evidence)
         self.retry_action.triggered.connect(self.retry)
         self.retry_button.clicked.connect(self.retry_action.trigger)
         if self.reporter is not None:
             self.reporter.server_lost.connect(self.show_server_lost)
             self.reporter.retry_requested.connect(self.retry)
-        for panel in (self.statements, self.evidence, self.compare):
-            panel.open_statement.connect(self.open_statement)
-        for emitter in (*self.panels, self.statements, self.evidence):
+        self.statements.open_statement.connect(self.open_statement)
+        for emitter in (self.stakeholders, self.statements):
             emitter.status_changed.connect(self._update_status)
         self.stack.currentChanged.connect(self._update_status)
         actions.export.triggered.connect(lambda: self.export_selection())
         actions.copy.triggered.connect(lambda: self.copy_selection())
-        views: tuple[tuple[QAbstractItemView, ExportablePanel], ...] = (
-            (self.stakeholders.tree, self.stakeholders),
-            (self.statements.table, self.statements),
-            (self.matrix.table, self.matrix),
-            (self.evidence.table, self.evidence),
-            (self.compare.table, self.compare),
+        self._offer_menu(self.stakeholders.tree, self.stakeholders)
+        self._offer_menu(self.statements.table, self.statements)
+
+    def _offer_menu(self, view: QAbstractItemView, panel: ExportablePanel) -> None:
+        """Copy and Export on a right click (or the menu key) in *view*."""
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(
+            lambda point, v=view, p=panel: self._context_menu(v, p, point)
         )
-        for view, exporter in views:
-            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            view.customContextMenuRequested.connect(
-                lambda point, v=view, p=exporter: self._context_menu(v, p, point)
-            )
 
     # -- what the panels say to each other ----------------------------------------------------
 
@@ -205,10 +294,13 @@ class MainWindow(QMainWindow):
         filters = self.filter_bar.filters()
         with self._reading("applying the filters"):
             self.stakeholders.set_categories(filters.categories)
-            self.matrix.set_filters(filters)
-            self.evidence.show_evidence(self.matrix.current_position(), filters.search)
-            self.compare.set_proposals(filters.proposals)
-            self.reader.set_search(filters.search)
+            if self.built(MATRIX):
+                self.matrix.set_filters(filters)
+                self.evidence.show_evidence(self.matrix.current_position(), filters.search)
+            if self.built(COMPARE):
+                self.compare.set_proposals(filters.proposals)
+            if self.built(READER):
+                self.reader.set_search(filters.search)
             self._show_statements()
             self._remember_filters(filters)
 
@@ -267,6 +359,7 @@ class MainWindow(QMainWindow):
         """Show a view by number (0..3) or --view name; focus its main list or text."""
         number = view if isinstance(view, int) else [name for name, _t in VIEWS].index(view)
         with self._reading("showing another view"):  # a view reads when first shown
+            self._page(number)
             self.stack.setCurrentIndex(number)
         self.window_actions.views[number].setChecked(True)
         if focus:
@@ -317,6 +410,9 @@ class MainWindow(QMainWindow):
         """Say in the status bar that the database server cannot be reached, and offer Retry."""
         self.server_lost = message
         self.status.setToolTip(message)
+        if self.status_icon.pixmap().isNull():
+            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            self.status_icon.setPixmap(icon.pixmap(16, 16))
         self.status_icon.show()
         self.retry_button.show()
         self.retry_action.setEnabled(True)
@@ -340,12 +436,15 @@ class MainWindow(QMainWindow):
             stakeholders.set_filter(filters.categories, stakeholders.name, force=True)
             self.stakeholders.select(self._chosen, emit=False)
             self._chosen = self.stakeholders.selected_ids()
-            self.matrix.reload()
-            self.evidence.show_evidence(self.matrix.current_position(), filters.search)
-            self.compare.set_proposals(filters.proposals)
-            self.compare.reload()
-            self.reader.set_search(filters.search)
-            self.reader.reload()
+            if self.built(MATRIX):
+                self.matrix.reload()
+                self.evidence.show_evidence(self.matrix.current_position(), filters.search)
+            if self.built(COMPARE):
+                self.compare.set_proposals(filters.proposals)
+                self.compare.reload()
+            if self.built(READER):
+                self.reader.set_search(filters.search)
+                self.reader.reload()
             self._show_statements()
         self._update_status()
 
@@ -436,8 +535,10 @@ class MainWindow(QMainWindow):
             text = f"{self.statements.status_text()} \u00b7 {self.stakeholders.status_text()}"
         elif view == MATRIX:
             text = f"{self.matrix.status_text()} \u00b7 {self.evidence.status_text()}"
+        elif view == COMPARE:
+            text = self.compare.status_text()
         else:
-            text = self.panels[view].status_text()
+            text = self.reader.status_text()
         self.status.setText(text)
 
     # -- settings -----------------------------------------------------------------------------
@@ -452,9 +553,10 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         s.restore_splitters(self)
-        self.matrix.hide_empty_box.setChecked(s.value(options.HIDE_EMPTY))
-        self.matrix.transpose_box.setChecked(s.value(options.TRANSPOSE))
-        self.compare.disagreements_box.setChecked(s.value(options.DISAGREEMENTS_ONLY))
+        actions = self.window_actions
+        actions.hide_empty.setChecked(s.value(options.HIDE_EMPTY))
+        actions.transpose.setChecked(s.value(options.TRANSPOSE))
+        actions.disagreements_only.setChecked(s.value(options.DISAGREEMENTS_ONLY))
         sort = s.value(options.QUOTE_SORT)
         if sort in ("date", "source", "stakeholder"):
             self.statements.set_sort(sort, s.value(options.QUOTE_DESCENDING))  # type: ignore[arg-type]
@@ -468,9 +570,10 @@ class MainWindow(QMainWindow):
         s.save_geometry("window_state", self.saveState())
         s.save_splitters(self)
         s.set_value(options.LAST_VIEW, self.current_view())
-        s.set_value(options.HIDE_EMPTY, self.matrix.hide_empty_box.isChecked())
-        s.set_value(options.TRANSPOSE, self.matrix.transpose_box.isChecked())
-        s.set_value(options.DISAGREEMENTS_ONLY, self.compare.disagreements_box.isChecked())
+        actions = self.window_actions  # in step with the views' boxes, made or not
+        s.set_value(options.HIDE_EMPTY, actions.hide_empty.isChecked())
+        s.set_value(options.TRANSPOSE, actions.transpose.isChecked())
+        s.set_value(options.DISAGREEMENTS_ONLY, actions.disagreements_only.isChecked())
         s.set_value(options.QUOTE_SORT, self.statements.model.sort_by)
         s.set_value(options.QUOTE_DESCENDING, self.statements.model.descending)
         if self._saved_filters is not None:

@@ -21,8 +21,7 @@ from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.data.vocabulary import STANCES
 from carebrowser.queries import Archive, Filters, PositionRow, ProposalRow
 from carebrowser.ui.delegates import StanceDelegate
-from carebrowser.ui.models import MatrixModel
-from carebrowser.ui.models.matrix import HEADER_WIDTH, MatrixRows, stance_label
+from carebrowser.ui.models.matrix import HEADER_WIDTH, MatrixModel, MatrixRows, stance_label
 from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 if TYPE_CHECKING:

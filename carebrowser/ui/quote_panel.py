@@ -19,8 +19,14 @@ from PySide6.QtWidgets import (
 from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.queries import Archive, Filters, PositionRow, QuoteSort
 from carebrowser.ui.delegates import HighlightDelegate, WrappedTextDelegate
-from carebrowser.ui.models import QuoteTableModel, evidence_fetch, statements_fetch
-from carebrowser.ui.models.quotes import DATE, SORTS, STATEMENT
+from carebrowser.ui.models.quotes import (
+    DATE,
+    SORTS,
+    STATEMENT,
+    QuoteTableModel,
+    evidence_fetch,
+    statements_fetch,
+)
 from carebrowser.ui.widgets import RowFitter, counted, heading, named, setup_table
 
 if TYPE_CHECKING:

@@ -79,8 +79,12 @@ class Settings:
                 self.save_geometry(f"splitter/{splitter.objectName()}", splitter.saveState())
 
     def restore_splitters(self, root: QWidget) -> None:
-        """Give every named splitter under *root* the sizes it had last time."""
-        for splitter in root.findChildren(QSplitter):
+        """Give every named splitter under *root* (and *root*, if one) the sizes it had last
+        time."""
+        splitters = root.findChildren(QSplitter)
+        if isinstance(root, QSplitter):
+            splitters.insert(0, root)
+        for splitter in splitters:
             state = self.geometry(f"splitter/{splitter.objectName()}")
             if splitter.objectName() and state is not None:
                 splitter.restoreState(state)

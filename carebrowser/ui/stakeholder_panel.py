@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.queries import Archive, StakeholderRow
-from carebrowser.ui.models import StakeholderTreeModel
+from carebrowser.ui.models.stakeholders import StakeholderTreeModel
 from carebrowser.ui.widgets import heading, named, own_viewport
 
 if TYPE_CHECKING:

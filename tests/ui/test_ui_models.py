@@ -11,18 +11,19 @@ from ui_helpers import LGA, MILBURN, proposal, stakeholder
 
 from carebrowser.data.vocabulary import STANCE_COLOURS, STANCE_GLYPHS
 from carebrowser.queries import Archive, Filters
-from carebrowser.ui.models import (
-    ChoiceListModel,
-    ComparisonModel,
-    MatrixModel,
+from carebrowser.ui.models.choices import ChoiceListModel, category_choices, proposal_choices
+from carebrowser.ui.models.comparison import ComparisonModel
+from carebrowser.ui.models.matrix import MatrixModel
+from carebrowser.ui.models.quotes import (
+    DATE,
+    SPEAKER,
+    STATEMENT,
     QuoteTableModel,
-    StakeholderTreeModel,
     evidence_fetch,
     statements_fetch,
 )
-from carebrowser.ui.models.choices import category_choices, proposal_choices
-from carebrowser.ui.models.quotes import DATE, SPEAKER, STATEMENT
 from carebrowser.ui.models.roles import ID_ROLE, MATCH_SPANS_ROLE, ROW_ROLE, STANCE_ROLE
+from carebrowser.ui.models.stakeholders import StakeholderTreeModel
 
 
 def test_stakeholder_tree_groups_by_category_with_counts(

@@ -17,9 +17,9 @@ from ui_helpers import LGA, proposal, stakeholder
 from carebrowser.queries import Archive, Filters, Page, QuoteRow, QuoteSort
 from carebrowser.ui import settings as options
 from carebrowser.ui.main_window import MainWindow
-from carebrowser.ui.models import MatrixModel, QuoteTableModel, StakeholderTreeModel
-from carebrowser.ui.models.matrix import MatrixRows
-from carebrowser.ui.models.quotes import statements_fetch
+from carebrowser.ui.models.matrix import MatrixModel, MatrixRows
+from carebrowser.ui.models.quotes import QuoteTableModel, statements_fetch
+from carebrowser.ui.models.stakeholders import StakeholderTreeModel
 from carebrowser.ui.settings import Settings
 
 GONE = "disk I/O error"

@@ -64,6 +64,43 @@ def test_view_filters_and_layout_persist(
     qtbot.waitUntil(lambda: browse_again.sizes() == moved)
 
 
+def test_views_not_shown_keep_their_options_and_sizes(
+    qtbot: QtBot, archive: Archive, settings: Settings
+) -> None:
+    def window() -> MainWindow:
+        made = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
+        qtbot.addWidget(made)
+        made.resize(1000, 700)
+        made.show()
+        return made
+
+    first = window()
+    first.set_view("matrix")
+    first.matrix.transpose_box.setChecked(True)
+    splitter = first.findChild(QSplitter, "matrix")
+    sizes = splitter.sizes()
+    splitter.setSizes([sizes[0] - 60, sizes[1] + 60])
+    moved = splitter.sizes()
+    first.set_view("stakeholders")
+    first.close()
+
+    second = window()  # opens on the stakeholders: the matrix is not made, and closing keeps it
+    assert not second.built(MATRIX) and second.findChild(QSplitter, "matrix") is None
+    assert second.window_actions.transpose.isChecked()
+    second.window_actions.hide_empty.trigger()  # the menu, before the view is made
+    hide_empty = second.window_actions.hide_empty.isChecked()
+    second.close()
+
+    third = window()
+    assert not third.built(MATRIX)
+    third.set_view("matrix")
+    assert third.matrix.transpose_box.isChecked()
+    assert third.matrix.hide_empty_box.isChecked() == hide_empty
+    assert third.findChild(QSplitter, "matrix").sizes() == moved
+    third.matrix.hide_empty_box.click()  # box and menu stay in step once it is made
+    assert third.window_actions.hide_empty.isChecked() != hide_empty
+
+
 def test_select_and_view_options(qtbot: QtBot, window: MainWindow, archive: Archive) -> None:
     args = argparse.Namespace(db=None, screenshot=None, view="compare", select=[LGA, MILBURN])
     assert prepare_window(window, args) is None

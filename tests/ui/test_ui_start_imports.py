@@ -1,4 +1,5 @@
-"""Opening the window imports only what its first paint needs; the rest comes with its action."""
+"""Opening the window imports only what its first paint needs; the rest comes with its action
+or its view."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ NOT_AT_START = (
     "carebrowser.data.postgres",
     "carebrowser.export",
     "ctypes",
+    "carebrowser.ui.matrix_panel",
+    "carebrowser.ui.compare_panel",
+    "carebrowser.ui.reader_panel",
+    "carebrowser.ui.text_marks",
+    "carebrowser.ui.models.matrix",
+    "carebrowser.ui.models.comparison",
     "carebrowser.ui.export_dialog",
     "carebrowser.ui.export_worker",
     "carebrowser.ui.export_subjects",
@@ -47,8 +54,14 @@ window.export_selection()
 window.show_help()
 app.processEvents()
 after_actions = loaded()
+for view in (1, 2, 3):
+    window.set_view(view)
+    app.processEvents()
+matrix_rows = window.matrix.model.rowCount()
+after_views = loaded()
 window.close()
-print(json.dumps({"shown": shown, "at_start": at_start, "after_actions": after_actions}))
+print(json.dumps({"shown": shown, "at_start": at_start, "after_actions": after_actions,
+                  "after_views": after_views, "matrix_rows": matrix_rows}))
 """
 
 
@@ -73,3 +86,10 @@ def test_the_window_starts_without_the_modules_of_its_actions() -> None:
         "carebrowser.ui.export_subjects",
         "carebrowser.ui.help_dialog",
     } <= set(found["after_actions"])
+    # The other views are made, with what they need, when first shown.
+    assert {
+        "carebrowser.ui.matrix_panel",
+        "carebrowser.ui.compare_panel",
+        "carebrowser.ui.reader_panel",
+    } <= set(found["after_views"])
+    assert found["matrix_rows"] > 0
