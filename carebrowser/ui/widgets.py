@@ -80,8 +80,8 @@ class RowFitter(QObject):
     ``QHeaderView.ResizeToContents`` measures every row each time the view lays itself out:
     three times for a new page of statements, and every row read so far when more are read.
     Here a row is measured when it comes in, and again only when a column's width or the font
-    changes: the rows in view and a screenful below at once, any others after the next paint
-    (so that a page of rows is painted once, with its heights, and the scroll bar set once).
+    changes: the rows in view at once, the others after the next paint, which they are not part
+    of (so that a page of rows is painted once, with its heights).
 
     With *row_key* (what a row shows, as a hashable value), a height once measured is kept for
     those column widths: a row shown again (the same statement in another list, or the list
@@ -159,8 +159,7 @@ class RowFitter(QObject):
         self._fit()
 
     def _fit(self, painting: bool = False) -> None:
-        """Measure the rows up to a screenful below the view now (a hidden table waits to be
-        shown); the rest later."""
+        """Measure the rows in view now (a hidden table waits to be shown); the rest later."""
         table = self._table
         if not table.isVisible():
             return
@@ -168,7 +167,7 @@ class RowFitter(QObject):
         if widths != self._widths:
             self._widths, self._measured = widths, 0
         rows = table.model().rowCount()
-        bottom = 2 * table.viewport().height()
+        bottom = table.viewport().height()
         first = row = self._measured
         with self._quietly():
             while row < rows and table.rowViewportPosition(row) < bottom:
@@ -196,7 +195,8 @@ class RowFitter(QObject):
                 self._fit_row(row)
         self._measured = table.model().rowCount()
         if self._measured > first:
-            self._resized()
+            # Rows below the view change the scroll bar, not what is painted.
+            self._resized(repaint=table.rowViewportPosition(first) < table.viewport().height())
 
     @contextlib.contextmanager
     def _quietly(self) -> Iterator[None]:
@@ -209,9 +209,10 @@ class RowFitter(QObject):
         finally:
             header.blockSignals(blocked)
 
-    def _resized(self) -> None:
+    def _resized(self, repaint: bool = True) -> None:
         self._table.updateGeometries()  # the scroll bar's range
-        self._table.viewport().update()
+        if repaint:
+            self._table.viewport().update()
 
     def _fit_row(self, row: int) -> None:
         if self._row_key is None:
