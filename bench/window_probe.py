@@ -163,7 +163,8 @@ def _until(app: object, done: Callable[[], bool], limit: float = 120.0) -> None:
 
 def window(db: str, rounds: int) -> None:
     """carebrowser's window on *db*: cold start, then each interaction *rounds* times."""
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import QModelIndex, QSettings, Qt
+    from PySide6.QtWidgets import QTreeView
 
     from carebrowser.ui.app import application, open_archive
     from carebrowser.ui.main_window import MainWindow
@@ -239,14 +240,20 @@ def window(db: str, rounds: int) -> None:
         tree = main.stakeholders.tree
         main.stakeholders.select([])
         index = main.stakeholders.model.index_of(chosen)
-        tree.scrollTo(index)
-        app.processEvents()
+
+        def in_view(tree: QTreeView = tree, index: QModelIndex = index) -> bool:
+            tree.scrollTo(index)  # again, if rows read meanwhile moved it
+            app.processEvents()
+            return tree.viewport().rect().contains(tree.visualRect(index).center())
+
+        _until(app, in_view, limit=10)
         _until(app, lambda: not tree_paints.started)
         spot = tree.visualRect(index).center()
         started = time.perf_counter()
         QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+        if main.stakeholders.selected_ids() != frozenset({chosen}):
+            raise RuntimeError(f"the click at {spot} did not select stakeholder {chosen}")
         timings["select"].append((_painted(app, quote_paints, started) - started) * 1000)
-        assert main.stakeholders.selected_ids() == frozenset({chosen}), "the click missed"
 
         # Open the matrix view, painted: the first time (its rows read), then again.
         main.set_view(0, focus=False)
