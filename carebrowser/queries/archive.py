@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -1005,6 +1004,8 @@ def _resolve(what: str, names: Iterable[str], table: list[tuple[int, list[str]]]
     for name in names:
         match = index.get(name.strip().casefold())
         if match is None:
+            import difflib  # only for a name not found: not part of every start
+
             display = {
                 labels[min(1, len(labels) - 1)].casefold(): labels[min(1, len(labels) - 1)]
                 for _, labels in table

@@ -16,6 +16,7 @@ NOT_AT_START = (
     "carebrowser.data.postgres",
     "carebrowser.export",
     "ctypes",
+    "difflib",
     "carebrowser.ui.matrix_panel",
     "carebrowser.ui.compare_panel",
     "carebrowser.ui.reader_panel",
