@@ -462,12 +462,13 @@ class MainWindow(QMainWindow):
     def export_panel(self) -> ExportablePanel:
         """The panel Ctrl+E and Ctrl+C act on: the one with the focus in the view shown."""
         view = self.stack.currentIndex()
-        candidates: tuple[ExportablePanel, ...] = (
-            (self.stakeholders, self.statements),
-            (self.matrix, self.evidence),
-            (self.compare,),
-            (self.reader,),
-        )[view]
+        candidates: tuple[ExportablePanel, ...]
+        if view == STAKEHOLDERS:
+            candidates = (self.stakeholders, self.statements)
+        elif view == MATRIX:
+            candidates = (self.matrix, self.evidence)
+        else:  # the view shown is made: asking for it makes no other
+            candidates = (self.compare,) if view == COMPARE else (self.reader,)
         focus = QApplication.focusWidget()
         for panel in candidates:
             if focus is not None and panel.isAncestorOf(focus):

@@ -24,7 +24,7 @@ from carebrowser.ui.app import (
     prepare_window,
 )
 from carebrowser.ui.error_dialogs import DatabaseErrorDialog
-from carebrowser.ui.main_window import COMPARE, MATRIX, MainWindow
+from carebrowser.ui.main_window import COMPARE, MATRIX, READER, MainWindow
 from carebrowser.ui.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,6 +99,14 @@ def test_views_not_shown_keep_their_options_and_sizes(
     assert third.findChild(QSplitter, "matrix").sizes() == moved
     third.matrix.hide_empty_box.click()  # box and menu stay in step once it is made
     assert third.window_actions.hide_empty.isChecked() != hide_empty
+
+
+def test_copy_and_export_in_the_first_view_make_no_other(window: MainWindow) -> None:
+    window.set_view("stakeholders")
+    window.stakeholders.focus_list()
+    assert window.export_panel() is window.stakeholders
+    window.copy_selection()
+    assert not any(window.built(view) for view in (MATRIX, COMPARE, READER))
 
 
 def test_select_and_view_options(qtbot: QtBot, window: MainWindow, archive: Archive) -> None:
