@@ -102,7 +102,7 @@ def window_metrics(path: Path, size: str, runs: int) -> list[Figure]:
             runs=runs,
         ),
         Figure(
-            "open the matrix, painted (the first time: its first rows read)",
+            "open the matrix, painted (the first time: the view made, its first rows read)",
             size,
             _median([s.timings["matrix_first"] for s in ours]),
             None,
