@@ -4,11 +4,12 @@
     python -m bench.window_probe bare                 the baseline: a bare QMainWindow
     python -m bench.window_probe window DB [ROUNDS]   carebrowser's window on DB, then interactions
 
-A probe prints "ready" once the window is painted with data ("measure" times the whole process up
-to that line), then one JSON line of interaction timings in milliseconds, and exits.
+A probe prints "ready" at the end of the first frame that paints the window with data ("measure"
+times the whole process up to that line), then one JSON line of interaction timings in
+milliseconds, and exits.
 
-"Painted" means the event loop has delivered the view's paint event and returned: what a user
-sees. The probe does not render the view a second time (``grab()``), which no user waits for.
+"Painted" means the frame the view was painted in is over (see _Paints): what a user sees. The
+probe does not render the view a second time (``grab()``), which no user waits for.
 """
 
 from __future__ import annotations
@@ -40,11 +41,26 @@ def bare() -> None:
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     window.resize(1400, 900)
-    paints = _Paints(window)
+    ready = _Ready(lambda: True)
+    _Paints(window, on_frame=ready)
     window.show()
-    _until(app, lambda: window.windowHandle() is not None and paints.since(0.0) is not None)
-    _ready()
+    _until(app, lambda: ready.said)
     print(json.dumps({}), flush=True)
+
+
+class _Ready:
+    """Says "ready" at the end of the first frame painted once *shown* holds: at once, not when
+    the event loop's turn is over (the work a window defers until after its paint is not part
+    of its start)."""
+
+    def __init__(self, shown: Callable[[], bool]) -> None:
+        self.shown = shown
+        self.said = False
+
+    def __call__(self) -> None:
+        if not self.said and self.shown():
+            self.said = True
+            _ready()
 
 
 class _Paints:
@@ -67,7 +83,7 @@ class _Paints:
     #: Whether a frame is being handled now.
     handling: ClassVar[bool] = False
 
-    def __init__(self, widget: object) -> None:
+    def __init__(self, widget: object, on_frame: Callable[[], None] | None = None) -> None:
         from PySide6.QtCore import QEvent, QObject
         from PySide6.QtWidgets import QWidget
 
@@ -82,6 +98,7 @@ class _Paints:
 
         self.frames: list[tuple[float, float]] = []
         self.started: float | None = None
+        self._on_frame = on_frame
         self._filter = PaintFilter()
         widget.installEventFilter(self._filter)
         _Paints._all.append(self)
@@ -93,6 +110,8 @@ class _Paints:
         assert self.started is not None
         self.frames.append((self.started, ended))
         self.started = None
+        if self._on_frame is not None:
+            self._on_frame()
 
     def since(self, moment: float) -> float | None:
         """When the first paint that started after *moment* ended; None before it has."""
@@ -179,10 +198,10 @@ def window(db: str, rounds: int) -> None:
     main = MainWindow(archive, info, Settings(store))
     main.resize(1400, 900)
     tree_model = main.stakeholders.model
-    tree_paints = _Paints(main.stakeholders.tree.viewport())
+    ready = _Ready(lambda: tree_model.rowCount() > 0)
+    tree_paints = _Paints(main.stakeholders.tree.viewport(), on_frame=ready)
     main.show()
-    _until(app, lambda: tree_model.rowCount() > 0 and tree_paints.since(0.0) is not None)
-    _ready()
+    _until(app, lambda: ready.said)
     from PySide6.QtTest import QTest  # after the start: the app itself never imports it
 
     timings: dict[str, list[float]] = {"keystroke": [], "keystroke_counted": [], "select": [],
