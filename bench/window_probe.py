@@ -14,9 +14,11 @@ probe does not render the view a second time (``grab()``), which no user waits f
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -27,6 +29,10 @@ from collections.abc import Callable
 from typing import ClassVar
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+#: Where the window keeps settings, logs and caches (platformdirs and Qt follow them).
+_XDG = ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME")
 
 
 def _ready() -> None:
@@ -181,26 +187,33 @@ def _until(app: object, done: Callable[[], bool], limit: float = 120.0) -> None:
 
 
 def window(db: str, rounds: int) -> None:
-    """carebrowser's window on *db*: cold start, then each interaction *rounds* times."""
-    from PySide6.QtCore import QModelIndex, QSettings, Qt
+    """carebrowser's window on *db*: cold start, then each interaction *rounds* times.
+
+    It starts as the `carebrowser` command does (carebrowser.launch.main, then carebrowser.cli):
+    the same modules imported in the same order, the same steps, the person's settings and log
+    folder (which `measure` points at an empty folder); only the event loop is the probe's.
+    """
+    gc.disable()  # as carebrowser.launch.main does first
+    from carebrowser.cli import argument_parser
+    from carebrowser.logs import setup_logging
+
+    setup_logging()
+    args = argument_parser().parse_args(["--db", db])
+    from carebrowser.ui.app import application, open_window
+
+    main = open_window(args)
+    assert not isinstance(main, int), "the window did not open"
+    from PySide6.QtCore import QModelIndex, Qt
     from PySide6.QtWidgets import QTreeView
 
-    from carebrowser.ui.app import application, open_archive
-    from carebrowser.ui.main_window import MainWindow
-    from carebrowser.ui.settings import Settings
-
     app = application()
-    opened = open_archive(db, None)
-    assert not isinstance(opened, str), opened
-    archive, info = opened
-    scratch = tempfile.mkdtemp(prefix="carebrowser-bench-")
-    store = QSettings(os.path.join(scratch, "s.ini"), QSettings.Format.IniFormat)
-    main = MainWindow(archive, info, Settings(store))
+    # The size the interactions have always been measured at (and the bare window's), set
+    # before the first paint: the window was laid out at its default size when shown.
     main.resize(1400, 900)
     tree_model = main.stakeholders.model
     ready = _Ready(lambda: tree_model.rowCount() > 0)
+    # Shown, not yet painted: the event loop has not run.
     tree_paints = _Paints(main.stakeholders.tree.viewport(), on_frame=ready)
-    main.show()
     _until(app, lambda: ready.said)
     from PySide6.QtTest import QTest  # after the start: the app itself never imports it
 
@@ -294,9 +307,15 @@ def measure(arguments: list[str]) -> int:
 
     The child of a large process would count the parent's pages in its own peak.
     """
+    home = tempfile.mkdtemp(prefix="carebrowser-bench-home-")
+    # Nothing remembered, no log written into the person's own folders.
+    environment = {**os.environ, **{name: os.path.join(home, name) for name in _XDG}}
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "bench.window_probe", *arguments], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "bench.window_probe", *arguments],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=environment,
     )
     assert child.stdout is not None
     first = child.stdout.readline().strip()
@@ -304,6 +323,7 @@ def measure(arguments: list[str]) -> int:
     report = child.stdout.readline().strip()
     child.stdout.close()
     status = child.wait()
+    shutil.rmtree(home, ignore_errors=True)
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     found = {"first": first, "ready_ms": ready_ms, "timings": report, "peak_kib": peak_kib}
     print(json.dumps(found))

@@ -1,5 +1,5 @@
 """Allow ``python -m carebrowser``."""
 
-from carebrowser.cli import main
+from carebrowser.launch import main
 
-raise SystemExit(main())
+main()

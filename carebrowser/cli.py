@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from carebrowser import __version__
 from carebrowser.data.database import (
@@ -20,18 +20,12 @@ from carebrowser.data.database import (
     open_database,
     query_error_message,
 )
-from carebrowser.export import (
-    CellBatches,
-    ExportError,
-    Table,
-    matrix_table,
-    positions_table,
-    quote_batches,
-    quotes_table,
-)
-from carebrowser.export.writers import write_csv
+from carebrowser.launch import started
 from carebrowser.logs import setup_logging, where_details_are
 from carebrowser.queries import Archive, Filters, UnknownName
+
+if TYPE_CHECKING:
+    from carebrowser.export import CellBatches, Table
 
 EXIT_USAGE = 2
 #: An error nobody foresaw (EX_SOFTWARE): a bug to report, with the log file.
@@ -64,7 +58,8 @@ class _Text(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-def _parser() -> argparse.ArgumentParser:
+def argument_parser() -> argparse.ArgumentParser:
+    """The command line's options and commands."""
     parser = argparse.ArgumentParser(
         prog="carebrowser",
         description="Browse and export what stakeholders said about the 2001-2002 "
@@ -171,6 +166,8 @@ def _filters(archive: Archive, args: argparse.Namespace) -> Filters:
 
 
 def _export_table(archive: Archive, what: str, filters: Filters) -> Table:
+    from carebrowser.export import matrix_table, positions_table, quotes_table
+
     if what == "quotes":
         return quotes_table(archive.all_quotes(filters))
     if what == "positions":
@@ -183,6 +180,8 @@ def _csv_cells(archive: Archive, what: str, filters: Filters) -> Table | CellBat
 
     (A workbook is made from quotes_table(): its sources sheet needs each row's source.)
     """
+    from carebrowser.export import quote_batches
+
     if what == "quotes":
         return quote_batches(archive, filters)
     return _export_table(archive, what, filters)
@@ -305,11 +304,16 @@ def _synth(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = argument_parser().parse_args(argv)
     if args.command is None:
         from carebrowser.ui.app import run_window
 
         return run_window(args)
+    started()
+    # Not imported for the window, which starts sooner without it.
+    from carebrowser.export import ExportError
+    from carebrowser.export.writers import write_csv
+
     if args.command == "db":
         return _db(args, sys.stdout)
     if args.command == "synth":

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+# The SQLite dialect comes with this module, before the window imports Qt's bindings, not at
+# the first create_engine(): PySide6 reads the source of every module imported after its own.
+import sqlalchemy.dialects.sqlite  # noqa: F401
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool

@@ -22,6 +22,7 @@ from carebrowser.data.database import (
     open_database,
     query_error_message,
 )
+from carebrowser.launch import started
 from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters, UnknownName
 from carebrowser.ui.errors import ErrorReporter, install_error_hooks
@@ -136,6 +137,15 @@ def _database_error(message: str, log_file: Path | None) -> bool:
 
 def run_window(args: argparse.Namespace) -> int:
     """Open the window (or render it with --screenshot); returns the exit status."""
+    opened = open_window(args)
+    if isinstance(opened, int):
+        return opened
+    return application().exec()
+
+
+def open_window(args: argparse.Namespace) -> MainWindow | int:
+    """The window *args* ask for, shown, before the event loop runs; or the exit status when it
+    cannot open (its message printed) or when --screenshot has rendered it."""
     shot = getattr(args, "screenshot", None)
     if shot and display_problem() is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # render without a display
@@ -154,16 +164,21 @@ def run_window(args: argparse.Namespace) -> int:
     archive, info = opened
     reporter.database = info
     try:
-        with tempfile.TemporaryDirectory(prefix="carebrowser-") as scratch:
-            # A screenshot neither reads nor changes the person's remembered settings.
-            store = (
-                QSettings(os.path.join(scratch, "s.ini"), QSettings.Format.IniFormat)
-                if shot
-                else None
-            )
-            window = MainWindow(archive, info, Settings(store))
-            reporter.window = window
-            return _show(app, window, args, shot)
+        if shot:
+            with tempfile.TemporaryDirectory(prefix="carebrowser-") as scratch:
+                # A screenshot neither reads nor changes the person's remembered settings.
+                store = QSettings(os.path.join(scratch, "s.ini"), QSettings.Format.IniFormat)
+                window = MainWindow(archive, info, Settings(store))
+                reporter.window = window
+                return _screenshot(window, args, shot)
+        window = MainWindow(archive, info, Settings())
+        reporter.window = window
+        problem = prepare_window(window, args)
+        if problem:
+            print(problem, file=sys.stderr)
+        window.show()
+        started()  # before the first paint: the event loop runs with the collector
+        return window
     except QUERY_ERRORS as error:  # the file opened, but its first queries failed: as if unopenable
         if not is_query_failure(error):
             raise
@@ -173,28 +188,17 @@ def run_window(args: argparse.Namespace) -> int:
             print(f"carebrowser: {message}", file=sys.stderr)
             return EXIT_USAGE
         args.db = None
-        return run_window(args)
+        return open_window(args)
 
 
-def _show(app: QApplication, window: MainWindow, args: argparse.Namespace, shot: str | None) -> int:
+def _screenshot(window: MainWindow, args: argparse.Namespace, shot: str) -> int:
     problem = prepare_window(window, args)
     if problem:
         print(problem, file=sys.stderr)
-        if shot:
-            return EXIT_USAGE
-    if shot:
-        saved = screenshot(window, shot)
-        window.close()
-        if not saved:
-            print(f"carebrowser: could not write the screenshot {shot}", file=sys.stderr)
-            return 1
-        return 0
-    window.show()
-    return app.exec()
-
-
-def main() -> None:
-    """The carebrowser-gui entry point: the same options as the command line."""
-    from carebrowser.cli import main as cli_main
-
-    raise SystemExit(cli_main(sys.argv[1:]))
+        return EXIT_USAGE
+    saved = screenshot(window, shot)
+    window.close()
+    if not saved:
+        print(f"carebrowser: could not write the screenshot {shot}", file=sys.stderr)
+        return 1
+    return 0
