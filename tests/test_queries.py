@@ -251,3 +251,31 @@ def test_matrix_cells_are_the_same_whether_the_columns_are_named_in_sql_or_not(
     in_python = archive.matrix_cells(rows, columns, filters)
     assert in_python == in_sql and in_sql
     assert {proposal for _stakeholder, proposal in in_sql} <= set(columns)
+
+
+@pytest.mark.parametrize("hide_empty", [True, False])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(categories=frozenset({"government", "local government"})),
+        Filters(search="care trusts"),
+        Filters(search="zzqx"),  # nothing found
+    ],
+)
+def test_the_matrix_size_is_the_rows_and_positions_of_the_matrix(
+    archive: Archive, filters: Filters, hide_empty: bool
+) -> None:
+    whole = archive.matrix(filters, hide_empty=hide_empty)
+    assert archive.matrix_size(filters, hide_empty=hide_empty) == (
+        len(whole.stakeholders),
+        len(whole.cells),
+    )
+
+
+def test_the_matrix_size_follows_the_proposal_filter(archive: Archive) -> None:
+    trusts = archive.find_proposals(["care trusts"])
+    whole = archive.matrix(Filters(proposals=trusts))
+    rows, positions = archive.matrix_size(Filters(proposals=trusts))
+    assert (rows, positions) == (len(whole.stakeholders), len(whole.cells))
+    assert 0 < positions < archive.matrix_size()[1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from carebrowser.queries import (
@@ -10,7 +10,9 @@ from carebrowser.queries import (
     ComparisonRow,
     Filters,
     Matrix,
+    MatrixBlock,
     PositionRow,
+    ProposalRow,
     QuoteRow,
     SourceRow,
     StakeholderRow,
@@ -104,39 +106,71 @@ def quote_batches(archive: Archive, filters: Filters) -> CellBatches:
     return CellBatches(QUOTE_COLUMNS, quote_cell_batches(archive, filters, FORMULA_STARTS))
 
 
+def _position_cells(p: PositionRow) -> tuple[object, ...]:
+    return (
+        p.stakeholder,
+        p.category,
+        p.proposal,
+        p.stance,
+        p.summary,
+        len(p.evidence_quote_ids),
+        "; ".join(p.evidence_quote_ids),
+    )
+
+
 def positions_table(positions: Sequence[PositionRow]) -> Table:
     """The positions export: one row per stakeholder and proposal."""
-    rows = [
-        (
-            p.stakeholder,
-            p.category,
-            p.proposal,
-            p.stance,
-            p.summary,
-            len(p.evidence_quote_ids),
-            "; ".join(p.evidence_quote_ids),
-        )
-        for p in positions
-    ]
+    rows = [_position_cells(p) for p in positions]
     sources = {i for p in positions for i in p.evidence_source_ids}
     return Table(POSITION_COLUMNS, rows, frozenset({"stance"}), sources)
 
 
 def matrix_table(matrix: Matrix) -> Table:
     """The matrix export: a stakeholder column, then one column per proposal holding the stance."""
-    header = (MATRIX_FIRST_COLUMN, *(p.title for p in matrix.proposals))
-    rows = [
-        (
-            s.name,
-            *(
-                cell.stance if (cell := matrix.cells.get((s.id, p.id))) else ""
-                for p in matrix.proposals
-            ),
-        )
-        for s in matrix.stakeholders
-    ]
-    sources = {i for cell in matrix.cells.values() for i in cell.evidence_source_ids}
-    return Table(header, rows, frozenset(header[1:]), sources)
+    table = matrix_blocks_table(matrix.proposals, [(matrix.stakeholders, matrix.cells)])
+    table.rows = list(table.rows)
+    return table
+
+
+def matrix_blocks_table(proposals: Sequence[ProposalRow], blocks: Iterable[MatrixBlock]) -> Table:
+    """matrix_table() of a matrix whose rows come a block at a time, each read as it is written
+    (the sources its cells cite are known once every row is)."""
+    header = (MATRIX_FIRST_COLUMN, *(p.title for p in proposals))
+    table = Table(header, [], frozenset(header[1:]))
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for stakeholders, cells in blocks:
+            for s in stakeholders:
+                row: list[object] = [s.name]
+                for p in proposals:
+                    cell = cells.get((s.id, p.id))
+                    row.append(cell.stance if cell is not None else "")
+                    if cell is not None:
+                        table.source_ids.update(cell.evidence_source_ids)
+                yield tuple(row)
+
+    table.rows = rows()
+    return table
+
+
+def matrix_positions_table(
+    proposals: Sequence[ProposalRow], blocks: Iterable[MatrixBlock]
+) -> Table:
+    """positions_table() of a matrix's positions in its order, row by row and column by column,
+    the rows coming a block at a time, each read as it is written."""
+    table = Table(POSITION_COLUMNS, [], frozenset({"stance"}))
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for stakeholders, cells in blocks:
+            for s in stakeholders:
+                for p in proposals:
+                    cell = cells.get((s.id, p.id))
+                    if cell is not None:
+                        table.source_ids.update(cell.evidence_source_ids)
+                        yield _position_cells(cell)
+
+    table.rows = rows()
+    return table
 
 
 def comparison_table(

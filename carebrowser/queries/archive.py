@@ -589,15 +589,7 @@ class Archive:
         )
         if only is not None:
             query = query.where(Position.id.in_(sorted(only)))
-        if filters.stakeholders:
-            query = query.where(Position.stakeholder_id.in_(sorted(filters.stakeholders)))
-        if filters.categories:
-            query = query.where(Stakeholder.category.in_(sorted(filters.categories)))
-        if filters.proposals:
-            query = query.where(Position.proposal_id.in_(sorted(filters.proposals)))
-        evidence = self._evidence_condition(filters)
-        if evidence is not None:
-            query = query.where(evidence)
+        query = query.where(*self._position_where(filters))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
             evidence = self._evidence_keys(connection, [row[0] for row in rows])
@@ -611,6 +603,20 @@ class Archive:
             )
             for row in rows
         ]
+
+    def _position_where(self, filters: Filters) -> list[Any]:
+        """The conditions on a position (joined to its stakeholder) that *filters* make."""
+        where: list[Any] = []
+        if filters.stakeholders:
+            where.append(Position.stakeholder_id.in_(sorted(filters.stakeholders)))
+        if filters.categories:
+            where.append(Stakeholder.category.in_(sorted(filters.categories)))
+        if filters.proposals:
+            where.append(Position.proposal_id.in_(sorted(filters.proposals)))
+        evidence = self._evidence_condition(filters)
+        if evidence is not None:
+            where.append(evidence)
+        return where
 
     @staticmethod
     def _evidence_keys(
@@ -755,6 +761,29 @@ class Archive:
                 cursor = (category, found[-1][1], found[-1][0])
                 break
         return Page(rows, cursor)
+
+    def matrix_size(
+        self, filters: Filters = Filters(), *, hide_empty: bool = True
+    ) -> tuple[int, int]:
+        """How many rows and positions matrix() has: its stakeholders (matrix_stakeholders() read
+        to the end), and the positions in their cells on matrix_proposals()."""
+        rows = select(func.count()).select_from(Stakeholder)
+        if filters.categories:
+            rows = rows.where(Stakeholder.category.in_(sorted(filters.categories)))
+        if filters.stakeholders:
+            rows = rows.where(Stakeholder.id.in_(sorted(filters.stakeholders)))
+        if hide_empty:
+            rows = rows.where(self._has_position(filters))
+        # Every position that passes the filters is in a cell shown: its stakeholder is a row
+        # (it has a position), and its proposal a column (all of them, or those with one).
+        positions = (
+            select(func.count())
+            .select_from(Position)
+            .join(Stakeholder, Stakeholder.id == Position.stakeholder_id)
+            .where(*self._position_where(filters))
+        )
+        with self.engine.connect() as connection:
+            return connection.scalar(rows) or 0, connection.scalar(positions) or 0
 
     def matrix_proposals(
         self, filters: Filters = Filters(), *, hide_empty: bool = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from carebrowser.data.vocabulary import KIND_LABELS
@@ -181,6 +182,11 @@ class Matrix:
     stakeholders: tuple[StakeholderRow, ...]
     proposals: tuple[ProposalRow, ...]
     cells: dict[tuple[int, int], PositionRow]
+
+
+#: Some rows of a matrix and the positions in their cells (by stakeholder and proposal id): a
+#: matrix read a block of rows at a time.
+MatrixBlock = tuple[Sequence[StakeholderRow], dict[tuple[int, int], PositionRow]]
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -19,9 +19,14 @@ from PySide6.QtWidgets import (
 
 from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.data.vocabulary import STANCES
-from carebrowser.queries import Archive, Filters, PositionRow, ProposalRow
+from carebrowser.queries import Archive, Filters, MatrixBlock, PositionRow, ProposalRow
 from carebrowser.ui.delegates import StanceDelegate
-from carebrowser.ui.models.matrix import HEADER_WIDTH, MatrixModel, MatrixRows, stance_label
+from carebrowser.ui.models.matrix import (
+    HEADER_WIDTH,
+    MatrixModel,
+    MatrixRows,
+    stance_label,
+)
 from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 if TYPE_CHECKING:
@@ -177,8 +182,10 @@ class MatrixPanel(QWidget):
         self._restore_current(current)
         self.status_changed.emit()
 
-    def _batches(self) -> tuple[list[ProposalRow], Callable[[], MatrixRows]]:
-        """The columns, and a reader of the next batch of rows with their cells."""
+    def _batches(
+        self, limit: int = MATRIX_BATCH
+    ) -> tuple[list[ProposalRow], Callable[[], MatrixRows]]:
+        """The columns, and a reader of the next *limit* rows with their cells."""
         filters, hide_empty = self.filters, self.hide_empty_box.isChecked()
         proposals = self.archive.matrix_proposals(filters, hide_empty=hide_empty)
         columns = [p.id for p in proposals]
@@ -187,7 +194,7 @@ class MatrixPanel(QWidget):
         def batch() -> MatrixRows:
             nonlocal after
             page = self.archive.matrix_stakeholders(
-                filters, hide_empty=hide_empty, after=after, limit=MATRIX_BATCH
+                filters, hide_empty=hide_empty, after=after, limit=limit
             )
             ids = [s.id for s in page.rows]
             cells = self.archive.matrix_cells(ids, columns, filters) if ids and columns else {}
@@ -263,6 +270,24 @@ class MatrixPanel(QWidget):
             self.table.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())
         )
         return [p for i in indexes if (p := self.model.position_at(i)) is not None]
+
+    def shown_matrix(self, limit: int) -> tuple[list[ProposalRow], Iterator[MatrixBlock]]:
+        """The whole matrix the panel stands for (its filters and options now, whatever rows it
+        has read): its columns, and its rows with their cells *limit* rows at a time, read as
+        they are taken; an export reads them on its own thread."""
+        proposals, batch = self._batches(limit)
+
+        def blocks() -> Iterator[MatrixBlock]:
+            more = True
+            while more:
+                rows, cells, more = batch()
+                yield rows, cells
+
+        return proposals, blocks()
+
+    def shown_size(self) -> tuple[int, int]:
+        """How many stakeholder rows and positions the whole matrix the panel stands for has."""
+        return self.archive.matrix_size(self.filters, hide_empty=self.hide_empty_box.isChecked())
 
     def export_table(self, selected_only: bool) -> Table:
         """The selected cells' positions, or the whole matrix shown, as an export table."""

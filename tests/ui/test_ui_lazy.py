@@ -11,8 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from carebrowser.data.database import DatabaseInfo, open_database
 from carebrowser.data.synth import Sizes, synthesize
+from carebrowser.export import matrix_table
+from carebrowser.export import positions_table as export_positions_table
 from carebrowser.queries import Archive, Filters
-from carebrowser.ui import quote_panel, stakeholder_panel
+from carebrowser.ui import export_subjects, quote_panel, stakeholder_panel
 from carebrowser.ui.main_window import MATRIX, MainWindow
 from carebrowser.ui.matrix_panel import MATRIX_BATCH, MatrixPanel
 from carebrowser.ui.models.roles import ID_ROLE, ROW_ROLE
@@ -78,6 +80,52 @@ def test_the_matrix_reads_its_rows_a_batch_at_a_time(qtbot: QtBot, synthetic: Ar
     assert model.columnCount() == MATRIX_BATCH and model.rowCount() == len(whole.proposals)
     model.fetchMore()
     assert model.columnCount() > MATRIX_BATCH
+
+
+@pytest.mark.parametrize(
+    ("filters", "hide_empty"),
+    [(Filters(), True), (Filters(categories=frozenset({"council", "press"})), False)],
+)
+def test_the_whole_matrix_is_exported_from_the_database_not_from_the_rows_read(
+    qtbot: QtBot,
+    synthetic: Archive,
+    monkeypatch: pytest.MonkeyPatch,
+    filters: Filters,
+    hide_empty: bool,
+) -> None:
+    whole = synthetic.matrix(filters, hide_empty=hide_empty)
+    panel = MatrixPanel(synthetic)
+    qtbot.addWidget(panel)
+    panel.hide_empty_box.setChecked(hide_empty)
+    panel.set_filters(filters)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.table.clearSelection()
+    assert panel.model.canFetchMore()  # only the first rows are read
+    read = panel.model.rowCount()
+    monkeypatch.setattr(export_subjects, "MATRIX_EXPORT_ROWS", 7)  # many blocks of rows
+    subject = export_subjects.matrix_subject(panel)
+    grid, positions = subject.shapes
+    assert not subject.selected
+    assert grid.count() == len(whole.stakeholders)
+    assert positions.count() == len(whole.cells)
+    grid_table, positions_table = grid.table(), positions.table()
+    # Counting and making the tables read no more of the panel's rows (the GUI thread's);
+    # the export reads the rows as it writes them, on its own thread.
+    assert panel.model.rowCount() == read and panel.model.canFetchMore()
+    expected_grid = matrix_table(whole)
+    assert grid_table.header == expected_grid.header
+    assert list(grid_table.rows) == list(expected_grid.rows)
+    assert grid_table.source_ids == expected_grid.source_ids
+    in_order = [
+        cell
+        for s in whole.stakeholders
+        for p in whole.proposals
+        if (cell := whole.cells.get((s.id, p.id))) is not None
+    ]
+    expected_positions = export_positions_table(in_order)
+    assert list(positions_table.rows) == list(expected_positions.rows)
+    assert positions_table.source_ids == expected_positions.source_ids
 
 
 def test_the_window_reads_no_whole_table_for_views_not_shown(
