@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from carebrowser.export import CellBatches, Table
 
 EXIT_USAGE = 2
+#: Matrix rows read at a time by `export matrix`.
+MATRIX_ROWS = 100
 #: An error nobody foresaw (EX_SOFTWARE): a bug to report, with the log file.
 EXIT_BUG = 70
 
@@ -166,13 +168,19 @@ def _filters(archive: Archive, args: argparse.Namespace) -> Filters:
 
 
 def _export_table(archive: Archive, what: str, filters: Filters) -> Table:
-    from carebrowser.export import matrix_table, positions_table, quotes_table
+    from carebrowser.export import matrix_blocks_table, positions_table, quotes_table
 
     if what == "quotes":
         return quotes_table(archive.all_quotes(filters))
     if what == "positions":
         return positions_table(archive.positions(filters))
-    return matrix_table(archive.matrix(filters))
+    # A block of rows at a time, read as it is written: at the largest size the whole grid is
+    # 19,523 x 2,001 cells.
+    proposals = archive.matrix_proposals(filters)
+    columns = [p.id for p in proposals]
+    return matrix_blocks_table(
+        proposals, archive.matrix_blocks(filters, columns=columns, limit=MATRIX_ROWS)
+    )
 
 
 def _csv_cells(archive: Archive, what: str, filters: Filters) -> Table | CellBatches:

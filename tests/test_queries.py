@@ -279,3 +279,23 @@ def test_the_matrix_size_follows_the_proposal_filter(archive: Archive) -> None:
     rows, positions = archive.matrix_size(Filters(proposals=trusts))
     assert (rows, positions) == (len(whole.stakeholders), len(whole.cells))
     assert 0 < positions < archive.matrix_size()[1]
+
+
+@pytest.mark.parametrize("hide_empty", [True, False])
+def test_the_matrix_is_its_blocks_in_the_order_of_the_list(
+    archive: Archive, hide_empty: bool
+) -> None:
+    from carebrowser.data.build import sort_name
+    from carebrowser.data.vocabulary import CATEGORIES
+
+    whole = archive.matrix(hide_empty=hide_empty)
+    columns = [p.id for p in whole.proposals]
+    assert columns == [p.id for p in archive.matrix_proposals(hide_empty=hide_empty)]
+    blocks = list(archive.matrix_blocks(hide_empty=hide_empty, columns=columns, limit=7))
+    assert len(blocks) > 2
+    assert [s.id for rows, _cells in blocks for s in rows] == [s.id for s in whole.stakeholders]
+    assert {k: v for _rows, cells in blocks for k, v in cells.items()} == whole.cells
+    # By category in the vocabulary's order, then by name, a leading "the" ignored: as the
+    # window's matrix and stakeholder list show them.
+    keys = [(CATEGORIES.index(s.category), sort_name(s.name), s.id) for s in whole.stakeholders]
+    assert keys == sorted(keys)

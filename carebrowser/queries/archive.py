@@ -37,6 +37,7 @@ from carebrowser.queries.rows import (
     CategoryCount,
     ComparisonRow,
     Matrix,
+    MatrixBlock,
     PositionRow,
     ProposalRow,
     QuoteRow,
@@ -678,24 +679,13 @@ class Archive:
 
     def matrix(self, filters: Filters = Filters(), *, hide_empty: bool = True) -> Matrix:
         """Positions laid out stakeholder x proposal, following the filters."""
-        positions = self.positions(filters)
-        cells = {(p.stakeholder_id, p.proposal_id): p for p in positions}
-        proposals = [
-            p for p in self.proposals() if not filters.proposals or p.id in filters.proposals
-        ]
-        if hide_empty:
-            used_proposals = {p.proposal_id for p in positions}
-            proposals = [p for p in proposals if p.id in used_proposals]
-            stakeholders = self.stakeholders_by_ids(
-                dict.fromkeys(p.stakeholder_id for p in positions)
-            )
-        else:
-            stakeholders = [
-                s
-                for s in self.all_stakeholders(filters.categories)
-                if not filters.stakeholders or s.id in filters.stakeholders
-            ]
-        stakeholders.sort(key=lambda s: (CATEGORIES.index(s.category), s.name.casefold()))
+        proposals = self.matrix_proposals(filters, hide_empty=hide_empty)
+        stakeholders: list[StakeholderRow] = []
+        cells: dict[tuple[int, int], PositionRow] = {}
+        columns = [p.id for p in proposals]
+        for rows, block in self.matrix_blocks(filters, hide_empty=hide_empty, columns=columns):
+            stakeholders += rows
+            cells.update(block)
         return Matrix(tuple(stakeholders), tuple(proposals), cells)
 
     # -- the matrix a page at a time, for large archives ---------------------------------------
@@ -761,6 +751,42 @@ class Archive:
                 cursor = (category, found[-1][1], found[-1][0])
                 break
         return Page(rows, cursor)
+
+    def matrix_block(
+        self,
+        filters: Filters = Filters(),
+        *,
+        hide_empty: bool = True,
+        columns: Sequence[int],
+        after: tuple[object, ...] | None = None,
+        limit: int = PAGE_SIZE,
+    ) -> tuple[list[StakeholderRow], dict[tuple[int, int], PositionRow], tuple[object, ...] | None]:
+        """Some rows of the matrix with their cells on *columns* (matrix_proposals()' ids): the
+        page of matrix_stakeholders() after *after*, the positions in its cells, and the cursor
+        of the next page (None after the last)."""
+        page = self.matrix_stakeholders(filters, hide_empty=hide_empty, after=after, limit=limit)
+        ids = [s.id for s in page.rows]
+        cells = self.matrix_cells(ids, columns, filters) if ids and columns else {}
+        return page.rows, cells, page.cursor
+
+    def matrix_blocks(
+        self,
+        filters: Filters = Filters(),
+        *,
+        hide_empty: bool = True,
+        columns: Sequence[int],
+        limit: int = PAGE_SIZE,
+    ) -> Iterator[MatrixBlock]:
+        """The whole matrix, *limit* rows at a time (matrix_block() after matrix_block()), each
+        block read when it is taken."""
+        after: tuple[object, ...] | None = None
+        while True:
+            rows, cells, after = self.matrix_block(
+                filters, hide_empty=hide_empty, columns=columns, after=after, limit=limit
+            )
+            yield rows, cells
+            if after is None:
+                return
 
     def matrix_size(
         self, filters: Filters = Filters(), *, hide_empty: bool = True

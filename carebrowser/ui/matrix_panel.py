@@ -182,10 +182,8 @@ class MatrixPanel(QWidget):
         self._restore_current(current)
         self.status_changed.emit()
 
-    def _batches(
-        self, limit: int = MATRIX_BATCH
-    ) -> tuple[list[ProposalRow], Callable[[], MatrixRows]]:
-        """The columns, and a reader of the next *limit* rows with their cells."""
+    def _batches(self) -> tuple[list[ProposalRow], Callable[[], MatrixRows]]:
+        """The columns, and a reader of the next batch of rows with their cells."""
         filters, hide_empty = self.filters, self.hide_empty_box.isChecked()
         proposals = self.archive.matrix_proposals(filters, hide_empty=hide_empty)
         columns = [p.id for p in proposals]
@@ -193,13 +191,11 @@ class MatrixPanel(QWidget):
 
         def batch() -> MatrixRows:
             nonlocal after
-            page = self.archive.matrix_stakeholders(
-                filters, hide_empty=hide_empty, after=after, limit=limit
+            rows, cells, cursor = self.archive.matrix_block(
+                filters, hide_empty=hide_empty, columns=columns, after=after, limit=MATRIX_BATCH
             )
-            ids = [s.id for s in page.rows]
-            cells = self.archive.matrix_cells(ids, columns, filters) if ids and columns else {}
-            after = page.cursor  # only now: a batch whose cells cannot be read is read again
-            return page.rows, cells, page.cursor is not None
+            after = cursor  # only now: a batch whose cells cannot be read is read again
+            return rows, cells, cursor is not None
 
         return proposals, batch
 
@@ -275,15 +271,13 @@ class MatrixPanel(QWidget):
         """The whole matrix the panel stands for (its filters and options now, whatever rows it
         has read): its columns, and its rows with their cells *limit* rows at a time, read as
         they are taken; an export reads them on its own thread."""
-        proposals, batch = self._batches(limit)
-
-        def blocks() -> Iterator[MatrixBlock]:
-            more = True
-            while more:
-                rows, cells, more = batch()
-                yield rows, cells
-
-        return proposals, blocks()
+        filters, hide_empty = self.filters, self.hide_empty_box.isChecked()
+        proposals = self.archive.matrix_proposals(filters, hide_empty=hide_empty)
+        columns = [p.id for p in proposals]
+        blocks = self.archive.matrix_blocks(
+            filters, hide_empty=hide_empty, columns=columns, limit=limit
+        )
+        return proposals, blocks
 
     def shown_size(self) -> tuple[int, int]:
         """How many stakeholder rows and positions the whole matrix the panel stands for has."""
