@@ -36,7 +36,7 @@ from carebrowser.export import (
     write_csv,
 )
 from carebrowser.export.writers import FORMULA_STARTS, Cancelled
-from carebrowser.queries import Archive, Filters
+from carebrowser.queries import Archive, Filters, QuoteRow, QuoteSort
 from carebrowser.queries.export_rows import (
     QUOTE_CELL_COLUMNS,
     quote_cell_batches,
@@ -113,6 +113,43 @@ def test_the_bundled_dataset_gives_the_same_bytes(any_archive: Archive) -> None:
     assert any("; " in row[7] for row in rows[1:])
     assert {row[11].split()[0] for row in rows[1:]} >= {"c.", "2001", "17", "Oct"}
     assert _differences(any_archive) == []
+
+
+def _pages_in_order(archive: Archive, filters: Filters, sort: QuoteSort, descending: bool) -> str:
+    """The row-by-row export of the window's statement panel: its pages, in its order."""
+
+    def quotes() -> Iterator[QuoteRow]:
+        after = None
+        while True:
+            page = archive.quotes(filters, sort=sort, descending=descending, after=after, limit=7)
+            yield from page.rows
+            if page.cursor is None:
+                return
+            after = page.cursor
+
+    out = io.StringIO()
+    write_csv(quotes_table(quotes()), out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("sort", ["date", "source", "stakeholder"])
+def test_every_sort_order_gives_the_bytes_of_the_pages(
+    any_archive: Archive, sort: QuoteSort, descending: bool
+) -> None:
+    shapes = _filter_shapes(any_archive)[::3]  # a third of them, for each order
+    assert Filters() in shapes
+    differ = []
+    for filters in shapes:
+        out = io.StringIO()
+        write_csv(quote_batches(any_archive, filters, sort=sort, descending=descending), out)
+        if out.getvalue() != _pages_in_order(any_archive, filters, sort, descending):
+            differ.append(filters)
+    assert differ == []
+    everything = io.StringIO()
+    write_csv(quote_batches(any_archive, Filters(), sort=sort, descending=descending), everything)
+    ordered = list(csv.reader(io.StringIO(everything.getvalue(), newline="")))[1:]
+    assert len(ordered) > 100 and ordered != sorted(ordered)  # the order means something
 
 
 @st.composite

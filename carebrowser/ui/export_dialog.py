@@ -396,9 +396,8 @@ class ExportFlow(QObject):
         s.set_value(EXPORT_FORMAT, export_format)
         s.set_value(EXPORT_FOLDER, str(path.parent))
         s.set_value(OPEN_WHEN_DONE, dialog.open_box.isChecked())
-        job = ExportJob(
-            shape.table(), path, export_format, self.archive.sources_by_ids, shape.name.title()
-        )
+        rows = shape.csv_cells() if export_format == "csv" and shape.csv_cells else shape.table()
+        job = ExportJob(rows, path, export_format, self.archive.sources_by_ids, shape.name.title())
         self.start(job, shape.count(), shape.noun, open_after=dialog.open_box.isChecked())
 
     def start(

@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from carebrowser.export import (
+    CellBatches,
     Table,
     matrix_blocks_table,
     matrix_positions_table,
     matrix_table,
     positions_table,
+    quote_batches,
     quotes_table,
 )
 from carebrowser.queries import (
@@ -63,6 +65,9 @@ class ExportShape:
     table: Callable[[], Table]
     #: The dialog's sentence, given the count: "Exporting the 6 selected positions."
     summary: Callable[[int], str]
+    #: For a CSV file, where there is one: the same rows with every cell computed by the
+    #: database, which writes the same bytes several times faster.
+    csv_cells: Callable[[], CellBatches] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,8 +112,9 @@ def _shape(
     count: Callable[[], int],
     table: Callable[[], Table],
     summary: Callable[[int], str],
+    csv_cells: Callable[[], CellBatches] | None = None,
 ) -> ExportShape:
-    return ExportShape(label, name, noun, functools.cache(count), table, summary)
+    return ExportShape(label, name, noun, functools.cache(count), table, summary, csv_cells)
 
 
 def _shown_statements(panel: QuotePanel) -> Iterator[QuoteRow]:
@@ -119,6 +125,14 @@ def _shown_statements(panel: QuotePanel) -> Iterator[QuoteRow]:
     archive, filters = panel.archive, panel.filters
     sort, descending = panel.model.sort_by, panel.model.descending
     return _pages(archive, filters, sort, descending)
+
+
+def _shown_statement_cells(panel: QuotePanel) -> CellBatches:
+    """_shown_statements() as a CSV's cells, computed by the database (the same bytes)."""
+    model = panel.model
+    return quote_batches(
+        panel.archive, panel.filters, sort=model.sort_by, descending=model.descending
+    )
 
 
 def _pages(
@@ -138,14 +152,16 @@ def _pages(
 def quote_subject(panel: QuotePanel) -> ExportSubject:
     """The selected statements, or every statement the panel stands for."""
     selected = panel.selection_count() > 0
+    cells: Callable[[], CellBatches] | None = None
     if selected or panel.position is not None:
         table: Callable[[], Table] = lambda: panel.export_table(selected)  # noqa: E731
     else:
         table = lambda: quotes_table(_shown_statements(panel))  # noqa: E731
+        cells = functools.partial(_shown_statement_cells, panel)
     count = panel.selection_count if selected else panel.total_count
     shape = _shape(
         "One row per statement", "statements", "statement", count, table,
-        _summary("statement", selected),
+        _summary("statement", selected), cells,
     )  # fmt: skip
     return ExportSubject(panel.heading.text(), selected, (shape,))
 

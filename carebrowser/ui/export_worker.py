@@ -18,7 +18,7 @@ from typing import Literal
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from carebrowser.export import Table, write_csv
+from carebrowser.export import CellBatches, Table, write_csv
 from carebrowser.export.writers import Cancelled
 from carebrowser.queries import SourceRow
 
@@ -33,7 +33,8 @@ SUFFIXES: dict[ExportFormat, str] = {"csv": ".csv", "xlsx": ".xlsx"}
 class ExportJob:
     """What to write where: a table, its file and format, and how to look up its sources."""
 
-    table: Table
+    #: A workbook's is a Table (its second sheet lists the sources the rows cite).
+    table: Table | CellBatches
     path: Path
     format: ExportFormat
     #: Source ids -> sources, for the workbook's second sheet (called on the worker's thread).
@@ -119,6 +120,8 @@ class ExportWorker(QRunnable):
             if job.format == "xlsx":
                 from carebrowser.export.xlsx import write_xlsx
 
+                if not isinstance(job.table, Table):
+                    raise TypeError("a workbook is written from a Table, not from ready cells")
                 rows = write_xlsx(
                     job.table,
                     job.path,

@@ -30,9 +30,11 @@ from carebrowser.export import (
     comparison_table,
     neutralise,
     positions_table,
+    quotes_table,
 )
 from carebrowser.export.shapes import STAKEHOLDER_COLUMNS, quote_cells
-from carebrowser.queries import Archive, Filters, PositionRow
+from carebrowser.queries import Archive, Filters, PositionRow, QuoteRow
+from carebrowser.ui import export_subjects
 from carebrowser.ui.clipboard import to_html, to_tsv, tsv_cell
 from carebrowser.ui.errors import ErrorReporter
 from carebrowser.ui.export_dialog import EXPORT_FORMAT, ExportDialog
@@ -283,6 +285,43 @@ def test_statements_selected_or_all_shown_after_a_search(
     assert _csv(enter(qtbot, window, dialog).path) == expected(
         Table(QUOTE_COLUMNS, [quote_cells(q) for q in chosen])
     )
+
+
+def test_all_statements_shown_go_to_csv_in_the_order_shown_with_cells_from_the_database(
+    qtbot: QtBot,
+    window: MainWindow,
+    archive: Archive,
+    documents: Path,
+    opened: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    activate(qtbot, window)
+    window.set_view("stakeholders")
+    panel = window.statements
+    panel.set_sort("stakeholder", True)
+    panel.table.clearSelection()
+    filters = panel.filters
+    shown = list(archive.all_quotes(filters, sort="stakeholder"))
+    assert len(shown) > panel.model.rowCount()
+    # A CSV is written from the cells the database computes, not from the rows read one by one.
+    monkeypatch.setattr(
+        export_subjects, "_shown_statements", lambda _panel: pytest.fail("read row by row")
+    )
+    panel.table.setFocus()
+    dialog = ctrl_e(window)
+    choose_csv(qtbot, dialog)
+    written = _csv(enter(qtbot, window, dialog).path)
+    pages: list[QuoteRow] = []
+    after = None
+    while True:
+        page = archive.quotes(filters, sort="stakeholder", descending=True, after=after)
+        pages += page.rows
+        if page.cursor is None:
+            break
+        after = page.cursor
+    assert written == expected(quotes_table(pages))
+    assert [row[0] for row in written[1:]] == [q.quote_id for q in pages]
+    assert [q.quote_id for q in pages] != [q.quote_id for q in shown]  # the reverse order
 
 
 def test_a_cells_evidence_exports_from_its_context_menu(
