@@ -16,21 +16,13 @@ from dataclasses import dataclass
 from carebrowser.export import (
     CellBatches,
     Table,
-    matrix_blocks_table,
     matrix_positions_table,
     matrix_table,
     positions_table,
     quote_batches,
     quotes_table,
 )
-from carebrowser.queries import (
-    Archive,
-    Filters,
-    Matrix,
-    PositionRow,
-    QuoteRow,
-    QuoteSort,
-)
+from carebrowser.queries import Archive, Filters, Matrix, PositionRow, QuoteRow, QuoteSort
 from carebrowser.ui.compare_panel import ComparePanel
 from carebrowser.ui.matrix_panel import MatrixPanel
 from carebrowser.ui.quote_panel import QuotePanel
@@ -42,10 +34,6 @@ from carebrowser.ui.widgets import counted
 ExportablePanel = StakeholderPanel | QuotePanel | MatrixPanel | ComparePanel | ReaderPanel
 #: Statements read from the database at a time when everything shown is exported.
 EXPORT_PAGE = 2000
-#: Matrix rows read at a time when the whole matrix is exported. Reading a block holds the
-#: interpreter from the GUI thread for a while: at the largest size, 100 rows paused it for
-#: up to about 70 ms now and then, 200 rows for up to about 120 ms.
-MATRIX_EXPORT_ROWS = 100
 #: A stakeholder id no database holds: "these stakeholders" when the list shows none
 #: (an empty set would mean "every stakeholder").
 NOBODY = -1
@@ -200,16 +188,13 @@ def _whole_matrix_subject(panel: MatrixPanel) -> ExportSubject:
     when the dialog asks, its rows read by the export as it writes them (on its own thread)."""
     size = functools.cache(panel.shown_size)
 
-    def grid() -> Table:
-        return matrix_blocks_table(*panel.shown_matrix(MATRIX_EXPORT_ROWS))
-
     def positions() -> Table:
-        return matrix_positions_table(*panel.shown_matrix(MATRIX_EXPORT_ROWS))
+        return matrix_positions_table(*panel.shown_matrix())
 
     whose = "of the matrix shown (nothing selected)"
     cross = _shape(
         "A row per stakeholder, a column per proposal", "matrix", "stakeholder row",
-        lambda: size()[0], grid, _of("stakeholder row", whose),
+        lambda: size()[0], lambda: panel.export_table(False), _of("stakeholder row", whose),
     )  # fmt: skip
     rows = _shape(
         "One row per position", "positions", "position", lambda: size()[1], positions,

@@ -14,7 +14,7 @@ from carebrowser.data.synth import Sizes, synthesize
 from carebrowser.export import matrix_table
 from carebrowser.export import positions_table as export_positions_table
 from carebrowser.queries import Archive, Filters
-from carebrowser.ui import export_subjects, quote_panel, stakeholder_panel
+from carebrowser.ui import export_subjects, matrix_panel, quote_panel, stakeholder_panel
 from carebrowser.ui.main_window import MATRIX, MainWindow
 from carebrowser.ui.matrix_panel import MATRIX_BATCH, MatrixPanel
 from carebrowser.ui.models.roles import ID_ROLE, ROW_ROLE
@@ -68,7 +68,8 @@ def test_the_matrix_reads_its_rows_a_batch_at_a_time(qtbot: QtBot, synthetic: Ar
     model.fetchMore()
     assert model.rowCount() > MATRIX_BATCH
     assert [s.id for s in model.matrix.stakeholders][:MATRIX_BATCH] == first
-    model.fetch_all()
+    while model.canFetchMore():
+        model.fetchMore()
     assert not model.canFetchMore()
     assert {s.id for s in model.matrix.stakeholders} == {s.id for s in whole.stakeholders}
     assert model.rowCount() == len(whole.stakeholders)
@@ -103,7 +104,7 @@ def test_the_whole_matrix_is_exported_from_the_database_not_from_the_rows_read(
     panel.table.clearSelection()
     assert panel.model.canFetchMore()  # only the first rows are read
     read = panel.model.rowCount()
-    monkeypatch.setattr(export_subjects, "MATRIX_EXPORT_ROWS", 7)  # many blocks of rows
+    monkeypatch.setattr(matrix_panel, "EXPORT_ROWS", 7)  # many blocks of rows
     subject = export_subjects.matrix_subject(panel)
     grid, positions = subject.shapes
     assert not subject.selected

@@ -75,11 +75,6 @@ class MatrixModel(QAbstractTableModel):
             self._fetch = fetch if more else None
         self._headers_changed()
 
-    def fetch_all(self) -> None:
-        """Read every remaining batch (to export the whole matrix)."""
-        while self.canFetchMore():
-            self.fetchMore()
-
     def canFetchMore(self, parent: Index = ROOT) -> bool:
         return not parent.isValid() and self._fetch is not None
 
