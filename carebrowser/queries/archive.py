@@ -11,6 +11,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    distinct,
     exists,
     func,
     literal,
@@ -793,23 +794,25 @@ class Archive:
     ) -> tuple[int, int]:
         """How many rows and positions matrix() has: its stakeholders (matrix_stakeholders() read
         to the end), and the positions in their cells on matrix_proposals()."""
-        rows = select(func.count()).select_from(Stakeholder)
-        if filters.categories:
-            rows = rows.where(Stakeholder.category.in_(sorted(filters.categories)))
-        if filters.stakeholders:
-            rows = rows.where(Stakeholder.id.in_(sorted(filters.stakeholders)))
-        if hide_empty:
-            rows = rows.where(self._has_position(filters))
         # Every position that passes the filters is in a cell shown: its stakeholder is a row
-        # (it has a position), and its proposal a column (all of them, or those with one).
+        # (it has a position), and its proposal a column (all of them, or those with one). So
+        # with hide_empty the rows are the stakeholders of those positions: one pass for both.
         positions = (
-            select(func.count())
+            select(func.count(distinct(Position.stakeholder_id)), func.count())
             .select_from(Position)
             .join(Stakeholder, Stakeholder.id == Position.stakeholder_id)
             .where(*self._position_where(filters))
         )
         with self.engine.connect() as connection:
-            return connection.scalar(rows) or 0, connection.scalar(positions) or 0
+            row = connection.execute(positions).one()
+            if hide_empty:
+                return row[0], row[1]
+            everyone = select(func.count()).select_from(Stakeholder)
+            if filters.categories:
+                everyone = everyone.where(Stakeholder.category.in_(sorted(filters.categories)))
+            if filters.stakeholders:
+                everyone = everyone.where(Stakeholder.id.in_(sorted(filters.stakeholders)))
+            return connection.scalar(everyone) or 0, row[1]
 
     def matrix_proposals(
         self, filters: Filters = Filters(), *, hide_empty: bool = True
