@@ -144,15 +144,8 @@ def matrix_blocks_table(proposals: Sequence[ProposalRow], blocks: Iterable[Matri
     table = Table(header, [], frozenset(header[1:]))
 
     def rows() -> Iterator[tuple[object, ...]]:
-        for stakeholders, cells in blocks:
-            for s in stakeholders:
-                row: list[object] = [s.name]
-                for p in proposals:
-                    cell = cells.get((s.id, p.id))
-                    row.append(cell.stance if cell is not None else "")
-                    if cell is not None:
-                        table.source_ids.update(cell.evidence_source_ids)
-                yield tuple(row)
+        for stakeholder, cells in _matrix_rows(proposals, blocks, table.source_ids):
+            yield (stakeholder.name, *(cell.stance if cell else "" for cell in cells))
 
     table.rows = rows()
     return table
@@ -166,16 +159,23 @@ def matrix_positions_table(
     table = Table(POSITION_COLUMNS, [], frozenset({"stance"}))
 
     def rows() -> Iterator[tuple[object, ...]]:
-        for stakeholders, cells in blocks:
-            for s in stakeholders:
-                for p in proposals:
-                    cell = cells.get((s.id, p.id))
-                    if cell is not None:
-                        table.source_ids.update(cell.evidence_source_ids)
-                        yield _position_cells(cell)
+        for _stakeholder, cells in _matrix_rows(proposals, blocks, table.source_ids):
+            yield from (_position_cells(cell) for cell in cells if cell is not None)
 
     table.rows = rows()
     return table
+
+
+def _matrix_rows(
+    proposals: Sequence[ProposalRow], blocks: Iterable[MatrixBlock], cited: set[int]
+) -> Iterator[tuple[StakeholderRow, list[PositionRow | None]]]:
+    """Each row of a matrix with its cells in column order (None where empty), adding the
+    sources the cells cite to *cited* as it goes."""
+    for stakeholders, positions in blocks:
+        for stakeholder in stakeholders:
+            cells = [positions.get((stakeholder.id, p.id)) for p in proposals]
+            cited.update(i for cell in cells if cell is not None for i in cell.evidence_source_ids)
+            yield stakeholder, cells
 
 
 def comparison_table(
