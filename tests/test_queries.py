@@ -299,3 +299,35 @@ def test_the_matrix_is_its_blocks_in_the_order_of_the_list(
     # window's matrix and stakeholder list show them.
     keys = [(CATEGORIES.index(s.category), sort_name(s.name), s.id) for s in whole.stakeholders]
     assert keys == sorted(keys)
+
+
+def test_a_count_made_before_answers_what_it_can_and_only_that(archive: Archive) -> None:
+    from sqlalchemy import event
+
+    searches = ["care", "care trusts", "zzqx", "trust", "social services"]
+    bounds = [None, 1, 5, 40, 3000]
+    for search in searches:
+        filters = Filters(search=search)
+        true = Archive(archive.engine).quote_count(filters)
+        for first in bounds:
+            for second in bounds:
+                counted = Archive(archive.engine)
+                counted.quote_total(filters, at_most=first)
+                got, exact = counted.quote_total(filters, at_most=second)
+                expected = true if second is None else min(true, second)
+                assert got == expected, (search, first, second)
+                assert exact == (second is None or true < second)
+    # The status bar's count, which goes further, answers the read order's probe: the page is
+    # read with no second count.
+    filters = Filters(search="care")
+    counted = Archive(archive.engine)
+    counted.quote_total(filters, at_most=10_000)
+    sent: list[str] = []
+    listener = lambda *args: sent.append(args[2])  # noqa: E731
+    event.listen(archive.engine, "before_cursor_execute", listener)
+    try:
+        page = counted.quotes(filters, sort="stakeholder")
+    finally:
+        event.remove(archive.engine, "before_cursor_execute", listener)
+    assert sent and not any("count(" in sql for sql in sent)
+    assert page == Archive(archive.engine).quotes(filters, sort="stakeholder")

@@ -121,8 +121,9 @@ class Archive:
         self.engine = engine
         self._search = backend.for_engine(engine)
         self._sqlite = engine.dialect.name == "sqlite"
-        #: Whether a filter matches many statements; the database is read-only, so it stays true.
-        self._many: dict[Filters, bool] = {}
+        #: How many statements a filter matches, as far as they were counted: (the count, the
+        #: bound the count stopped at, or None). Kept for a SQLite file, which is read-only.
+        self._counts: dict[Filters, tuple[int, int | None]] = {}
         self._first_queries: dict[bool, Select[Any]] = {}
 
     # -- stakeholders -------------------------------------------------------------------------
@@ -423,16 +424,8 @@ class Archive:
             narrowed == one_speaker and len(one_speaker.stakeholders) == 1 and sort != "source"
         ):
             return False
-        many = self._many.get(filters)
-        if many is None:
-            matching = select(Statement.id).where(*self._statement_where(filters)).limit(FEW_ROWS)
-            probe = select(func.count()).select_from(matching.subquery())
-            with self.engine.connect() as connection:
-                many = int(connection.scalar(probe) or 0) >= FEW_ROWS
-            if len(self._many) > 1000:
-                self._many.clear()
-            self._many[filters] = many
-        return many
+        # The status bar has usually just counted them, further than this.
+        return self._counted(filters, FEW_ROWS) >= FEW_ROWS
 
     def all_quotes(
         self, filters: Filters = Filters(), sort: QuoteSort = "date"
@@ -479,13 +472,27 @@ class Archive:
         return select(func.coalesce(func.sum(Stakeholder.statement_count), 0)).where(*where)
 
     def _counted(self, filters: Filters, at_most: int | None) -> int:
+        """How many statements pass *filters*, counting no further than *at_most*. On SQLite a
+        count made before answers where it can: the status bar's, or the read order's probe."""
+        known = self._counts.get(filters)
+        if known is not None:
+            count, bound = known
+            if bound is None or count < bound:  # every match was counted
+                return count if at_most is None else min(count, at_most)
+            if at_most is not None and at_most <= bound:
+                return at_most
         query = select(func.count()).select_from(Statement).where(*self._statement_where(filters))
         if at_most is not None:
             # Bounded: reads at most *at_most* index entries, not all of a busy filter's.
             matching = select(Statement.id).where(*self._statement_where(filters))
             query = select(func.count()).select_from(matching.limit(at_most).subquery())
         with self.engine.connect() as connection:
-            return int(connection.scalar(query) or 0)
+            count = int(connection.scalar(query) or 0)
+        if self._sqlite:
+            if len(self._counts) > 1000:
+                self._counts.clear()
+            self._counts[filters] = (count, at_most)
+        return count
 
     def quotes_by_ids(self, ids: Iterable[int]) -> list[QuoteRow]:
         """The given statements, in the order of the ids."""
