@@ -318,14 +318,14 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
         return run_window(args)
     started()
-    # Not imported for the window, which starts sooner without it.
-    from carebrowser.export import ExportError
-    from carebrowser.export.writers import write_csv
-
     if args.command == "db":
         return _db(args, sys.stdout)
     if args.command == "synth":
         return _synth(args, sys.stdout)
+    # Only for the commands that read: the window starts sooner without it.
+    from carebrowser.export import ExportError
+    from carebrowser.export.writers import write_csv
+
     try:
         engine, _info = open_database(args.db)
     except DatabaseError as error:
