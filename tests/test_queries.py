@@ -295,6 +295,11 @@ def test_the_matrix_is_its_blocks_in_the_order_of_the_list(
     assert len(blocks) > 2
     assert [s.id for rows, _cells in blocks for s in rows] == [s.id for s in whole.stakeholders]
     assert {k: v for _rows, cells in blocks for k, v in cells.items()} == whole.cells
+    # matrix() is made of those blocks: checked against the positions read in one query.
+    assert whole.cells == {(p.stakeholder_id, p.proposal_id): p for p in archive.positions()}
+    everyone = {s.id for s in archive.all_stakeholders()}
+    with_position = {p.stakeholder_id for p in archive.positions()}
+    assert {s.id for s in whole.stakeholders} == (with_position if hide_empty else everyone)
     # By category in the vocabulary's order, then by name, a leading "the" ignored: as the
     # window's matrix and stakeholder list show them.
     keys = [(CATEGORIES.index(s.category), sort_name(s.name), s.id) for s in whole.stakeholders]
