@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -16,8 +15,6 @@ from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive
 from carebrowser.ui.errors import ErrorReporter, install_error_hooks
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from carebrowser.data.database import sqlite_uri
 
 ROOT = Path(__file__).resolve().parents[1]
 DB = ROOT / "db"
-SEEDS = ROOT.parent / "shared" / "seeds"
+CAPTURES = DB / "captures"
 
 BOILERPLATE = (
     "cookies",
@@ -59,12 +59,13 @@ def db() -> sqlite3.Connection:
 
 def test_every_capture_is_a_source() -> None:
     captures = {str(s["capture"]) for s in _sources()}
-    assert captures == {p.name for p in SEEDS.glob("*.txt")}
+    assert captures == {p.name for p in CAPTURES.glob("*.txt")}
+    assert len(captures) == 5
 
 
 @pytest.mark.parametrize("source", _sources(), ids=lambda s: str(s["id"]))
 def test_cleaned_text_only_removes_and_rejoins(source: dict[str, object]) -> None:
-    capture = _collapse((SEEDS / str(source["capture"])).read_text(encoding="utf-8"))
+    capture = _collapse((CAPTURES / str(source["capture"])).read_text(encoding="utf-8"))
     cleaned = (DB / "sources" / f"{source['id']}.txt").read_text(encoding="utf-8")
     paragraphs = [p for p in re.split(r"\n\s*\n", cleaned) if p.strip()]
     assert paragraphs

@@ -44,6 +44,8 @@ from carebrowser.data.vocabulary import (
 
 KEY_PATTERN = re.compile(r"^[a-z0-9-]+$")
 DATABASE_NAME = "carebrowser.sqlite"
+#: The folder, under the dataset's root, that holds the web captures the sources were cleaned from.
+CAPTURES_FOLDER = "captures"
 
 
 class DatasetError(Exception):
@@ -151,6 +153,12 @@ def _sources(root: Path, session: Session) -> dict[str, Source]:
         if not text_path.is_file():
             raise DatasetError(f"{entries.where(row)}: its cleaned text {text_path} is missing")
         cleaned = text_path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        capture = _require(entries, row, "capture")
+        if not (root / CAPTURES_FOLDER / capture).is_file():
+            raise DatasetError(
+                f"{entries.where(row)}: its capture {CAPTURES_FOLDER}/{capture} is missing; "
+                f"keep the web capture it was cleaned from in {root / CAPTURES_FOLDER}"
+            )
         try:
             date = dt.date.fromisoformat(_require(entries, row, "date"))
         except ValueError as error:
@@ -164,7 +172,7 @@ def _sources(root: Path, session: Session) -> dict[str, Source]:
         source = Source(
             id=len(sources) + 1,
             key=key,
-            capture=_require(entries, row, "capture"),
+            capture=capture,
             publication=_require(entries, row, "publication"),
             publication_evidence=row.get("publication_evidence"),
             headline=row.get("headline"),

@@ -7,6 +7,7 @@ import html
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from carebrowser import __version__
+from carebrowser.data.build import CAPTURES_FOLDER
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.data.vocabulary import STANCE_GLYPHS
 from carebrowser.queries import Archive, SourceRow
@@ -55,7 +56,8 @@ def source_provenance(source: SourceRow) -> str:
     if source.date_evidence:
         parts.append(f"<br><b>Inferred from:</b> {_e(source.date_evidence)}")
     parts.append(
-        f"<br><b>Captured as:</b> {_e(source.capture)}; {source.statement_count:,} statements</p>"
+        f"<br><b>Captured as:</b> db/{CAPTURES_FOLDER}/{_e(source.capture)} in the carebrowser "
+        f"repository; {source.statement_count:,} statements</p>"
     )
     return "".join(parts)
 
