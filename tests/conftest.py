@@ -16,7 +16,6 @@ from carebrowser.queries import Archive
 from carebrowser.ui.errors import ErrorReporter, install_error_hooks
 
 
-
 @pytest.fixture(scope="session")
 def archive() -> Iterator[Archive]:
     """The bundled dataset, opened read-only."""
