@@ -242,12 +242,12 @@ def test_no_proposal_starts_with_what_none_does(archive: Archive, typed: str) ->
 def test_matrix_cells_are_the_same_whether_the_columns_are_named_in_sql_or_not(
     archive: Archive, filters: Filters, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from carebrowser.queries import archive as archive_module
+    from carebrowser.queries import matrix as matrix_module
 
     rows = [s.id for s in archive.matrix_stakeholders(filters, hide_empty=False).rows]
     columns = [p.id for p in archive.proposals()][::2]  # every other proposal
     in_sql = archive.matrix_cells(rows, columns, filters)
-    monkeypatch.setattr(archive_module, "FEW_COLUMNS", 0)
+    monkeypatch.setattr(matrix_module, "FEW_COLUMNS", 0)
     in_python = archive.matrix_cells(rows, columns, filters)
     assert in_python == in_sql and in_sql
     assert {proposal for _stakeholder, proposal in in_sql} <= set(columns)

@@ -144,7 +144,7 @@ def test_reading_in_order_or_by_filter_gives_the_same_pages(
     synthetic: Path, monkeypatch: pytest.MonkeyPatch, sort: str
 ) -> None:
     """quotes() picks a plan by how many rows match; both plans page through the same rows."""
-    import carebrowser.queries.archive as archive_module
+    import carebrowser.queries.reading as reading
 
     engine, _info = open_database(synthetic)
     try:
@@ -172,9 +172,9 @@ def test_reading_in_order_or_by_filter_gives_the_same_pages(
 
         for filters in all_filters:
             for descending in (False, True):
-                monkeypatch.setattr(archive_module, "FEW_ROWS", 1)
+                monkeypatch.setattr(reading, "FEW_ROWS", 1)
                 in_order = pages(filters, descending)
-                monkeypatch.setattr(archive_module, "FEW_ROWS", 10**9)
+                monkeypatch.setattr(reading, "FEW_ROWS", 10**9)
                 by_filter = pages(filters, descending)
                 assert in_order == by_filter, (filters, descending)
                 assert len(in_order) == probe.quote_count(filters)

@@ -19,8 +19,8 @@ from sqlalchemy.orm import aliased
 from carebrowser.data.schema import Proposal, Source, Stakeholder, Statement, statement_proposal
 from carebrowser.data.vocabulary import KIND_LABELS
 from carebrowser.queries import backend
-from carebrowser.queries.archive import Archive
 from carebrowser.queries.filters import Filters, QuoteSort
+from carebrowser.queries.statements import StatementReader
 
 #: The quotes export's columns, in order: the labels of quote_cells_select()'s columns.
 QUOTE_CELL_COLUMNS = (
@@ -85,7 +85,7 @@ class _Cells:
 
 
 def quote_cells_select(
-    archive: Archive,
+    archive: StatementReader,
     filters: Filters,
     formula_starts: Sequence[str],
     *,
@@ -131,7 +131,7 @@ def quote_cells_select(
 
 
 def quote_cell_batches(
-    archive: Archive,
+    archive: StatementReader,
     filters: Filters,
     formula_starts: Sequence[str],
     *,

@@ -1,0 +1,213 @@
+"""Stakeholders: the list by category and name, its counts, a name typed to filter it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import (
+    Engine,
+    Select,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
+
+from carebrowser.data.schema import (
+    Stakeholder,
+)
+from carebrowser.data.vocabulary import CATEGORIES
+from carebrowser.queries.filters import PAGE_SIZE, Page
+from carebrowser.queries.reading import (
+    Organisation,
+    Reader,
+    after_cursor,
+    like_pattern,
+    matchable,
+)
+from carebrowser.queries.rows import (
+    CategoryCount,
+    StakeholderRow,
+)
+
+
+def stakeholder_select(*extra: Any) -> Select[Any]:
+    """The columns of a StakeholderRow (then *extra*), with the organisation's name."""
+    return select(
+        Stakeholder.id,
+        Stakeholder.key,
+        Stakeholder.name,
+        Stakeholder.kind,
+        Stakeholder.category,
+        Stakeholder.role,
+        Organisation.name,
+        Stakeholder.rating,
+        Stakeholder.truncated,
+        Stakeholder.statement_count,
+        *extra,
+    ).outerjoin(Organisation, Organisation.id == Stakeholder.organisation_id)
+
+
+class StakeholderReader(Reader):
+    """The stakeholders, a page at a time, and where one stands in the list."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self._first_queries: dict[bool, Select[Any]] = {}
+
+    def _name_matches(self, pattern: Any) -> Any:
+        """A stakeholder's name, an alias or its role is LIKE *pattern* (a string or a bind)."""
+        aliases: Any
+        role: Any
+        if self._sqlite:
+            # SQLite's LIKE already ignores case where its lower() folds it (ASCII), and a NULL
+            # role matches nothing either way: the same rows, read from a covering index.
+            aliases, role = Stakeholder.aliases, Stakeholder.role
+        else:
+            aliases = func.lower(Stakeholder.aliases)
+            role = func.lower(func.coalesce(Stakeholder.role, ""))
+        return or_(
+            Stakeholder.sort_name.like(pattern, escape="\\"),
+            aliases.like(pattern, escape="\\"),
+            role.like(pattern, escape="\\"),
+        )
+
+    def _stakeholder_where(self, categories: Iterable[str], name: str) -> list[Any]:
+        where: list[Any] = []
+        if categories:
+            where.append(Stakeholder.category.in_(sorted(categories)))
+        name = name.strip()
+        if not matchable(name):
+            where.append(Stakeholder.id.in_(()))
+        elif name:
+            where.append(self._name_matches(like_pattern(name.casefold())))
+        return where
+
+    def stakeholders(
+        self,
+        categories: Iterable[str] = (),
+        name: str = "",
+        *,
+        after: tuple[object, ...] | None = None,
+        limit: int = PAGE_SIZE,
+    ) -> Page[StakeholderRow]:
+        """Stakeholders by category then name, filtered by category and a name fragment."""
+        order = (Stakeholder.category, Stakeholder.sort_name, Stakeholder.id)
+        query = (
+            stakeholder_select(Stakeholder.sort_name)
+            .where(*self._stakeholder_where(categories, name))
+            .order_by(*order)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(after_cursor(order, after, False))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        result = [StakeholderRow(*row[:10]) for row in rows]
+        cursor = (
+            (rows[-1].category, rows[-1].sort_name, rows[-1].id) if len(rows) == limit else None
+        )
+        return Page(result, cursor)
+
+    def first_stakeholders(
+        self, categories: Iterable[str] = (), name: str = "", *, limit: int = PAGE_SIZE
+    ) -> Page[StakeholderRow]:
+        """The first *limit* stakeholders of the list as shown: categories in the vocabulary's
+        order, each by name, read category after category until there are enough.
+
+        The cursor (None when these are all) continues the last row's category, as
+        ``stakeholders({category}, name, after=cursor)``. Every category before it is whole,
+        so a list that ends here needs no count: its rows are the counts.
+        """
+        chosen = set(categories)
+        wanted = [c for c in CATEGORIES if not chosen or c in chosen]
+        name = name.strip()
+        if not wanted or not matchable(name):
+            return Page([], None)
+        # One statement for every category, built once and run with new values: building a
+        # statement costs more than running it on a category's index.
+        query = self._first_queries.get(bool(name))
+        if query is None:
+            where = [self._name_matches(bindparam("pattern"))] if name else []
+            query = self._first_queries[bool(name)] = (
+                stakeholder_select(Stakeholder.sort_name)
+                .where(Stakeholder.category == bindparam("category"), *where)
+                .order_by(Stakeholder.sort_name, Stakeholder.id)
+                .limit(bindparam("rows"))
+            )
+        values: dict[str, object] = {"pattern": like_pattern(name.casefold())} if name else {}
+        rows: list[Any] = []
+        with self.engine.connect() as connection:
+            for category in wanted:
+                values.update(category=category, rows=limit + 1 - len(rows))
+                rows.extend(connection.execute(query, values).all())
+                if len(rows) > limit:
+                    break
+        result = [StakeholderRow(*row[:10]) for row in rows[:limit]]
+        if len(rows) <= limit:
+            return Page(result, None)
+        last = rows[limit - 1]
+        return Page(result, (last.category, last.sort_name, last.id))
+
+    def prepare_name_filter(self) -> None:
+        """Read a little through the statements a name typed into the stakeholder list runs, so
+        that they are built and compiled (3-6 ms, once) before the first keystroke is typed."""
+        first = self.first_stakeholders(name="a", limit=1)
+        if first.rows:
+            self.stakeholder_place(first.rows[0].id, name="a")
+
+    def stakeholder_place(
+        self, stakeholder_id: int, categories: Iterable[str] = (), name: str = ""
+    ) -> tuple[str, int] | None:
+        """Where a stakeholder is in the filtered list: its category and how many come before it
+        there; None when the filters leave it out. Lets a list read up to it in one page."""
+        where = self._stakeholder_where(categories, name)
+        query = select(Stakeholder.category, Stakeholder.sort_name).where(
+            Stakeholder.id == stakeholder_id, *where
+        )
+        with self.engine.connect() as connection:
+            found = connection.execute(query).first()
+            if found is None:
+                return None
+            category, sort_key = found
+            before = (
+                select(func.count())
+                .select_from(Stakeholder)
+                .where(
+                    Stakeholder.category == category,
+                    tuple_(Stakeholder.sort_name, Stakeholder.id)
+                    < tuple_(literal(sort_key), literal(stakeholder_id)),
+                    Stakeholder.sort_name <= literal(sort_key),
+                    *where,
+                )
+            )
+            return str(category), int(connection.scalar(before) or 0)
+
+    def all_stakeholders(
+        self, categories: Iterable[str] = (), name: str = ""
+    ) -> list[StakeholderRow]:
+        """Every stakeholder that passes the filters (for small lists and exports)."""
+        return list(self._all(lambda after: self.stakeholders(categories, name, after=after)))
+
+    def category_counts(
+        self, categories: Iterable[str] = (), name: str = ""
+    ) -> list[CategoryCount]:
+        """How many stakeholders each category holds, in the vocabulary's order."""
+        query = (
+            select(Stakeholder.category, func.count())
+            .where(*self._stakeholder_where(categories, name))
+            .group_by(Stakeholder.category)
+        )
+        with self.engine.connect() as connection:
+            counts = dict(connection.execute(query).tuples().all())
+        return [CategoryCount(c, counts[c]) for c in CATEGORIES if c in counts]
+
+    def stakeholders_by_ids(self, ids: Iterable[int]) -> list[StakeholderRow]:
+        """The given stakeholders, in the order of the ids."""
+        wanted = list(dict.fromkeys(ids))
+        rows = self._rows_where_in(stakeholder_select(), Stakeholder.id, wanted)
+        found = {row[0]: StakeholderRow(*row) for row in rows}
+        return [found[i] for i in wanted if i in found]
