@@ -5,14 +5,16 @@ SQLAlchemy, Qt's bindings and carebrowser, their classes and functions, and the 
 cyclic garbage collector would walk them over and over while they are made (about 60 ms of a
 start here), and again at every full collection afterwards (tens of milliseconds each, in the
 middle of whatever the person is doing), though none of them is ever garbage. So the collector is
-paused while they are made, and when start-up is over they are moved out of its sight
-(``gc.freeze()``) and it runs again for everything made later.
+paused while they are made, and when start-up is over (carebrowser.startup.started) they are
+moved out of its sight (``gc.freeze()``) and it runs again for everything made later.
 
-No Qt here: the command line starts through this module too.
+This module is the top of the package: it hands a command to carebrowser.cli, and the window
+(no command) to carebrowser.ui.app, imported only then.
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 
 
@@ -21,16 +23,11 @@ def main() -> None:
     gc.disable()
     from carebrowser.cli import main as run
 
-    raise SystemExit(run())
+    raise SystemExit(run(window=open_window))
 
 
-def started() -> None:
-    """Start-up is over: keep what it made from the collector, which runs again from here.
+def open_window(args: argparse.Namespace) -> int:
+    """Open the window with the command line's options; returns the exit status."""
+    from carebrowser.ui.app import run_window
 
-    Does nothing unless `main` paused the collector (carebrowser called from a test or another
-    program): freezing a heap it did not make would keep that program's garbage for good.
-    """
-    if gc.isenabled():
-        return
-    gc.freeze()
-    gc.enable()
+    return run_window(args)

@@ -264,7 +264,7 @@ def test_an_unexpected_error_is_one_line_and_logged(
     def broken(*_args: object) -> None:
         raise RuntimeError("a bug\nwith two lines")
 
-    monkeypatch.setattr("carebrowser.cli._list", broken)
+    monkeypatch.setattr("carebrowser.cli.listing.write_list", broken)
     assert main(["list", "stakeholders"]) == 70
     _out, err = capsys.readouterr()
     assert err.count("\n") == 1 and "RuntimeError: a bug" in err and str(log_path()) in err

@@ -22,9 +22,9 @@ from carebrowser.data.database import (
     open_database,
     query_error_message,
 )
-from carebrowser.launch import started
 from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters, UnknownName
+from carebrowser.startup import started
 from carebrowser.ui.errors import ErrorReporter, install_error_hooks
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.settings import Settings

@@ -1,0 +1,98 @@
+"""The command line: one module per command, sharing the options of carebrowser.cli.options.
+
+With no command it opens the window, through the *window* that carebrowser.launch hands over:
+this package never imports Qt, so every command runs without a display. A command is a module
+with NAME, add_command(commands) and run(args); adding one is adding it to COMMANDS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from carebrowser import __version__
+from carebrowser.cli import database, exports, listing, synth
+from carebrowser.cli.options import Text, add_database_option
+from carebrowser.cli.reading import EXIT_USAGE
+from carebrowser.logs import setup_logging, where_details_are
+from carebrowser.startup import started
+
+#: The commands, in the order `carebrowser --help` lists them.
+COMMANDS = (listing, exports, database, synth)
+#: An error nobody foresaw (EX_SOFTWARE): a bug to report, with the log file.
+EXIT_BUG = 70
+
+_log = logging.getLogger("carebrowser.cli")
+
+
+def argument_parser() -> argparse.ArgumentParser:
+    """The command line's options and commands."""
+    parser = argparse.ArgumentParser(
+        prog="carebrowser",
+        description="Browse and export what stakeholders said about the 2001-2002 "
+        "social services reforms. With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"carebrowser {__version__}")
+    add_database_option(parser)
+    parser.add_argument(
+        "--screenshot",
+        action=Text,
+        metavar="FILE",
+        help="render the window to a PNG file and exit",
+    )
+    parser.add_argument(
+        "--view",
+        choices=["stakeholders", "matrix", "compare", "source"],
+        help="the view to show first",
+    )
+    parser.add_argument(
+        "--select",
+        metavar="NAME",
+        action=Text,
+        repeatable=True,
+        default=[],
+        help="select a stakeholder",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_command(commands)
+    return parser
+
+
+def _main(argv: Sequence[str] | None, window: Callable[[argparse.Namespace], int] | None) -> int:
+    args = argument_parser().parse_args(argv)
+    if args.command is None:
+        if window is None:
+            print("carebrowser: no command given (see carebrowser --help)", file=sys.stderr)
+            return EXIT_USAGE
+        return window(args)
+    started()
+    runs: dict[str, Callable[[argparse.Namespace], int]] = {c.NAME: c.run for c in COMMANDS}
+    return runs[args.command](args)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    window: Callable[[argparse.Namespace], int] | None = None,
+) -> int:
+    """Run the command line; returns the exit status. Failures are one line, details are logged.
+
+    With no command, *window* opens the window (carebrowser.launch gives it).
+    """
+    log_file = setup_logging()
+    try:
+        return _main(argv, window)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        _log.critical("unexpected error", exc_info=True)
+        print(
+            f"carebrowser: an unexpected error stopped the command ({type(error).__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else 'no message'}). "
+            f"{where_details_are(log_file)} Please report it with that file.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG

@@ -1,0 +1,88 @@
+"""carebrowser export quotes|positions|matrix: what the filters select, as CSV or XLSX."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from carebrowser.cli.options import (
+    add_filter_options,
+    add_format_option,
+    add_output_option,
+    filters,
+)
+from carebrowser.cli.reading import EXIT_USAGE, run_on_archive
+from carebrowser.queries import Archive, Filters
+
+if TYPE_CHECKING:
+    from carebrowser.export import CellBatches, Table
+
+NAME = "export"
+#: Matrix rows read at a time by `export matrix`.
+MATRIX_ROWS = 100
+
+
+def add_command(commands: Any) -> None:
+    """Add `export` to the command line's commands (a subparsers action)."""
+    export = commands.add_parser(NAME, help="export quotes, positions or the matrix (CSV or XLSX)")
+    export.add_argument("what", choices=["quotes", "positions", "matrix"])
+    add_filter_options(export)
+    add_format_option(export)
+    add_output_option(export, metavar="FILE", help="write to FILE (default: stdout)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the export asked for to -o FILE, or a CSV to stdout."""
+    export_format = args.format or (
+        "xlsx" if str(args.output or "").lower().endswith(".xlsx") else "csv"
+    )
+
+    def write(archive: Archive) -> int:
+        from carebrowser.export.writers import write_csv
+
+        if export_format == "xlsx" and not args.output:
+            print("carebrowser: an xlsx export needs a file: add -o FILE.xlsx", file=sys.stderr)
+            return EXIT_USAGE
+        chosen = filters(archive, args)
+        if export_format == "xlsx":
+            from carebrowser.export.xlsx import write_xlsx
+
+            table = export_table(archive, args.what, chosen)
+            write_xlsx(table, Path(args.output), archive.sources_by_ids, sheet_title=args.what)
+        else:
+            cells = csv_cells(archive, args.what, chosen)
+            write_csv(cells, Path(args.output) if args.output else sys.stdout)
+        return 0
+
+    return run_on_archive(args, write)
+
+
+def export_table(archive: Archive, what: str, filters: Filters) -> Table:
+    """The rows of an export of quotes, positions or the matrix."""
+    from carebrowser.export import matrix_blocks_table, positions_table, quotes_table
+
+    if what == "quotes":
+        return quotes_table(archive.all_quotes(filters))
+    if what == "positions":
+        return positions_table(archive.positions(filters))
+    # A block of rows at a time, read as it is written: at the largest size the whole grid is
+    # 19,523 x 2,001 cells.
+    proposals = archive.matrix_proposals(filters)
+    columns = [p.id for p in proposals]
+    return matrix_blocks_table(
+        proposals, archive.matrix_blocks(filters, columns=columns, limit=MATRIX_ROWS)
+    )
+
+
+def csv_cells(archive: Archive, what: str, filters: Filters) -> Table | CellBatches:
+    """What a CSV export writes: the quotes' cells come ready-made from the database.
+
+    (A workbook is made from export_table(): its sources sheet needs each row's source.)
+    """
+    from carebrowser.export import quote_batches
+
+    if what == "quotes":
+        return quote_batches(archive, filters)
+    return export_table(archive, what, filters)

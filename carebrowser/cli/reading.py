@@ -1,0 +1,55 @@
+"""Running a command that reads the archive: opening the database, and its failures as one line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from carebrowser.data.database import (
+    QUERY_ERRORS,
+    DatabaseError,
+    is_query_failure,
+    open_database,
+    query_error_message,
+)
+from carebrowser.queries import Archive, UnknownName
+
+EXIT_USAGE = 2
+
+_log = logging.getLogger("carebrowser.cli")
+
+
+def run_on_archive(args: argparse.Namespace, command: Callable[[Archive], int]) -> int:
+    """Open the database --db names (the bundled one by default) and run *command* on it.
+
+    A name not found, a failed export or a failed read is one line on stderr and an exit status.
+    """
+    # Only for the commands that read: the window starts sooner without it.
+    from carebrowser.export import ExportError
+
+    try:
+        engine, info = open_database(args.db)
+    except DatabaseError as error:
+        _log.warning("cannot open %s", args.db or "the bundled dataset", exc_info=True)
+        print(f"carebrowser: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return command(Archive(engine))
+    except UnknownName as error:
+        print(f"carebrowser: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ExportError as error:
+        print(f"carebrowser: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except QUERY_ERRORS as error:
+        if not is_query_failure(error):
+            raise
+        _log.error("query failed on %s", info.label, exc_info=True)
+        print(f"carebrowser: {query_error_message(error, info)}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        engine.dispose()
