@@ -19,6 +19,7 @@ test: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Benchmarks at 1,000 / 100,000 / 1,000,000 statements (archives cached in bench/cache/); see
 # docs/performance.md. Not part of `make test`, which runs only a one-repetition smoke run of it.

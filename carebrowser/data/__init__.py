@@ -1,0 +1,1 @@
+"""The dataset: its schema, opening databases read-only, building, publishing, synthesising."""
