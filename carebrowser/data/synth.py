@@ -25,164 +25,27 @@ from carebrowser.data import fts
 from carebrowser.data.build import sort_name
 from carebrowser.data.database import writable_sqlite_engine
 from carebrowser.data.schema import STORED_COUNTS, Base, store_counts
-from carebrowser.data.vocabulary import SCHEMA_VERSION, STANCES
-
-# -- words ------------------------------------------------------------------------------------
-
-_PLACE_HEADS = (
-    "North", "South", "East", "West", "Ash", "Brook", "Castle", "Green", "Hart", "High", "King",
-    "Long", "Mill", "New", "Old", "Red", "Stone", "Wood", "Black", "White", "Fair", "Great",
-    "Market", "Bridge", "Chester", "Har", "Wel", "Brad", "Cal", "Dun", "Elm", "Fox", "Glen",
-    "Hazel", "Ivy", "Lang", "Mor", "Oak", "Pen", "Ros",
-)  # fmt: skip
-_PLACE_TAILS = (
-    "ford", "ham", "field", "borough", "wick", "shire", "ton", "bury", "ley", "worth", "mouth",
-    "minster", "by", "dale", "gate", "stead", "caster", "port", "bridge", "moor",
-)  # fmt: skip
-_FIRST = (
-    "Alan", "Jacqui", "Tony", "Margaret", "David", "Helen", "Paul", "Sarah", "John", "Ruth",
-    "Peter", "Anne", "Michael", "Jane", "Richard", "Moira", "Stephen", "Denise", "Andrew", "Liz",
-    "Ian", "Frances", "Nigel", "Patricia", "Simon", "Harriet", "Keith", "Gillian", "Martin",
-    "Renée", "Chris", "Bob", "Sally", "Mark", "Carol", "Neil", "Lesley", "Graham", "Judith",
-    "Hugh", "Joanna", "Colin", "Brenda", "Tim", "Wendy", "Roger", "Julia", "Derek", "Sue", "Ken",
-)  # fmt: skip
-_LAST = (
-    "Milburn", "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies",
-    "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",
-    "Wood", "Jackson", "Clarke", "Patel", "Khan", "Hughes", "Edwards", "Lewis", "Turner", "Hill",
-    "Moore", "Cooper", "Ward", "Morris", "King", "Watson", "Harris", "Baker", "Young", "Allen",
-    "Mitchell", "Anderson", "Bell", "Carter", "Phillips", "Parker", "Shaw", "Marshall", "Bennett",
-    "Gray", "Murray", "Ellis", "Grant", "Pearce", "Hussain", "Chapman", "Dixon", "Knight", "Fox",
-    "Ahmed", "Mason", "Hunt", "Palmer", "Mills", "Holmes", "Barnes", "Lloyd", "Fletcher", "Reid",
-    "Ross", "O'Brien", "Stone", "Bailey", "Simpson", "Owen", "Gibson", "Kelly", "Russell", "Ryan",
-    "Webb", "Rose", "Burns", "Price", "Lee", "Cole", "Wells", "Jenkins", "Hayes", "Powell",
-    "Dawson", "Hart", "Payne", "Rowe", "Stevens", "Gardner", "Lamb", "Day", "Booth", "Nash",
-    "Bishop", "Lowe", "Fraser", "Hudson",
-)  # fmt: skip
-_ROLES = (
-    "director of social services", "chief executive", "chair of social services",
-    "health secretary", "junior health minister", "social care policy officer", "president",
-    "chair of social affairs, health and housing", "general secretary", "spokesperson",
-    "chief inspector", "head of policy", "research fellow", "leader of the council",
-    "director of adult services", "editor", "care home manager", "social worker",
-)  # fmt: skip
-_GROUPS = (
-    "older people", "children", "disabled people", "carers", "young offenders", "care leavers",
-    "people with learning disabilities", "mental health service users", "families", "councils",
-    "care homes", "hospitals", "social workers", "home care workers", "asylum seekers",
-)  # fmt: skip
-_SERVICES = (
-    "care trusts", "children's trusts", "social services", "home care", "residential care",
-    "delayed discharge", "star ratings", "ring-fenced budgets", "hospital beds",
-    "direct payments", "foster care", "adoption services", "intermediate care",
-    "mental health services", "the social care workforce", "primary care trusts",
-    "inspection regimes", "pooled budgets", "council tax", "nursing homes", "child protection",
-    "the General Social Care Council", "performance indicators", "the voluntary sector",
-    "community care", "rehabilitation", "domiciliary care", "youth services", "school places",
-)  # fmt: skip
-_PROPOSAL_HEADS = (
-    "Fines for", "Star ratings for", "New freedoms for", "Pooled budgets for", "Inspection of",
-    "Direct payments for", "Ring-fencing of", "Intervention in", "Care trusts for",
-    "Children's trusts for", "Charging for", "National standards for", "Local targets for",
-    "Private provision of", "Free personal care for", "League tables for", "Registration of",
-    "Training levy for", "Independent review of", "Extra funding for",
-)  # fmt: skip
-_REAL_PROPOSALS = (
-    ("Children's trusts", "Combine education, health and social services for children."),
-    ("Care trusts", "Join NHS and council services for adults in one trust."),
-    ("Fines for delayed discharge", "Charge councils for patients kept in hospital too long."),
-    ("Star ratings for social services", "Rate every council's social services with stars."),
-    ("Freedoms for top-performing councils", "Fewer inspections for the best-rated councils."),
+from carebrowser.data.synth_text import (
+    AREAS,
+    FIRST,
+    GROUPS,
+    LAST,
+    POOL,
+    PROPOSAL_HEADS,
+    PUBLICATIONS,
+    REAL_PROPOSALS,
+    REPORTING,
+    ROLES,
+    SERVICES,
+    SUBJECTS,
+    VERBS,
+    Names,
+    clause_pool,
+    quotation,
+    report,
+    sentence_pool,
 )
-_SUBJECTS = (
-    "The government", "Councils", "Directors of social services", "The health secretary",
-    "Local authorities", "Primary care trusts", "The inspectorate", "Voluntary groups",
-    "Ministers", "The Local Government Association", "Care home owners", "Social workers",
-    "The Treasury", "Health authorities", "Campaigners", "The opposition", "Unions",
-)  # fmt: skip
-_VERBS = (
-    "will press ahead with", "has warned against", "is expected to announce changes to",
-    "must deliver", "have struggled with", "are reviewing", "plan to expand", "want to scrap",
-    "have called for more money for", "will be judged on", "are consulting on",
-    "face a shake-up of", "have welcomed", "remain sceptical about", "are under pressure over",
-)  # fmt: skip
-_TAILS = (
-    "", " in the next financial year", " despite opposition from councils", " within two years",
-    " across England", " by April", " after the general election", " in the white paper",
-    " at a cost of £{n}m", " from next year", " as the bill goes through parliament",
-    " in {n} areas", " following the spending review", " under the new legislation",
-)  # fmt: skip
-_OPENERS = {
-    "supports": ("We welcome", "I strongly support", "This is the right approach to",
-                 "We have long argued for", "There is a clear case for"),
-    "conditional support": ("We could support", "We will back", "There is merit in",
-                            "We are prepared to accept"),
-    "mixed": ("There are good and bad points in", "We are divided over",
-              "The jury is still out on", "It is too early to judge"),
-    "concerns": ("We have serious concerns about", "There are real worries about",
-                 "I am not convinced by", "We are troubled by"),
-    "opposes": ("We are opposed to", "There is no case for", "We will fight",
-                "I reject", "It would be a mistake to introduce"),
-}  # fmt: skip
-_CONDITIONS = {
-    "supports": (", because it will", ", which will"),
-    "conditional support": (", provided that it does not", ", as long as it does not"),
-    "mixed": (", although it may", ", but it could"),
-    "concerns": (", because it could", ", which risks making it harder to"),
-    "opposes": (", because it will", ", which would"),
-}
-_EFFECTS = (
-    "bring services closer to the people who use them",
-    "break down the barriers between health and social care",
-    "penalise councils for problems they did not cause",
-    "take money away from front-line services", "give councils the freedom to innovate",
-    "put vulnerable people at risk", "reduce the time people wait for care",
-    "undermine local democracy", "drive up standards", "create another layer of bureaucracy",
-    "help families who are struggling", "leave social workers demoralised",
-    "end the postcode lottery in care", "shift the burden onto carers",
-    "make the system more accountable", "cost far more than the government admits",
-)  # fmt: skip
-_REPORTED = {
-    "supports": ("backed", "welcomed", "spoke in favour of"),
-    "conditional support": ("gave qualified backing to", "said it could accept"),
-    "mixed": ("was divided over", "gave a mixed response to"),
-    "concerns": ("raised serious concerns about", "voiced doubts about"),
-    "opposes": ("opposed", "attacked", "rejected"),
-}
-_REPORTING = ("said", "warned", "argued", "insisted", "claimed", "told the conference",
-              "has made clear", "has repeatedly said")  # fmt: skip
-_PUBLICATIONS = (
-    "Community Care", "The Guardian", "The Independent", "Local Government Chronicle",
-    "Society Guardian", "Health Service Journal", "The Times", "Daily Telegraph", "BBC News",
-    "The Observer", "Financial Times", "Municipal Journal", "Nursing Times", "Public Finance",
-    "Children Now", "Care and Health", "Yorkshire Post", "Manchester Evening News",
-    "Birmingham Post", "Western Mail", "Evening Standard", "Daily Mail", "The Scotsman",
-    "New Statesman", "The Economist",
-)  # fmt: skip
-_ORG_TEMPLATES = {
-    "government": ("Department of {Area}", "{Area} Unit", "Office for {Area}",
-                   "{Area} Taskforce"),
-    "local government": ("{Place} Social Services Partnership", "{Place} Councils Network",
-                         "Association of {Place} Authorities"),
-    "professional association": ("Association of {Area} Professionals",
-                                 "Institute of {Area} Managers", "College of {Area}"),
-    "NHS body": ("{Place} Primary Care Trust", "{Place} NHS Trust", "{Place} Health Authority",
-                 "{Place} Care Trust"),
-    "political party": ("{Place} Independents", "{Area} Party"),
-    "regulator or inspectorate": ("{Area} Inspectorate", "Commission for {Area}"),
-    "think tank or research": ("Institute for {Area} Research", "{Area} Policy Centre",
-                               "{Place} Foundation"),
-    "council": ("{Place} County Council", "{Place} City Council", "{Place} Borough Council",
-                "{Place} District Council", "{Place} Metropolitan Borough Council"),
-    "press": ("{Place} Gazette", "{Place} Herald", "{Area} Weekly"),
-    "other": ("{Place} Carers Association", "{Area} Action", "Friends of {Place} Hospital",
-              "{Place} Age Concern", "{Place} Care Homes Group"),
-}  # fmt: skip
-_AREAS = (
-    "Social Care", "Health", "Children", "Older People", "Mental Health", "Disability",
-    "Community Care", "Public Services", "Local Government", "Welfare", "Family Policy",
-    "Housing", "Care Standards", "Social Work", "Youth", "Learning Disability",
-)  # fmt: skip
+from carebrowser.data.vocabulary import SCHEMA_VERSION, STANCES
 
 #: Share of stakeholders per category (organisations; people follow their organisation's).
 _CATEGORY_WEIGHTS = (
@@ -193,7 +56,6 @@ _CATEGORY_WEIGHTS = (
 _STANCE_WEIGHTS = (30, 15, 10, 30, 15)
 FIRST_DAY = dt.date(1996, 1, 1)
 DAYS = (dt.date(2005, 12, 31) - FIRST_DAY).days + 1
-_POOL = 8192
 
 
 @dataclass(frozen=True)
@@ -228,74 +90,6 @@ def _zipf_weights(count: int, exponent: float = 1.0) -> list[float]:
     return list(itertools.accumulate(1.0 / (rank + 1) ** exponent for rank in range(count)))
 
 
-class _Names:
-    """Unique names: a template first, then with an initial or a number when taken."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.taken: set[str] = set()
-        self.places = [h + t for h in _PLACE_HEADS for t in _PLACE_TAILS]
-
-    def claim(self, make: Callable[[], str]) -> str:
-        name = make()
-        for attempt in itertools.count(2):
-            if name.casefold() not in self.taken:
-                self.taken.add(name.casefold())
-                return name
-            name = make() if attempt < 6 else f"{make()} ({attempt})"
-        raise AssertionError("unreachable")
-
-    def organisation(self, category: str) -> str:
-        template = self.rng.choice(_ORG_TEMPLATES[category])
-        return self.claim(
-            lambda: template.format(
-                Place=self.rng.choice(self.places), Area=self.rng.choice(_AREAS)
-            )
-        )
-
-    def person(self) -> str:
-        rng = self.rng
-
-        def make() -> str:
-            middle = f" {chr(65 + rng.randrange(26))}." if rng.random() < 0.5 else ""
-            return f"{rng.choice(_FIRST)}{middle} {rng.choice(_LAST)}"
-
-        return self.claim(make)
-
-
-def _sentence_pool(rng: random.Random) -> list[str]:
-    """Reporting sentences of an article that are nobody's statement."""
-    pool = []
-    for _ in range(_POOL):
-        tail = rng.choice(_TAILS).format(n=rng.randrange(2, 900))
-        what = rng.choice(_SERVICES) if rng.random() < 0.7 else rng.choice(_GROUPS)
-        pool.append(f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {what}{tail}.")
-    return pool
-
-
-def _clause_pool(rng: random.Random) -> list[str]:
-    """Sentences that a quotation may go on with."""
-    pool = []
-    for _ in range(_POOL):
-        group = rng.choice(_GROUPS)
-        service = rng.choice(_SERVICES)
-        pool.append(
-            rng.choice(
-                (
-                    f"The real question is what this means for {group}.",
-                    f"Nobody has explained how {service} will be paid for.",
-                    f"We have seen this before with {service}.",
-                    f"It is {group} who will feel the difference.",
-                    f"This is about {service} and nothing else.",
-                    f"The evidence on {service} is clear.",
-                    f"Councils cannot do this on their own, and {group} know it.",
-                    f"We need {service} that work for {group}.",
-                )
-            )
-        )
-    return pool
-
-
 @dataclass
 class _Stakeholders:
     """Stakeholder rows, and by speaking rank: id, name and whether it is the press."""
@@ -306,7 +100,7 @@ class _Stakeholders:
     press: list[bool]
 
 
-def _stakeholders(rng: random.Random, count: int, names: _Names) -> _Stakeholders:
+def _stakeholders(rng: random.Random, count: int, names: Names) -> _Stakeholders:
     categories = [c for c, _ in _CATEGORY_WEIGHTS]
     weights = [w for _, w in _CATEGORY_WEIGHTS]
     organisations = max(1, round(count * 0.45))
@@ -332,7 +126,7 @@ def _stakeholders(rng: random.Random, count: int, names: _Names) -> _Stakeholder
             affiliated = rng.random() < 0.85
             organisation = rng.randrange(organisations) + 1 if affiliated else None
             category = org_categories[organisation - 1] if organisation else "other"
-            role = rng.choice(_ROLES) if affiliated or rng.random() < 0.5 else None
+            role = rng.choice(ROLES) if affiliated or rng.random() < 0.5 else None
             row = (
                 number, key, name, sort_name(name), "person", category, organisation, role,
                 "", None, False, None,
@@ -355,22 +149,22 @@ def _proposals(
     rows: list[tuple[object, ...]] = []
     titles: list[str] = []
     seen: set[str] = set()
-    candidates = [t for t in _REAL_PROPOSALS]
+    candidates = [t for t in REAL_PROPOSALS]
     while len(rows) < count:
         if candidates:
             title, summary = candidates.pop(0)
         else:
-            head, what = rng.choice(_PROPOSAL_HEADS), rng.choice(_GROUPS + _SERVICES)
+            head, what = rng.choice(PROPOSAL_HEADS), rng.choice(GROUPS + SERVICES)
             title = f"{head} {what}"
             if title.casefold() in seen:
-                title = f"{title} ({rng.choice(_AREAS).lower()})"
+                title = f"{title} ({rng.choice(AREAS).lower()})"
             if title.casefold() in seen:
                 title = f"{title} {len(rows) + 1}"
             summary = f"A proposal on {what}, as debated in the period."
         seen.add(title.casefold())
         number = len(rows) + 1
         proposer = rng.randrange(stakeholder_count) + 1 if rng.random() < 0.6 else None
-        area = rng.choice(_AREAS).lower()
+        area = rng.choice(AREAS).lower()
         rows.append((number, f"p-{number:05d}", title, summary, proposer, area))
         titles.append(title)
     return rows, titles
@@ -385,15 +179,15 @@ def _source_row(rng: random.Random, number: int) -> tuple[object, ...]:
         date = date.replace(month=1, day=1)
     inferred = precision != "day" or rng.random() < 0.2
     evidence = (
-        f"The article refers to events of {date.year} ({rng.choice(_SERVICES)})."
+        f"The article refers to events of {date.year} ({rng.choice(SERVICES)})."
         if inferred
         else None
     )
     headline = None
     if rng.random() < 0.95:
-        headline = f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_SERVICES)}"
-    author = f"By {rng.choice(_FIRST)} {rng.choice(_LAST)}" if rng.random() < 0.8 else None
-    publication = _PUBLICATIONS[min(int(rng.paretovariate(1.2)) - 1, len(_PUBLICATIONS) - 1)]
+        headline = f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(SERVICES)}"
+    author = f"By {rng.choice(FIRST)} {rng.choice(LAST)}" if rng.random() < 0.8 else None
+    publication = PUBLICATIONS[min(int(rng.paretovariate(1.2)) - 1, len(PUBLICATIONS) - 1)]
     return (number, f"src-{number:06d}", f"capture-{number:06d}.html", publication, None,
             headline, author, date.isoformat(), precision, inferred, evidence)  # fmt: skip
 
@@ -442,12 +236,12 @@ def _insert(table: str, count: int) -> str:
 
 def _fill(connection: sqlite3.Connection, sizes: Sizes, seed: int) -> None:
     rng = random.Random(seed)
-    speakers = _stakeholders(rng, sizes.stakeholders, _Names(rng))
+    speakers = _stakeholders(rng, sizes.stakeholders, Names(rng))
     connection.executemany(_insert("stakeholder", 12), speakers.rows)
     proposal_rows, titles = _proposals(rng, sizes.proposals, sizes.stakeholders)
     connection.executemany(_insert("proposal", 6), proposal_rows)
 
-    fillers, clauses = _sentence_pool(rng), _clause_pool(rng)
+    fillers, clauses = sentence_pool(rng), clause_pool(rng)
     speaker_ranks, speaker_cum = range(sizes.stakeholders), _zipf_weights(sizes.stakeholders)
     proposal_ranks, proposal_cum = range(sizes.proposals), _zipf_weights(sizes.proposals, 0.9)
     lengths = [_article_length(rng) for _ in range(sizes.sources)]
@@ -464,7 +258,7 @@ def _fill(connection: sqlite3.Connection, sizes: Sizes, seed: int) -> None:
         spans: list[tuple[int, int]] = []  # (piece, offset of the statement in it)
         for slot in range(total):
             if slot not in speaking:
-                pieces.append(fillers[int(rng.random() * _POOL)])
+                pieces.append(fillers[int(rng.random() * POOL)])
                 continue
             rank = rng.choices(speaker_ranks, cum_weights=speaker_cum)[0]
             speaker, name = speakers.ids[rank], speakers.names[rank]
@@ -475,21 +269,19 @@ def _fill(connection: sqlite3.Connection, sizes: Sizes, seed: int) -> None:
                     linked.append(chosen)
                     stances.setdefault((speaker, chosen), rng.choices(range(5), _STANCE_WEIGHTS)[0])
             stance = stances[(speaker, linked[0])] if linked else rng.randrange(5)
-            quote = _quotation(rng, clauses, stance, titles[linked[0] - 1] if linked else None)
+            quote = quotation(rng, clauses, stance, titles[linked[0] - 1] if linked else None)
             if speakers.press[rank] and rng.random() < 0.7:
                 kind, piece, offset = "editorial", quote, 0
             elif rng.random() < 0.55:
                 kind = "direct"
                 if rng.random() < 0.5:
-                    verb = rng.choice(_REPORTING)
+                    verb = rng.choice(REPORTING)
                     piece, offset = f"{name} {verb}: '{quote}'", len(name) + len(verb) + 4
                 else:
                     piece, offset = f"'{quote}', said {name}.", 1
             else:
                 kind, offset = "reported", 0
-                quote = piece = _report(
-                    rng, name, stance, titles[linked[0] - 1] if linked else None
-                )
+                quote = piece = report(rng, name, stance, titles[linked[0] - 1] if linked else None)
             statement_id += 1
             spans.append((len(pieces), offset))
             pieces.append(piece)
@@ -506,21 +298,6 @@ def _fill(connection: sqlite3.Connection, sizes: Sizes, seed: int) -> None:
             tables.flush()
     tables.flush()
     _positions(connection, rng, stances, evidence, titles)
-
-
-def _quotation(rng: random.Random, clauses: list[str], stance: int, title: str | None) -> str:
-    name = STANCES[stance]
-    first = rng.choice(_OPENERS[name])
-    topic = title[0].lower() + title[1:] if title else rng.choice(_SERVICES)
-    sentence = f"{first} {topic}{rng.choice(_CONDITIONS[name])} {rng.choice(_EFFECTS)}."
-    more = rng.choices((0, 1, 2, 3), (45, 30, 15, 10))[0]
-    return " ".join([sentence, *(clauses[int(rng.random() * _POOL)] for _ in range(more))])
-
-
-def _report(rng: random.Random, name: str, stance: int, title: str | None) -> str:
-    topic = title[0].lower() + title[1:] if title else rng.choice(_SERVICES)
-    verb = rng.choice(_REPORTED[STANCES[stance]])
-    return f"{name} {verb} {topic}, arguing that it would {rng.choice(_EFFECTS)}."
 
 
 def _place(
