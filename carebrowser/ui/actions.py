@@ -8,13 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
-#: The four views, in Ctrl+1..4 order: (setting and --view name, menu text).
-VIEWS = (
-    ("stakeholders", "&Stakeholders and statements"),
-    ("matrix", "Proposal &matrix"),
-    ("compare", "&Compare stakeholders"),
-    ("source", "Source &reader"),
-)
+from carebrowser.ui.views import VIEWS
 
 
 @dataclass
@@ -55,10 +49,9 @@ def build_actions(window: QMainWindow) -> Actions:
     """Create the actions and put them in the menu bar and toolbar of *window*."""
     group = QActionGroup(window)
     views = []
-    for number, (_name, text) in enumerate(VIEWS, start=1):
-        action = _action(
-            window, text, f"Ctrl+{number}", f"Show the {text.replace('&', '').lower()}"
-        )
+    for view in VIEWS:
+        text = view.title
+        action = _action(window, text, view.shortcut, f"Show the {text.replace('&', '').lower()}")
         action.setCheckable(True)
         group.addAction(action)
         views.append(action)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carebrowser.queries import PAGE_SIZE, Archive, StakeholderRow
+from carebrowser.queries import PAGE_SIZE, Archive, Filters, StakeholderRow
 from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.models.choices import (
     Choice,
@@ -32,6 +32,7 @@ from carebrowser.ui.widgets import LazyComboBox, counted, heading, named, setup_
 
 if TYPE_CHECKING:
     from carebrowser.export import Table
+    from carebrowser.ui.export_subjects import ExportSubject
 
 MAX_COMPARED = 4
 #: Stakeholders read at a time into the pickers (20,000 at the largest).
@@ -220,6 +221,12 @@ class ComparePanel(QWidget):
         only = " (disagreements only)" if self.model.disagreements_only else ""
         total = counted(self.model.total(), "proposal")
         return f"Showing {self.model.rowCount()} of {total}{only}"
+
+    def export_subject(self, _filters: Filters) -> ExportSubject:
+        """The selected proposal rows of the comparison, or every row shown."""
+        from carebrowser.ui.export_subjects import comparison_subject
+
+        return comparison_subject(self)
 
     def selection_count(self) -> int:
         """How many proposal rows are selected."""

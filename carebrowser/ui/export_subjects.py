@@ -1,9 +1,10 @@
 """What each view exports: its selection, or what it shows, in the shapes the command line writes.
 
-A panel gives an ExportSubject: whether rows are selected, and one or more ExportShapes (the
-matrix as a row per position or as a grid, the stakeholder list as the stakeholders or their
-statements or positions). A shape counts its rows and builds its Table on the GUI thread, where
-the selection is; the rows of a long table are read lazily, by the export worker.
+A panel's export_subject() method gives an ExportSubject (with its function here): whether rows
+are selected, and one or more ExportShapes (the matrix as a row per position or as a grid, the
+stakeholder list as the stakeholders or their statements or positions). A shape counts its rows
+and builds its Table on the GUI thread, where the selection is; the rows of a long table are
+read lazily, by the export worker.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from carebrowser.export import (
     CellBatches,
@@ -23,15 +25,16 @@ from carebrowser.export import (
     quotes_table,
 )
 from carebrowser.queries import Archive, Filters, Matrix, PositionRow, QuoteRow, QuoteSort
-from carebrowser.ui.compare_panel import ComparePanel
-from carebrowser.ui.matrix_panel import MatrixPanel
-from carebrowser.ui.quote_panel import QuotePanel
-from carebrowser.ui.reader_panel import ReaderPanel
-from carebrowser.ui.stakeholder_panel import StakeholderPanel
 from carebrowser.ui.widgets import counted
 
-#: A panel that can export: each has export_table(selected_only) and selection_count().
-ExportablePanel = StakeholderPanel | QuotePanel | MatrixPanel | ComparePanel | ReaderPanel
+if TYPE_CHECKING:
+    # Each panel's export_subject() calls its function here.
+    from carebrowser.ui.compare_panel import ComparePanel
+    from carebrowser.ui.matrix_panel import MatrixPanel
+    from carebrowser.ui.quote_panel import QuotePanel
+    from carebrowser.ui.reader_panel import ReaderPanel
+    from carebrowser.ui.stakeholder_panel import StakeholderPanel
+
 #: Statements read from the database at a time when everything shown is exported.
 EXPORT_PAGE = 2000
 #: A stakeholder id no database holds: "these stakeholders" when the list shows none
@@ -265,16 +268,3 @@ def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubj
         lambda: positions_table(positions()), _of("position", whose),
     )  # fmt: skip
     return ExportSubject("Stakeholder list", selected, (people, statements, stances))
-
-
-def subject_for(panel: ExportablePanel, filters: Filters) -> ExportSubject:
-    """The export subject of any panel; *filters* are the filter bar's."""
-    if isinstance(panel, StakeholderPanel):
-        return stakeholder_subject(panel, filters)
-    if isinstance(panel, QuotePanel):
-        return quote_subject(panel)
-    if isinstance(panel, MatrixPanel):
-        return matrix_subject(panel)
-    if isinstance(panel, ComparePanel):
-        return comparison_subject(panel)
-    return reader_subject(panel)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QLabel,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QStyle,
     QTextEdit,
@@ -34,24 +32,30 @@ from carebrowser.data.database import (
     is_query_failure,
     query_error_message,
 )
-from carebrowser.queries import Archive, Filters, PositionRow
+from carebrowser.queries import Archive, Filters
 from carebrowser.ui import errors
 from carebrowser.ui import settings as options
-from carebrowser.ui.actions import VIEWS, build_actions
+from carebrowser.ui.actions import build_actions
 from carebrowser.ui.filter_bar import FilterBar
-from carebrowser.ui.quote_panel import QuotePanel
 from carebrowser.ui.settings import Settings, filters_to_plain
-from carebrowser.ui.stakeholder_panel import StakeholderPanel
+from carebrowser.ui.views import VIEWS
 
 if TYPE_CHECKING:
     # Imported where used: the export dialog, clipboard and help are not needed to start, nor
     # the views other than the first until they are shown.
     from carebrowser.ui.compare_panel import ComparePanel
     from carebrowser.ui.export_dialog import ExportDialog, ExportFlow
-    from carebrowser.ui.export_subjects import ExportablePanel
     from carebrowser.ui.matrix_panel import MatrixPanel
+    from carebrowser.ui.quote_panel import QuotePanel
     from carebrowser.ui.reader_panel import ReaderPanel
+    from carebrowser.ui.stakeholder_panel import StakeholderPanel
+    from carebrowser.ui.views.base import ExportablePanel, View
+    from carebrowser.ui.views.browse import BrowseView
+    from carebrowser.ui.views.compare import CompareView
+    from carebrowser.ui.views.matrix import MatrixView
+    from carebrowser.ui.views.reader import ReaderView
 
+#: The views' numbers, in the order of VIEWS (Ctrl+1..4).
 STAKEHOLDERS, MATRIX, COMPARE, READER = range(4)
 #: The status bar while the database server cannot be reached (the dialog says which and why).
 SERVER_LOST_STATUS = (
@@ -61,7 +65,7 @@ SERVER_LOST_STATUS = (
 
 
 class MainWindow(QMainWindow):
-    """Four views (Ctrl+1..4) under one filter bar; the panels talk through this window."""
+    """The views of VIEWS (Ctrl+1..) under one filter bar; the panels talk through this window."""
 
     def __init__(
         self,
@@ -85,26 +89,13 @@ class MainWindow(QMainWindow):
         self._saved_filters: tuple[Filters, dict[str, object]] | None = None
         self.setWindowTitle(f"carebrowser \u2014 {info.label}")
         self.filter_bar = FilterBar(archive, self)
-        self.stakeholders = StakeholderPanel(archive, self)
-        self.statements = QuotePanel(archive, "Statements", self)
-        # The other views are made when first shown, or first asked for (see _page).
-        self._matrix: MatrixPanel | None = None
-        self._evidence: QuotePanel | None = None
-        self._compare: ComparePanel | None = None
-        self._reader: ReaderPanel | None = None
-
-        browse = self._splitter(
-            "browse", Qt.Orientation.Horizontal, self.stakeholders, self.statements
-        )
-        browse.setStretchFactor(0, 2)
-        browse.setStretchFactor(1, 3)
-        metrics = self.fontMetrics()
-        browse.setSizes([65 * metrics.averageCharWidth(), 100 * metrics.averageCharWidth()])
+        # The first view is made now; the others when first shown, or first asked for.
+        self._views: dict[int, View] = {STAKEHOLDERS: VIEWS[STAKEHOLDERS].build(self)}
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(browse)
+        self.stack.addWidget(self._views[STAKEHOLDERS].page)
         #: Where each view after the first goes when it is made.
         self._holders: dict[int, QVBoxLayout] = {}
-        for view in (MATRIX, COMPARE, READER):
+        for view in range(1, len(VIEWS)):
             holder = QWidget(self.stack)
             self._holders[view] = QVBoxLayout(holder)
             self._holders[view].setContentsMargins(0, 0, 0, 0)
@@ -141,114 +132,66 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore()
 
-    # -- the views after the first, made when first needed ------------------------------------
+    # -- the views, made when first needed ---------------------------------------------------
+
+    def view(self, number: int) -> View:
+        """A view by its number in VIEWS, made now if it is not made yet."""
+        self._page(number)
+        return self._views[number]
+
+    @property
+    def stakeholders(self) -> StakeholderPanel:
+        """The first view's stakeholder list."""
+        return cast("BrowseView", self._views[STAKEHOLDERS]).stakeholders
+
+    @property
+    def statements(self) -> QuotePanel:
+        """The first view's statements: those of the stakeholders selected."""
+        return cast("BrowseView", self._views[STAKEHOLDERS]).statements
 
     @property
     def matrix(self) -> MatrixPanel:
         """The matrix view's matrix."""
-        self._page(MATRIX)
-        assert self._matrix is not None
-        return self._matrix
+        return cast("MatrixView", self.view(MATRIX)).matrix
 
     @property
     def evidence(self) -> QuotePanel:
         """The matrix view's evidence: the statements of the position in the current cell."""
-        self._page(MATRIX)
-        assert self._evidence is not None
-        return self._evidence
+        return cast("MatrixView", self.view(MATRIX)).evidence
 
     @property
     def compare(self) -> ComparePanel:
         """The comparison view."""
-        self._page(COMPARE)
-        assert self._compare is not None
-        return self._compare
+        return cast("CompareView", self.view(COMPARE)).compare
 
     @property
     def reader(self) -> ReaderPanel:
         """The source reader view."""
-        self._page(READER)
-        assert self._reader is not None
-        return self._reader
+        return cast("ReaderView", self.view(READER)).reader
 
     def built(self, view: int) -> bool:
         """Whether a view has been made (the first always is)."""
-        return (
-            view == STAKEHOLDERS
-            or (self._matrix, self._compare, self._reader)[view - 1] is not None
-        )
+        return view in self._views
 
-    def _page(self, view: int) -> None:
+    def _page(self, number: int) -> None:
         """Make a view, if it is not made yet: its panels, their signals and their settings,
         and the filters the others follow. Nothing before it is first needed: most of a start's
         Python and Qt classes would otherwise be for views not shown."""
-        if self.built(view):
+        if self.built(number):
             return
         filters = self.filter_bar.filters()
-        actions = self.window_actions
-        page: QWidget
-        read: Callable[[], None]  # what the view shows, read once it is in the window
-        if view == MATRIX:
-            from carebrowser.ui.matrix_panel import MatrixPanel
+        view = self._views[number] = VIEWS[number].build(self)
+        self._wire(view)
+        self.settings.restore_splitters(view.page)
+        self._holders[number].addWidget(view.page)
+        view.read(filters)  # last: a read that fails leaves the view made, and reported
 
-            self._matrix = matrix = MatrixPanel(self.archive, self)
-            self._evidence = evidence = QuotePanel(self.archive, "Evidence", self)
-            page = self._splitter("matrix", Qt.Orientation.Vertical, matrix, evidence)
-            page.setStretchFactor(0, 2)
-            self._follow(actions.hide_empty, matrix.hide_empty_box)
-            self._follow(actions.transpose, matrix.transpose_box)
-            matrix.compare_requested.connect(self.compare_stakeholders)
-            matrix.position_selected.connect(self._show_evidence)
-            evidence.open_statement.connect(self.open_statement)
-            panels: tuple[ExportablePanel, ...] = (matrix, evidence)
-            views: tuple[QAbstractItemView, ...] = (matrix.table, evidence.table)
-
-            def read() -> None:
-                matrix.set_filters(filters)
-                evidence.show_evidence(None, filters.search)
-
-        elif view == COMPARE:
-            from carebrowser.ui.compare_panel import ComparePanel
-
-            self._compare = page = compare = ComparePanel(self.archive, self)
-            self._follow(actions.disagreements_only, compare.disagreements_box)
-            compare.open_statement.connect(self.open_statement)
-            panels, views = (compare,), (compare.table,)
-
-            def read() -> None:
-                compare.set_proposals(filters.proposals)
-
-        else:
-            from carebrowser.ui.reader_panel import ReaderPanel
-
-            self._reader = page = reader = ReaderPanel(self.archive, self)
-            panels, views = (reader,), ()
-
-            def read() -> None:
-                reader.set_search(filters.search)
-
-        for panel in panels:
+    def _wire(self, view: View) -> None:
+        """The status bar follows a view's panels; its lists offer Copy and Export."""
+        for panel in view.panels:
             panel.status_changed.connect(self._update_status)
-        for table, panel in zip(views, panels, strict=False):
+        for table, panel in view.menus:
             self._offer_menu(table, panel)
-        self.settings.restore_splitters(page)
-        self._holders[view].addWidget(page)
-        read()  # last: a read that fails leaves the view made, and reported
-
-    @staticmethod
-    def _follow(action: QAction, box: QAbstractButton) -> None:
-        """Keep a view option's menu action and its check box in step (the action leads)."""
-        box.setChecked(action.isChecked())
-        action.toggled.connect(box.setChecked)
-        box.toggled.connect(action.setChecked)
-
-    def _splitter(self, name: str, orientation: Qt.Orientation, *widgets: QWidget) -> QSplitter:
-        splitter = QSplitter(orientation, self)
-        splitter.setObjectName(name)
-        splitter.setChildrenCollapsible(False)
-        for widget in widgets:
-            splitter.addWidget(widget)
-        return splitter
 
     def _connect(self) -> None:
         actions = self.window_actions
@@ -269,13 +212,10 @@ class MainWindow(QMainWindow):
             self.reporter.server_lost.connect(self.show_server_lost)
             self.reporter.retry_requested.connect(self.retry)
         self.statements.open_statement.connect(self.open_statement)
-        for emitter in (self.stakeholders, self.statements):
-            emitter.status_changed.connect(self._update_status)
+        self._wire(self._views[STAKEHOLDERS])
         self.stack.currentChanged.connect(self._update_status)
         actions.export.triggered.connect(lambda: self.export_selection())
         actions.copy.triggered.connect(lambda: self.copy_selection())
-        self._offer_menu(self.stakeholders.tree, self.stakeholders)
-        self._offer_menu(self.statements.table, self.statements)
 
     def _offer_menu(self, view: QAbstractItemView, panel: ExportablePanel) -> None:
         """Copy and Export on a right click (or the menu key) in *view*."""
@@ -292,15 +232,9 @@ class MainWindow(QMainWindow):
 
     def _filters_changed(self) -> None:
         filters = self.filter_bar.filters()
-        with self._reading("applying the filters"):
-            self.stakeholders.set_categories(filters.categories)
-            if self.built(MATRIX):
-                self.matrix.set_filters(filters)
-                self.evidence.show_evidence(self.matrix.current_position(), filters.search)
-            if self.built(COMPARE):
-                self.compare.set_proposals(filters.proposals)
-            if self.built(READER):
-                self.reader.set_search(filters.search)
+        with self.reading("applying the filters"):
+            for number in sorted(self._views):
+                self._views[number].filters_changed(filters)
             self._show_statements()
             self._remember_filters(filters)
 
@@ -317,12 +251,8 @@ class MainWindow(QMainWindow):
 
     def _stakeholders_chosen(self) -> None:
         self._chosen = self.stakeholders.selected_ids()
-        with self._reading("showing the statements of the stakeholders selected"):
+        with self.reading("showing the statements of the stakeholders selected"):
             self._show_statements()
-
-    def _show_evidence(self, position: PositionRow | None) -> None:
-        with self._reading("showing the evidence of a position"):
-            self.evidence.show_evidence(position, self.filter_bar.search.text())
 
     def _show_statements(self) -> None:
         filters = self.filters()
@@ -339,38 +269,31 @@ class MainWindow(QMainWindow):
 
     def compare_stakeholders(self, ids: Sequence[int]) -> None:
         """Compare these stakeholders (two to four) in the comparison view."""
-        with self._reading("comparing stakeholders"):
+        with self.reading("comparing stakeholders"):
             self.compare.set_stakeholders(list(ids))
         self.set_view(COMPARE)
 
     def open_statement(self, source_id: int, statement_id: int) -> None:
         """Open the reader at a statement."""
         self.set_view(READER, focus=False)
-        with self._reading("opening a statement in its source"):
+        with self.reading("opening a statement in its source"):
             self.reader.show_source(source_id, statement_id)
         self.reader.text.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _step(self, step: int) -> None:
         self.set_view(READER, focus=False)
-        with self._reading("going to another statement"):
+        with self.reading("going to another statement"):
             self.reader.step(step)
 
     def set_view(self, view: int | str, *, focus: bool = True) -> None:
         """Show a view by number (0..3) or --view name; focus its main list or text."""
-        number = view if isinstance(view, int) else [name for name, _t in VIEWS].index(view)
-        with self._reading("showing another view"):  # a view reads when first shown
+        number = view if isinstance(view, int) else [v.name for v in VIEWS].index(view)
+        with self.reading("showing another view"):  # a view reads when first shown
             self._page(number)
             self.stack.setCurrentIndex(number)
         self.window_actions.views[number].setChecked(True)
-        if focus:
-            if number == STAKEHOLDERS:
-                self.stakeholders.focus_list()
-            elif number == MATRIX:
-                self.matrix.focus_table()
-            elif number == COMPARE:
-                self.compare.pickers[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
-            else:
-                self.reader.text.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if focus and number in self._views:
+            self._views[number].focus()
 
     def current_view(self) -> int:
         """The number of the view shown (0..3)."""
@@ -388,7 +311,7 @@ class MainWindow(QMainWindow):
     # -- a database that cannot be read, and reading it again -------------------------------
 
     @contextlib.contextmanager
-    def _reading(self, doing: str) -> Iterator[None]:
+    def reading(self, doing: str) -> Iterator[None]:
         """Run something that reads the database: a failed read is reported, never raised."""
         try:
             yield
@@ -431,20 +354,13 @@ class MainWindow(QMainWindow):
         self.retry_button.hide()
         self.retry_action.setEnabled(False)
         filters = self.filter_bar.filters()
-        with self._reading("reading the database again"):
+        with self.reading("reading the database again"):
             stakeholders = self.stakeholders.model
             stakeholders.set_filter(filters.categories, stakeholders.name, force=True)
             self.stakeholders.select(self._chosen, emit=False)
             self._chosen = self.stakeholders.selected_ids()
-            if self.built(MATRIX):
-                self.matrix.reload()
-                self.evidence.show_evidence(self.matrix.current_position(), filters.search)
-            if self.built(COMPARE):
-                self.compare.set_proposals(filters.proposals)
-                self.compare.reload()
-            if self.built(READER):
-                self.reader.set_search(filters.search)
-                self.reader.reload()
+            for number in sorted(self._views):
+                self._views[number].reload(filters)
             self._show_statements()
         self._update_status()
 
@@ -461,39 +377,24 @@ class MainWindow(QMainWindow):
 
     def export_panel(self) -> ExportablePanel:
         """The panel Ctrl+E and Ctrl+C act on: the one with the focus in the view shown."""
-        view = self.stack.currentIndex()
-        candidates: tuple[ExportablePanel, ...]
-        if view == STAKEHOLDERS:
-            candidates = (self.stakeholders, self.statements)
-        elif view == MATRIX:
-            candidates = (self.matrix, self.evidence)
-        else:  # the view shown is made: asking for it makes no other
-            candidates = (self.compare,) if view == COMPARE else (self.reader,)
-        focus = QApplication.focusWidget()
-        for panel in candidates:
-            if focus is not None and panel.isAncestorOf(focus):
-                return panel
-        # Elsewhere (the filter bar, say): the statements it filters, or the matrix.
-        return candidates[-1] if view == STAKEHOLDERS else candidates[0]
+        # The view shown is made: asking for it makes no other.
+        return self.view(self.stack.currentIndex()).export_panel(QApplication.focusWidget())
 
     def export_selection(self, panel: ExportablePanel | None = None) -> ExportDialog | None:
         """Offer to export a panel's selection, or all it shows when nothing is selected."""
-        from carebrowser.ui.export_subjects import subject_for
-
         chosen = panel or self.export_panel()
-        return self.exports.open_dialog(subject_for(chosen, self.filter_bar.filters()))
+        return self.exports.open_dialog(chosen.export_subject(self.filter_bar.filters()))
 
     def copy_selection(self, panel: ExportablePanel | None = None) -> bool:
         """Copy a panel's selection as tab-separated text and an HTML table (text as text)."""
         from carebrowser.ui.clipboard import table_mime_data
-        from carebrowser.ui.export_subjects import subject_for
 
         focus = QApplication.focusWidget()
         if panel is None and _has_selected_text(focus):
             focus.copy()  # type: ignore[union-attr]
             return True
         chosen = panel or self.export_panel()
-        subject = subject_for(chosen, self.filter_bar.filters())
+        subject = chosen.export_subject(self.filter_bar.filters())
         if not subject.selected:
             self.statusBar().showMessage(
                 "Nothing is selected to copy: select rows or cells first "
@@ -529,17 +430,10 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _update_status(self) -> None:
-        view = self.stack.currentIndex()
         if self.server_lost is not None:
             text = SERVER_LOST_STATUS
-        elif view == STAKEHOLDERS:
-            text = f"{self.statements.status_text()} \u00b7 {self.stakeholders.status_text()}"
-        elif view == MATRIX:
-            text = f"{self.matrix.status_text()} \u00b7 {self.evidence.status_text()}"
-        elif view == COMPARE:
-            text = self.compare.status_text()
         else:
-            text = self.reader.status_text()
+            text = self.view(self.stack.currentIndex()).status_text()
         self.status.setText(text)
 
     # -- settings -----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 if TYPE_CHECKING:
     from carebrowser.export import Table
+    from carebrowser.ui.export_subjects import ExportSubject
 
 #: Stakeholders (rows) read at a time, about a screenful (the table reads on while its rows do
 #: not fill it, and as it is scrolled to the end). Each batch reads its rows' positions on every
@@ -253,6 +254,12 @@ class MatrixPanel(QWidget):
             f"{counted(len(matrix.proposals), 'proposal')} "
             f"({counted(len(matrix.cells), 'position')})"
         )
+
+    def export_subject(self, _filters: Filters) -> ExportSubject:
+        """The selected cells' positions, or the whole matrix shown; as rows or as a grid."""
+        from carebrowser.ui.export_subjects import matrix_subject
+
+        return matrix_subject(self)
 
     def selection_count(self) -> int:
         """How many cells holding a position are selected."""

@@ -31,6 +31,7 @@ from carebrowser.ui.widgets import RowFitter, counted, heading, named, setup_tab
 
 if TYPE_CHECKING:
     from carebrowser.export import Table
+    from carebrowser.ui.export_subjects import ExportSubject
 
 #: Statements fetched at a time: each row's height is measured, so a page is about a screenful
 #: (the view reads on by itself while its rows do not fill it).
@@ -228,6 +229,12 @@ class QuotePanel(QWidget):
         """'Showing 12 of 12 statements' ('of at least 10,000 statements' for many)."""
         at_least = "" if self._total_exact else "at least "
         return f"Showing {self.shown_count()} of {at_least}{counted(self._total, 'statement')}"
+
+    def export_subject(self, _filters: Filters) -> ExportSubject:
+        """The selected statements, or every statement the panel stands for."""
+        from carebrowser.ui.export_subjects import quote_subject
+
+        return quote_subject(self)
 
     def selection_count(self) -> int:
         """How many statements are selected."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carebrowser.queries import PAGE_SIZE, Archive, SourceRow, SourceText, match_spans
+from carebrowser.queries import PAGE_SIZE, Archive, Filters, SourceRow, SourceText, match_spans
 from carebrowser.ui.models.choices import (
     ChoicePage,
     PagedChoiceListModel,
@@ -32,6 +32,7 @@ from carebrowser.ui.widgets import LazyComboBox, heading, named
 
 if TYPE_CHECKING:
     from carebrowser.export import Table
+    from carebrowser.ui.export_subjects import ExportSubject
 
 #: Sources read at a time into the chooser (100,000 sources at the largest).
 SOURCE_PAGE = PAGE_SIZE
@@ -340,6 +341,12 @@ class ReaderPanel(QWidget):
             return "Source"  # a source pinned out of the list's order
         of = "of the first " if model.canFetchMore() else "of "
         return f"Source {row + 1} {of}{model.rowCount()}"
+
+    def export_subject(self, _filters: Filters) -> ExportSubject:
+        """The highlighted statement, or every statement of the source being read."""
+        from carebrowser.ui.export_subjects import reader_subject
+
+        return reader_subject(self)
 
     def selection_count(self) -> int:
         """1 when a statement is highlighted, else 0."""

@@ -32,12 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser.data.database import QUERY_ERRORS
-from carebrowser.queries import Archive, StakeholderRow
+from carebrowser.queries import Archive, Filters, StakeholderRow
 from carebrowser.ui.models.stakeholders import StakeholderTreeModel
 from carebrowser.ui.widgets import heading, named, own_viewport
 
 if TYPE_CHECKING:
     from carebrowser.export import Table
+    from carebrowser.ui.export_subjects import ExportSubject
 
 log = logging.getLogger("carebrowser")
 #: Stakeholders read at a time for each category: more than a screenful; more come as they scroll
@@ -343,6 +344,12 @@ class StakeholderPanel(QWidget):
             for i in ids
             if i in found and (not categories or found[i].category in categories)
         }
+
+    def export_subject(self, filters: Filters) -> ExportSubject:
+        """The selected (or shown) stakeholders, or their statements or positions."""
+        from carebrowser.ui.export_subjects import stakeholder_subject
+
+        return stakeholder_subject(self, filters)
 
     def selection_count(self) -> int:
         """How many stakeholders are selected."""

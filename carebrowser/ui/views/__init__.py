@@ -1,0 +1,46 @@
+"""The window's views, in Ctrl+1.. order: the one list the main window is wired from.
+
+A view is declared here by its name (the setting and --view name), its menu text, its
+shortcut and the module that builds it when it is first shown (a module with
+``build(window) -> View``; see carebrowser.ui.views.base). Adding a view is adding a line here
+and writing its module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from carebrowser.ui.main_window import MainWindow
+    from carebrowser.ui.views.base import View
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """A view as the window offers it, before it is made."""
+
+    #: The name in the settings and on the command line (--view).
+    name: str
+    #: The View menu's text, with its mnemonic.
+    title: str
+    #: The key that shows it.
+    shortcut: str
+    #: The module whose build(window) makes it: imported when the view is first shown.
+    module: str
+
+    def build(self, window: MainWindow) -> View:
+        """Make the view for *window* (importing its module now)."""
+        view: View = importlib.import_module(self.module).build(window)
+        return view
+
+
+VIEWS = (
+    ViewSpec(
+        "stakeholders", "&Stakeholders and statements", "Ctrl+1", "carebrowser.ui.views.browse"
+    ),
+    ViewSpec("matrix", "Proposal &matrix", "Ctrl+2", "carebrowser.ui.views.matrix"),
+    ViewSpec("compare", "&Compare stakeholders", "Ctrl+3", "carebrowser.ui.views.compare"),
+    ViewSpec("source", "Source &reader", "Ctrl+4", "carebrowser.ui.views.reader"),
+)
