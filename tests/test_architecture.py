@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from carebrowser.cli import main
+from carebrowser.cli import argument_parser, main
 from carebrowser.data.synth import Sizes, synthesize
+from carebrowser.ui.views import VIEWS
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
@@ -44,6 +45,12 @@ def test_the_import_graphs_in_the_docs_are_current() -> None:
         "docs/import-graph.md is out of date: run "
         "'.venv/bin/python docs/import_graph.py > docs/import-graph.md'"
     )
+
+
+def test_the_command_line_offers_every_view_by_its_name() -> None:
+    # The command line cannot import the window's list (it never imports ui): it repeats it.
+    (view,) = [a for a in argument_parser()._actions if a.dest == "view"]
+    assert list(view.choices or ()) == [v.name for v in VIEWS]
 
 
 @pytest.fixture(scope="module")
