@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import (
-    select,
-)
+from sqlalchemy import select
 
-from carebrowser.data.schema import (
-    Position,
-    Statement,
-    position_evidence,
-)
+from carebrowser.data.schema import Position, Statement, position_evidence
 from carebrowser.queries.filters import Filters
 from carebrowser.queries.positions import PositionReader
 from carebrowser.queries.proposals import ProposalReader
-from carebrowser.queries.reading import (
-    chunks,
-)
-from carebrowser.queries.rows import (
-    ComparisonRow,
-)
+from carebrowser.queries.reading import chunks
+from carebrowser.queries.rows import ComparisonRow
 
 
 class ComparisonReader(PositionReader, ProposalReader):

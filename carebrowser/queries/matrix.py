@@ -5,31 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import (
-    distinct,
-    exists,
-    func,
-    select,
-)
+from sqlalchemy import distinct, exists, func, select
 
-from carebrowser.data.schema import (
-    Position,
-    Stakeholder,
-)
+from carebrowser.data.schema import Position, Stakeholder
 from carebrowser.data.vocabulary import CATEGORIES
 from carebrowser.queries.filters import PAGE_SIZE, Filters, Page
 from carebrowser.queries.positions import PositionReader
 from carebrowser.queries.proposals import ProposalReader
-from carebrowser.queries.reading import (
-    after_cursor,
-)
-from carebrowser.queries.rows import (
-    Matrix,
-    MatrixBlock,
-    PositionRow,
-    ProposalRow,
-    StakeholderRow,
-)
+from carebrowser.queries.reading import after_cursor
+from carebrowser.queries.rows import Matrix, MatrixBlock, PositionRow, ProposalRow, StakeholderRow
 from carebrowser.queries.stakeholders import StakeholderReader
 
 #: A block of the matrix with at most this many columns names them in SQL.

@@ -6,27 +6,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import (
-    select,
-)
+from sqlalchemy import select
 
-from carebrowser.data.schema import (
-    Position,
-    Proposal,
-    Stakeholder,
-    Statement,
-    position_evidence,
-)
+from carebrowser.data.schema import Position, Proposal, Stakeholder, Statement, position_evidence
 from carebrowser.queries.filters import PAGE_SIZE, Filters, Page, QuoteSort
-from carebrowser.queries.reading import (
-    after_cursor,
-    chunks,
-    make,
-)
-from carebrowser.queries.rows import (
-    PositionRow,
-    QuoteRow,
-)
+from carebrowser.queries.reading import after_cursor, chunks, make
+from carebrowser.queries.rows import PositionRow, QuoteRow
 from carebrowser.queries.statements import StatementReader
 
 

@@ -5,26 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import (
-    Select,
-    func,
-    select,
-)
+from sqlalchemy import Select, func, select
 
-from carebrowser.data.schema import (
-    Proposal,
-    Stakeholder,
-)
+from carebrowser.data.schema import Proposal, Stakeholder
 from carebrowser.queries.filters import PAGE_SIZE, Page
-from carebrowser.queries.reading import (
-    Reader,
-    after_cursor,
-    like_pattern,
-    matchable,
-)
-from carebrowser.queries.rows import (
-    ProposalRow,
-)
+from carebrowser.queries.reading import Reader, after_cursor, like_pattern, matchable
+from carebrowser.queries.rows import ProposalRow
 
 
 class ProposalReader(Reader):

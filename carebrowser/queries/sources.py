@@ -5,29 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import (
-    Select,
-    func,
-    select,
-)
+from sqlalchemy import Select, func, select
 
-from carebrowser.data.schema import (
-    Source,
-    Stakeholder,
-    Statement,
-)
+from carebrowser.data.schema import Source, Stakeholder, Statement
 from carebrowser.queries import reading
 from carebrowser.queries.filters import PAGE_SIZE, Page
-from carebrowser.queries.reading import (
-    Reader,
-    after_cursor,
-    checked_row_by_row,
-)
-from carebrowser.queries.rows import (
-    SourceRow,
-    SourceText,
-    SpanRow,
-)
+from carebrowser.queries.reading import Reader, after_cursor, checked_row_by_row
+from carebrowser.queries.rows import SourceRow, SourceText, SpanRow
 
 
 class SourceReader(Reader):

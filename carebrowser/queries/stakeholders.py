@@ -5,33 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import (
-    Engine,
-    Select,
-    bindparam,
-    func,
-    literal,
-    or_,
-    select,
-    tuple_,
-)
+from sqlalchemy import Engine, Select, bindparam, func, literal, or_, select, tuple_
 
-from carebrowser.data.schema import (
-    Stakeholder,
-)
+from carebrowser.data.schema import Stakeholder
 from carebrowser.data.vocabulary import CATEGORIES
 from carebrowser.queries.filters import PAGE_SIZE, Page
-from carebrowser.queries.reading import (
-    Organisation,
-    Reader,
-    after_cursor,
-    like_pattern,
-    matchable,
-)
-from carebrowser.queries.rows import (
-    CategoryCount,
-    StakeholderRow,
-)
+from carebrowser.queries.reading import Organisation, Reader, after_cursor, like_pattern, matchable
+from carebrowser.queries.rows import CategoryCount, StakeholderRow
 
 
 def stakeholder_select(*extra: Any) -> Select[Any]:

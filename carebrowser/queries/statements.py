@@ -6,22 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import (
-    Engine,
-    Select,
-    func,
-    literal,
-    select,
-    tuple_,
-)
+from sqlalchemy import Engine, Select, func, literal, select, tuple_
 
-from carebrowser.data.schema import (
-    Proposal,
-    Source,
-    Stakeholder,
-    Statement,
-    statement_proposal,
-)
+from carebrowser.data.schema import Proposal, Source, Stakeholder, Statement, statement_proposal
 from carebrowser.queries import reading
 from carebrowser.queries.filters import PAGE_SIZE, Filters, Page, QuoteSort
 from carebrowser.queries.reading import (
@@ -32,9 +19,7 @@ from carebrowser.queries.reading import (
     chunks,
     make,
 )
-from carebrowser.queries.rows import (
-    QuoteRow,
-)
+from carebrowser.queries.rows import QuoteRow
 
 
 class StatementReader(Reader):
