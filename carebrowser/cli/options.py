@@ -36,11 +36,16 @@ class Text(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-def add_database_option(parser: argparse.ArgumentParser) -> None:
-    """--db PATH: the database to read instead of the bundled one."""
+def add_database_option(parser: argparse.ArgumentParser, *, default: Any = None) -> None:
+    """--db PATH: the database to read instead of the bundled one.
+
+    Given to a command's own parser too, with ``default=argparse.SUPPRESS``, it would be taken
+    after the command as well, without undoing a --db given before it.
+    """
     parser.add_argument(
         "--db",
         action=Text,
+        default=default,
         metavar="PATH",
         help="open this database file or URL instead of the bundled one",
     )
