@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench reliability screenshots clean
+.PHONY: run test lint bench reliability screenshots icons clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ screenshots: $(BIN)/.installed
 	  QT_QPA_PLATFORM=offscreen $(BIN)/carebrowser --screenshot docs/screenshots/$$view.png \
 	    --view $$view --select "Local Government Association" --select "Alan Milburn" || exit 1; \
 	done
+
+# The icon's PNGs (resources/icons/carebrowser-N.png), rendered from its SVG with Qt's renderer.
+icons: $(BIN)/.installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m carebrowser.ui.icon resources/icons
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

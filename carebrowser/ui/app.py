@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from carebrowser import APP_ID
 from carebrowser.data.database import (
     QUERY_ERRORS,
     DatabaseError,
@@ -26,6 +27,7 @@ from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters, UnknownName
 from carebrowser.startup import started
 from carebrowser.ui.errors import ErrorReporter, install_error_hooks
+from carebrowser.ui.icon import application_icon
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.settings import Settings
 
@@ -94,7 +96,8 @@ def application() -> QApplication:
     app.setOrganizationName("carebrowser")
     app.setApplicationName("carebrowser")
     app.setApplicationDisplayName("carebrowser")
-    QGuiApplication.setDesktopFileName("carebrowser")
+    QGuiApplication.setDesktopFileName(APP_ID)
+    app.setWindowIcon(application_icon())
     return app
 
 

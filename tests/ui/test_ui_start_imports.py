@@ -50,6 +50,7 @@ loaded = lambda: sorted(name for name in watched if name in sys.modules)
 window = open_window(args)
 app = application()
 collector = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
+icon = sorted(size.width() for size in window.windowIcon().availableSizes())
 for _ in range(5):
     app.processEvents()
 shown = window.stakeholders.model.rowCount()
@@ -67,7 +68,7 @@ after_views = loaded()
 window.close()
 print(json.dumps({"shown": shown, "at_start": at_start, "after_actions": after_actions,
                   "after_views": after_views, "matrix_rows": matrix_rows, "order": order,
-                  "collector": collector}))
+                  "collector": collector, "icon": icon}))
 """
 
 
@@ -135,3 +136,7 @@ def test_start_up_is_kept_from_the_garbage_collector_which_then_runs(
     # collector's sight), and the collector runs again for everything made from then on.
     assert collector["enabled"] is True
     assert collector["frozen"] > 10_000
+
+
+def test_the_window_has_the_application_icon_at_every_size(session: dict[str, Any]) -> None:
+    assert session["icon"] == [16, 24, 32, 48, 64, 128, 256]
