@@ -1,4 +1,5 @@
-"""Help and the data's provenance (F1): the sources, publications, how their dates are known."""
+"""Help, about carebrowser and the data's provenance (F1): keys, version and licences, the
+sources, publications and how their dates are known."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from carebrowser.data.build import CAPTURES_FOLDER
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.data.vocabulary import STANCE_GLYPHS
 from carebrowser.queries import Archive, SourceRow
+from carebrowser.ui.about import about_html, icon_html
 from carebrowser.ui.widgets import named
 
 SHORTCUTS = (
@@ -68,13 +70,14 @@ def help_html(archive: Archive, info: DatabaseInfo) -> str:
     stances = ", ".join(f"{_e(glyph)} {_e(stance)}" for stance, glyph in STANCE_GLYPHS.items())
     sources = "".join(source_provenance(s) for s in archive.sources())
     return (
-        f"<h2>carebrowser {_e(__version__)}</h2>"
+        f"<h2>{icon_html()} carebrowser {_e(__version__)}</h2>"
         "<p>What stakeholders said about the 2001\u20132002 reform of social services in "
         "England. Every statement is a verbatim span of a published source: direct "
         "quotation, reported speech or editorial opinion. Typos are as printed; statements "
         "marked \u201ccut off in the source\u201d end where the capture ends.</p>"
         f"<p>Stances are shown in words, glyphs and colour: {stances}.</p>"
         f"<h2>Keyboard</h2><table>{keys}</table>"
+        f"{about_html(archive, info)}"
         f"<h2>The data</h2><p>Database: {_e(info.label)} (schema version "
         f"{info.schema_version}). Dates marked \u201c(inferred)\u201d are not printed in "
         "the article; they rest on the evidence given for each source below.</p>"
