@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench reliability screenshots icons clean
+.PHONY: run test lint bench reliability screenshots icons wheel bundle clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,18 @@ screenshots: $(BIN)/.installed
 # The icon's PNGs (resources/icons/carebrowser-N.png), rendered from its SVG with Qt's renderer.
 icons: $(BIN)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m carebrowser.ui.icon resources/icons
+
+# The wheel that `pipx install` takes: dist/carebrowser-VERSION-py3-none-any.whl.
+wheel: $(BIN)/.installed
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
+
+# A self-contained bundle for machines without Python (PyInstaller, one folder, about 3 minutes):
+# dist/carebrowser/carebrowser, packed as dist/carebrowser-VERSION-linux-ARCH.tar.gz.
+bundle: $(BIN)/.installed
+	$(BIN)/python -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist \
+	  --workpath build/bundle packaging/carebrowser.spec
+	tar -C dist -czf dist/carebrowser-$$($(BIN)/python -c 'import carebrowser; \
+	  print(carebrowser.__version__)')-linux-$$(uname -m).tar.gz carebrowser
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
