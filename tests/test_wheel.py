@@ -1,4 +1,5 @@
-"""The wheel carries the bundled database: an installed carebrowser works without the checkout."""
+"""The wheel carries the bundled database and the resources: an installed carebrowser works without
+the checkout."""
 
 from __future__ import annotations
 
@@ -61,3 +62,25 @@ def test_installed_wheel_exports_from_its_bundled_database(tmp_path: Path) -> No
         cwd=elsewhere, env=env, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     assert where.startswith(str(env_dir)), where
+    # Both commands are installed, and the resources (icon, desktop entry, MIME types, metainfo)
+    # are found through importlib.resources inside the installed package.
+    shown = subprocess.run(
+        [str(env_dir / "bin" / "carebrowser-gui"), "--version"],
+        cwd=elsewhere, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    assert shown.startswith("carebrowser ")
+    names = [
+        "icons/carebrowser.svg",
+        *(f"icons/carebrowser-{size}.png" for size in (16, 24, 32, 48, 64, 128, 256)),
+        "io.github.carebrowser.desktop",
+        "io.github.carebrowser.mime.xml",
+        "io.github.carebrowser.metainfo.xml",
+    ]
+    found = subprocess.run(
+        [str(python), "-c", "import sys, carebrowser\nfor n in sys.argv[1:]: "
+         "print(carebrowser.resource(n))", *names],
+        cwd=elsewhere, env=env, check=True, capture_output=True, text=True,
+    ).stdout.splitlines()  # fmt: skip
+    package = Path(where.strip()).parent
+    for name, path in zip(names, found, strict=True):
+        assert Path(path) == package / "resources" / name and Path(path).is_file(), path
