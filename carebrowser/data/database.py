@@ -329,6 +329,11 @@ def open_database(target: str | Path | None = None) -> tuple[Engine, DatabaseInf
             raise
         return engine, DatabaseInfo(shown, version, False)
     path = Path(target)
+    if path.suffix.lower() == ".dna":  # until carebrowser imports them (DNA import)
+        raise DatabaseError(
+            f"{path} is a Discourse Network Analyzer file, which this version of carebrowser "
+            "cannot open yet: open a carebrowser database, or the bundled dataset, instead."
+        )
     engine = _checked_sqlite_engine(path)
     try:
         version = schema_version(engine, str(path))
