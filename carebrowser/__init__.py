@@ -7,6 +7,8 @@ from pathlib import Path
 __version__ = "0.1.0"
 #: The application's id: its desktop entry, AppStream metainfo, icon and MIME types are named so.
 APP_ID = "io.github.carebrowser"
+#: The sizes of the icon's PNGs (resources/icons/carebrowser-N.png), as desktops ask for them.
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 
 def resource(name: str) -> Path:

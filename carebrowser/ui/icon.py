@@ -12,10 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter
 
-from carebrowser import resource
+from carebrowser import ICON_SIZES, resource
 
-#: The sizes freedesktop icon themes and window managers ask for, in pixels.
-ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 SVG = "icons/carebrowser.svg"
 
 

@@ -10,9 +10,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from carebrowser import __version__, resource
+from carebrowser import ICON_SIZES, __version__, resource
 from carebrowser.ui.help_dialog import HelpDialog
-from carebrowser.ui.icon import ICON_SIZES, SVG, application_icon, png_name, render
+from carebrowser.ui.icon import SVG, application_icon, png_name, render
 from carebrowser.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
