@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from carebrowser import __version__
+from carebrowser import APP_ID, __version__, resource
 from carebrowser.cli import main as carebrowser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +84,16 @@ def test_the_bundle_runs_without_python(tmp_path: Path, capsys: pytest.CaptureFi
     assert shown.returncode == 0, shown.stderr
     assert _png_size(shot) == (1400, 900)
     assert os.path.getsize(shot) > 20_000  # a window, not an empty frame
+    # Its menu entry, icon and file types install from inside the bundle, starting the bundle.
+    data = tmp_path / "data"
+    subprocess.run(
+        [program, "desktop", "install"],
+        env={**env, "XDG_DATA_HOME": str(data)}, capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
+    entry = (data / "applications" / f"{APP_ID}.desktop").read_text(encoding="utf-8")
+    assert f"Exec={program} %f" in entry.splitlines()
+    icon = data / "icons" / "hicolor" / "256x256" / "apps" / f"{APP_ID}.png"
+    assert icon.read_bytes() == resource("icons/carebrowser-256.png").read_bytes()
     version = subprocess.run(
         [program, "--version"], env=env, capture_output=True, text=True, check=True, timeout=60
     )

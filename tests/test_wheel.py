@@ -84,3 +84,12 @@ def test_installed_wheel_exports_from_its_bundled_database(tmp_path: Path) -> No
     package = Path(where.strip()).parent
     for name, path in zip(names, found, strict=True):
         assert Path(path) == package / "resources" / name and Path(path).is_file(), path
+    # `carebrowser desktop install` from the installed command: the menu entry starts the
+    # carebrowser-gui beside it, by its absolute path (pipx's folder need not be on PATH).
+    data = tmp_path / "data"
+    subprocess.run(
+        [str(env_dir / "bin" / "carebrowser"), "desktop", "install"],
+        cwd=elsewhere, env={**env, "XDG_DATA_HOME": str(data)}, check=True, capture_output=True,
+    )  # fmt: skip
+    entry = (data / "applications" / "io.github.carebrowser.desktop").read_text(encoding="utf-8")
+    assert f"Exec={env_dir / 'bin' / 'carebrowser-gui'} %f" in entry.splitlines()

@@ -13,14 +13,14 @@ import sys
 from collections.abc import Callable, Sequence
 
 from carebrowser import __version__
-from carebrowser.cli import database, exports, listing, synth
+from carebrowser.cli import database, desktop, exports, listing, synth
 from carebrowser.cli.options import Text, add_database_option
 from carebrowser.cli.reading import EXIT_USAGE
 from carebrowser.logs import setup_logging, where_details_are
 from carebrowser.startup import started
 
 #: The commands, in the order `carebrowser --help` lists them.
-COMMANDS = (listing, exports, database, synth)
+COMMANDS = (listing, exports, database, synth, desktop)
 #: An error nobody foresaw (EX_SOFTWARE): a bug to report, with the log file.
 EXIT_BUG = 70
 
@@ -32,7 +32,8 @@ def argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="carebrowser",
         description="Browse and export what stakeholders said about the 2001-2002 "
-        "social services reforms. With no command, opens the window.",
+        "social services reforms. With no command, opens the window; "
+        "'carebrowser FILE' opens FILE read-only, as --db FILE does.",
     )
     parser.add_argument("--version", action="version", version=f"carebrowser {__version__}")
     add_database_option(parser)
@@ -62,7 +63,9 @@ def argument_parser() -> argparse.ArgumentParser:
 
 
 def _main(argv: Sequence[str] | None, window: Callable[[argparse.Namespace], int] | None) -> int:
-    args = argument_parser().parse_args(argv)
+    parser = argument_parser()
+    words = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(desktop.file_as_database(words, parser, (c.NAME for c in COMMANDS)))
     if args.command is None:
         if window is None:
             print("carebrowser: no command given (see carebrowser --help)", file=sys.stderr)
