@@ -34,7 +34,7 @@ reliability: $(BIN)/.installed
 screenshots: $(BIN)/.installed
 	for view in stakeholders matrix compare source; do \
 	  QT_QPA_PLATFORM=offscreen $(BIN)/carebrowser --screenshot docs/screenshots/$$view.png \
-	    --view $$view --select "Local Government Association" --select "Alan Milburn" || exit 1; \
+	    --size 1280x800 --view $$view --select "Local Government Association" --select "Alan Milburn" || exit 1; \
 	done
 
 # The icon's PNGs (resources/icons/carebrowser-N.png), rendered from its SVG with Qt's renderer.

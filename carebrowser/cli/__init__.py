@@ -44,6 +44,12 @@ def argument_parser() -> argparse.ArgumentParser:
         help="render the window to a PNG file and exit",
     )
     parser.add_argument(
+        "--size",
+        type=window_size,
+        metavar="WxH",
+        help="with --screenshot, the window's size (default: its first-launch size)",
+    )
+    parser.add_argument(
         "--view",
         choices=["stakeholders", "matrix", "compare", "source"],
         help="the view to show first",
@@ -60,6 +66,16 @@ def argument_parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         command.add_command(commands)
     return parser
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """'1280x800' as (1280, 800); argparse says what is wrong with anything else."""
+    width, x, height = text.lower().partition("x")
+    if not (x and width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size: give the width and height in pixels, e.g. 1280x800"
+        )
+    return int(width), int(height)
 
 
 def _main(argv: Sequence[str] | None, window: Callable[[argparse.Namespace], int] | None) -> int:

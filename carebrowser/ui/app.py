@@ -32,7 +32,6 @@ from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.settings import Settings
 
 EXIT_USAGE = 2
-SCREENSHOT_SIZE = (1400, 900)
 XCB_PACKAGES = (
     "libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libegl1"
 )
@@ -122,9 +121,10 @@ def prepare_window(window: MainWindow, args: argparse.Namespace) -> str | None:
     return None
 
 
-def screenshot(window: MainWindow, path: str) -> bool:
-    """Render the window offscreen at a sensible size and save it as a PNG."""
-    window.resize(*SCREENSHOT_SIZE)
+def screenshot(window: MainWindow, path: str, size: tuple[int, int] | None = None) -> bool:
+    """Render the window offscreen at *size* (else as at a first start) and save it as a PNG."""
+    if size is not None:
+        window.resize(*size)
     window.show()
     for _ in range(3):
         QApplication.processEvents()
@@ -199,7 +199,7 @@ def _screenshot(window: MainWindow, args: argparse.Namespace, shot: str) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
-    saved = screenshot(window, shot)
+    saved = screenshot(window, shot, getattr(args, "size", None))
     window.close()
     if not saved:
         print(f"carebrowser: could not write the screenshot {shot}", file=sys.stderr)

@@ -99,7 +99,7 @@ class ComparePanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
         top = QHBoxLayout()
-        top.addWidget(heading("Compare stakeholders", self), 1)
+        top.addWidget(heading("Compare stakeholders", self, elide=True), 1)
         top.addWidget(self.disagreements_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -151,7 +151,29 @@ class HighlightDelegate(QStyledItemDelegate):
         painter.translate(rect.topLeft())
         painter.setClipRect(0, 0, rect.width(), rect.height())
         document.documentLayout().draw(painter, context)
+        if document.size().height() > rect.height() + 1:
+            self._mark_cut(painter, opt, rect.width(), rect.height(), colour)
         painter.restore()
+
+    @staticmethod
+    def _mark_cut(
+        painter: QPainter, opt: QStyleOptionViewItem, width: int, height: int, colour: QColor
+    ) -> None:
+        """Say that a row too short for its text shows only its start (the tooltip has it all)."""
+        metrics = opt.fontMetrics
+        mark = " [\u2026] "
+        box = QRect(0, 0, metrics.horizontalAdvance(mark), metrics.height())
+        box.moveBottomRight(QRect(0, 0, width, height).bottomRight())
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            background = opt.palette.highlight()
+        elif opt.backgroundBrush.style() != Qt.BrushStyle.NoBrush:
+            background = opt.backgroundBrush
+        else:
+            background = opt.palette.base()
+        painter.fillRect(box, background)
+        painter.setPen(colour)
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), mark)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         opt = QStyleOptionViewItem(option)

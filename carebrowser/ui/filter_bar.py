@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -86,32 +87,50 @@ class FilterBar(QWidget):
             QPushButton("C&lear filters", self), "Clear filters", "Remove every filter and search"
         )
 
-        # Two rows, so that the bar fits a laptop screen at twice the usual font size.
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # Two rows, three when the bar is narrow (a small screen, or twice the usual font
+        # size): the dates then go on a row of their own.
         search_label = QLabel("Sea&rch:", self)
         search_label.setBuddy(self.search)
-        dates = QHBoxLayout()
+        # Room for a few words: narrower, the dates go on a row of their own.
+        self.search.setMinimumWidth(20 * self.fontMetrics().averageCharWidth())
+        self._dates = QWidget(self)
+        dates = QHBoxLayout(self._dates)
+        dates.setContentsMargins(0, 0, 0, 0)
         dates.addWidget(self.dated)
         dates.addWidget(self.date_from, 1)
-        dates.addWidget(QLabel("\u2013", self))
+        dates.addWidget(QLabel("\u2013", self._dates))
         dates.addWidget(self.date_to, 1)
-        layout.addWidget(search_label, 0, 0)
-        layout.addWidget(self.search, 0, 1, 1, 3)
-        layout.addLayout(dates, 0, 4, 1, 3)
-        layout.addWidget(self.clear_button, 0, 7)
-        for number, (text, widget) in enumerate(
-            (
-                ("&Proposal:", self.proposal),
-                ("C&ategory:", self.category),
-                ("&Source:", self.source),
-            )
+        self._search_row = QHBoxLayout()
+        self._search_row.addWidget(search_label)
+        self._search_row.addWidget(self.search, 3)
+        self._search_row.addWidget(self._dates, 2)
+        self._search_row.addWidget(self.clear_button)
+        self._dates_row = QHBoxLayout()
+        choices = QHBoxLayout()
+        for text, widget in (
+            ("&Proposal:", self.proposal),
+            ("C&ategory:", self.category),
+            ("&Source:", self.source),
         ):
             label = QLabel(text, self)
             label.setBuddy(widget)
-            layout.addWidget(label, 1, 2 * number)
-            layout.addWidget(widget, 1, 2 * number + 1, 1, 2 if number == 2 else 1)
-            layout.setColumnStretch(2 * number + 1, 1)
+            choices.addWidget(label)
+            choices.addWidget(widget, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._search_row)
+        layout.addLayout(self._dates_row)
+        layout.addLayout(choices)
+        self._narrow = False
+        # The widest a row must be in three rows: the least the bar asks for.
+        self._narrowest = max(
+            choices.minimumSize().width(),
+            self._dates.minimumSizeHint().width(),
+            search_label.minimumSizeHint().width()
+            + self.search.minimumWidth()
+            + self.clear_button.minimumSizeHint().width()
+            + 2 * layout.spacing(),
+        )
 
         self._typing = QTimer(self, singleShot=True, interval=TYPING_PAUSE)
         self._typing.timeout.connect(self.filters_changed)
@@ -124,6 +143,39 @@ class FilterBar(QWidget):
         self.date_to.dateChanged.connect(self._date_changed)
         self.clear_button.clicked.connect(self.clear)
         self._dated_toggled(False)
+
+    @property
+    def narrow(self) -> bool:
+        """Whether the dates are on a row of their own (the bar is too narrow for two rows)."""
+        return self._narrow
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self._narrowest), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def _arrange(self, width: int) -> None:
+        """Dates beside the search when two rows fit *width*, else on a row of their own."""
+        others = (self._search_row.itemAt(i) for i in range(self._search_row.count()))
+        beside = (
+            sum(i.minimumSize().width() for i in others if i and i.widget() is not self._dates)
+            + self._dates.minimumSizeHint().width()
+            + 3 * self._search_row.spacing()
+        )
+        narrow = width < max(beside, self._narrowest)
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        if narrow:
+            self._search_row.removeWidget(self._dates)
+            self._dates_row.addWidget(self._dates)
+        else:
+            self._dates_row.removeWidget(self._dates)
+            self._search_row.insertWidget(2, self._dates, 2)
+        self.updateGeometry()
 
     def _combo(
         self,

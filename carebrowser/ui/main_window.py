@@ -37,7 +37,8 @@ from carebrowser.ui import errors
 from carebrowser.ui import settings as options
 from carebrowser.ui.actions import build_actions
 from carebrowser.ui.filter_bar import FilterBar
-from carebrowser.ui.settings import Settings, filters_to_plain
+from carebrowser.ui.settings import LONGEST_SAVED_SEARCH, Settings, filters_to_plain
+from carebrowser.ui.sizing import first_launch_size
 from carebrowser.ui.views import VIEWS
 
 if TYPE_CHECKING:
@@ -245,7 +246,8 @@ class MainWindow(QMainWindow):
             if before.but(search="") == filters.but(search=""):
                 # Typing a search changes only the words: no need to read the keys again
                 # (10 ms at 1,000,000 statements).
-                self._saved_filters = (filters, {**plain, "search": filters.search})
+                saved = filters.search if len(filters.search) <= LONGEST_SAVED_SEARCH else ""
+                self._saved_filters = (filters, {**plain, "search": saved})
                 return
         self._saved_filters = (filters, filters_to_plain(self.archive, filters))
 
@@ -442,8 +444,7 @@ class MainWindow(QMainWindow):
         s = self.settings
         geometry = s.geometry("window")
         if geometry is None or not self.restoreGeometry(geometry):
-            metrics = self.fontMetrics()
-            self.resize(150 * metrics.averageCharWidth(), 45 * metrics.height())
+            self.place_first()
         state = s.geometry("window_state")
         if state is not None:
             self.restoreState(state)
@@ -457,6 +458,16 @@ class MainWindow(QMainWindow):
             self.statements.set_sort(sort, s.value(options.QUOTE_DESCENDING))  # type: ignore[arg-type]
         self.filter_bar.set_filters(s.filters(self.archive))
         self.set_view(min(max(s.value(options.LAST_VIEW), 0), len(VIEWS) - 1), focus=False)
+
+    def place_first(self) -> None:
+        """The size and place of a first start: a share of the screen's free area, centred."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        size = first_launch_size(free.size())
+        self.resize(size)
+        self.move(free.center() - self.rect().center())
 
     def save_settings(self) -> None:
         """Remember geometry, splitters, the view, the filters and the view options."""

@@ -89,7 +89,7 @@ class MatrixPanel(QWidget):
         self._size_cells()
 
         controls = QHBoxLayout()
-        controls.addWidget(heading("Proposal matrix", self), 1)
+        controls.addWidget(heading("Proposal matrix", self, elide=True), 1)
         controls.addWidget(self.hide_empty_box)
         controls.addWidget(self.transpose_box)
         controls.addWidget(self.compare_button)
@@ -120,6 +120,10 @@ class MatrixPanel(QWidget):
         title = metrics.horizontalAdvance("m" * (HEADER_WIDTH - 4))
         self.table.horizontalHeader().setDefaultSectionSize(max(widest, title) + 6 * pad)
         self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 3 * pad)
+        # Long names are elided (the whole name is in the header's tooltip): the cells keep
+        # the room on a narrow window.
+        self.table.verticalHeader().setMaximumWidth(28 * metrics.averageCharWidth())
+        self.table.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

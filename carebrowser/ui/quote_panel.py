@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -21,12 +20,17 @@ from carebrowser.queries import Archive, Filters, PositionRow, QuoteSort
 from carebrowser.ui.delegates import HighlightDelegate, WrappedTextDelegate
 from carebrowser.ui.models.quotes import (
     DATE,
+    KIND,
+    PROPOSALS,
     SORTS,
+    SOURCE,
+    SPEAKER,
     STATEMENT,
     QuoteTableModel,
     evidence_fetch,
     statements_fetch,
 )
+from carebrowser.ui.sizing import ColumnFitter, row_height_cap
 from carebrowser.ui.widgets import RowFitter, counted, heading, named, setup_table
 
 if TYPE_CHECKING:
@@ -63,7 +67,7 @@ class QuotePanel(QWidget):
         self._total_exact = True
         self.model = QuoteTableModel(evidence_fetch(archive, None), self, page_size=QUOTE_PAGE)
 
-        self.heading = heading(title, self)
+        self.heading = heading(title, self, elide=True)
         self.sort_box = named(
             QComboBox(self),
             f"Sort {title.lower()} by",
@@ -89,13 +93,25 @@ class QuotePanel(QWidget):
         self.table.setItemDelegate(WrappedTextDelegate(self.table))
         self.table.setItemDelegateForColumn(STATEMENT, HighlightDelegate(self.table))
         # Rows as tall as their wrapped text, each measured once (not on every layout).
-        self.rows = RowFitter(self.table, lambda row: (self.model.quote(row).id, self.model.search))
+        # A long statement's row is capped; the whole of it is in the tooltip and the reader.
+        self.rows = RowFitter(
+            self.table,
+            lambda row: (self.model.quote(row).id, self.model.search),
+            cap=row_height_cap(self.table),
+        )
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(DATE, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(STATEMENT, QHeaderView.ResizeMode.Stretch)
+        # The statement gets the room: the other columns shrink first, their text wrapped or
+        # elided (the whole of it in each cell's tooltip).
+        self.columns = ColumnFitter(
+            self.table,
+            STATEMENT,
+            ((SPEAKER, 20), (KIND, 12), (PROPOSALS, 18), (SOURCE, 18), (DATE, 13)),
+            optional=(PROPOSALS, KIND),  # told in the statement's tooltip too
+            share=0.5,
+        )
         self.table.verticalHeader().hide()
 
         controls = QHBoxLayout()
@@ -115,12 +131,6 @@ class QuotePanel(QWidget):
         self.table.doubleClicked.connect(self._open)
         self.model.modelReset.connect(self._contents_changed)
         self.model.rowsInserted.connect(self._contents_changed)
-        self._size_columns()
-
-    def _size_columns(self) -> None:
-        metrics = self.fontMetrics()
-        for column, chars in ((0, 20), (2, 12), (3, 18), (4, 18), (5, 13)):
-            self.table.setColumnWidth(column, chars * metrics.averageCharWidth())
 
     # -- what is shown ------------------------------------------------------------------------
 

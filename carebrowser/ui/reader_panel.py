@@ -121,7 +121,7 @@ class ReaderPanel(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         top = QHBoxLayout()
-        top.addWidget(heading("Source reader", self))
+        top.addWidget(heading("Source reader", self, elide=True))
         top.addWidget(source_label)
         top.addWidget(self.source_box, 1)
         top.addWidget(self.previous_button)

@@ -34,6 +34,8 @@ DISAGREEMENTS_ONLY = Option("compare/disagreements_only", False)
 QUOTE_SORT = Option("quotes/sort", "date")
 QUOTE_DESCENDING = Option("quotes/descending", False)
 FILTERS = Option("filters/current", "{}")
+#: A search longer than this (a paste gone wrong, most likely) is not remembered.
+LONGEST_SAVED_SEARCH = 200
 
 
 def _coerce(raw: object, default: object) -> object:
@@ -107,7 +109,7 @@ def filters_to_plain(archive: Archive, filters: Filters) -> dict[str, object]:
     proposals = {p.id: p.key for p in archive.proposals_by_ids(filters.proposals)}
     sources = {s.id: s.key for s in archive.sources_by_ids(filters.sources)}
     return {
-        "search": filters.search,
+        "search": filters.search if len(filters.search) <= LONGEST_SAVED_SEARCH else "",
         "categories": sorted(filters.categories),
         "proposals": sorted(proposals[i] for i in filters.proposals if i in proposals),
         "sources": sorted(sources[i] for i in filters.sources if i in sources),

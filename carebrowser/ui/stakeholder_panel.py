@@ -134,7 +134,7 @@ class StakeholderPanel(QWidget):
         bottom_row.addWidget(self.compare_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(heading("Stakeholders", self))
+        layout.addWidget(heading("Stakeholders", self, elide=True))
         layout.addLayout(filter_row)
         layout.addWidget(self.tree, 1)
         layout.addLayout(bottom_row)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser.ui.models.choices import Choice, PagedChoiceListModel
+from carebrowser.ui.sizing import ElidedLabel
 
 W = TypeVar("W", bound=QWidget)
 #: Row heights a RowFitter keeps for rows shown again.
@@ -41,13 +42,15 @@ def counted(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def heading(text: str, parent: QWidget | None = None) -> QLabel:
-    """A bold panel heading that follows the system font size."""
-    label = QLabel(text, parent)
+def heading(text: str, parent: QWidget | None = None, *, elide: bool = False) -> QLabel:
+    """A bold heading that follows the system font size: wrapped, or with *elide* one line
+    elided to its width (the whole text in its tooltip), for panels whose heading holds what
+    the person typed."""
+    label: QLabel = ElidedLabel(text, parent) if elide else QLabel(text, parent)
     font = label.font()
     font.setBold(True)
     label.setFont(font)
-    label.setWordWrap(True)
+    label.setWordWrap(not elide)
     return label
 
 
@@ -88,10 +91,18 @@ class RowFitter(QObject):
     shown again) is not measured again.
     """
 
-    def __init__(self, table: QTableView, row_key: Callable[[int], Hashable] | None = None) -> None:
+    def __init__(
+        self,
+        table: QTableView,
+        row_key: Callable[[int], Hashable] | None = None,
+        *,
+        cap: int | None = None,
+    ) -> None:
         super().__init__(table)
         self._table = table
         self._row_key = row_key
+        #: The tallest a row may be (its cells elide the rest), or None.
+        self._cap = cap
         self._heights: dict[tuple[Hashable, tuple[int, ...]], int] = {}
         #: Rows before this one are measured for the widths in _widths.
         self._measured = 0
@@ -216,17 +227,25 @@ class RowFitter(QObject):
 
     def _fit_row(self, row: int) -> None:
         if self._row_key is None:
-            self._table.resizeRowToContents(row)
+            self._measure(row)
             return
         key = (self._row_key(row), self._widths)
         height = self._heights.get(key)
         if height is None:
-            self._table.resizeRowToContents(row)
+            self._measure(row)
             if len(self._heights) >= _HEIGHTS_KEPT:
                 self._heights.clear()
             self._heights[key] = self._table.rowHeight(row)
         else:
             self._table.setRowHeight(row, height)
+
+    def _measure(self, row: int) -> None:
+        table = self._table
+        if self._cap is None:
+            table.resizeRowToContents(row)
+            return
+        # The text's height, capped (resizeRowToContents would lay the row out uncapped).
+        table.setRowHeight(row, min(table.sizeHintForRow(row), self._cap))
 
 
 #: Finds, in the whole table, the first choice (in the list's order) whose label starts with

@@ -15,6 +15,7 @@ from carebrowser.queries import Archive, Filters
 from carebrowser.ui.delegates import EDITORIAL_LABEL
 from carebrowser.ui.models.quotes import STATEMENT, QuoteTableModel
 from carebrowser.ui.quote_panel import QuotePanel
+from carebrowser.ui.sizing import row_height_cap
 
 
 @pytest.fixture
@@ -48,17 +49,22 @@ def _settle(qtbot: QtBot) -> None:
         qtbot.wait(20)
 
 
-def _measured_rows(monkeypatch: pytest.MonkeyPatch, table: QTableView) -> list[int]:
-    """Rows of *table* measured from now on, in order."""
+def _measured_rows(monkeypatch: pytest.MonkeyPatch, panel: QuotePanel) -> list[int]:
+    """Rows of *panel*'s table measured from now on, in order."""
     rows: list[int] = []
-    measure = table.resizeRowToContents
+    measure = panel.rows._measure
 
     def counting(row: int) -> None:
         rows.append(row)
         measure(row)
 
-    monkeypatch.setattr(table, "resizeRowToContents", counting)
+    monkeypatch.setattr(panel.rows, "_measure", counting)
     return rows
+
+
+def _fitted(table: QTableView, row: int) -> int:
+    """The height a row's text asks for, up to the cap (the tooltip has the rest)."""
+    return min(table.sizeHintForRow(row), row_height_cap(table))
 
 
 def test_each_row_is_measured_once_and_fits_its_text(
@@ -67,7 +73,7 @@ def test_each_row_is_measured_once_and_fits_its_text(
     panel.set_sort("source", descending=True)
     panel.show_statements(Filters(), "All statements")  # a table of them, as a window has
     _settle(qtbot)
-    measured = _measured_rows(monkeypatch, panel.table)
+    measured = _measured_rows(monkeypatch, panel)
     panel.set_sort("stakeholder", descending=True)  # statements not shown before
     _settle(qtbot)
     table, model = panel.table, panel.model
@@ -75,14 +81,14 @@ def test_each_row_is_measured_once_and_fits_its_text(
     # Once each (ResizeToContents measured every row three times, on each layout).
     assert sorted(measured) == list(range(model.rowCount()))
     for row in range(model.rowCount()):
-        assert table.rowHeight(row) == table.sizeHintForRow(row) > table.fontMetrics().height()
+        assert table.rowHeight(row) == _fitted(table, row) > table.fontMetrics().height()
     # The same statements shown again keep their heights: nothing is measured.
     measured.clear()
     panel.set_sort("source", descending=True)
     panel.set_sort("stakeholder", descending=True)
     _settle(qtbot)
     assert measured == []
-    assert all(table.rowHeight(r) == table.sizeHintForRow(r) for r in range(model.rowCount()))
+    assert all(table.rowHeight(r) == _fitted(table, r) for r in range(model.rowCount()))
 
 
 def test_rows_are_measured_again_when_a_column_is_narrowed(qtbot: QtBot, panel: QuotePanel) -> None:
@@ -96,7 +102,7 @@ def test_rows_are_measured_again_when_a_column_is_narrowed(qtbot: QtBot, panel: 
     _settle(qtbot)
     after = [table.rowHeight(r) for r in range(panel.model.rowCount())]
     assert sum(after) > sum(before)
-    assert after == [table.sizeHintForRow(r) for r in range(panel.model.rowCount())]
+    assert after == [_fitted(table, r) for r in range(panel.model.rowCount())]
     assert panel.rows.measured == panel.model.rowCount()
 
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QSplitter
 from pytestqt.qtbot import QtBot
 from ui_helpers import LGA, MILBURN, proposal, stakeholder
@@ -26,6 +26,7 @@ from carebrowser.ui.app import (
 from carebrowser.ui.error_dialogs import DatabaseErrorDialog
 from carebrowser.ui.main_window import COMPARE, MATRIX, READER, MainWindow
 from carebrowser.ui.settings import Settings
+from carebrowser.ui.sizing import first_launch_size
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -187,7 +188,11 @@ def test_screenshot_writes_a_png_without_a_display(tmp_path: Path) -> None:
     done = _run("--screenshot", str(target), "--view", "matrix", "--select", LGA)
     assert done.returncode == 0, done.stderr
     image = QImage(str(target))
-    assert (image.width(), image.height()) == (1400, 900)
+    # No --size: as the window opens at its first start on this (offscreen) screen.
+    screen = QGuiApplication.primaryScreen()
+    assert screen is not None
+    expected = first_launch_size(screen.availableGeometry().size())
+    assert (image.width(), image.height()) == (expected.width(), expected.height())
     assert done.stderr == ""
 
 

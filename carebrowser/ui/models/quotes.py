@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -156,7 +157,7 @@ class QuoteTableModel(QAbstractTableModel):
             return self._cell_texts(row)[column]
         quote = self._rows[row]
         if role == _TOOLTIP:
-            return self._tooltip(quote, column)
+            return self._tooltip(row, column)
         if column == STATEMENT:
             if role == MATCH_SPANS_ROLE:
                 return list(self._match_spans(row))
@@ -207,16 +208,25 @@ class QuoteTableModel(QAbstractTableModel):
             return f"{quote.headline}\n{quote.publication}" if quote.headline else quote.publication
         return quote.date_label
 
-    @staticmethod
-    def _tooltip(quote: QuoteRow, column: int) -> str:
+    def _tooltip(self, row: int, column: int) -> str:
+        quote = self._rows[row]
+        # A cell may be narrower, or its row shorter, than its text: the tooltip has all of it.
         if column == SOURCE:
             author = f", by {quote.author}" if quote.author else ""
-            return f"{quote.publication}{author}, {quote.date_label}. Press Enter to read it."
-        if column == STATEMENT:
+            headline = f"\u2018{quote.headline}\u2019, " if quote.headline else ""
             return (
-                f"{quote.kind_label} by {quote.stakeholder}. Press Enter to read it in its source."
+                f"{headline}{quote.publication}{author}, {quote.date_label}. "
+                "Press Enter to read it."
             )
-        return ""
+        if column == STATEMENT:
+            about = f" On {'; '.join(quote.proposals)}." if quote.proposals else ""
+            # Rich text, so that a long statement wraps in the tooltip.
+            return (
+                f"<p>{html.escape(statement_text(quote)[0])}</p>"
+                f"<p>{html.escape(quote.kind_label)} by {html.escape(quote.stakeholder)}."
+                f"{html.escape(about)} Press Enter to read it in its source.</p>"
+            )
+        return ", ".join(self._cell_texts(row)[column].splitlines())
 
     @returns_variant
     def headerData(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import Qt, SignalInstance
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QByteArray, Qt, SignalInstance
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QSplitter, QWidget
 
 from carebrowser.queries import Filters
@@ -84,13 +84,43 @@ def follow(action: QAction, box: QAbstractButton) -> None:
     box.toggled.connect(action.setChecked)
 
 
+class _Splitter(QSplitter):
+    """A splitter whose panels share its first size as told, unless its sizes were restored."""
+
+    def __init__(self, orientation: Qt.Orientation, parent: QWidget, shares: Sequence[int]) -> None:
+        super().__init__(orientation, parent)
+        self._shares = tuple(shares)
+
+    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview) -> bool:
+        restored = super().restoreState(state)
+        if restored:
+            self._shares = ()
+        return restored
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._shares and len(self._shares) == self.count() and self.isVisible():
+            # Its size is known only now that the window is laid out (not when it was made).
+            length = sum(self.sizes())
+            total = sum(self._shares)
+            self.setSizes([length * share // total for share in self._shares])
+            self._shares = ()
+
+
 def splitter(
-    parent: QWidget, name: str, orientation: Qt.Orientation, *widgets: QWidget
+    parent: QWidget,
+    name: str,
+    orientation: Qt.Orientation,
+    *widgets: QWidget,
+    shares: Sequence[int] = (),
 ) -> QSplitter:
-    """A named splitter (its sizes are remembered) that never collapses a panel away."""
-    split = QSplitter(orientation, parent)
+    """A named splitter (its sizes are remembered) that never collapses a panel away; its
+    panels first share its length as *shares* say (and as their stretch, when it grows)."""
+    split = _Splitter(orientation, parent, shares)
     split.setObjectName(name)
     split.setChildrenCollapsible(False)
-    for widget in widgets:
+    for number, widget in enumerate(widgets):
         split.addWidget(widget)
+        if number < len(shares):
+            split.setStretchFactor(number, shares[number])
     return split

@@ -22,13 +22,15 @@ class BrowseView(View):
     def __init__(self, window: MainWindow) -> None:
         self.stakeholders = StakeholderPanel(window.archive, window)
         self.statements = QuotePanel(window.archive, "Statements", window)
+        # The statements get two thirds of the room: the list's names fit in the rest.
         page = splitter(
-            window, "browse", Qt.Orientation.Horizontal, self.stakeholders, self.statements
+            window,
+            "browse",
+            Qt.Orientation.Horizontal,
+            self.stakeholders,
+            self.statements,
+            shares=(1, 2),
         )
-        page.setStretchFactor(0, 2)
-        page.setStretchFactor(1, 3)
-        width = window.fontMetrics().averageCharWidth()
-        page.setSizes([65 * width, 100 * width])
         super().__init__(
             page,
             (self.stakeholders, self.statements),

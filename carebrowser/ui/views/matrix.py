@@ -22,8 +22,9 @@ class MatrixView(View):
         self.window = window
         self.matrix = matrix = MatrixPanel(window.archive, window)
         self.evidence = evidence = QuotePanel(window.archive, "Evidence", window)
-        page = splitter(window, "matrix", Qt.Orientation.Vertical, matrix, evidence)
-        page.setStretchFactor(0, 2)
+        # The matrix gets two thirds of the height, so that its rows show under its header
+        # on a short window.
+        page = splitter(window, "matrix", Qt.Orientation.Vertical, matrix, evidence, shares=(2, 1))
         actions = window.window_actions
         follow(actions.hide_empty, matrix.hide_empty_box)
         follow(actions.transpose, matrix.transpose_box)

@@ -1,0 +1,249 @@
+"""The window as a new user meets it: at its first-launch size and at 200%, readable and whole."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+from ui_helpers import LGA, MILBURN, stakeholder
+
+from carebrowser.data.database import DatabaseInfo
+from carebrowser.queries import Archive
+from carebrowser.ui import settings as options
+from carebrowser.ui.main_window import COMPARE, MATRIX, READER, STAKEHOLDERS, MainWindow
+from carebrowser.ui.models.quotes import STATEMENT
+from carebrowser.ui.settings import LONGEST_SAVED_SEARCH, Settings
+from carebrowser.ui.sizing import first_launch_size, row_height_cap
+
+ROOT = Path(__file__).resolve().parents[2]
+#: A 1600x1000 screen as the window meets it at first launch, and at 200% (QT_SCALE_FACTOR=2:
+#: Qt lays the window out in half as many pixels, each drawn twice as large).
+FIRST_LAUNCH = QSize(1280, 800)
+AT_200_PERCENT = QSize(800, 500)
+CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QLabel, QAbstractItemView)
+
+
+def test_the_first_launch_takes_a_share_of_the_screen() -> None:
+    assert first_launch_size(QSize(1600, 1000)) == FIRST_LAUNCH
+    # A small screen, or a laptop's at 200%: all of it rather than a share too small to read.
+    assert first_launch_size(AT_200_PERCENT) == AT_200_PERCENT
+    assert first_launch_size(QSize(1280, 1024)) == QSize(1024, 819)
+    # A very large screen: not wider than is useful.
+    assert first_launch_size(QSize(3840, 2160)) == QSize(1920, 1200)
+
+
+def test_with_no_settings_the_window_opens_at_its_first_launch_size(
+    qtbot: QtBot, archive: Archive, settings: Settings
+) -> None:
+    window = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
+    qtbot.addWidget(window)
+    window.show()
+    free = window.screen().availableGeometry()
+    assert window.size() == first_launch_size(free.size())
+    assert window.size() != QSize(900, 630)  # the old fixed size, whatever the screen
+    assert free.contains(window.frameGeometry().center())
+
+
+@pytest.fixture
+def fresh(qtbot: QtBot, archive: Archive, settings: Settings) -> Iterator[MainWindow]:
+    """A window with no settings, shown; each test gives it the size it looks at."""
+    window = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()
+
+
+def _at(qtbot: QtBot, window: MainWindow, size: QSize) -> None:
+    window.resize(size)
+    qtbot.waitUntil(lambda: window.size() == size)
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def clipped(root: QWidget) -> list[str]:
+    """The visible controls under *root* that are cut off: outside their parent's visible area
+    (a scrolled area's contents aside) or smaller than their minimum size hint."""
+    found = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, CONTROLS) or not widget.isVisibleTo(root) or widget.isWindow():
+            continue
+        if isinstance(widget.parentWidget(), QComboBox | QAbstractSpinBox | QAbstractItemView):
+            continue  # a part of a control (a table's header), checked as the control
+        if isinstance(widget, QLabel) and not widget.text():
+            continue
+        policy = widget.sizePolicy()
+        ignored = QSizePolicy.Policy.Ignored
+        name = widget.accessibleName() or widget.objectName() or type(widget).__name__
+        if isinstance(widget, QLabel):
+            name = f"{name} {widget.text()[:30]!r}"
+        ancestors, parent = [], widget.parentWidget()
+        while parent is not None and parent is not root.parentWidget():
+            ancestors.append(parent)
+            parent = parent.parentWidget()
+        if any(
+            isinstance(a, QAbstractScrollArea) and a.viewport().isAncestorOf(widget)
+            for a in ancestors
+        ):
+            continue  # scrolled into view when needed
+        visible = QRect(widget.mapTo(root, widget.rect().topLeft()), widget.size())
+        if not root.rect().contains(visible):
+            found.append(f"{name}: {visible} outside the window's {root.rect()}")
+            continue
+        if not widget.parentWidget().rect().contains(widget.geometry()):
+            found.append(f"{name}: {widget.geometry()} outside its parent")
+            continue
+        hint = widget.minimumSizeHint()
+        if policy.horizontalPolicy() != ignored and widget.width() < hint.width():
+            found.append(f"{name}: {widget.width()} wide, needs {hint.width()}")
+        if policy.verticalPolicy() != ignored and widget.height() < hint.height():
+            found.append(f"{name}: {widget.height()} high, needs {hint.height()}")
+    return found
+
+
+def _statements_readable(window: MainWindow) -> None:
+    table = window.statements.table
+    width = table.viewport().width()
+    assert table.columnWidth(STATEMENT) >= 0.45 * width, [
+        table.columnWidth(c) for c in range(table.model().columnCount())
+    ]
+    assert table.columnWidth(STATEMENT) >= 25 * table.fontMetrics().averageCharWidth()
+    rows = window.statements.model.rowCount()
+    assert rows > 0
+    cap = row_height_cap(table)
+    assert all(table.rowHeight(r) <= cap for r in range(rows))
+    # A screenful shows more than one statement.
+    assert table.rowViewportPosition(1) < table.viewport().height()
+
+
+@pytest.mark.parametrize("size", [FIRST_LAUNCH, AT_200_PERCENT], ids=["first-launch", "200%"])
+def test_every_view_readable_and_whole(
+    qtbot: QtBot, fresh: MainWindow, archive: Archive, size: QSize
+) -> None:
+    window = fresh
+    minimum = window.minimumSizeHint()
+    assert minimum.width() <= size.width() and minimum.height() <= size.height(), minimum
+    window.select_stakeholders([stakeholder(archive, LGA).id, stakeholder(archive, MILBURN).id])
+    _at(qtbot, window, size)
+    _statements_readable(window)
+    for view in (STAKEHOLDERS, MATRIX, COMPARE, READER):
+        window.set_view(view)
+        for _ in range(3):
+            QApplication.processEvents()
+        assert clipped(window) == [], f"view {view}"
+    matrix = window.matrix.table
+    assert matrix.rowViewportPosition(2) + matrix.rowHeight(2) <= matrix.viewport().height()
+    compare = window.compare.table
+    assert compare.rowViewportPosition(0) < compare.viewport().height() - compare.rowHeight(0) // 3
+
+
+def test_at_twice_the_font_size_the_filter_bar_wraps_rather_than_widen_the_window(
+    qtbot: QtBot, archive: Archive, settings: Settings
+) -> None:
+    # A 192-dpi font on a 1600x1000 screen (the other way to 200%).
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.font()
+    big = app.font()
+    big.setPointSizeF(original.pointSizeF() * 2)
+    app.setFont(big)
+    try:
+        window = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        assert window.minimumSizeHint().width() <= 1600
+        _at(qtbot, window, QSize(1600, 1000))
+        assert clipped(window) == []
+        _at(qtbot, window, QSize(window.minimumSizeHint().width(), 1000))
+        assert window.filter_bar.narrow  # the dates on a row of their own
+        assert clipped(window) == []
+        _at(qtbot, window, QSize(1600, 1000))
+        assert not window.filter_bar.narrow
+        window.close()
+    finally:
+        app.setFont(original)
+
+
+def test_a_very_long_search_keeps_one_line_of_heading_and_is_not_remembered(
+    qtbot: QtBot, fresh: MainWindow, settings: Settings
+) -> None:
+    _at(qtbot, fresh, FIRST_LAUNCH)
+    words = "fines " * 1700  # 10,200 characters
+    fresh.filter_bar.search.setText(words)
+    fresh.filter_bar.search.returnPressed.emit()
+    heading = fresh.statements.heading
+    assert words.strip() in heading.text()
+    assert heading.height() < 2 * heading.fontMetrics().height()
+    assert words.strip()[:100] in heading.toolTip()
+    assert fresh.statements.table.viewport().height() > 200
+    fresh.save_settings()
+    assert '"search": ""' in settings.value(options.FILTERS)
+    short = "x" * LONGEST_SAVED_SEARCH
+    fresh.filter_bar.search.setText(short)
+    fresh.filter_bar.search.returnPressed.emit()
+    fresh.save_settings()
+    assert short in settings.value(options.FILTERS)
+
+
+def test_a_capped_row_has_the_whole_statement_in_its_tooltip(
+    qtbot: QtBot, fresh: MainWindow
+) -> None:
+    _at(qtbot, fresh, AT_200_PERCENT)
+    model, table = fresh.statements.model, fresh.statements.table
+    longest = max(range(model.rowCount()), key=lambda r: len(model.quote(r).text))
+    quote = model.quote(longest)
+    tip = model.index(longest, STATEMENT).data(Qt.ItemDataRole.ToolTipRole)
+    assert quote.text[-40:].replace("'", "&#x27;") in tip
+    assert table.rowHeight(longest) <= row_height_cap(table)
+    for column in range(model.columnCount()):
+        if column != STATEMENT:
+            assert model.index(longest, column).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def _screenshot(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "carebrowser", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_screenshot_takes_a_size(tmp_path: Path) -> None:
+    target = tmp_path / "browse.png"
+    done = _screenshot("--screenshot", str(target), "--size", "1280x800", "--select", LGA)
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_screenshot_refuses_a_size_that_is_not_one(tmp_path: Path) -> None:
+    done = _screenshot("--screenshot", str(tmp_path / "x.png"), "--size", "big")
+    assert done.returncode == 2
+    assert "e.g. 1280x800" in done.stderr
+    assert not (tmp_path / "x.png").exists()
