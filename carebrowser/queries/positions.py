@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -117,17 +117,19 @@ class PositionReader(StatementReader):
 
     def evidence_quotes(
         self,
-        position_id: int,
+        position_id: int | Collection[int],
         *,
         sort: QuoteSort = "date",
         descending: bool = False,
         after: tuple[object, ...] | None = None,
         limit: int = PAGE_SIZE,
     ) -> Page[QuoteRow]:
-        """One page of a position's evidence in the order asked for, paged like quotes()."""
+        """One page of a position's evidence (or of several positions', each statement once) in
+        the order asked for, paged like quotes()."""
         order = self._quote_order(sort)
+        ids = [position_id] if isinstance(position_id, int) else list(position_id)
         cited = select(position_evidence.c.statement_id).where(
-            position_evidence.c.position_id == position_id
+            position_evidence.c.position_id.in_(ids)
         )
         query = self._quote_select().where(Statement.id.in_(cited))
         if after is not None:

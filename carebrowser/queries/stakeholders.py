@@ -185,6 +185,14 @@ class StakeholderReader(Reader):
             counts = dict(connection.execute(query).tuples().all())
         return [CategoryCount(c, counts[c]) for c in CATEGORIES if c in counts]
 
+    def stakeholders_by_keys(self, keys: Iterable[str]) -> list[StakeholderRow]:
+        """The stakeholders with these dataset keys, in the order of the keys (unknown ones
+        left out)."""
+        wanted = list(dict.fromkeys(keys))
+        rows = self._rows_where_in(stakeholder_select(), Stakeholder.key, wanted)
+        found = {row[1]: StakeholderRow(*row) for row in rows}
+        return [found[k] for k in wanted if k in found]
+
     def stakeholders_by_ids(self, ids: Iterable[int]) -> list[StakeholderRow]:
         """The given stakeholders, in the order of the ids."""
         wanted = list(dict.fromkeys(ids))

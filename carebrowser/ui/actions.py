@@ -23,6 +23,8 @@ class Actions:
     disagreements_only: QAction
     next_statement: QAction
     previous_statement: QAction
+    back: QAction
+    forward: QAction
     help: QAction
     quit: QAction
     export: QAction
@@ -51,7 +53,7 @@ def build_actions(window: QMainWindow) -> Actions:
     views = []
     for view in VIEWS:
         text = view.title
-        action = _action(window, text, view.shortcut, f"Show the {text.replace('&', '').lower()}")
+        action = _action(window, text, view.shortcut, view.status_tip)
         action.setCheckable(True)
         group.addAction(action)
         views.append(action)
@@ -59,21 +61,27 @@ def build_actions(window: QMainWindow) -> Actions:
     actions = Actions(
         views=views,
         find=_action(window, "&Find\u2026", find_keys, "Search statements and sources"),
-        clear_filters=_action(window, "C&lear Filters", None, "Remove every filter and search"),
+        clear_filters=_action(window, "C&lear filters", None, "Remove every filter and search"),
         hide_empty=_action(
-            window, "&Hide Empty Rows and Columns", None, "Matrix: leave out empty rows, columns"
+            window, "&Hide empty rows and columns", None, "Matrix: leave out empty rows, columns"
         ),
-        transpose=_action(window, "&Transpose Matrix", None, "Matrix: proposals as rows"),
+        transpose=_action(window, "&Transpose matrix", None, "Matrix: proposals as rows"),
         disagreements_only=_action(
-            window, "Only &Disagreements", None, "Comparison: only proposals they disagree on"
+            window, "Only &disagreements", None, "Comparison: only proposals they disagree on"
         ),
-        next_statement=_action(window, "&Next Statement", "F8", "Reader: the next statement"),
+        next_statement=_action(window, "&Next statement", "F8", "Reader: the next statement"),
         previous_statement=_action(
-            window, "&Previous Statement", "Shift+F8", "Reader: the previous statement"
+            window, "&Previous statement", "Shift+F8", "Reader: the previous statement"
+        ),
+        back=_action(
+            window, "&Back", QKeySequence.StandardKey.Back, "Go back to where you were before"
+        ),
+        forward=_action(
+            window, "&Forward", QKeySequence.StandardKey.Forward, "Go forward again (after Back)"
         ),
         help=_action(
             window,
-            "carebrowser &Help and Data Provenance",
+            "carebrowser &help and data provenance",
             help_keys,
             "Keyboard help and where the data comes from",
         ),
@@ -93,6 +101,10 @@ def build_actions(window: QMainWindow) -> Actions:
     )
     if actions.find.shortcut().isEmpty():
         actions.find.setShortcut(QKeySequence("Ctrl+F"))
+    if actions.back.shortcut().isEmpty():
+        actions.back.setShortcut(QKeySequence("Alt+Left"))
+    if actions.forward.shortcut().isEmpty():
+        actions.forward.setShortcut(QKeySequence("Alt+Right"))
     if actions.help.shortcut().isEmpty():
         actions.help.setShortcut(QKeySequence("F1"))
     actions.help.setIconText("Help")
@@ -118,7 +130,11 @@ def build_actions(window: QMainWindow) -> Actions:
     view_menu.addSeparator()
     view_menu.addActions([actions.hide_empty, actions.transpose, actions.disagreements_only])
     go_menu = menus.addMenu("&Go")
+    go_menu.addActions([actions.back, actions.forward])
+    go_menu.addSeparator()
     go_menu.addActions([actions.next_statement, actions.previous_statement])
+    for move in (actions.back, actions.forward):
+        move.setEnabled(False)
     help_menu = menus.addMenu("&Help")
     help_menu.addAction(actions.help)
 

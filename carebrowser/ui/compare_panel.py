@@ -80,7 +80,7 @@ class ComparePanel(QWidget):
             picker.currentIndexChanged.connect(self._picked)
             self.pickers.append(picker)
         self.disagreements_box = named(
-            QCheckBox("Show only &disagreements", self),
+            QCheckBox("Show only d&isagreements", self),
             "Show only disagreements",
             "Leave out the proposals on which the compared stakeholders take the same stance",
         )

@@ -261,14 +261,20 @@ class StanceDelegate(QStyledItemDelegate):
         size = super().sizeHint(option, index)
         if stance not in STANCE_COLOURS:
             return size
-        metrics = option.fontMetrics
+        # Measured in the font it is painted in: a reported statement is in italics, wider
+        # than the view's font, and took a line more than it was given.
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        metrics = opt.fontMetrics
         pad = metrics.height() // 4
         label = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         width = metrics.horizontalAdvance(label) + 6 * pad
         note = str(index.data(NOTE_ROLE) or "")
         if not note:
             return QSize(width, metrics.height() + 3 * pad)
-        note_width = max(option.rect.width(), 30 * metrics.averageCharWidth()) - 2 * pad
+        # The width it is painted at; before its column has one, a guess.
+        shown = option.rect.width()
+        note_width = (shown if shown > 0 else 30 * metrics.averageCharWidth()) - 2 * pad
         bounds = metrics.boundingRect(
             QRect(0, 0, note_width, 100000), int(Qt.TextFlag.TextWordWrap), note
         )

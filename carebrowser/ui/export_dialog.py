@@ -10,11 +10,13 @@ the file or says where it is.
 from __future__ import annotations
 
 import logging
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QProcess, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -321,12 +323,35 @@ class ExportDialog(QDialog):
         box.open()
 
 
-def open_in_desktop(path: Path) -> bool:
-    """Open *path* with the program the desktop uses for it (not offscreen, where none is)."""
+def open_in_desktop(path: Path, failed: Callable[[], None] | None = None) -> bool:
+    """Open *path* with the program the desktop uses for it (not offscreen, where none is).
+
+    On Linux, xdg-open starts whatever it finds and says only by its exit status that nothing
+    opens the file: *failed* is called then (QDesktopServices.openUrl would say nothing).
+    """
     if QGuiApplication.platformName() == "offscreen":
         log.info("offscreen: not opening %s", path)
         return False
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    program = shutil.which("xdg-open") if sys.platform.startswith("linux") else None
+    if program is None or failed is None:
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    process = QProcess(QGuiApplication.instance())
+
+    def ended(code: int, status: QProcess.ExitStatus) -> None:
+        if code != 0 or status != QProcess.ExitStatus.NormalExit:
+            log.info("xdg-open %s ended with status %s", path, code)
+            failed()
+        process.deleteLater()
+
+    def not_started(error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            failed()
+            process.deleteLater()
+
+    process.finished.connect(ended)
+    process.errorOccurred.connect(not_started)
+    process.start(program, [str(path)])
+    return True
 
 
 class ExportFlow(QObject):
@@ -345,8 +370,11 @@ class ExportFlow(QObject):
         self.window, self.archive, self.settings = window, archive, settings
         #: How long (ms) an export runs before its progress shows; tests may shorten it.
         self.progress_delay = PROGRESS_DELAY
-        #: Seam for tests: opens a written file.
-        self.opener: Callable[[Path], bool] = open_in_desktop
+        #: Seam for tests: opens a written file; False when it cannot (or calls the failure
+        #: function it is given, when it finds out later).
+        self.opener: Callable[[Path, Callable[[], None]], bool] = open_in_desktop
+        #: The message saying a written file could not be opened, while shown.
+        self.not_opened: QMessageBox | None = None
         self.dialog: ExportDialog | None = None
         self.worker: ExportWorker | None = None
         self.progress: QProgressDialog | None = None
@@ -473,11 +501,32 @@ class ExportFlow(QObject):
 
     def _finished(self, done: ExportDone) -> None:
         self._end()
-        said = f"Exported {counted(done.rows, self._noun)} to {done.path}"
-        if self._open_after and not self.opener(done.path):
-            said += " (it could not be opened here: open it from its folder)"
-        self._say(said + ".")
+        self._say(f"Exported {counted(done.rows, self._noun)} to {done.path}.")
+        if self._open_after and not self.opener(done.path, lambda: self._not_opened(done.path)):
+            self._not_opened(done.path)
         self.finished.emit(done)
+
+    def _not_opened(self, path: Path) -> None:
+        """Say, in a message the person has to see, that the file is written but not opened."""
+        kind = path.suffix.lstrip(".").upper() or "such"
+        text = (
+            f"The export was written to {path}, but it could not be opened: no program here "
+            f"opens {kind} files. Open it from its folder, or from the program you use for them."
+        )
+        self._say(f"Exported to {path}; it could not be opened here.")
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "The file could not be opened",
+            text,
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
+        box.setAccessibleName("The file could not be opened")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: setattr(self, "not_opened", None))
+        self.not_opened = box
+        box.open()
 
     def _cancelled(self) -> None:
         job = self._end()

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +59,8 @@ if TYPE_CHECKING:
 
 #: The views' numbers, in the order of VIEWS (Ctrl+1..4).
 STAKEHOLDERS, MATRIX, COMPARE, READER = range(4)
+#: A place Back and Forward go to: a view, and in the reader (source id, statement id).
+Place = tuple[int, tuple[int, int | None] | None]
 #: The status bar while the database server cannot be reached (the dialog says which and why).
 SERVER_LOST_STATUS = (
     "The database server cannot be reached: the window shows what it read before. "
@@ -88,7 +91,8 @@ class MainWindow(QMainWindow):
         #: were applied, and the filters they stand for: closing the window reads nothing (the
         #: server may be gone, or the engine disposed, and a connection opened then stays open).
         self._saved_filters: tuple[Filters, dict[str, object]] | None = None
-        self.setWindowTitle(f"carebrowser \u2014 {info.label}")
+        # The desktop adds the application's name ("the bundled dataset — carebrowser").
+        self.setWindowTitle(info.label)
         self.filter_bar = FilterBar(archive, self)
         # The first view is made now; the others when first shown, or first asked for.
         self._views: dict[int, View] = {STAKEHOLDERS: VIEWS[STAKEHOLDERS].build(self)}
@@ -128,6 +132,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_icon)
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.retry_button)
+        #: Where Back and Forward go: each place a view, and in the reader the source and
+        #: statement read; _here is the place shown.
+        self._places: list[Place] = []
+        self._here = -1
+        self._going = False
+        #: Stakeholders to compare, remembered from the last start, until the view is made.
+        self._to_compare: list[int] = []
         self.window_actions = build_actions(self)
         self._exports: ExportFlow | None = None
         self._connect()
@@ -185,7 +196,10 @@ class MainWindow(QMainWindow):
         self._wire(view)
         self.settings.restore_splitters(view.page)
         self._holders[number].addWidget(view.page)
-        view.read(filters)  # last: a read that fails leaves the view made, and reported
+        view.read(filters)  # a read that fails leaves the view made, and reported
+        if number == COMPARE and self._to_compare:
+            chosen, self._to_compare = self._to_compare, []
+            self.compare.set_stakeholders(chosen)
 
     def _wire(self, view: View) -> None:
         """The status bar follows a view's panels; its lists offer Copy and Export."""
@@ -202,6 +216,8 @@ class MainWindow(QMainWindow):
         actions.clear_filters.triggered.connect(self.filter_bar.clear)
         actions.help.triggered.connect(self.show_help)
         actions.quit.triggered.connect(self.close)
+        actions.back.triggered.connect(lambda: self.go(-1))
+        actions.forward.triggered.connect(lambda: self.go(1))
         actions.next_statement.triggered.connect(lambda: self._step(1))
         actions.previous_statement.triggered.connect(lambda: self._step(-1))
         self.filter_bar.filters_changed.connect(self._filters_changed)
@@ -232,6 +248,7 @@ class MainWindow(QMainWindow):
         return self.filter_bar.filters().but(stakeholders=self.stakeholders.selected_ids())
 
     def _filters_changed(self) -> None:
+        self.statusBar().clearMessage()  # what an export or a copy said is not about these
         filters = self.filter_bar.filters()
         with self.reading("applying the filters"):
             for number in sorted(self._views):
@@ -252,6 +269,7 @@ class MainWindow(QMainWindow):
         self._saved_filters = (filters, filters_to_plain(self.archive, filters))
 
     def _stakeholders_chosen(self) -> None:
+        self.statusBar().clearMessage()
         self._chosen = self.stakeholders.selected_ids()
         with self.reading("showing the statements of the stakeholders selected"):
             self._show_statements()
@@ -276,11 +294,62 @@ class MainWindow(QMainWindow):
         self.set_view(COMPARE)
 
     def open_statement(self, source_id: int, statement_id: int) -> None:
-        """Open the reader at a statement."""
-        self.set_view(READER, focus=False)
-        with self.reading("opening a statement in its source"):
-            self.reader.show_source(source_id, statement_id)
+        """Open the reader at a statement (Back returns to where it was opened from)."""
+        going, self._going = self._going, True
+        try:
+            self.set_view(READER, focus=False)
+            with self.reading("opening a statement in its source"):
+                self.reader.show_source(source_id, statement_id)
+        finally:
+            self._going = going
+        self._remember_place()
         self.reader.text.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- back and forward -----------------------------------------------------------------------
+
+    def _place(self) -> Place:
+        number = self.current_view()
+        if number == READER and self.built(READER):
+            source = self.reader.current_source()
+            if source is not None:
+                return number, (source.id, self.reader.active)
+        return number, None
+
+    def _remember_place(self) -> None:
+        """Add the place shown to the history (a new place drops those Forward went to)."""
+        if self._going:
+            return
+        place = self._place()
+        if 0 <= self._here < len(self._places) and self._places[self._here] == place:
+            return
+        del self._places[self._here + 1 :]
+        self._places.append(place)
+        self._here = len(self._places) - 1
+        self._update_moves()
+
+    def _update_moves(self) -> None:
+        self.window_actions.back.setEnabled(self._here > 0)
+        self.window_actions.forward.setEnabled(self._here < len(self._places) - 1)
+
+    def go(self, step: int) -> None:
+        """Go back (-1) or forward (1) to a view, or a statement in the reader, shown before."""
+        target = self._here + step
+        if not 0 <= target < len(self._places):
+            return
+        self._here = target
+        number, reading = self._places[target]
+        self._going = True
+        try:
+            if reading is None:
+                self.set_view(number)
+            else:
+                self.set_view(READER, focus=False)
+                with self.reading("going back to a statement"):
+                    self.reader.show_source(*reading)
+                self.reader.text.setFocus(Qt.FocusReason.OtherFocusReason)
+        finally:
+            self._going = False
+        self._update_moves()
 
     def _step(self, step: int) -> None:
         self.set_view(READER, focus=False)
@@ -294,8 +363,10 @@ class MainWindow(QMainWindow):
             self._page(number)
             self.stack.setCurrentIndex(number)
         self.window_actions.views[number].setChecked(True)
+        self.statusBar().clearMessage()  # said about the view left
         if focus and number in self._views:
             self._views[number].focus()
+        self._remember_place()
 
     def current_view(self) -> int:
         """The number of the view shown (0..3)."""
@@ -457,7 +528,21 @@ class MainWindow(QMainWindow):
         if sort in ("date", "source", "stakeholder"):
             self.statements.set_sort(sort, s.value(options.QUOTE_DESCENDING))  # type: ignore[arg-type]
         self.filter_bar.set_filters(s.filters(self.archive))
+        self._restore_choices()
         self.set_view(min(max(s.value(options.LAST_VIEW), 0), len(VIEWS) - 1), focus=False)
+
+    def _restore_choices(self) -> None:
+        """Select the stakeholders selected last time, and compare those compared (by the
+        dataset's keys, which survive a rebuild; those gone are left out)."""
+        selected = self.settings.keys(options.SELECTED)
+        compared = self.settings.keys(options.COMPARED)
+        if not selected and not compared:
+            return
+        with self.reading("selecting the stakeholders selected last time"):
+            ids = {s.key: s.id for s in self.archive.stakeholders_by_keys(selected + compared)}
+            if selected:
+                self.stakeholders.select([ids[k] for k in selected if k in ids])
+            self._to_compare = [ids[k] for k in compared if k in ids]
 
     def place_first(self) -> None:
         """The size and place of a first start: a share of the screen's free area, centred."""
@@ -480,11 +565,32 @@ class MainWindow(QMainWindow):
         s.set_value(options.HIDE_EMPTY, actions.hide_empty.isChecked())
         s.set_value(options.TRANSPOSE, actions.transpose.isChecked())
         s.set_value(options.DISAGREEMENTS_ONLY, actions.disagreements_only.isChecked())
+        s.set_keys(options.SELECTED, [row.key for row in self.stakeholders.selected()])
+        if self.built(COMPARE):
+            s.set_keys(options.COMPARED, [row.key for row in self.compare.compared()])
         s.set_value(options.QUOTE_SORT, self.statements.model.sort_by)
         s.set_value(options.QUOTE_DESCENDING, self.statements.model.descending)
         if self._saved_filters is not None:
             s.set_value(options.FILTERS, json.dumps(self._saved_filters[1]))
         s.store.sync()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Outside dialogs a push button ignores Enter (only Space presses it): a focused
+        # button's Enter comes here, and presses it.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        focus = QApplication.focusWidget()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        button = focus if isinstance(focus, QPushButton | QToolButton) else None
+        if (
+            enter
+            and plain
+            and button is not None
+            and button.isEnabled()
+            and self.isAncestorOf(button)
+        ):
+            button.click()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._exports is not None:

@@ -56,7 +56,7 @@ class MatrixPanel(QWidget):
         self.model = MatrixModel(parent=self)
 
         self.hide_empty_box = named(
-            QCheckBox("&Hide empty rows and columns", self),
+            QCheckBox("Hide empt&y rows and columns", self),
             "Hide empty rows and columns",
             "Leave out stakeholders and proposals without any position",
         )

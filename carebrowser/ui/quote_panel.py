@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
 QUOTE_PAGE = 12
 #: The status bar counts statements up to this many ("at least 10,000"), a bounded read.
 COUNT_AT_MOST = 10_000
+#: Ctrl+End reads the statements up to this many, and goes to the last of them.
+END_AT_MOST = 10_000
 #: Added to the heading when the statements could not be read.
 NOT_READ = "could not be read"
 SORT_CHOICES: tuple[tuple[str, QuoteSort], ...] = (
@@ -62,6 +66,9 @@ class QuotePanel(QWidget):
         self.archive = archive
         self.title = title
         self.filters = Filters()
+        #: The positions whose evidence is shown (none for the statements of a filter), and the
+        #: first of them.
+        self.positions: tuple[PositionRow, ...] = ()
         self.position: PositionRow | None = None
         self._total = 0
         self._total_exact = True
@@ -75,10 +82,10 @@ class QuotePanel(QWidget):
         )
         for label, _sort in SORT_CHOICES:
             self.sort_box.addItem(label)
-        sort_label = QLabel("&Sort by:", self)
+        sort_label = QLabel("Sort &by:", self)
         sort_label.setBuddy(self.sort_box)
         self.descending_box = named(
-            QCheckBox("&Reverse order", self),
+            QCheckBox("Reverse &order", self),
             "Reverse order",
             "Show the latest date, or the end of the alphabet, first",
         )
@@ -127,10 +134,24 @@ class QuotePanel(QWidget):
         self.sort_box.currentIndexChanged.connect(self._sort_from_controls)
         self.descending_box.toggled.connect(self._sort_from_controls)
         header.sortIndicatorChanged.connect(self._sort_from_header)
+        self.table.installEventFilter(self)
         self.table.activated.connect(self._open)
         self.table.doubleClicked.connect(self._open)
         self.model.modelReset.connect(self._contents_changed)
         self.model.rowsInserted.connect(self._contents_changed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_End
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            # The table's own Ctrl+End goes to the last row read: read the rest first (a read
+            # that fails is reported as scrolling's are).
+            self.model.fetch_all(END_AT_MOST)
+        return super().eventFilter(watched, event)
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -140,7 +161,7 @@ class QuotePanel(QWidget):
         When they cannot be read, the table is empty and the heading says so; the error is
         raised for the window to report.
         """
-        self.filters, self.position = filters, None
+        self.filters, self.position, self.positions = filters, None, ()
         self.heading.setText(heading_text)
         try:
             # Counting a busy filter's statements in full reads them all (~50 ms at 1,000,000):
@@ -154,21 +175,33 @@ class QuotePanel(QWidget):
             self._not_read(filters.search)
             raise
 
-    def show_evidence(self, position: PositionRow | None, search: str = "") -> None:
-        """Show the statements a position rests on (nothing when *position* is None)."""
-        self.position = position
-        self._total = len(position.evidence_quote_ids) if position else 0
-        self._total_exact = True
+    def show_evidence(
+        self, position: PositionRow | Sequence[PositionRow] | None, search: str = ""
+    ) -> None:
+        """Show the statements a position rests on, or several positions (each statement
+        once); nothing when *position* is None or none."""
         if position is None:
-            self.heading.setText(f"{self.title}: select a cell of the matrix")
+            chosen: tuple[PositionRow, ...] = ()
+        elif isinstance(position, PositionRow):
+            chosen = (position,)
         else:
+            chosen = tuple(position)
+        self.positions = chosen
+        self.position = chosen[0] if chosen else None
+        self._total = len({i for p in chosen for i in p.evidence_quote_ids})
+        self._total_exact = True
+        if not chosen:
+            self.heading.setText(f"{self.title}: select a cell of the matrix")
+        elif len(chosen) == 1:
+            first = chosen[0]
             self.heading.setText(
-                f"{self.title}: {position.stakeholder} on {position.proposal} ({position.stance})"
+                f"{self.title}: {first.stakeholder} on {first.proposal} ({first.stance})"
             )
+        else:
+            each = "; ".join(f"{p.stakeholder} on {p.proposal} ({p.stance})" for p in chosen)
+            self.heading.setText(f"{self.title} of {len(chosen)} positions: {each}")
         try:
-            self.model.set_source(
-                evidence_fetch(self.archive, position.id if position else None), search
-            )
+            self.model.set_source(evidence_fetch(self.archive, [p.id for p in chosen]), search)
         except QUERY_ERRORS:
             self._not_read(search)
             raise
@@ -236,9 +269,13 @@ class QuotePanel(QWidget):
         return self._total
 
     def status_text(self) -> str:
-        """'Showing 12 of 12 statements' ('of at least 10,000 statements' for many)."""
+        """'166 statements' when all are read, else '12 of 166 statements loaded' ('of at least
+        10,000 statements loaded' for many)."""
+        shown, every = self.shown_count(), counted(self._total, "statement")
+        if self._total_exact and shown >= self._total:
+            return every
         at_least = "" if self._total_exact else "at least "
-        return f"Showing {self.shown_count()} of {at_least}{counted(self._total, 'statement')}"
+        return f"{shown:,} of {at_least}{every} loaded"
 
     def export_subject(self, _filters: Filters) -> ExportSubject:
         """The selected statements, or every statement the panel stands for."""
@@ -257,8 +294,9 @@ class QuotePanel(QWidget):
         if selected_only:
             rows = [i.row() for i in self.table.selectionModel().selectedRows()]
             return quotes_table(self.model.quotes(rows))
-        if self.position is not None:
-            return quotes_table(self.archive.evidence(self.position.id))
+        if self.positions:
+            quotes = {q.id: q for p in self.positions for q in self.archive.evidence(p.id)}
+            return quotes_table(sorted(quotes.values(), key=lambda q: (q.date, q.id)))
         return quotes_table(self.archive.all_quotes(self.filters, self.model.sort_by))
 
     def focus_table(self) -> None:

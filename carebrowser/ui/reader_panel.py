@@ -85,7 +85,7 @@ class ReaderPanel(QWidget):
         source_label = QLabel("S&ource:", self)
         source_label.setBuddy(self.source_box)
         self.previous_button = named(
-            QPushButton("\u25b2 &Previous", self),
+            QPushButton("\u25b2 Prev&ious", self),
             "Previous statement",
             "Highlight the statement before the current one (Shift+F8)",
         )

@@ -34,6 +34,9 @@ DISAGREEMENTS_ONLY = Option("compare/disagreements_only", False)
 QUOTE_SORT = Option("quotes/sort", "date")
 QUOTE_DESCENDING = Option("quotes/descending", False)
 FILTERS = Option("filters/current", "{}")
+#: The stakeholders selected, and those compared, by the dataset's keys (JSON lists).
+SELECTED = Option("selection/stakeholders", "[]")
+COMPARED = Option("compare/stakeholders", "[]")
 #: A search longer than this (a paste gone wrong, most likely) is not remembered.
 LONGEST_SAVED_SEARCH = 200
 
@@ -64,6 +67,18 @@ class Settings:
     def set_value(self, option: Option[T], value: T) -> None:
         """Remember *value* for *option*."""
         self.store.setValue(option.key, value)
+
+    def keys(self, option: Option[str]) -> list[str]:
+        """A list of the dataset's keys stored as JSON under *option* ([] if unreadable)."""
+        try:
+            plain = json.loads(self.value(option))
+        except json.JSONDecodeError:
+            return []
+        return [k for k in plain if isinstance(k, str)] if isinstance(plain, list) else []
+
+    def set_keys(self, option: Option[str], keys: list[str]) -> None:
+        """Remember a list of the dataset's keys under *option*."""
+        self.set_value(option, json.dumps(keys))
 
     def save_geometry(self, name: str, data: QByteArray) -> None:
         """Remember a window's geometry or state, or a splitter's sizes."""

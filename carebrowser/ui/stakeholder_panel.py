@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -55,14 +55,26 @@ class _Tree(QTreeView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         own_viewport(self)
+        self._focusing = False
 
     def selectionCommand(
         self, index: QModelIndex | QPersistentModelIndex, event: QEvent | None = None
     ) -> QItemSelectionModel.SelectionFlag:
         command = super().selectionCommand(index, event)
+        if self._focusing:
+            # Focus coming to the list (Tab from the Name box) makes a row current: it must
+            # not replace the stakeholders gathered so far, hidden ones included.
+            return QItemSelectionModel.SelectionFlag.NoUpdate
         if command & QItemSelectionModel.SelectionFlag.Clear:
             self.replacing.emit()
         return command
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._focusing = True
+        try:
+            super().focusInEvent(event)
+        finally:
+            self._focusing = False
 
 
 class StakeholderPanel(QWidget):

@@ -13,6 +13,7 @@ from carebrowser.queries import Archive, Filters
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.models.quotes import KIND, SOURCE, SPEAKER, STATEMENT
 from carebrowser.ui.models.roles import EDITORIAL_ROLE
+from carebrowser.ui.widgets import counted
 
 
 def click(qtbot: QtBot, view: object, index: QModelIndex, modifier: object = None) -> None:
@@ -56,7 +57,7 @@ def test_select_the_lga_and_read_its_statements(
         q.kind_label + (",\ntruncated" if q.truncated else "") for q in expected
     ]
     assert window.statements.heading.text() == f"Statements of {LGA}"
-    assert window.status.text().startswith(f"Showing {len(expected)} of {len(expected)} statement")
+    assert window.status.text().startswith(counted(len(expected), "statement"))
     sources = shown_column(table, SOURCE)
     assert all(q.publication in s for q, s in zip(expected, sources, strict=True))
 
@@ -101,7 +102,7 @@ def test_click_a_matrix_cell_and_read_its_evidence(
     assert f"{LGA} on {trusts.title}" in evidence.heading.text()
     assert position.stance in evidence.heading.text()
     n = len(position.evidence_quote_ids)
-    assert f"Showing {n} of {n} statement" in window.status.text()
+    assert window.status.text().endswith(counted(n, "statement"))
 
     # The cell is painted in its stance's colour, the text in black.
     rect = matrix.table.visualRect(index)

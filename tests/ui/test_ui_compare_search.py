@@ -14,6 +14,7 @@ from ui_helpers import LGA, MILBURN, proposal, stakeholder
 from carebrowser.queries import Archive, Filters
 from carebrowser.ui.main_window import COMPARE, READER, MainWindow
 from carebrowser.ui.models.comparison import DISAGREE_MARK, PROPOSAL
+from carebrowser.ui.widgets import counted
 
 
 def test_compare_lga_and_milburn_and_find_disagreements(
@@ -163,4 +164,4 @@ def test_search_combines_with_proposal_and_date_filters(
         assert trusts.title in quote.proposals
         assert quote.date.year == 2002
         assert "trust" in quote.text.lower()
-    assert window.status.text().startswith(f"Showing {expected} of {expected} statement")
+    assert window.status.text().startswith(counted(expected, "statement"))

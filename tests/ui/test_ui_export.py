@@ -9,7 +9,7 @@ replaced only when the person says so; a failure is one sentence.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -58,7 +58,7 @@ def opened(window: MainWindow) -> list[Path]:
     """The files the window opened in their program (recorded, not opened)."""
     files: list[Path] = []
 
-    def record(path: Path) -> bool:
+    def record(path: Path, _failed: Callable[[], None]) -> bool:
         files.append(path)
         return True
 

@@ -167,15 +167,15 @@ def test_the_statement_count_is_bounded_until_asked_for(
     first = synthetic.sources_page(limit=1).rows[0].date
     dated = Filters(date_from=first)  # no stored count answers a date range
     panel.show_statements(dated, "All statements")
-    assert panel.status_text().endswith("of at least 100 statements")
+    assert panel.status_text().endswith("of at least 100 statements loaded")
     everything = len(list(synthetic.all_quotes(dated)))
     assert panel.total_count() == synthetic.quote_count(dated) == everything > 100
-    assert panel.status_text().endswith(f"of {everything:,} statements")
+    assert panel.status_text().endswith(f"of {everything:,} statements loaded")
     # A category's statements are counted exactly, from the stakeholders' stored counts.
     council = Filters(categories=frozenset({"council"}))
     panel.show_statements(council, "Statements of councils")
     everything = len(list(synthetic.all_quotes(council)))
-    assert everything > 100 and panel.status_text().endswith(f"of {everything:,} statements")
+    assert everything > 100 and panel.status_text().endswith(f"of {everything:,} statements loaded")
 
 
 def test_the_stakeholder_list_reads_more_as_a_category_s_end_comes_into_view(

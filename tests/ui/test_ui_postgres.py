@@ -25,6 +25,7 @@ from carebrowser.ui.error_dialogs import ServerLostDialog
 from carebrowser.ui.errors import ErrorReporter
 from carebrowser.ui.main_window import SERVER_LOST_STATUS, MainWindow
 from carebrowser.ui.settings import Settings
+from carebrowser.ui.widgets import counted
 
 
 @pytest.fixture
@@ -118,7 +119,7 @@ def test_a_stopped_server_is_a_clear_status_and_retry_reads_it_again(
         )
         assert panel.selected_ids() == {milburn.id}
         assert window.filter_bar.search.text() == "trusts"
-        assert window.status.text().startswith(f"Showing {len(expected)} of {len(expected)}")
+        assert window.status.text().startswith(counted(len(expected), "statement"))
         assert not window.retry_button.isVisible() and reporter.dialog is None
         assert reporter.shown == 2
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import html
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -33,6 +33,8 @@ _ROLES = frozenset(
     {_DISPLAY, _ACCESSIBLE, _TOOLTIP, _FONT, MATCH_SPANS_ROLE, EDITORIAL_ROLE, ROW_ROLE, ID_ROLE}
 )
 TRUNCATED_MARK = " [\u2026] cut off in the source"
+#: Rows read at a time when the rest are asked for at once (Ctrl+End).
+LAST_PAGE = 1000
 
 
 def statement_text(quote: QuoteRow) -> tuple[str, int]:
@@ -127,7 +129,15 @@ class QuoteTableModel(QAbstractTableModel):
     def fetchMore(self, parent: Index) -> None:
         if not self.canFetchMore(parent):
             return
-        page = self._fetch(self.sort_by, self.descending, self._cursor, self.page_size)
+        self._read_page(self.page_size)
+
+    def fetch_all(self, at_most: int) -> None:
+        """Read the rest of the statements, up to *at_most* rows in all (Ctrl+End)."""
+        while self.canFetchMore(ROOT) and len(self._rows) < at_most:
+            self._read_page(min(LAST_PAGE, at_most - len(self._rows)))
+
+    def _read_page(self, limit: int) -> None:
+        page = self._fetch(self.sort_by, self.descending, self._cursor, limit)
         self._cursor = page.cursor
         if page.rows:
             # Views and the model tester may ask for more while rows go in: not until done.
@@ -252,13 +262,13 @@ def statements_fetch(archive: Archive, filters: Filters) -> Fetch:
     return fetch
 
 
-def evidence_fetch(archive: Archive, position_id: int | None) -> Fetch:
-    """A Fetch over a position's evidence (nothing when *position_id* is None)."""
+def evidence_fetch(archive: Archive, position_id: int | Sequence[int] | None) -> Fetch:
+    """A Fetch over a position's evidence, or several positions' (nothing for None or none)."""
 
     def fetch(
         sort: QuoteSort, descending: bool, after: tuple[object, ...] | None, limit: int
     ) -> Page[QuoteRow]:
-        if position_id is None:
+        if position_id is None or (not isinstance(position_id, int) and not position_id):
             return Page([], None)
         return archive.evidence_quotes(
             position_id, sort=sort, descending=descending, after=after, limit=limit

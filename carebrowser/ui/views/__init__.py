@@ -29,6 +29,14 @@ class ViewSpec:
     shortcut: str
     #: The module whose build(window) makes it: imported when the view is first shown.
     module: str
+    #: What showing it does, for the status bar and the toolbar's tooltip (else "Show the
+    #: TITLE").
+    tip: str = ""
+
+    @property
+    def status_tip(self) -> str:
+        """What showing the view does, in a sentence."""
+        return self.tip or f"Show the {self.title.replace('&', '').lower()}"
 
     def build(self, window: MainWindow) -> View:
         """Make the view for *window* (importing its module now)."""
@@ -41,6 +49,12 @@ VIEWS = (
         "stakeholders", "&Stakeholders and statements", "Ctrl+1", "carebrowser.ui.views.browse"
     ),
     ViewSpec("matrix", "Proposal &matrix", "Ctrl+2", "carebrowser.ui.views.matrix"),
-    ViewSpec("compare", "&Compare stakeholders", "Ctrl+3", "carebrowser.ui.views.compare"),
+    ViewSpec(
+        "compare",
+        "&Compare stakeholders",
+        "Ctrl+3",
+        "carebrowser.ui.views.compare",
+        "Show two to four stakeholders side by side, proposal by proposal",
+    ),
     ViewSpec("source", "Source &reader", "Ctrl+4", "carebrowser.ui.views.reader"),
 )

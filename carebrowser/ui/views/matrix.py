@@ -30,6 +30,8 @@ class MatrixView(View):
         follow(actions.transpose, matrix.transpose_box)
         matrix.compare_requested.connect(window.compare_stakeholders)
         matrix.position_selected.connect(self._show_evidence)
+        # Several cells selected: the evidence of them all, not only the current one's.
+        matrix.table.selectionModel().selectionChanged.connect(self._show_evidence)
         evidence.open_statement.connect(window.open_statement)
         super().__init__(
             page, (matrix, evidence), ((matrix.table, matrix), (evidence.table, evidence))
@@ -41,18 +43,29 @@ class MatrixView(View):
 
     def filters_changed(self, filters: Filters) -> None:
         self.matrix.set_filters(filters)
-        self.evidence.show_evidence(self.matrix.current_position(), filters.search)
+        self.evidence.show_evidence(self._positions(), filters.search)
 
     def reload(self, filters: Filters) -> None:
         self.matrix.reload()
-        self.evidence.show_evidence(self.matrix.current_position(), filters.search)
+        self.evidence.show_evidence(self._positions(), filters.search)
+
+    def _positions(self) -> list[PositionRow]:
+        """The selected cells' positions when several are selected, else the current one's."""
+        chosen = self.matrix.selected_positions() if self.matrix.isVisible() else []
+        if len(chosen) > 1:
+            return chosen
+        current = self.matrix.current_position()
+        return [current] if current is not None else []
 
     def focus(self) -> None:
         self.matrix.focus_table()
 
-    def _show_evidence(self, position: PositionRow | None) -> None:
+    def _show_evidence(self, *_signal_arguments: object) -> None:
+        positions = self._positions()
+        if [p.id for p in positions] == [p.id for p in self.evidence.positions]:
+            return  # the same cells (the current cell moved within the selection, say)
         with self.window.reading("showing the evidence of a position"):
-            self.evidence.show_evidence(position, self.window.filter_bar.search.text())
+            self.evidence.show_evidence(positions, self.window.filter_bar.search.text())
 
 
 def build(window: MainWindow) -> MatrixView:
