@@ -78,11 +78,11 @@ def test_the_bundle_runs_without_python(tmp_path: Path, capsys: pytest.CaptureFi
     assert len(_lines(here)) > 50
     shot = home / "matrix.png"
     shown = subprocess.run(
-        [program, "--screenshot", str(shot), "--view", "matrix"],
+        [program, "--screenshot", str(shot), "--size", "1280x800", "--view", "matrix"],
         cwd=home, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert shown.returncode == 0, shown.stderr
-    assert _png_size(shot) == (1400, 900)
+    assert _png_size(shot) == (1280, 800)
     assert os.path.getsize(shot) > 20_000  # a window, not an empty frame
     # Its menu entry, icon and file types install from inside the bundle, starting the bundle.
     data = tmp_path / "data"
