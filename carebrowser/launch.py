@@ -10,17 +10,32 @@ moved out of its sight (``gc.freeze()``) and it runs again for everything made l
 
 This module is the top of the package: it hands a command to carebrowser.cli, and the window
 (no command) to carebrowser.ui.app, imported only then.
+
+Standard output is UTF-8 whatever the terminal or PYTHONIOENCODING says (latin-1, a Windows
+code page): an export written there is a UTF-8 CSV, like an export written to a file, and a name
+such as "Sinn Féin" never stops a command with UnicodeEncodeError.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import gc
+import io
+import sys
+
+
+def utf8_output() -> None:
+    """Make standard output write UTF-8 (error messages keep the terminal's own encoding)."""
+    stream = sys.stdout
+    if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
+        stream.reconfigure(encoding="utf-8")
 
 
 def main() -> None:
     """Run the command line (the window when no command is given), with start-up paused."""
     gc.disable()
+    utf8_output()
     from carebrowser.cli import main as run
 
     raise SystemExit(run(window=open_window))

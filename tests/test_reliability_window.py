@@ -130,6 +130,40 @@ def test_the_bad_database_dialog_offers_the_bundled_dataset(
     assert str(log_path()) in where and "cannot open" in title
 
 
+@pytest.mark.parametrize("what", ["missing", "not a database"])
+def test_a_file_that_cannot_be_opened_has_its_cause_logged_and_shown(
+    qtbot: QtBot, tmp_path: Path, what: str
+) -> None:
+    from carebrowser.ui.app import _database_error, open_archive
+
+    target = tmp_path / "notes.sqlite"
+    if what == "not a database":
+        target.write_text("not a database")
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, DatabaseErrorDialog)
+        dialog.show_button.click()
+        seen.extend([dialog.text.text(), dialog.where.text(), dialog.details.toPlainText()])
+        dialog.close_button.click()
+
+    QTimer.singleShot(0, answer)
+    refused = open_archive(str(target), lambda error: _database_error(error, log_path()))
+    assert isinstance(refused, str) and str(target) in refused
+    sentence, where, details = seen
+    assert str(log_path()) in where
+    # "Show details" holds more than the sentence again: what raised it, and its cause.
+    assert details.startswith(sentence) and "Traceback (most recent call last)" in details
+    assert "DatabaseError" in details
+    if what == "missing":
+        assert "FileNotFoundError" in details
+    logged = log_path().read_text(encoding="utf-8")
+    assert "cannot open a database" in logged and str(target) in logged
+    assert "Traceback (most recent call last)" in logged
+    count("window failures reported")
+
+
 @contextlib.contextmanager
 def _window(qtbot: QtBot, target: str | None, tmp_path: Path) -> Iterator[MainWindow]:
     engine, info = open_database(target)

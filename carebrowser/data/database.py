@@ -20,6 +20,7 @@ from sqlalchemy.pool import StaticPool
 
 from carebrowser.data.schema import Meta
 from carebrowser.data.vocabulary import SCHEMA_VERSION
+from carebrowser.passwords import hide_passwords
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUNDLED_NAME = "carebrowser.sqlite"
@@ -45,7 +46,13 @@ atexit.register(_bundled_files.close)
 
 
 class DatabaseError(Exception):
-    """A database cannot be used; the message says what happened, which file, what to do next."""
+    """A database cannot be used; the message says what happened, which file, what to do next.
+
+    No password reaches the message, whatever it was built from.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(hide_passwords(message))
 
 
 @dataclass(frozen=True)
@@ -88,8 +95,12 @@ def sqlite_uri(path: Path, *, read_only: bool = True) -> str:
 
 def _check_file(path: Path) -> None:
     what_next = "Choose another file, or open the bundled dataset."
-    if not path.exists():
-        raise DatabaseError(f"The database file {path} does not exist. {what_next}")
+    try:
+        path.stat()
+    except FileNotFoundError as error:  # the cause, for the log and the dialog's details
+        raise DatabaseError(f"The database file {path} does not exist. {what_next}") from error
+    except OSError:
+        pass  # said below, when reading it fails
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file. {what_next}")
     try:
@@ -179,14 +190,14 @@ def query_error_message(error: BaseException, info: DatabaseInfo) -> str:
 
 
 def is_connection_lost(error: BaseException) -> bool:
-    """Whether *error* says the database server cannot be reached (stopped, or the network is
-    down): worth trying again later, unlike a damaged file or a refused login."""
+    """Whether *error* says the database server cannot be reached or stopped answering (stopped,
+    frozen, or the network is down): worth trying again later, unlike a refused login."""
     original = getattr(error, "orig", None) or error
     if not type(original).__module__.startswith("psycopg"):
         return False
     from carebrowser.data import postgres
 
-    return postgres.kind(error) == "unreachable"
+    return postgres.kind(error) in ("unreachable", "stopped answering")
 
 
 #: Modules whose frames in a traceback mean the error arose while reading the database.

@@ -42,6 +42,7 @@ from sqlalchemy.types import NullType, TypeEngine
 
 from carebrowser.data.fts import search_words
 from carebrowser.data.schema import Base
+from carebrowser.passwords import ENCODINGS, hide_passwords, unencoded_password
 
 #: The driver carebrowser uses for PostgreSQL; "postgresql://" and "postgres://" addresses get it.
 DRIVER = "postgresql+psycopg"
@@ -49,8 +50,11 @@ DRIVER = "postgresql+psycopg"
 COLLATION = "C"
 #: PostgreSQL refuses lexemes longer than this many bytes; longer words are not indexed.
 MAX_LEXEME_BYTES = 2047
-#: Seconds to wait for a server that does not answer, unless the address says otherwise.
-CONNECT_TIMEOUT = 10
+#: TCP keepalives: a connection idle this many seconds is probed, every KEEPALIVE_INTERVAL
+#: seconds, and given up after KEEPALIVE_COUNT probes without an answer (a dropped network).
+KEEPALIVE_IDLE = 10
+KEEPALIVE_INTERVAL = 5
+KEEPALIVE_COUNT = 3
 
 #: The words of carebrowser.data.fts.search_words: runs of letters and digits.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -191,7 +195,17 @@ def tsquery_text(user_text: str) -> str | None:
 
 
 def server_url(target: str) -> URL:
-    """The address *target* with carebrowser's driver when it names none (postgresql://...)."""
+    """The address *target* with carebrowser's driver when it names none (postgresql://...).
+
+    Raises ValueError for an address whose password holds '@', '/', '?' or '#' unencoded: read
+    as SQLAlchemy and libpq read it, part of the password would be taken for the host.
+    """
+    if unencoded_password(target):
+        raise ValueError(
+            "its user name or password holds characters that must be percent-encoded in an "
+            f"address ({ENCODINGS}); or leave the password out and keep it in ~/.pgpass or "
+            "PGPASSWORD"
+        )
     url = make_url(target)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername=DRIVER)
@@ -199,15 +213,26 @@ def server_url(target: str) -> URL:
 
 
 def hide_password(target: str) -> str:
-    """*target* with the password of a user:password@ part replaced by ***."""
-    return re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", target)
+    """*target* with its password, in any form, replaced by ***."""
+    return hide_passwords(target)
 
 
 def connect_args(url: URL) -> dict[str, Any]:
-    """Connection settings the address does not set itself: a time limit, the program's name,
-    and UTF-8 (so that even a database in another encoding can be told what is wrong with it)."""
+    """Connection settings the address does not set itself: time limits, the program's name,
+    and UTF-8 (so that even a database in another encoding can be told what is wrong with it).
+
+    TCP keepalives and tcp_user_timeout end a connection whose network drops packets without a
+    word; carebrowser.data.watchdog bounds the wait on a server that is frozen.
+    """
+    from carebrowser.data.watchdog import connect_seconds, limit_seconds
+
     wanted: dict[str, Any] = {
-        "connect_timeout": CONNECT_TIMEOUT,
+        "connect_timeout": connect_seconds(),
+        "keepalives": 1,
+        "keepalives_idle": KEEPALIVE_IDLE,
+        "keepalives_interval": KEEPALIVE_INTERVAL,
+        "keepalives_count": KEEPALIVE_COUNT,
+        "tcp_user_timeout": round(limit_seconds() * 1000),
         "application_name": "carebrowser",
         "client_encoding": "UTF8",
     }
@@ -215,12 +240,19 @@ def connect_args(url: URL) -> dict[str, Any]:
 
 
 def configure(engine: Engine, *, read_only: bool) -> None:
-    """Make every session of a reading *engine* read-only and tolerant of NUL in parameters.
+    """Bound every wait of *engine*'s connections on the server (carebrowser.data.watchdog);
+    make every session of a reading engine read-only and tolerant of NUL in parameters.
 
     PostgreSQL text cannot hold NUL characters, which SQLite accepts in a search; a reader drops
     them from query parameters, so any text typed into a filter is still accepted. A writing
     engine (publishing) is left as it is, so that a NUL in the data is an error, not a loss.
     """
+    from carebrowser.data.watchdog import WatchedConnection
+
+    @event.listens_for(engine, "do_connect")
+    def _watched(_dialect: Any, _record: object, cargs: Any, cparams: Any) -> Any:
+        return WatchedConnection.connect(*cargs, **cparams)
+
     if not read_only:
         return
     from psycopg.types.string import StrDumperUnknown
@@ -241,6 +273,7 @@ def configure(engine: Engine, *, read_only: bool) -> None:
 
 #: What went wrong, by SQLSTATE code (or its class, the first two characters).
 _KINDS = (
+    ("28P01", "wrong password"),
     ("28", "login"),
     ("3D000", "no database"),
     ("42501", "not allowed"),
@@ -248,6 +281,17 @@ _KINDS = (
     ("57014", "too slow"),
     ("08", "unreachable"),
     ("57P0", "unreachable"),
+)
+#: What went wrong, by the words of the message: psycopg gives no SQLSTATE for a refusal while
+#: connecting, and libpq's own "no password supplied" has none at all.
+_SAID = (
+    (re.compile(r"no password supplied"), "no password"),
+    (re.compile(r"password authentication failed"), "wrong password"),
+    (re.compile(r'database "[^"]*" does not exist'), "no database"),
+    (
+        re.compile(r'role "[^"]*" does not exist|no pg_hba\.conf entry|authentication failed'),
+        "login",
+    ),
 )
 
 
@@ -264,15 +308,25 @@ def first_line(error: BaseException) -> str:
 
 
 def kind(error: BaseException) -> str | None:
-    """What went wrong: 'unreachable', 'login', 'no database', 'not allowed', 'no tables',
-    'too slow', or None for anything else (a constraint, a bug)."""
+    """What went wrong: 'unreachable', 'stopped answering', 'wrong password', 'no password',
+    'login', 'no database', 'not allowed', 'no tables', 'too slow', or None for anything else
+    (a constraint, a bug)."""
     import psycopg
 
+    from carebrowser.data.watchdog import StoppedAnswering
+
     original = getattr(error, "orig", None) or error
+    if isinstance(original, StoppedAnswering):
+        return "stopped answering"
     state = str(getattr(original, "sqlstate", None) or "")
     for prefix, name in _KINDS:
         if state.startswith(prefix):
             return name
+    if not state and isinstance(original, psycopg.OperationalError):
+        said = str(original)
+        for words, name in _SAID:
+            if words.search(said):
+                return name
     if getattr(error, "connection_invalidated", False):
         return "unreachable"
     # Without a SQLSTATE the driver itself gave up: no answer, refused, connection closed.
@@ -282,8 +336,26 @@ def kind(error: BaseException) -> str | None:
 
 def problem(error: BaseException, label: str) -> str:
     """One sentence for a server error: what happened, on which server, what to do next."""
-    reason = first_line(error)
+    reason = hide_passwords(first_line(error))
     what = kind(error)
+    if what == "wrong password":
+        return (
+            f"The database server {label} refused the password ({reason}). Check the password "
+            "in the address, in ~/.pgpass or in PGPASSWORD (in an address, write @ : / ? # % "
+            "as %40 %3A %2F %3F %23 %25), or ask its administrator."
+        )
+    if what == "no password":
+        return (
+            f"The database server {label} asks for a password and was given none ({reason}). "
+            "Put it in ~/.pgpass (a line HOST:PORT:DATABASE:USER:PASSWORD, readable by you "
+            "alone) or in PGPASSWORD, or in the address, then try again."
+        )
+    if what == "stopped answering":
+        return (
+            f"The database server {label} stopped answering ({reason}). Check that the server "
+            "is running and that this computer can reach it, then try again; or open the "
+            "bundled dataset."
+        )
     if what == "login":
         return (
             f"The database server {label} refused the login ({reason}). "
@@ -292,8 +364,8 @@ def problem(error: BaseException, label: str) -> str:
     if what == "no database":
         return (
             f"The database named in {label} does not exist on that server ({reason}). "
-            "Check the address, or ask the administrator to publish the dataset there "
-            "('carebrowser db publish')."
+            "Check the database name at the end of the address, or ask the administrator to "
+            "publish the dataset there ('carebrowser db publish')."
         )
     if what == "not allowed":
         return (

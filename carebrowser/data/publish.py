@@ -35,6 +35,7 @@ from carebrowser.data.database import (
 )
 from carebrowser.data.schema import Base, Meta, stored_count_errors
 from carebrowser.data.vocabulary import SCHEMA_VERSION
+from carebrowser.passwords import hide_passwords
 
 #: The tables a check counts, with the word it reports each by.
 COUNTED = {
@@ -60,6 +61,9 @@ _TABLES: dict[str, Table] = {
 
 class PublishError(Exception):
     """Publishing failed and nothing was changed; the message says why and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(hide_passwords(message))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""Writing tables to files: atomically, with formula injection neutralised."""
+"""Writing tables to files: atomically, with formula injection neutralised.
+
+A file is written beside its target under a temporary name and moved into place when complete,
+so a failure, Ctrl+C, SIGTERM or SIGHUP leaves nothing (and an existing file as it was). The
+written file gets the mode a new file gets from the umask, or keeps the mode of the file it
+replaces.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,15 @@ import contextlib
 import csv
 import io
 import os
+import re
+import signal
+import socket
+import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 # FORMULA_STARTS is defined with the shapes, as the database's cells are neutralised with it too.
 from carebrowser.export.shapes import FORMULA_STARTS as FORMULA_STARTS
@@ -54,45 +65,167 @@ def _explain(error: OSError, path: Path) -> str:
     )
 
 
+#: What marks carebrowser's temporary files: ".NAME.~carebrowser-HOST-PID-RANDOM.part" beside
+#: the file being written. A run stopped by SIGKILL or a power cut cannot remove its own; the
+#: next export into that folder removes those of this computer and user whose process is gone.
+TEMPORARY_MARK = "~carebrowser"
+_LEFTOVER = re.compile(
+    rf"^\..*\.{re.escape(TEMPORARY_MARK)}-(?P<host>[A-Za-z0-9]+)-(?P<pid>\d+)-[a-z0-9_]+\.part$"
+)
+#: The signals that stop a command as Ctrl+C does while a file is written (SIGINT already does).
+TERMINATING = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:24] or "host"
+
+
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists (another user's) or cannot be asked: keep its file
+    return False
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove the temporary files that exports by this user on this computer left in *folder*
+    when they were killed (their process is gone); return them. Never anyone else's."""
+    removed: list[Path] = []
+    host = _host()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _LEFTOVER.match(entry.name)
+        if match is None or match["host"] != host or int(match["pid"]) == os.getpid():
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if hasattr(os, "geteuid") and entry.stat(follow_symlinks=False).st_uid != os.geteuid():
+                continue
+            if _process_gone(int(match["pid"])):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _final_mode(path: Path) -> int:
+    """The mode the written file gets: a replaced file keeps its own; a new one gets what the
+    umask gives (as any program's new file), so colleagues can open it where they could before."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived while a file was written: stopped as by Ctrl+C, nothing left."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _terminating_as_interrupt() -> Iterator[None]:
+    """While a file is written, SIGTERM and SIGHUP unwind like Ctrl+C, so that its temporary
+    file is removed. Only where the signal would otherwise kill the process at once (a handler
+    of the program's own, or SIG_IGN as under nohup, is kept), and only on the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    replaced: dict[int, Any] = {}
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise Terminated(signum)
+
+    for signum in TERMINATING:
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            replaced[signum] = signal.signal(signum, interrupt)
+    try:
+        yield
+    finally:
+        for signum, previous in replaced.items():
+            signal.signal(signum, previous)
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file beside *path*, named so that a later run can recognise it."""
+    remove_leftovers(path.parent or Path("."))
+    try:
+        return tempfile.mkstemp(
+            prefix=f".{path.name[:40]}.{TEMPORARY_MARK}-{_host()}-{os.getpid()}-",
+            suffix=".part",
+            dir=path.parent or ".",
+        )
+    except OSError as error:
+        raise ExportError(_explain(error, path)) from error
+
+
+def _move_into_place(temporary: str, path: Path) -> None:
+    os.chmod(temporary, _final_mode(path))
+    os.replace(temporary, path)
+
+
 @contextlib.contextmanager
 def atomic_file(path: Path, mode: str = "w", **kwargs: object) -> Iterator[IO[str]]:
-    """Write to a temporary file beside *path*, then move it into place; on failure remove it."""
+    """Write to a temporary file beside *path*, then move it into place; on failure, Ctrl+C,
+    SIGTERM or SIGHUP remove it."""
     path = Path(path)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:40]}.", dir=path.parent or ".")
-    except OSError as error:
-        raise ExportError(_explain(error, path)) from error
-    try:
-        with os.fdopen(handle, mode, **kwargs) as stream:  # type: ignore[call-overload]
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise ExportError(_explain(error, path)) from error
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with _terminating_as_interrupt():
+        handle, temporary = _temporary_beside(path)
+        try:
+            with os.fdopen(handle, mode, **kwargs) as stream:  # type: ignore[call-overload]
+                yield stream
+                stream.flush()
+                os.fsync(stream.fileno())
+            _move_into_place(temporary, path)
+        except OSError as error:
+            Path(temporary).unlink(missing_ok=True)
+            raise ExportError(_explain(error, path)) from error
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
 
 def atomic_path(path: Path, write: Callable[[Path], None]) -> None:
-    """Let *write* fill a temporary path beside *path*, then move it into place, or remove it."""
+    """Let *write* fill a temporary path beside *path*, then move it into place, or remove it
+    (on failure, Ctrl+C, SIGTERM or SIGHUP)."""
     path = Path(path)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:40]}.", dir=path.parent or ".")
-        os.close(handle)
-    except OSError as error:
-        raise ExportError(_explain(error, path)) from error
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise ExportError(_explain(error, path)) from error
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with _terminating_as_interrupt():
+        handle, temporary = _temporary_beside(path)
+        try:
+            os.close(handle)
+            write(Path(temporary))
+            _move_into_place(temporary, path)
+        except OSError as error:
+            Path(temporary).unlink(missing_ok=True)
+            raise ExportError(_explain(error, path)) from error
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
 
 def _write_rows(table: Table, stream: IO[str], progress: Callable[[int], bool] | None) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from carebrowser.data.vocabulary import STANCE_COLOURS
 from carebrowser.export.shapes import SOURCE_COLUMNS, Table, source_cells
-from carebrowser.export.writers import FORMULA_STARTS, Cancelled, atomic_path
+from carebrowser.export.writers import FORMULA_STARTS, Cancelled, ExportError, atomic_path
 from carebrowser.queries import SourceRow
 
 #: Columns whose text is long: wrapped, and given a wide column.
@@ -33,11 +34,39 @@ _FILLS = {
 }
 
 
+#: The most characters (UTF-16 code units) an Excel cell holds.
+CELL_LIMIT = 32_767
+#: Text that a spreadsheet would read as an escaped character (_x000D_): its '_' is escaped too.
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
 def _clean(value: object) -> object:
-    """A value as a cell: XML-illegal control characters replaced (formulas: see _cell)."""
+    """A value as a cell: CR kept as Excel keeps it, XML-illegal control characters replaced
+    (formulas: see _Styles.cell).
+
+    XML readers turn a raw CR into LF, so Excel stores CR as ``_x000D_`` (and a literal
+    ``_x000D_`` as ``_x005F_x000D_``); Excel, LibreOffice and openpyxl read both back.
+    """
     if isinstance(value, str):
+        if "_x" in value:
+            value = _ESCAPE_LIKE.sub(r"_x005F_\1", value)
+        if "\r" in value:
+            value = value.replace("\r", "_x000D_")
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return value
+
+
+class CellTooLong(Exception):
+    """A cell holds more than an Excel cell can: the export is refused, never cut."""
+
+    def __init__(self, row: int, first_cell: object, column: str, length: int) -> None:
+        super().__init__(f"row {row}, column {column}: {length} characters")
+        self.row, self.first_cell, self.column, self.length = row, first_cell, column, length
+
+
+def _excel_length(text: str) -> int:
+    """The length Excel counts: UTF-16 code units (a character beyond U+FFFF counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 #: A cell's look: (wrapped, stance or "", quote prefix, bold).
@@ -114,7 +143,14 @@ def _sheet(
     stances = [name in stance_columns for name in header]
     styles = _Styles(sheet)
 
-    def cells(values: Iterable[object]) -> list[Cell]:
+    def cells(values: Sequence[object]) -> list[Cell]:
+        for i, value in enumerate(values):
+            # Checked first on len(), which no text of up to 16,383 characters can exceed.
+            if isinstance(value, str) and len(value) * 2 > CELL_LIMIT:
+                length = _excel_length(value)
+                if length > CELL_LIMIT:
+                    column = header[i] if i < len(header) else str(i + 1)
+                    raise CellTooLong(count + 1, values[0] if values else "", column, length)
         return [
             styles.cell(
                 value,
@@ -127,7 +163,7 @@ def _sheet(
     sheet.append([styles.cell(name, False, bold=True) for name in header])
     count = 0
     for row in itertools.chain(samples, iterator):
-        sheet.append(cells(row))
+        sheet.append(cells(list(row)))
         count += 1
         if progress is not None and count % 500 == 0 and not progress(count):
             raise Cancelled
@@ -170,5 +206,14 @@ def write_xlsx(
                     sheet.close()
             raise
 
-    atomic_path(Path(destination), write)
+    try:
+        atomic_path(Path(destination), write)
+    except CellTooLong as long_cell:
+        raise ExportError(
+            f"Could not write {destination}: row {long_cell.row:,} "
+            f"({long_cell.first_cell}) has {long_cell.length:,} characters in its column "
+            f"'{long_cell.column}', more than the {CELL_LIMIT:,} an Excel cell can hold, and "
+            "carebrowser does not cut a quotation short. Nothing was written. Export it as "
+            "CSV, which has no such limit, or leave that row out of the selection."
+        ) from long_cell
     return count

@@ -71,13 +71,13 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
 
 
 def open_archive(
-    target: str | None, ask: Callable[[str], bool] | None
+    target: str | None, ask: Callable[[DatabaseError], bool] | None
 ) -> tuple[Archive, DatabaseInfo] | str:
     """The archive of *target*, or the bundled one when *ask* accepts; else the error message."""
     try:
         engine, info = open_database(target)
     except DatabaseError as error:
-        if target is None or ask is None or not ask(str(error)):
+        if target is None or ask is None or not ask(error):
             return f"carebrowser: {error}"
         try:
             engine, info = open_database(None)
@@ -131,11 +131,12 @@ def screenshot(window: MainWindow, path: str, size: tuple[int, int] | None = Non
     return window.grab().save(path, "PNG")
 
 
-def _database_error(message: str, log_file: Path | None) -> bool:
-    """Say why the database cannot be opened; True when the person chose the bundled one."""
+def _database_error(error: DatabaseError, log_file: Path | None) -> bool:
+    """Say why the database cannot be opened (its cause logged and under "Show details");
+    True when the person chose the bundled one."""
     from carebrowser.ui.error_dialogs import show_database_error  # only when it happens
 
-    return show_database_error(None, message, log_file)
+    return show_database_error(None, error, log_file)
 
 
 def run_window(args: argparse.Namespace) -> int:
@@ -159,7 +160,7 @@ def open_window(args: argparse.Namespace) -> MainWindow | int:
     app = application()
     reporter = ErrorReporter(log_file, app)
     install_error_hooks(reporter)
-    ask = None if shot else (lambda message: _database_error(message, log_file))
+    ask = None if shot else (lambda error: _database_error(error, log_file))
     opened = open_archive(getattr(args, "db", None), ask)
     if isinstance(opened, str):
         print(opened, file=sys.stderr)
@@ -186,9 +187,10 @@ def open_window(args: argparse.Namespace) -> MainWindow | int:
         if not is_query_failure(error):
             raise
         log.error("cannot show %s", info.label, exc_info=True)
-        message = query_error_message(error, info)
-        if shot or info.bundled or not _database_error(message, log_file):
-            print(f"carebrowser: {message}", file=sys.stderr)
+        unreadable = DatabaseError(query_error_message(error, info))
+        unreadable.__cause__ = error
+        if shot or info.bundled or not _database_error(unreadable, log_file):
+            print(f"carebrowser: {unreadable}", file=sys.stderr)
             return EXIT_USAGE
         args.db = None
         return open_window(args)

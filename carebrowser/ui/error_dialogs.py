@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser import __version__
+from carebrowser.passwords import hide_passwords
 
 log = logging.getLogger("carebrowser.ui")
 
@@ -53,6 +54,8 @@ class ErrorDialog(QDialog):
         title: str = "carebrowser: something went wrong",
     ) -> None:
         super().__init__(parent)
+        # Whatever the message and traceback hold, no password is shown or copied.
+        message, details = hide_passwords(message), hide_passwords(details)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.message = message
@@ -180,12 +183,18 @@ class ServerLostDialog(ErrorDialog):
 def show_database_error(
     parent: QWidget | None, error: BaseException | str, log_path: Path | None
 ) -> bool:
-    """Show why a database cannot be opened; True when the person chose the bundled dataset."""
+    """Show why a database cannot be opened; True when the person chose the bundled dataset.
+
+    The cause is logged (the dialog says the details are in the log) and shown under
+    "Show details": the error with what led to it, or the sentence alone when there is none.
+    """
     message = str(error)
-    cause = error.__cause__ if isinstance(error, BaseException) else None
-    details = "".join(traceback.format_exception(cause)) if cause is not None else ""
     if isinstance(error, BaseException):
-        log.warning("cannot open a database: %s", message, exc_info=cause)
+        log.warning("cannot open a database: %s", message, exc_info=error)
+        details = "".join(traceback.format_exception(error))
+    else:
+        log.warning("cannot open a database: %s", message)
+        details = ""
     dialog = DatabaseErrorDialog(message, details, log_path, parent)
     chosen = dialog.exec() == QDialog.DialogCode.Accepted
     dialog.deleteLater()

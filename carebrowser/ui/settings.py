@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from carebrowser.data.vocabulary import CATEGORIES
+from carebrowser.passwords import hide_passwords
 from carebrowser.queries import Archive, Filters
 
 ORGANISATION = "carebrowser"
@@ -65,8 +66,8 @@ class Settings:
         return cast(T, _coerce(self.store.value(option.key, option.default), option.default))
 
     def set_value(self, option: Option[T], value: T) -> None:
-        """Remember *value* for *option*."""
-        self.store.setValue(option.key, value)
+        """Remember *value* for *option* (text without any password it may hold)."""
+        self.store.setValue(option.key, hide_passwords(value) if isinstance(value, str) else value)
 
     def keys(self, option: Option[str]) -> list[str]:
         """A list of the dataset's keys stored as JSON under *option* ([] if unreadable)."""

@@ -143,10 +143,10 @@ def test_a_bad_database_offers_the_bundled_one(tmp_path: Path, qtbot: QtBot) -> 
     bad = tmp_path / "notes.sqlite"
     bad.write_text("not a database")
     asked: list[str] = []
-    opened = open_archive(str(bad), lambda message: asked.append(message) or True)
+    opened = open_archive(str(bad), lambda error: asked.append(str(error)) or True)
     assert not isinstance(opened, str)
     assert opened[1].bundled and str(bad) in asked[0]
-    refused = open_archive(str(bad), lambda message: False)
+    refused = open_archive(str(bad), lambda error: False)
     assert isinstance(refused, str) and "not an SQLite database" in refused
     dialog = DatabaseErrorDialog(asked[0], "", None)
     qtbot.addWidget(dialog)
