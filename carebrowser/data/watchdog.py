@@ -7,11 +7,12 @@ statement timeout cannot help either (a frozen server cannot cancel anything), a
 off readers that are rightly waiting for a publication to commit.
 
 So every wait of a carebrowser connection on its server is watched here. When one has lasted
-WAIT_SHARE of the limit (CAREBROWSER_SERVER_TIMEOUT, 30 s by default), a second connection asks
-the same server whether it is still there, within the rest of the limit. A server that answers is
-slow, not gone: the query goes on waiting, and is asked about again later. One that does not has
-its connection's socket shut, so the query ends at once with StoppedAnswering, and the person
-reads which server stopped answering, within the limit.
+half the limit (CAREBROWSER_SERVER_TIMEOUT, 30 s by default), a second connection asks the same
+server whether it is still there, within a quarter of it. A server that answers is slow, not
+gone: the query goes on waiting, and is asked about again later. One that does not has its
+connection's socket shut, so the query ends at once with StoppedAnswering, and the person reads
+which server stopped answering (a connection checked out of the pool may then spend the last
+quarter failing to connect again: "cannot be reached").
 """
 
 from __future__ import annotations
@@ -32,12 +33,15 @@ from psycopg.conninfo import make_conninfo
 #: The environment variable that sets the limit in seconds (tests set a short one).
 ENVIRONMENT = "CAREBROWSER_SERVER_TIMEOUT"
 DEFAULT_SECONDS = 30.0
-#: The part of the limit a query waits before the server is asked whether it is still there.
-WAIT_SHARE = 2 / 3
+#: The part of the limit a query waits before the server is asked whether it is still there;
+#: asking takes up to a quarter (connect_seconds), and so may reconnecting after that.
+WAIT_SHARE = 1 / 2
 #: libpq waits at least this long to connect, whatever it is told.
 SHORTEST_CONNECT = 2
 
 _log = logging.getLogger("carebrowser.data.server")
+#: The deadline of a watch whose server is being asked about.
+_ASKING = float("inf")
 RV = TypeVar("RV")
 
 #: Keyword arguments of psycopg.connect() that are not connection parameters.
@@ -55,7 +59,7 @@ def limit_seconds() -> float:
 
 def connect_seconds() -> int:
     """The time allowed to connect, and to ask a silent server whether it is there."""
-    return max(SHORTEST_CONNECT, round(limit_seconds() * (1 - WAIT_SHARE)))
+    return max(SHORTEST_CONNECT, round(limit_seconds() / 4))
 
 
 class StoppedAnswering(psycopg.OperationalError):
@@ -99,13 +103,12 @@ class _Watchdog:
         with self._condition:
             while True:
                 now = time.monotonic()
-                deadlines = [w.deadline for w in self._watches]
                 due = [w for w in self._watches if w.deadline <= now]
                 if due:
-                    due[0].deadline = float("inf")  # being asked about
+                    due[0].deadline = _ASKING
                     return due[0]
-                soonest = min(deadlines, default=None)
-                self._condition.wait(None if soonest is None else soonest - now)
+                waiting = [w.deadline for w in self._watches if w.deadline != _ASKING]
+                self._condition.wait(min(waiting) - now if waiting else None)
 
     def _run(self) -> None:
         while True:
@@ -165,8 +168,9 @@ class WatchedConnection(psycopg.Connection[Any]):
             return super().wait(gen, *args, **kwargs)
         except psycopg.Error as error:
             if watch.fired:
+                waited = limit_seconds() * WAIT_SHARE + connect_seconds()
                 raise StoppedAnswering(
-                    f"no answer within {limit_seconds():.0f} s, not even to a new connection"
+                    f"no answer within {waited:.0f} s, not even to a new connection"
                 ) from error
             raise
         finally:
