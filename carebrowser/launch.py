@@ -36,7 +36,10 @@ def main() -> None:
     """Run the command line (the window when no command is given), with start-up paused."""
     gc.disable()
     utf8_output()
-    from carebrowser.cli import main as run
+    try:
+        from carebrowser.cli import main as run
+    except KeyboardInterrupt:  # Ctrl+C while starting: nothing done, nothing to say
+        raise SystemExit(130) from None
 
     raise SystemExit(run(window=open_window))
 

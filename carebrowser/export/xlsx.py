@@ -97,7 +97,12 @@ class _Styles:
         array = self._arrays.get(look)
         if array is None:
             array = self._arrays[look] = self._register(look)
-        cell = Cell(self.sheet, row=1, column=1, value=_clean(value), style_array=copy(array))
+        stored = _clean(value)
+        cell = Cell(self.sheet, row=1, column=1, value=stored, style_array=copy(array))
+        if isinstance(stored, str) and len(stored) > CELL_LIMIT:
+            # openpyxl cuts text at 32,767 stored characters, but each CR is stored as seven
+            # (_x000D_) and counts as one in Excel: the length was checked before encoding.
+            cell._value = stored
         if prefixed:
             cell.data_type = "s"
         return cell
