@@ -6,7 +6,9 @@
    database, each opened by three command-line commands and by the window offscreen.
 2. The reliability tests (tests/test_reliability_*.py) with --examples hypothesis examples per
    property: search and filter inputs, failed exports (bytes lost), unusable files, the window's
-   error reporting, the bundled database's hash, sockets.
+   error reporting, the bundled database's hash, sockets; passwords in every form along every
+   path (leaks), frozen servers with the default 30 s bound (time to a message), signals during
+   exports (files left), standard output in other encodings.
 3. The cost of the checks made when a file is opened, on the bundled database and on ~50 MB.
 """
 
@@ -32,6 +34,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from carebrowser.data.watchdog import DEFAULT_SECONDS as DEFAULT_SERVER_SECONDS
 from reliability.fuzz_db import TIME_LIMIT, fuzz, window_available
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +51,8 @@ def run_tests(examples: int) -> dict[str, Any]:
             QT_QPA_PLATFORM="offscreen",
             CAREBROWSER_HYPOTHESIS_EXAMPLES=str(examples),
             CAREBROWSER_RELIABILITY_FIGURES=str(figures_file),
+            # Frozen servers are timed with the default bound, as people meet them.
+            CAREBROWSER_TEST_SERVER_TIMEOUT=str(int(DEFAULT_SERVER_SECONDS)),
         )
         started = time.monotonic()
         tests = sorted(
@@ -206,6 +211,22 @@ def render(
     bytes_lost = counted.get("bytes lost", 0)
     totals = tested["totals"]
     passed = totals["tests"] - totals["failures"] - totals["errors"] - totals["skipped"]
+    passwords = counted.get("passwords tried (forms x paths)", 0)
+    frozen_cli = counted.get("frozen-server runs (command line)", 0)
+    frozen_window = counted.get("frozen-server runs (window)", 0)
+    frozen_hangs = (
+        frozen_cli + frozen_window
+        - counted.get("frozen-server runs named (command line)", 0)
+        - counted.get("frozen-server runs named (window)", 0)
+    )  # fmt: skip
+    bound = DEFAULT_SERVER_SECONDS
+    encodings = counted.get("output encodings tried", 0)
+    encodings_failed = encodings - counted.get("output encodings written as UTF-8", 0)
+
+    def slowest(where: str) -> str:
+        value = counted.get(f"max: seconds to a message, frozen server ({where})")
+        return f"{value:.1f} s" if value is not None else "not run"
+
     window_note = (
         "and by the window offscreen (`carebrowser --db FILE --screenshot PNG`)"
         if fuzzed["window"]
@@ -255,6 +276,25 @@ def render(
                 ["hypothesis examples (all properties)", sum(examples.values()), ""],
                 ["failed exports tried", counted.get("export failures tried", 0), ""],
                 ["bytes lost by failed exports", bytes_lost, "0"],
+                ["passwords tried (forms x paths)", passwords, ""],
+                ["passwords leaked (pieces shown)", counted.get("password leaks", 0), "0"],
+                [
+                    "frozen-server runs (command line / window)",
+                    f"{frozen_cli} / {frozen_window}",
+                    "",
+                ],
+                [
+                    f"frozen-server hangs (not named within the {bound:.0f} s bound)",
+                    frozen_hangs,
+                    "0",
+                ],
+                ["signals sent during exports", counted.get("signals sent during exports", 0), ""],
+                ["partial files left by them", counted.get("files left by signals", 0), "0"],
+                [
+                    "standard-output encodings tried / failed",
+                    f"{encodings} / {encodings_failed}",
+                    "… / 0",
+                ],
                 [
                     "reliability tests passed / failed / skipped",
                     f"{passed} / {totals['failures'] + totals['errors']} / {totals['skipped']}",
@@ -319,6 +359,51 @@ def render(
         "system allows mounting one; a name too long; a missing folder; cancelled, interrupted and "
         f"database failures mid-export): **{bytes_lost} bytes lost**, no partial file left, every "
         "existing file byte-identical.",
+        "",
+        "## Secrets, frozen servers, signals, terminals",
+        "",
+        f"**Passwords.** {passwords} checks of passwords holding `@ : / # %` and a space, each "
+        "typed unencoded and percent-encoded, along every path an address takes: the command "
+        "line's stderr and log for `export`, `list`, `db publish` and `db check`; the window's "
+        "dialog, 'Show details', 'Copy details' (the clipboard) and log; the error reporter; log "
+        "records with tracebacks (psycopg's own included); the settings file. A leak is any "
+        f"piece of a password of three characters or more: **{counted.get('password leaks', 0)} "
+        "leaked**. Server refusals tried (wrong password, no password, no such database, each "
+        f"with its own sentence): {counted.get('server refusals tried', 0)}. Log file modes "
+        f"checked under three umasks: {counted.get('log file modes checked', 0)} (0600, folders "
+        "0700).",
+        "",
+        f"**Frozen servers** (a local proxy that stops forwarding, so nothing ever fails on the "
+        f"network), with the default bound of {bound:.0f} s:",
+        "",
+        _table(
+            ["where", "runs", "named in time", "slowest time to a message"],
+            [
+                [
+                    "command line",
+                    frozen_cli,
+                    counted.get("frozen-server runs named (command line)", 0),
+                    slowest("command line"),
+                ],
+                [
+                    "window (lost-server status and Retry)",
+                    frozen_window,
+                    counted.get("frozen-server runs named (window)", 0),
+                    slowest("window"),
+                ],
+            ],
+        ),
+        "",
+        f"**Signals.** {counted.get('signals sent during exports', 0)} signals sent to "
+        "`carebrowser export` while it wrote (SIGINT, SIGTERM, SIGHUP; CSV and XLSX; over a file "
+        "and to a new one; and SIGKILL, after which the next export removed what was left): "
+        f"**{counted.get('files left by signals', 0)} files left**, every existing file "
+        f"unchanged. XLSX cells over 32,767 characters refused, never cut: "
+        f"{counted.get('long cells refused', 0)}.",
+        "",
+        f"**Terminals.** Standard output in {encodings} encodings (latin-1, ASCII, cp1252, "
+        "UTF-16, the C locale, UTF-8): the CSV is the same UTF-8 bytes in each, and no message "
+        "ends in UnicodeEncodeError.",
         "",
         "## Opening checks",
         "",
@@ -393,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
         damaged["crashes"] + damaged["hangs"] + named["crashes"] + named["hangs"]
         + damaged["files_modified"] + named["files_modified"]
         + tested["figures"].get("bytes lost", 0) + len(tested["failed"])
+        + tested["figures"].get("password leaks", 0)
+        + tested["figures"].get("files left by signals", 0)
         + (0 if fuzzed["original_unchanged"] else 1) + (tested["status"] not in (0,))
     )  # fmt: skip
     print(f"wrote {args.output}: {damaged['cases']} cases, {damaged['crashes']} crashes")
