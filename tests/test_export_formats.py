@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils.escape import unescape
 
 from carebrowser.cli import main
 from carebrowser.data.vocabulary import STANCE_COLOURS
@@ -69,9 +70,14 @@ def _csv(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(raw[len(codecs.BOM_UTF8) :].decode("utf-8"), newline="")))
 
 
+def _read(value: object) -> object:
+    """A cell's value as Excel reads it: _x000D_ is a CR (openpyxl leaves it escaped)."""
+    return unescape(value) if isinstance(value, str) else value
+
+
 def _xlsx(path: Path, sheet: str | None = None) -> list[list[object]]:
     book = openpyxl.load_workbook(path)
-    rows = [[c.value for c in row] for row in (book[sheet] if sheet else book.worksheets[0])]
+    rows = [[_read(c.value) for c in row] for row in (book[sheet] if sheet else book.worksheets[0])]
     book.close()
     return rows
 
@@ -81,8 +87,9 @@ def _text(value: object) -> str:
 
 
 def as_in_xml(text: str) -> str:
-    """Text as a workbook holds it: XML reads CR LF and CR as LF; most C0 controls are illegal."""
-    return str(ILLEGAL_CHARACTERS_RE.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n")))
+    """Text as a workbook holds it: CR kept (stored as Excel stores it, _x000D_); most C0
+    controls are illegal in XML."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("\ufffd", text))
 
 
 def _same_cells(csv_rows: list[list[str]], xlsx_rows: list[list[object]]) -> None:
@@ -171,7 +178,7 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path: Path) -> None:
     for value, row in zip(INJECTIONS + NEAR_MISSES, sheet.iter_rows(min_row=2), strict=True):
         cell = row[2]
         assert cell.data_type == "s", value
-        assert cell.value == as_in_xml(value)  # word for word: a quotation is verbatim
+        assert _read(cell.value) == as_in_xml(value)  # word for word: a quotation is verbatim
         assert bool(cell.quotePrefix) == value.startswith(FORMULA_STARTS), value
     book.close()
     csv_path = tmp_path / "nasty.csv"
@@ -190,7 +197,7 @@ def test_unicode_survives_both_formats(tmp_path: Path) -> None:
     assert [tuple(r) for r in from_csv[1:]] == cells
     from_xlsx = _xlsx(xlsx_path)
     assert [tuple(r) for r in from_xlsx[1:-1]] == [(a, as_in_xml(b)) for a, b in cells[:-1]]
-    assert from_xlsx[9][1] == "two\nlines and a\nWindows break"  # a line break, as Excel's
+    assert from_xlsx[9][1] == "two\nlines and a\r\nWindows break"  # CR LF kept, as Excel keeps it
     # XML cannot hold most C0 controls: the workbook shows a replacement character instead.
     assert from_xlsx[-1][1] == "bell\ufffd and escape\ufffd"
     _same_cells(from_csv, from_xlsx)

@@ -24,7 +24,7 @@ from reliability_figures import PROPERTY, count
 
 from carebrowser.data.database import DatabaseError, bundled_database_path, open_database
 from carebrowser.export import ExportError
-from carebrowser.logs import log_path
+from carebrowser.logs import log_path, setup_logging
 from carebrowser.queries import Archive
 from carebrowser.ui.error_dialogs import DatabaseErrorDialog, show_database_error
 from carebrowser.ui.errors import ErrorReporter, errors_as_dialog
@@ -136,6 +136,7 @@ def test_a_file_that_cannot_be_opened_has_its_cause_logged_and_shown(
 ) -> None:
     from carebrowser.ui.app import _database_error, open_archive
 
+    setup_logging()
     target = tmp_path / "notes.sqlite"
     if what == "not a database":
         target.write_text("not a database")
