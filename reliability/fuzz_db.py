@@ -8,8 +8,8 @@ separate process, with each command and with the window offscreen (``--screensho
 
 An outcome is one of:
 - opened: exit status 0 (the damage was in bytes these commands do not read);
-- refused: exit status 2 and exactly one line on stderr (what happened, which file, what next);
-- crash: a traceback, a signal, another exit status, or more than one line with status 2;
+- refused: exit status 1 and exactly one line on stderr (what happened, which file, what next);
+- crash: a traceback, a signal, another exit status, or more than one line with status 1;
 - hang: no exit within the time limit (10 s).
 The mutant file must also be byte-identical afterwards, with nothing created beside it.
 """
@@ -102,10 +102,10 @@ def _classify(status: int, stderr: str) -> tuple[str, str]:
         return "crash", "traceback: " + (lines[-1] if lines else "")
     if status == 0:
         return "opened", first
-    if status == 2:
+    if status == 1:
         if len(lines) == 1:
             return "refused", first
-        return "crash", f"status 2 with {len(lines)} lines on stderr: {first}"
+        return "crash", f"status 1 with {len(lines)} lines on stderr: {first}"
     return "crash", f"exit status {status}: {first}"
 
 

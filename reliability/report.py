@@ -309,7 +309,7 @@ def render(
         f"damaged deterministically (seed {fuzzed['seed']}; `reliability/mutants.py`), each opened "
         f"by `carebrowser --db FILE` with three commands {window_note}, each as its own process "
         f"with a {TIME_LIMIT:.0f} s limit. *Opened*: exit 0, the damage lay where these commands "
-        "do not read. *Refused*: exit 2 with one line saying what happened, which file and what "
+        "do not read. *Refused*: exit 1 with one line saying what happened, which file and what "
         "to do next. Slowest run: "
         f"{damaged['slowest_seconds']} s.",
         "",

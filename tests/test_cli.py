@@ -122,13 +122,13 @@ def test_list_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0 and "The Independent" in out
 
 
-def test_bad_database_is_one_line_with_status_2(
+def test_bad_database_is_one_line_with_status_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = tmp_path / "notes.sqlite"
     bad.write_text("not a database")
     status, out, err = _run(capsys, "--db", str(bad), "export", "quotes")
-    assert status == 2 and out == ""
+    assert status == 1 and out == ""
     assert len(err.strip().splitlines()) == 1 and str(bad) in err
 
 

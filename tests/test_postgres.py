@@ -505,7 +505,7 @@ def test_a_lost_server_is_a_clear_message_and_a_retry_works(
         assert "Check that the server is running" in message and "try again" in message
         assert "\n" not in message
 
-        assert main(["--db", url, "export", "quotes"]) == 2
+        assert main(["--db", url, "export", "quotes"]) == 1
         out, err = capsys.readouterr()
         assert out == "" and len(err.strip().splitlines()) == 1
         assert "127.0.0.1" in err and "cannot be reached" in err

@@ -1,4 +1,4 @@
-"""Unusable and damaged databases: one clear line, status 2, the details logged, the file untouched.
+"""Unusable and damaged databases: one clear line, status 1, the details logged, the file untouched.
 
 Covers what a laptop meets: a missing path, a folder, an empty file, another kind of file, a
 half-copied or bit-flipped database, another program's database, a newer schema, a locked file,
@@ -168,7 +168,7 @@ def test_an_unusable_file_is_one_clear_line(
     assert str(path) in message and "\n" not in message
     assert "bundled dataset" in message  # what to do next
     for command in (["list", "stakeholders"], ["export", "quotes"]):
-        assert main(["--db", str(path), *command]) == 2
+        assert main(["--db", str(path), *command]) == 1
         out, err = capsys.readouterr()
         assert out == "" and err.count("\n") == 1 and str(path) in err
         assert "Traceback" not in err
@@ -187,7 +187,7 @@ def test_a_locked_database_says_so(
         with pytest.raises(DatabaseError, match="locked by another program") as caught:
             open_database(str(path))
         assert str(path) in str(caught.value)
-        assert main(["--db", str(path), "list", "stakeholders"]) == 2
+        assert main(["--db", str(path), "list", "stakeholders"]) == 1
         _out, err = capsys.readouterr()
         assert err.count("\n") == 1 and "locked by another program" in err
     engine, _info = open_database(str(path))  # once the other program lets go, it opens
@@ -230,7 +230,7 @@ def test_damage_found_mid_command_is_one_line_and_logged(
     target.write_bytes(b"yesterday's export")
     runs = [argv, [*argv, "-o", str(target)]] if argv[0] == "export" else [argv]
     for run in runs:
-        assert main(["--db", str(path), *run]) == 2
+        assert main(["--db", str(path), *run]) == 1
     _out, err = capsys.readouterr()
     lines = err.splitlines()
     assert len(lines) == len(runs) and all(str(path) in line for line in lines)

@@ -236,6 +236,26 @@ def test_settings_hold_no_password(tmp_path: Path, password: str, form: str) -> 
     _checked((tmp_path / "settings.ini").read_text(encoding="utf-8"), password, "settings")
 
 
+@pytest.mark.parametrize("password", PASSWORDS)
+@pytest.mark.parametrize("form", FORMS)
+def test_usage_errors_echo_no_password(
+    capsys: pytest.CaptureFixture[str], password: str, form: str
+) -> None:
+    """argparse quotes what it could not use; an address among it shows no password."""
+    address = _address(password, form)
+    for argv in (
+        ["export", "quotes", "--no-such-option", address],
+        ["export", address],
+        ["--db", address, "export", "quotes", "--format", "pdf"],
+    ):
+        with pytest.raises(SystemExit) as caught:
+            main(argv)
+        assert caught.value.code == 2
+        _out, err = capsys.readouterr()
+        assert "usage:" in err
+        _checked(err, password, "usage errors")
+
+
 # -- the log file is the user's alone ---------------------------------------------------------
 
 

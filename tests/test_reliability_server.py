@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -308,6 +309,33 @@ def test_a_query_after_the_freeze_ends_with_a_clear_sentence(
 
 
 # -- an interrupted publication ---------------------------------------------------------------
+
+
+def test_an_interrupted_publication_prints_one_line_and_changes_nothing(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    """Ctrl+C while the server does not answer a COPY: psycopg abandons the copy (and says so
+    in the log, not on the terminal), the transaction is rolled back, one line is printed."""
+    url = pg_server.create_database("interrupted")
+    with freezing_proxy(pg_server.host, pg_server.port, freeze_on=b"COPY") as proxy:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "carebrowser", "db", "publish", "--to", proxy.url(url)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, watchdog.ENVIRONMENT: "60"},
+        )
+        assert proxy.froze.wait(60), "the publication's COPY never reached the proxy"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    assert process.returncode == 130 and out == "", err
+    assert err.count("\n") == 1 and err.startswith("carebrowser: interrupted"), err
+    assert "psycopg" not in err and "Traceback" not in err
+    with pg_server.connect("interrupted") as connection:
+        tables = connection.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone()
+    assert tables == (0,)  # nothing was published
 
 
 def test_library_warnings_go_to_the_log_not_the_terminal(capfd: pytest.CaptureFixture[str]) -> None:

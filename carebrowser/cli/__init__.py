@@ -13,27 +13,29 @@ import sys
 from collections.abc import Callable, Sequence
 
 from carebrowser import __version__
-from carebrowser.cli import database, desktop, exports, listing, synth
-from carebrowser.cli.options import Text, add_database_option
-from carebrowser.cli.reading import EXIT_USAGE
+from carebrowser.cli import database, desktop, exports, listing, status, synth
+from carebrowser.cli.options import Parser, Text, add_database_option, join_values
 from carebrowser.logs import setup_logging, where_details_are
+from carebrowser.passwords import hide_passwords
 from carebrowser.startup import started
 
 #: The commands, in the order `carebrowser --help` lists them.
 COMMANDS = (listing, exports, database, synth, desktop)
 #: An error nobody foresaw (EX_SOFTWARE): a bug to report, with the log file.
-EXIT_BUG = 70
+EXIT_BUG = status.BUG
 
 _log = logging.getLogger("carebrowser.cli")
 
 
 def argument_parser() -> argparse.ArgumentParser:
     """The command line's options and commands."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="carebrowser",
         description="Browse and export what stakeholders said about the 2001-2002 "
         "social services reforms. With no command, opens the window; "
         "'carebrowser FILE' opens FILE read-only, as --db FILE does.",
+        epilog=status.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"carebrowser {__version__}")
     add_database_option(parser)
@@ -81,11 +83,12 @@ def window_size(text: str) -> tuple[int, int]:
 def _main(argv: Sequence[str] | None, window: Callable[[argparse.Namespace], int] | None) -> int:
     parser = argument_parser()
     words = sys.argv[1:] if argv is None else argv
-    args = parser.parse_args(desktop.file_as_database(words, parser, (c.NAME for c in COMMANDS)))
+    words = desktop.file_as_database(words, parser, (c.NAME for c in COMMANDS))
+    args = parser.parse_args(join_values(parser, words))
     if args.command is None:
         if window is None:
             print("carebrowser: no command given (see carebrowser --help)", file=sys.stderr)
-            return EXIT_USAGE
+            return status.USAGE
         return window(args)
     started()
     runs: dict[str, Callable[[argparse.Namespace], int]] = {c.NAME: c.run for c in COMMANDS}
@@ -104,14 +107,22 @@ def main(
     log_file = setup_logging()
     try:
         return _main(argv, window)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as error:
-        _log.critical("unexpected error", exc_info=True)
+    except KeyboardInterrupt as interrupted:
+        # Ctrl+C, or SIGTERM or SIGHUP while a file was written (carebrowser.export.writers).
+        how = f" ({interrupted.args[0]})" if interrupted.args else ""
+        _log.info("interrupted%s", how, exc_info=True)
         print(
-            f"carebrowser: an unexpected error stopped the command ({type(error).__name__}: "
-            f"{str(error).splitlines()[0] if str(error) else 'no message'}). "
-            f"{where_details_are(log_file)} Please report it with that file.",
+            f"carebrowser: interrupted{how}: stopped before finishing; no file was left half "
+            "written and no database was changed.",
             file=sys.stderr,
         )
-        return EXIT_BUG
+        return status.INTERRUPTED
+    except Exception as error:
+        _log.critical("unexpected error", exc_info=True)
+        said = hide_passwords(str(error).splitlines()[0]) if str(error) else "no message"
+        print(
+            f"carebrowser: an unexpected error stopped the command ({type(error).__name__}: "
+            f"{said}). {where_details_are(log_file)} Please report it with that file.",
+            file=sys.stderr,
+        )
+        return status.BUG

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from carebrowser.cli import status
 from carebrowser.cli.options import Text, add_output_option
 from carebrowser.data.database import DatabaseError
 
@@ -65,7 +66,7 @@ def _db_publish(args: argparse.Namespace, out: TextIO) -> int:
         done = publish(args.to, args.source, progress=progress)
     except (DatabaseError, PublishError) as error:
         print(f"carebrowser: {error}", file=sys.stderr)
-        return 1
+        return status.FAILED
     out.write(
         f"published {done.source} to {done.target} in {done.seconds:.1f} s: {done.summary()}\n"
     )
@@ -82,7 +83,7 @@ def _db_check(args: argparse.Namespace, out: TextIO) -> int:
         checked = check_database(args.target)
     except DatabaseError as error:
         print(f"carebrowser: {error}", file=sys.stderr)
-        return 1
+        return status.FAILED
     out.write(f"{checked.label}\n")
     if checked.schema_version is not None:
         version = f"{checked.schema_version} (this carebrowser reads {SCHEMA_VERSION})"
@@ -93,7 +94,7 @@ def _db_check(args: argparse.Namespace, out: TextIO) -> int:
     for problem in checked.problems:
         print(f"carebrowser: {problem}", file=sys.stderr)
     if not checked.ok:
-        return 1
+        return status.FAILED
     out.write("ok: carebrowser can browse it\n")
     return 0
 
@@ -119,19 +120,19 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
                 ).fetchone()
         except sqlite3.Error as error:
             print(f"carebrowser: {output} cannot be read ({error})", file=sys.stderr)
-            return 1
+            return status.FAILED
         if row is None or row[0] != dataset_digest(root):
             print(
                 f"carebrowser: {output} is out of date with {root}/: run 'carebrowser db build'",
                 file=sys.stderr,
             )
-            return 1
+            return status.FAILED
         out.write(f"{output} is up to date with {root}/\n")
         return 0
     try:
         built = build_database(root, output)
     except DatasetError as error:
         print(f"carebrowser: {error}", file=sys.stderr)
-        return 1
+        return status.FAILED
     out.write(f"built {built}\n")
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from carebrowser.cli.options import (
+    add_database_option,
     add_filter_options,
     add_format_option,
     add_output_option,
@@ -28,6 +29,7 @@ def add_command(commands: Any) -> None:
     """Add `export` to the command line's commands (a subparsers action)."""
     export = commands.add_parser(NAME, help="export quotes, positions or the matrix (CSV or XLSX)")
     export.add_argument("what", choices=["quotes", "positions", "matrix"])
+    add_database_option(export, default=argparse.SUPPRESS)
     add_filter_options(export)
     add_format_option(export)
     add_output_option(export, metavar="FILE", help="write to FILE (default: stdout)")

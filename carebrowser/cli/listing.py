@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any, TextIO
 
+from carebrowser.cli.options import add_database_option
 from carebrowser.cli.reading import run_on_archive
 from carebrowser.queries import Archive
 
@@ -16,6 +17,7 @@ def add_command(commands: Any) -> None:
     """Add `list` to the command line's commands (a subparsers action)."""
     listing = commands.add_parser(NAME, help="list stakeholders, proposals or sources")
     listing.add_argument("what", choices=["stakeholders", "proposals", "sources"])
+    add_database_option(listing, default=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:

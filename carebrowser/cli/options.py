@@ -7,9 +7,56 @@ parsed and explained the same way wherever it appears.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from carebrowser.passwords import hide_passwords
 from carebrowser.queries import Archive, Filters
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose messages (usage errors quote what was typed) show no password.
+
+    Its subcommands' parsers are of this class too (add_subparsers makes them like their parent).
+    """
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        super()._print_message(hide_passwords(message), file)
+
+
+def _text_options(parser: argparse.ArgumentParser) -> Iterator[str]:
+    """The option strings of every option taking one text value, in *parser* and its commands."""
+    for action in parser._actions:
+        if isinstance(action, Text):
+            yield from action.option_strings
+        elif isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                yield from _text_options(command)
+
+
+def join_values(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """*argv* with each text option joined to the value after it (--search -care becomes
+    --search=-care), so that a value beginning with '-' is the option's value, as getopt reads
+    it, not another option (argparse's own reading, "expected one argument")."""
+    options = set(_text_options(parser))
+    joined: list[str] = []
+    items = iter(argv)
+    for item in items:
+        if item == "--":  # what follows is not options
+            joined.append(item)
+            joined.extend(items)
+            break
+        if item in options:
+            value = next(items, None)
+            if value is None:
+                joined.append(item)  # argparse says the value is missing
+            elif item.startswith("--"):
+                joined.append(f"{item}={value}")
+            else:
+                joined.append(item + value)  # -o-file.csv: argparse reads it as -o '-file.csv'
+            continue
+        joined.append(item)
+    return joined
 
 
 class Text(argparse.Action):
@@ -39,8 +86,8 @@ class Text(argparse.Action):
 def add_database_option(parser: argparse.ArgumentParser, *, default: Any = None) -> None:
     """--db PATH: the database to read instead of the bundled one.
 
-    Given to a command's own parser too, with ``default=argparse.SUPPRESS``, it would be taken
-    after the command as well, without undoing a --db given before it.
+    Given to each command that reads too, with ``default=argparse.SUPPRESS``, so that it may
+    come before or after the command, without undoing a --db given before it.
     """
     parser.add_argument(
         "--db",
@@ -57,7 +104,13 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--category", action=Text, repeatable=True, default=[], metavar="C")
     parser.add_argument("--proposal", action=Text, repeatable=True, default=[], metavar="NAME")
     parser.add_argument("--source", action=Text, repeatable=True, default=[], metavar="S")
-    parser.add_argument("--search", action=Text, default="", metavar="TEXT")
+    parser.add_argument(
+        "--search",
+        action=Text,
+        default="",
+        metavar="TEXT",
+        help="words the statements hold (a search beginning with '-': --search=-TEXT works too)",
+    )
 
 
 def add_format_option(parser: argparse.ArgumentParser) -> None:

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 
+from carebrowser.cli import status
 from carebrowser.data.database import (
     QUERY_ERRORS,
     DatabaseError,
@@ -16,7 +17,8 @@ from carebrowser.data.database import (
 )
 from carebrowser.queries import Archive, UnknownName
 
-EXIT_USAGE = 2
+#: The command line is wrong (carebrowser.cli.status).
+EXIT_USAGE = status.USAGE
 
 _log = logging.getLogger("carebrowser.cli")
 
@@ -24,7 +26,8 @@ _log = logging.getLogger("carebrowser.cli")
 def run_on_archive(args: argparse.Namespace, command: Callable[[Archive], int]) -> int:
     """Open the database --db names (the bundled one by default) and run *command* on it.
 
-    A name not found, a failed export or a failed read is one line on stderr and an exit status.
+    A name not found (status 2), a database that cannot be opened or read, or a failed export
+    (status 1) is one line on stderr.
     """
     # Only for the commands that read: the window starts sooner without it.
     from carebrowser.export import ExportError
@@ -34,7 +37,7 @@ def run_on_archive(args: argparse.Namespace, command: Callable[[Archive], int]) 
     except DatabaseError as error:
         _log.warning("cannot open %s", args.db or "the bundled dataset", exc_info=True)
         print(f"carebrowser: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return status.FAILED
     try:
         return command(Archive(engine))
     except UnknownName as error:
@@ -42,7 +45,7 @@ def run_on_archive(args: argparse.Namespace, command: Callable[[Archive], int]) 
         return EXIT_USAGE
     except ExportError as error:
         print(f"carebrowser: {error}", file=sys.stderr)
-        return 1
+        return status.FAILED
     except BrokenPipeError:
         return 0
     except QUERY_ERRORS as error:
@@ -50,6 +53,6 @@ def run_on_archive(args: argparse.Namespace, command: Callable[[Archive], int]) 
             raise
         _log.error("query failed on %s", info.label, exc_info=True)
         print(f"carebrowser: {query_error_message(error, info)}", file=sys.stderr)
-        return EXIT_USAGE
+        return status.FAILED
     finally:
         engine.dispose()

@@ -119,6 +119,11 @@ def publish(
                 with engine.begin() as connection:
                     counts, grantees = _publish(connection, reader, shown, say, started)
             except (SQLAlchemyError, _driver_error()) as error:
+                interrupted = _interruption(error)
+                if interrupted is not None:
+                    # Ctrl+C: the driver closed the connection, and rolling back on it failed;
+                    # the server rolls back by itself. Say it was interrupted, not unreachable.
+                    raise interrupted from None
                 raise PublishError(_failure(error, shown)) from error
             try:
                 _vacuum(engine)
@@ -128,6 +133,18 @@ def publish(
         finally:
             engine.dispose()
     return Published(shown, source_label, counts, time.perf_counter() - started, grantees)
+
+
+def _interruption(error: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl+C (or SIGTERM) that *error* was raised while handling, if any."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__context__
+    return None
 
 
 def _driver_error() -> type[Exception]:

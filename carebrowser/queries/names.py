@@ -64,14 +64,20 @@ class NameReader(ProposalReader, SourceReader):
         return frozenset(CATEGORIES[i] for i in _resolve("category", names, table))
 
 
+def _name_key(name: str) -> str:
+    """A name as it is matched: case folded, white space at its ends dropped and runs of it
+    inside as one space, on both sides (a stored name may carry spaces that nobody can see)."""
+    return " ".join(name.split()).casefold()
+
+
 def _resolve(what: str, names: Iterable[str], table: list[tuple[int, list[str]]]) -> frozenset[Any]:
     index: dict[str, int] = {}
     for identifier, labels in table:
         for label in labels:
-            index.setdefault(label.casefold(), identifier)
+            index.setdefault(_name_key(label), identifier)
     found = set()
     for name in names:
-        match = index.get(name.strip().casefold())
+        match = index.get(_name_key(name))
         if match is None:
             import difflib  # only for a name not found: not part of every start
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from carebrowser import APP_ID
+from carebrowser.cli import status
 from carebrowser.data.database import (
     QUERY_ERRORS,
     DatabaseError,
@@ -31,7 +32,9 @@ from carebrowser.ui.icon import application_icon
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.settings import Settings
 
-EXIT_USAGE = 2
+#: A name that matches nothing (--select); the window cannot be shown (carebrowser.cli.status).
+EXIT_USAGE = status.USAGE
+EXIT_FAILED = status.FAILED
 XCB_PACKAGES = (
     "libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libegl1"
 )
@@ -155,7 +158,7 @@ def open_window(args: argparse.Namespace) -> MainWindow | int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # render without a display
     if not shot and (problem := display_problem()):
         print(problem, file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_FAILED
     log_file = setup_logging()  # details go to the log file, never to a traceback on screen
     app = application()
     reporter = ErrorReporter(log_file, app)
@@ -164,7 +167,7 @@ def open_window(args: argparse.Namespace) -> MainWindow | int:
     opened = open_archive(getattr(args, "db", None), ask)
     if isinstance(opened, str):
         print(opened, file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_FAILED
     archive, info = opened
     reporter.database = info
     try:
@@ -191,7 +194,7 @@ def open_window(args: argparse.Namespace) -> MainWindow | int:
         unreadable.__cause__ = error
         if shot or info.bundled or not _database_error(unreadable, log_file):
             print(f"carebrowser: {unreadable}", file=sys.stderr)
-            return EXIT_USAGE
+            return EXIT_FAILED
         args.db = None
         return open_window(args)
 
@@ -205,5 +208,5 @@ def _screenshot(window: MainWindow, args: argparse.Namespace, shot: str) -> int:
     window.close()
     if not saved:
         print(f"carebrowser: could not write the screenshot {shot}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     return 0

@@ -196,18 +196,18 @@ def test_screenshot_writes_a_png_without_a_display(tmp_path: Path) -> None:
     assert done.stderr == ""
 
 
-def test_without_display_or_screenshot_exit_2_with_one_line() -> None:
+def test_without_display_or_screenshot_exit_1_with_one_line() -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("only Linux needs DISPLAY")
     done = _run()
-    assert done.returncode == 2
+    assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "no display" in lines[0]
 
 
-def test_screenshot_of_a_bad_database_exits_2_with_one_line(tmp_path: Path) -> None:
+def test_screenshot_of_a_bad_database_exits_1_with_one_line(tmp_path: Path) -> None:
     done = _run("--db", str(tmp_path / "missing.sqlite"), "--screenshot", str(tmp_path / "x.png"))
-    assert done.returncode == 2
+    assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "missing.sqlite" in lines[0] and "does not exist" in lines[0]
     assert not (tmp_path / "x.png").exists()
