@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from carebrowser import exit_status
 from carebrowser.cli import argument_parser, main
-from carebrowser.cli import status as exit_status
 from carebrowser.data.database import bundled_database_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from carebrowser import __version__
-from carebrowser.cli import database, desktop, exports, listing, status, synth
+from carebrowser import exit_status as status
+from carebrowser.cli import database, desktop, exports, listing, synth
 from carebrowser.cli.options import Parser, Text, add_database_option, join_values
 from carebrowser.logs import setup_logging, where_details_are
 from carebrowser.passwords import hide_passwords

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from carebrowser.cli import status
+from carebrowser import exit_status as status
 from carebrowser.cli.options import Text, add_output_option
 from carebrowser.data.database import DatabaseError
 

@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 
-from carebrowser.cli import status
+from carebrowser import exit_status as status
 from carebrowser.data.database import (
     QUERY_ERRORS,
     DatabaseError,

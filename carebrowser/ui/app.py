@@ -15,7 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from carebrowser import APP_ID
-from carebrowser.cli import status
+from carebrowser import exit_status as status
 from carebrowser.data.database import (
     QUERY_ERRORS,
     DatabaseError,
@@ -32,7 +32,7 @@ from carebrowser.ui.icon import application_icon
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.settings import Settings
 
-#: A name that matches nothing (--select); the window cannot be shown (carebrowser.cli.status).
+#: A name that matches nothing (--select); the window cannot be shown (carebrowser.exit_status).
 EXIT_USAGE = status.USAGE
 EXIT_FAILED = status.FAILED
 XCB_PACKAGES = (

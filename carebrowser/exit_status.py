@@ -1,4 +1,4 @@
-"""The exit statuses of every command, one convention for all (and for the window's start).
+"""The exit statuses of every command and of the window's start: one convention for all.
 
 2 means the command line itself must change; 1 means it was right, but what it asked for could
 not be done here and now. `carebrowser --help` and the README list them (EPILOG).
