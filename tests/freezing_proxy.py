@@ -30,6 +30,7 @@ class FreezingProxy:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="freezing proxy", daemon=True)
         self._writers: set[asyncio.StreamWriter] = set()
+        self._server: asyncio.Server | None = None
 
     def url(self, server_url: str) -> str:
         """*server_url* through this proxy."""
@@ -56,26 +57,35 @@ class FreezingProxy:
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        # Every socket closed before the test ends (tests check the process holds none).
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+
+    async def _stop(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in self._writers:
+            writer.transport.abort()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._server.wait_closed()
+        await asyncio.sleep(0)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         self._forwarding = asyncio.Event()
         self._forwarding.set()
-        server = self._loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
-        self.port = server.sockets[0].getsockname()[1]
+        self._server = self._loop.run_until_complete(
+            asyncio.start_server(self._handle, "127.0.0.1", 0)
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
         try:
             self._loop.run_forever()
         finally:
-            server.close()
-            for writer in self._writers:
-                writer.close()
-            for task in asyncio.all_tasks(self._loop):
-                task.cancel()
-            with contextlib.suppress(Exception):
-                self._loop.run_until_complete(asyncio.sleep(0))
             self._loop.close()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
