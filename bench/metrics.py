@@ -215,6 +215,7 @@ SELECT {_safe("s.key")} AS quote_id, {_safe("k.name")} AS stakeholder,
   {_safe("coalesce(so.author, '')")} AS author,
   CASE so.date_precision
     WHEN 'day' THEN {_DAY} || ' ' || {_MONTH} || ' ' || {_YEAR}
+    WHEN 'on or after' THEN 'on or after ' || {_DAY} || ' ' || {_MONTH} || ' ' || {_YEAR}
     WHEN 'month' THEN {_MONTH} || ' ' || {_YEAR}
     WHEN 'year' THEN {_YEAR}
     ELSE 'c. ' || {_MONTH} || ' ' || {_YEAR} END

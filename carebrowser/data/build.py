@@ -106,6 +106,13 @@ def _check_vocabulary(
     return str(value)
 
 
+def _optional_text(entries: _Entries, row: dict[str, Any], key: str) -> str | None:
+    value = row.get(key)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise DatasetError(f"{entries.where(row)}: '{key}' must be text when given")
+    return value
+
+
 def sort_name(name: str) -> str:
     """The key a name sorts by: case-folded, a leading 'the' ignored."""
     folded = name.casefold()
@@ -115,6 +122,7 @@ def sort_name(name: str) -> str:
 def dataset_files(root: Path) -> list[Path]:
     """Every file the build reads, in a fixed order."""
     files = [root / "sources.toml", root / "stakeholders.toml", root / "proposals.toml"]
+    files.append(root / "mentions.toml")
     files += sorted((root / "sources").glob("*.txt"))
     files += sorted((root / "statements").glob("*.toml"))
     files.append(root / "positions.toml")
@@ -182,6 +190,7 @@ def _sources(root: Path, session: Session) -> dict[str, Source]:
             date_inferred=inferred,
             date_evidence=evidence,
             text=cleaned,
+            note=_optional_text(entries, row, "note"),
         )
         session.add(source)
         sources[key] = source
@@ -220,17 +229,28 @@ def _stakeholders(root: Path, session: Session) -> dict[str, Stakeholder]:
             note=row.get("note"),
         )
     for row in rows:
-        organisation = row.get("organisation")
-        if organisation is None:
-            continue
         person = stakeholders[row["id"]]
-        if organisation not in stakeholders:
-            raise DatasetError(f"{entries.where(row)}: unknown organisation {organisation!r}")
-        if person.kind != "person" or stakeholders[organisation].kind != "organisation":
+        for key in ("organisation", "second_organisation"):
+            organisation = row.get(key)
+            if organisation is None:
+                continue
+            if organisation not in stakeholders:
+                raise DatasetError(f"{entries.where(row)}: unknown {key} {organisation!r}")
+            if person.kind != "person" or stakeholders[organisation].kind != "organisation":
+                raise DatasetError(
+                    f"{entries.where(row)}: only a person is affiliated, and only to an "
+                    "organisation"
+                )
+        if "second_organisation" in row and (
+            "organisation" not in row or row["second_organisation"] == row["organisation"]
+        ):
             raise DatasetError(
-                f"{entries.where(row)}: only a person is affiliated, and only to an organisation"
+                f"{entries.where(row)}: a second_organisation needs a different organisation"
             )
-        person.organisation = stakeholders[organisation]
+        if "organisation" in row:
+            person.organisation = stakeholders[row["organisation"]]
+        if "second_organisation" in row:
+            person.second_organisation = stakeholders[row["second_organisation"]]
     session.add_all(stakeholders.values())
     return stakeholders
 
@@ -262,6 +282,42 @@ def _proposals(
     return proposals
 
 
+def _roles(path: Path, source: Source, stakeholders: dict[str, Stakeholder]) -> dict[str, str]:
+    """The [roles] table of a statements file: each speaker's role as that source prints it."""
+    with path.open("rb") as handle:
+        roles = tomllib.load(handle).get("roles", {})
+    if not isinstance(roles, dict):
+        raise DatasetError(f"{path}: 'roles' must be a table of speaker = \"role as printed\"")
+    for speaker, role in roles.items():
+        if speaker not in stakeholders:
+            raise DatasetError(f"{path}: [roles] names an unknown speaker {speaker!r}")
+        if not isinstance(role, str) or role not in source.text:
+            raise DatasetError(
+                f"{path}: [roles] {speaker} = {role!r} is not printed in sources/{source.key}.txt"
+            )
+    return dict(roles)
+
+
+def _mentions(root: Path, sources: dict[str, Source], stakeholders: dict[str, Stakeholder]) -> None:
+    """Check mentions.toml: names the articles print that are not stakeholders (not stored)."""
+    path = root / "mentions.toml"
+    if not path.exists():
+        return
+    entries = _load(path, "mention")
+    seen: set[str] = set()
+    for row in entries.rows:
+        key = _check_key(entries, row, seen)
+        if key in stakeholders:
+            raise DatasetError(f"{entries.where(row)}: a stakeholder cannot be a mention too")
+        _require(entries, row, "name")
+        _require(entries, row, "note")
+        source = sources.get(_require(entries, row, "source"))
+        if source is None:
+            raise DatasetError(f"{entries.where(row)}: unknown source {row['source']!r}")
+        if _require(entries, row, "text") not in source.text:
+            raise DatasetError(f"{entries.where(row)}: text not found in sources/{source.key}.txt")
+
+
 def _statements(
     root: Path,
     session: Session,
@@ -278,6 +334,7 @@ def _statements(
         if source is None:
             raise DatasetError(f"{path}: no source with id {path.stem!r} in sources.toml")
         entries = _load(path, "statement")
+        roles = _roles(path, source, stakeholders)
         spans: set[tuple[int, int, str]] = set()
         for row in entries.rows:
             key = _check_key(entries, row, seen)
@@ -295,6 +352,12 @@ def _statements(
             if (span[0], span[1], speaker) in spans:
                 raise DatasetError(f"{entries.where(row)}: same span and speaker as another entry")
             spans.add((span[0], span[1], speaker))
+            role = _optional_text(entries, row, "role") or roles.get(speaker)
+            if role is not None and role not in source.text:
+                raise DatasetError(
+                    f"{entries.where(row)}: role {role!r} is not printed in "
+                    f"sources/{source.key}.txt"
+                )
             linked = row.get("proposals", [])
             unknown = [p for p in linked if p not in proposals]
             if unknown:
@@ -310,6 +373,7 @@ def _statements(
                 kind=_check_vocabulary(entries, row, "kind", KINDS),
                 truncated=bool(row.get("truncated", False)),
                 sort_date=source.date,
+                role=role,
             )
             session.add(statement)
             statements[key] = statement
@@ -323,9 +387,11 @@ def _positions(
     stakeholders: dict[str, Stakeholder],
     proposals: dict[str, Proposal],
     statements: dict[str, Statement],
+    links: set[tuple[int, int]],
     evidence_links: set[tuple[int, int]],
 ) -> None:
-    """Positions; *evidence_links* receives (position id, statement id) pairs."""
+    """Positions, whose evidence speaks to their proposal (*links*: statement and proposal ids);
+    *evidence_links* receives (position id, statement id) pairs."""
     entries = _load(root / "positions.toml", "position")
     pairs: set[tuple[str, str]] = set()
     rows = sorted(entries.rows, key=lambda r: (str(r.get("stakeholder")), str(r.get("proposal"))))
@@ -350,6 +416,11 @@ def _positions(
                     f"{entries.where(row)}: evidence {key!r} is spoken by "
                     f"{statement.speaker.key!r}, not by {who!r}"
                 )
+            if (statement.id, proposals[what].id) not in links:
+                raise DatasetError(
+                    f"{entries.where(row)}: evidence {key!r} does not speak to {what!r} "
+                    "(add it to the statement's proposals, or cite another statement)"
+                )
         session.add(
             Position(
                 id=number,
@@ -360,6 +431,48 @@ def _positions(
             )
         )
         evidence_links.update((number, statements[k].id) for k in evidence)
+    _no_positions(root, entries, pairs, stakeholders, proposals)
+
+
+def _no_positions(
+    root: Path,
+    entries: _Entries,
+    pairs: set[tuple[str, str]],
+    stakeholders: dict[str, Stakeholder],
+    proposals: dict[str, Proposal],
+) -> None:
+    """Every proposal a statement speaks to has its speaker's position, or a recorded reason
+    (a [[no_position]] entry of positions.toml) why none is taken from the articles."""
+    path = entries.path
+    with path.open("rb") as handle:
+        rows = tomllib.load(handle).get("no_position", [])
+    decided = set(pairs)
+    for row in rows:
+        who, what = row.get("stakeholder"), row.get("proposal")
+        where = f"{path.name}, no_position {who!s}/{what!s}"
+        if who not in stakeholders or what not in proposals:
+            raise DatasetError(f"{where}: unknown stakeholder or proposal")
+        if (who, what) in decided:
+            raise DatasetError(f"{where}: already has a position or a no_position entry")
+        if not isinstance(row.get("note"), str) or not row["note"].strip():
+            raise DatasetError(f"{where}: say in 'note' why no position is recorded")
+        decided.add((who, what))
+    for statement in _tagged(root):
+        if statement not in decided:
+            raise DatasetError(
+                f"{path.name}: {statement[0]!r} speaks to {statement[1]!r} in a statement but has "
+                "no position on it; add a [[position]] or a [[no_position]] with a note"
+            )
+
+
+def _tagged(root: Path) -> list[tuple[str, str]]:
+    """(speaker, proposal) of every statement's proposals, in file order."""
+    found: list[tuple[str, str]] = []
+    for path in sorted((root / "statements").glob("*.toml")):
+        with path.open("rb") as handle:
+            for row in tomllib.load(handle).get("statement", []):
+                found += [(str(row["speaker"]), str(p)) for p in row.get("proposals", [])]
+    return list(dict.fromkeys(found))
 
 
 def build_database(root: Path, output: Path | None = None) -> Path:
@@ -383,8 +496,9 @@ def build_database(root: Path, output: Path | None = None) -> Path:
             proposals = _proposals(root, session, stakeholders)
             links: set[tuple[int, int]] = set()
             evidence: set[tuple[int, int]] = set()
+            _mentions(root, sources, stakeholders)
             statements = _statements(root, session, sources, stakeholders, proposals, links)
-            _positions(root, session, stakeholders, proposals, statements, evidence)
+            _positions(root, session, stakeholders, proposals, statements, links, evidence)
             session.flush()
             # Association rows go in sorted order, so that two builds are identical.
             if links:

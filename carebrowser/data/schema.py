@@ -62,6 +62,11 @@ class Stakeholder(Base):
         CheckConstraint(f"rating IS NULL OR {_one_of('rating', RATINGS)}", name="ck_rating"),
         CheckConstraint("organisation_id IS NULL OR kind = 'person'", name="ck_affiliation"),
         CheckConstraint("organisation_id IS NULL OR organisation_id <> id", name="ck_not_self"),
+        CheckConstraint(
+            "second_organisation_id IS NULL OR (organisation_id IS NOT NULL "
+            "AND second_organisation_id <> organisation_id AND second_organisation_id <> id)",
+            name="ck_second_affiliation",
+        ),
         CheckConstraint("statement_count >= 0", name="ck_stakeholder_statement_count"),
         # Covers the name filter (sort name, aliases, role) as well as the list's order.
         Index("ix_stakeholder_category_sort", "category", "sort_name", "id", "aliases", "role"),
@@ -81,8 +86,15 @@ class Stakeholder(Base):
     note: Mapped[str | None] = mapped_column(Text)
     #: How many statements it made; stored by store_counts() so that lists need not count.
     statement_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: A second affiliation, for a person the articles give joint posts in two organisations.
+    second_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder.id"))
 
-    organisation: Mapped[Stakeholder | None] = relationship(remote_side=[id])
+    organisation: Mapped[Stakeholder | None] = relationship(
+        remote_side=[id], foreign_keys=[organisation_id]
+    )
+    second_organisation: Mapped[Stakeholder | None] = relationship(
+        remote_side=[id], foreign_keys=[second_organisation_id]
+    )
 
 
 class Source(Base):
@@ -113,6 +125,8 @@ class Source(Base):
     text: Mapped[str] = mapped_column(Text)
     #: How many statements quote it; stored by store_counts().
     statement_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: What the capture cuts off of the headline or the by-line, and other facts of the capture.
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 statement_proposal = Table(
@@ -146,7 +160,7 @@ class Proposal(Base):
     #: How many positions it has; stored by store_counts().
     position_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    proposer: Mapped[Stakeholder | None] = relationship()
+    proposer: Mapped[Stakeholder | None] = relationship(foreign_keys=[proposer_id])
 
 
 class Statement(Base):
@@ -175,6 +189,9 @@ class Statement(Base):
     truncated: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The source's date, copied here so that statements sort by date through one index.
     sort_date: Mapped[dt.date] = mapped_column(Date)
+    #: The speaker's role as this source prints it ("director of education and social policy
+    #: at the LGA"), or None where it prints none; a person's role changes between sources.
+    role: Mapped[str | None] = mapped_column(Text)
 
     source: Mapped[Source] = relationship()
     speaker: Mapped[Stakeholder] = relationship()

@@ -98,6 +98,8 @@ class _Stakeholders:
     ids: list[int]
     names: list[str]
     press: list[bool]
+    #: Each speaker's role, which its statements carry as the role their source prints.
+    roles: list[str | None]
 
 
 def _stakeholders(rng: random.Random, count: int, names: Names) -> _Stakeholders:
@@ -119,7 +121,7 @@ def _stakeholders(rng: random.Random, count: int, names: Names) -> _Stakeholders
                 rating = rng.choice(("best performer", "worst performer"))
             row: tuple[object, ...] = (
                 number, key, name, sort_name(name), "organisation", category, None, None,
-                aliases, rating, False, None,
+                aliases, rating, False, None, None,
             )  # fmt: skip
         else:
             name = names.person()
@@ -129,7 +131,7 @@ def _stakeholders(rng: random.Random, count: int, names: Names) -> _Stakeholders
             role = rng.choice(ROLES) if affiliated or rng.random() < 0.5 else None
             row = (
                 number, key, name, sort_name(name), "person", category, organisation, role,
-                "", None, False, None,
+                "", None, False, None, None,
             )  # fmt: skip
         rows.append(row)
     # Who speaks most is not who was entered first: ranks are a shuffle of the stakeholders.
@@ -140,6 +142,7 @@ def _stakeholders(rng: random.Random, count: int, names: Names) -> _Stakeholders
         [i + 1 for i in order],
         [str(rows[i][2]) for i in order],
         [rows[i][5] == "press" for i in order],
+        [None if rows[i][7] is None else str(rows[i][7]) for i in order],
     )
 
 
@@ -215,8 +218,8 @@ class _Tables:
     links: list[tuple[int, int]]
 
     def flush(self) -> None:
-        self.connection.executemany(_insert("source", 12), self.sources)
-        self.connection.executemany(_insert("statement", 10), self.statements)
+        self.connection.executemany(_insert("source", 13), self.sources)
+        self.connection.executemany(_insert("statement", 11), self.statements)
         self.connection.executemany(_insert("statement_proposal", 2), self.links)
         self.sources.clear()
         self.statements.clear()
@@ -237,7 +240,7 @@ def _insert(table: str, count: int) -> str:
 def _fill(connection: sqlite3.Connection, sizes: Sizes, seed: int) -> None:
     rng = random.Random(seed)
     speakers = _stakeholders(rng, sizes.stakeholders, Names(rng))
-    connection.executemany(_insert("stakeholder", 12), speakers.rows)
+    connection.executemany(_insert("stakeholder", 13), speakers.rows)
     proposal_rows, titles = _proposals(rng, sizes.proposals, sizes.stakeholders)
     connection.executemany(_insert("proposal", 6), proposal_rows)
 
@@ -291,9 +294,9 @@ def _fill(connection: sqlite3.Connection, sizes: Sizes, seed: int) -> None:
                 if len(cited) < 3:
                     cited.append(statement_id)
             row = (statement_id, f"q-{statement_id:07d}", source_index + 1, speaker, 0, 0)
-            tables.statements.append((*row, quote, kind, False, source[7]))
+            tables.statements.append((*row, quote, kind, False, source[7], speakers.roles[rank]))
         body = _place(pieces, spans, tables.statements, cut=rng.random() < 0.01)
-        tables.sources.append((*source, body))
+        tables.sources.append((*source, body, None))
         if len(tables.statements) > 20_000 or len(tables.sources) > 2_000:
             tables.flush()
     tables.flush()

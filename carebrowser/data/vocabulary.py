@@ -2,7 +2,7 @@
 
 from typing import Final
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 CATEGORIES: Final = (
     "government",
@@ -47,6 +47,7 @@ KIND_LABELS: Final = {
 
 RATINGS: Final = ("best performer", "worst performer")
 
-DATE_PRECISIONS: Final = ("day", "month", "year", "approximate")
+#: How precisely a source's date is known; "on or after" gives only the earliest day it can be.
+DATE_PRECISIONS: Final = ("day", "month", "year", "approximate", "on or after")
 
 STAKEHOLDER_KINDS: Final = ("person", "organisation")

@@ -56,12 +56,18 @@ class _Cells:
         return label + case((Statement.truncated, ", truncated"), else_="")
 
     def date(self) -> Any:
-        """Source.date as format_date() shows it: '7 Oct 2002', 'Oct 2002', '2002', 'c. Oct 2002'"""
+        """Source.date as format_date() shows it: '7 Oct 2002', 'Oct 2002', '2002', 'c. Oct 2002',
+        'on or after 16 Oct 2002'."""
         year, month, day = backend.date_parts(self.dialect, Source.date)
         month_name = func.substr(literal(_MONTHS, String), 3 * month - 2, 3)
         month_year = month_name + " " + cast(year, String)
+        day_month_year = cast(day, String) + " " + month_year
         shown = case(
-            (Source.date_precision == "day", cast(day, String) + " " + month_year),
+            (Source.date_precision == "day", day_month_year),
+            (
+                Source.date_precision == "on or after",
+                literal("on or after ", String) + day_month_year,
+            ),
             (Source.date_precision == "month", month_year),
             (Source.date_precision == "year", cast(year, String)),
             else_=literal("c. ", String) + month_year,

@@ -14,9 +14,12 @@ MONTHS = (
 
 
 def format_date(date: dt.date, precision: str, inferred: bool) -> str:
-    """A date as precise as it is known, marked when it was inferred: '17 Oct 2002', 'c. 2001'."""
+    """A date as precise as it is known, marked when it was inferred: '17 Oct 2002', 'c. Apr
+    2001', 'on or after 16 Oct 2002' (only the earliest day is known)."""
     if precision == "day":
         shown = f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+    elif precision == "on or after":
+        shown = f"on or after {date.day} {MONTHS[date.month - 1]} {date.year}"
     elif precision == "month":
         shown = f"{MONTHS[date.month - 1]} {date.year}"
     elif precision == "year":
@@ -142,6 +145,8 @@ class SourceRow:
     date_evidence: str | None
     capture: str
     statement_count: int = 0
+    #: What the capture cuts off of the headline or by-line, where it does.
+    note: str | None = None
 
     @property
     def date_label(self) -> str:

@@ -38,6 +38,7 @@ PRECISION_WORDS = {
     "month": "to the month",
     "year": "to the year",
     "approximate": "approximately",
+    "on or after": "only as the earliest day it can be",
 }
 
 
@@ -59,6 +60,8 @@ def source_provenance(source: SourceRow) -> str:
         f"<br><b>Date:</b> {_e(source.date_label)}, known {PRECISION_WORDS[source.date_precision]}"
         f", {stated}"
     )
+    if source.note:
+        parts.append(f"<br><b>Note:</b> {_e(source.note)}")
     if source.date_evidence:
         parts.append(f"<br><b>Inferred from:</b> {_e(source.date_evidence)}")
     parts.append(
