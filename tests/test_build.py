@@ -144,3 +144,10 @@ def test_a_second_organisation_needs_a_first(dataset: Path) -> None:
     )
     with pytest.raises(DatasetError, match=r"'dave-martin': a second_organisation needs"):
         build_database(dataset, dataset / "out.sqlite")
+
+
+def test_a_misspelt_key_is_refused(dataset: Path) -> None:
+    path = dataset / "statements" / "lgc-milburn-shake-up.toml"
+    _replace(path, "proposals = [", "proposal = [")
+    with pytest.raises(DatasetError, match=r"entry 'lgc-01': unknown keys \['proposal'\]"):
+        build_database(dataset, dataset / "out.sqlite")

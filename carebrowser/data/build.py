@@ -44,6 +44,45 @@ from carebrowser.data.vocabulary import (
 
 KEY_PATTERN = re.compile(r"^[a-z0-9-]+$")
 DATABASE_NAME = "carebrowser.sqlite"
+#: The keys each kind of entry may have (db/README.md).
+KEYS: dict[str, frozenset[str]] = {
+    "source": frozenset(
+        [
+            "id",
+            "capture",
+            "publication",
+            "publication_evidence",
+            "headline",
+            "author",
+            "note",
+            "date",
+            "date_precision",
+            "date_inferred",
+            "date_evidence",
+        ]
+    ),
+    "stakeholder": frozenset(
+        [
+            "id",
+            "name",
+            "kind",
+            "category",
+            "organisation",
+            "second_organisation",
+            "role",
+            "aliases",
+            "rating",
+            "truncated",
+            "note",
+        ]
+    ),
+    "proposal": frozenset(["id", "title", "summary", "proposer", "policy_area"]),
+    "statement": frozenset(
+        ["id", "speaker", "kind", "text", "occurrence", "truncated", "proposals", "role", "note"]
+    ),
+    "position": frozenset(["stakeholder", "proposal", "stance", "summary", "evidence", "note"]),
+    "mention": frozenset(["id", "name", "source", "text", "note"]),
+}
 #: The folder, under the dataset's root, that holds the web captures the sources were cleaned from.
 CAPTURES_FOLDER = "captures"
 
@@ -75,7 +114,15 @@ def _load(path: Path, table: str) -> _Entries:
     rows = data.get(table, [])
     if not isinstance(rows, list):
         raise DatasetError(f"{path}: '{table}' must be an array of tables ([[{table}]])")
-    return _Entries(path, rows)
+    entries = _Entries(path, rows)
+    for row in rows:
+        unknown = sorted(set(row) - KEYS[table])
+        if unknown:
+            # A misspelt key ('proposal' for 'proposals') would otherwise drop data silently.
+            raise DatasetError(
+                f"{entries.where(row)}: unknown keys {unknown}; see db/README.md for the keys"
+            )
+    return entries
 
 
 def _require(entries: _Entries, row: dict[str, Any], key: str, kind: type = str) -> Any:
@@ -452,6 +499,8 @@ def _no_positions(
         where = f"{path.name}, no_position {who!s}/{what!s}"
         if who not in stakeholders or what not in proposals:
             raise DatasetError(f"{where}: unknown stakeholder or proposal")
+        if set(row) - {"stakeholder", "proposal", "note"}:
+            raise DatasetError(f"{where}: only stakeholder, proposal and note are allowed")
         if (who, what) in decided:
             raise DatasetError(f"{where}: already has a position or a no_position entry")
         if not isinstance(row.get("note"), str) or not row["note"].strip():
