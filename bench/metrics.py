@@ -71,6 +71,7 @@ FROM statement_fts
 JOIN statement s ON s.id = statement_fts.rowid
 JOIN stakeholder k ON k.id = s.speaker_id
 LEFT JOIN stakeholder o ON o.id = k.organisation_id
+LEFT JOIN stakeholder o2 ON o2.id = k.second_organisation_id
 JOIN source so ON so.id = s.source_id
 WHERE statement_fts MATCH ?
 ORDER BY s.sort_date, s.source_id, s.start, s.id
@@ -204,8 +205,9 @@ def _safe(expression: str) -> str:
 
 SHELL_EXPORT = f"""
 SELECT {_safe("s.key")} AS quote_id, {_safe("k.name")} AS stakeholder,
-  {_safe("k.category")} AS category, {_safe("coalesce(o.name, '')")} AS organisation,
-  {_safe("coalesce(k.role, '')")} AS role, {_safe("s.text")} AS quote,
+  {_safe("k.category")} AS category,
+  {_safe("coalesce(o.name || coalesce('; ' || o2.name, ''), '')")} AS organisation,
+  {_safe("coalesce(s.role, '')")} AS role, {_safe("s.text")} AS quote,
   CASE s.kind WHEN 'direct' THEN 'direct quotation' WHEN 'reported' THEN 'reported speech'
     ELSE 'editorial opinion' END || CASE WHEN s.truncated THEN ', truncated' ELSE '' END AS kind,
   {_safe("coalesce((SELECT group_concat(title, '; ') FROM (SELECT p.title FROM statement_proposal"
@@ -224,6 +226,7 @@ SELECT {_safe("s.key")} AS quote_id, {_safe("k.name")} AS stakeholder,
 FROM statement s
 JOIN stakeholder k ON k.id = s.speaker_id
 LEFT JOIN stakeholder o ON o.id = k.organisation_id
+LEFT JOIN stakeholder o2 ON o2.id = k.second_organisation_id
 JOIN source so ON so.id = s.source_id
 ORDER BY s.sort_date, s.source_id, s.start, s.id;
 """  # fmt: skip

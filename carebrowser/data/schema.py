@@ -68,8 +68,17 @@ class Stakeholder(Base):
             name="ck_second_affiliation",
         ),
         CheckConstraint("statement_count >= 0", name="ck_stakeholder_statement_count"),
-        # Covers the name filter (sort name, aliases, role) as well as the list's order.
-        Index("ix_stakeholder_category_sort", "category", "sort_name", "id", "aliases", "role"),
+        # Covers the name filter (sort name, aliases, role), the window's "with statements"
+        # filter (statement_count) and the list's order.
+        Index(
+            "ix_stakeholder_category_sort",
+            "category",
+            "sort_name",
+            "id",
+            "aliases",
+            "role",
+            "statement_count",
+        ),
         Index("ix_stakeholder_sort", "sort_name", "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from carebrowser.data.schema import Position, Statement, position_evidence
 from carebrowser.queries.filters import Filters
+from carebrowser.queries.key_quotes import key_quote_order
 from carebrowser.queries.positions import PositionReader
 from carebrowser.queries.proposals import ProposalReader
 from carebrowser.queries.reading import chunks
@@ -37,7 +38,8 @@ class ComparisonReader(PositionReader, ProposalReader):
         return rows
 
     def _key_quote_ids(self, position_ids: Sequence[int]) -> dict[int, int | None]:
-        """_key_quote_id for many positions, in one query per 500 rather than one each."""
+        """The key quotation of each position (key_quotes: the most informative evidence), in
+        one query per 500 positions."""
         found: dict[int, int | None] = {}
         with self.engine.connect() as connection:
             for chunk in chunks(list(position_ids), 500):
@@ -45,7 +47,7 @@ class ComparisonReader(PositionReader, ProposalReader):
                     select(Statement.id)
                     .join(position_evidence, position_evidence.c.statement_id == Statement.id)
                     .where(position_evidence.c.position_id == Position.id)
-                    .order_by((Statement.kind != "direct"), Statement.sort_date, Statement.id)
+                    .order_by(*key_quote_order())
                     .limit(1)
                     .scalar_subquery()
                 )

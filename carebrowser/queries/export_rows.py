@@ -14,12 +14,12 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Select, String, case, cast, func, literal, select
-from sqlalchemy.orm import aliased
 
 from carebrowser.data.schema import Proposal, Source, Stakeholder, Statement, statement_proposal
 from carebrowser.data.vocabulary import KIND_LABELS
 from carebrowser.queries import backend
 from carebrowser.queries.filters import Filters, QuoteSort
+from carebrowser.queries.reading import organisation_name, with_organisations
 from carebrowser.queries.statements import StatementReader
 
 #: The quotes export's columns, in order: the labels of quote_cells_select()'s columns.
@@ -32,7 +32,6 @@ QUOTE_CELL_COLUMNS = (
 #: small enough that a batch of long quotations stays a few megabytes.
 BATCH_ROWS = 5000
 
-_Organisation = aliased(Stakeholder, name="organisation")
 _MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec"
 
 
@@ -113,8 +112,9 @@ def quote_cells_select(
         sql.safe(Statement.key),
         sql.safe(Stakeholder.name),
         sql.safe(Stakeholder.category),
-        sql.safe(func.coalesce(_Organisation.name, "")),
-        sql.safe(func.coalesce(Stakeholder.role, "")),
+        sql.safe(func.coalesce(organisation_name(), "")),
+        # The role as the statement's own source prints it.
+        sql.safe(func.coalesce(Statement.role, "")),
         sql.safe(Statement.text),
         sql.kind(),
         sql.proposals(),
@@ -125,11 +125,13 @@ def quote_cells_select(
         Statement.start,
         Statement.end,
     )
-    return (
+    speakers = (
         select(*(cell.label(name) for cell, name in zip(cells, QUOTE_CELL_COLUMNS, strict=True)))
         .select_from(Statement)
         .join(Stakeholder, Stakeholder.id == Statement.speaker_id)
-        .outerjoin(_Organisation, _Organisation.id == Stakeholder.organisation_id)
+    )
+    return (
+        with_organisations(speakers)
         .join(Source, Source.id == Statement.source_id)
         .where(*archive._statement_where(filters, in_order=in_order))
         .order_by(*(column.desc() if descending else column for column in order))

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, and_, literal, true, tuple_
+from sqlalchemy import Engine, Select, and_, func, literal, true, tuple_
 from sqlalchemy.orm import aliased
 
 from carebrowser.data.schema import Stakeholder
 from carebrowser.queries import backend
 
 Organisation = aliased(Stakeholder, name="organisation")
+SecondOrganisation = aliased(Stakeholder, name="second_organisation")
 T = TypeVar("T")
 
 #: Above this many matching statements, a page is read along the sort order's index with the
@@ -55,6 +56,19 @@ class Reader:
             if page.cursor is None:
                 return
             after = page.cursor
+
+
+def organisation_name() -> Any:
+    """The organisation's name, and a second one's after '; ' for a person with joint posts
+    ("Herefordshire health authority; Herefordshire Council"); NULL for none."""
+    return Organisation.name + func.coalesce(literal("; ") + SecondOrganisation.name, "")
+
+
+def with_organisations(query: Select[Any]) -> Select[Any]:
+    """*query* (over Stakeholder) joined to the organisations that organisation_name() names."""
+    return query.outerjoin(Organisation, Organisation.id == Stakeholder.organisation_id).outerjoin(
+        SecondOrganisation, SecondOrganisation.id == Stakeholder.second_organisation_id
+    )
 
 
 def matchable(name: str) -> bool:

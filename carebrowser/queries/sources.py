@@ -31,6 +31,7 @@ class SourceReader(Reader):
             Source.date_evidence,
             Source.capture,
             Source.statement_count,
+            Source.note,
         )
 
     def sources(self, search: str = "") -> list[SourceRow]:

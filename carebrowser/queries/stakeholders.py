@@ -10,25 +10,34 @@ from sqlalchemy import Engine, Select, bindparam, func, literal, or_, select, tu
 from carebrowser.data.schema import Stakeholder
 from carebrowser.data.vocabulary import CATEGORIES
 from carebrowser.queries.filters import PAGE_SIZE, Page
-from carebrowser.queries.reading import Organisation, Reader, after_cursor, like_pattern, matchable
+from carebrowser.queries.reading import (
+    Reader,
+    after_cursor,
+    like_pattern,
+    matchable,
+    organisation_name,
+    with_organisations,
+)
 from carebrowser.queries.rows import CategoryCount, StakeholderRow
 
 
 def stakeholder_select(*extra: Any) -> Select[Any]:
-    """The columns of a StakeholderRow (then *extra*), with the organisation's name."""
-    return select(
-        Stakeholder.id,
-        Stakeholder.key,
-        Stakeholder.name,
-        Stakeholder.kind,
-        Stakeholder.category,
-        Stakeholder.role,
-        Organisation.name,
-        Stakeholder.rating,
-        Stakeholder.truncated,
-        Stakeholder.statement_count,
-        *extra,
-    ).outerjoin(Organisation, Organisation.id == Stakeholder.organisation_id)
+    """The columns of a StakeholderRow (then *extra*), with the organisations' names."""
+    return with_organisations(
+        select(
+            Stakeholder.id,
+            Stakeholder.key,
+            Stakeholder.name,
+            Stakeholder.kind,
+            Stakeholder.category,
+            Stakeholder.role,
+            organisation_name(),
+            Stakeholder.rating,
+            Stakeholder.truncated,
+            Stakeholder.statement_count,
+            *extra,
+        )
+    )
 
 
 class StakeholderReader(Reader):
@@ -36,7 +45,7 @@ class StakeholderReader(Reader):
 
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine)
-        self._first_queries: dict[bool, Select[Any]] = {}
+        self._first_queries: dict[tuple[bool, bool], Select[Any]] = {}
 
     def _name_matches(self, pattern: Any) -> Any:
         """A stakeholder's name, an alias or its role is LIKE *pattern* (a string or a bind)."""
@@ -55,8 +64,12 @@ class StakeholderReader(Reader):
             role.like(pattern, escape="\\"),
         )
 
-    def _stakeholder_where(self, categories: Iterable[str], name: str) -> list[Any]:
+    def _stakeholder_where(
+        self, categories: Iterable[str], name: str, speaking: bool = False
+    ) -> list[Any]:
         where: list[Any] = []
+        if speaking:
+            where.append(Stakeholder.statement_count > 0)
         if categories:
             where.append(Stakeholder.category.in_(sorted(categories)))
         name = name.strip()
@@ -71,14 +84,16 @@ class StakeholderReader(Reader):
         categories: Iterable[str] = (),
         name: str = "",
         *,
+        speaking: bool = False,
         after: tuple[object, ...] | None = None,
         limit: int = PAGE_SIZE,
     ) -> Page[StakeholderRow]:
-        """Stakeholders by category then name, filtered by category and a name fragment."""
+        """Stakeholders by category then name, filtered by category and a name fragment; with
+        *speaking*, only those with statements (the voices in the debate)."""
         order = (Stakeholder.category, Stakeholder.sort_name, Stakeholder.id)
         query = (
             stakeholder_select(Stakeholder.sort_name)
-            .where(*self._stakeholder_where(categories, name))
+            .where(*self._stakeholder_where(categories, name, speaking))
             .order_by(*order)
             .limit(limit)
         )
@@ -93,13 +108,19 @@ class StakeholderReader(Reader):
         return Page(result, cursor)
 
     def first_stakeholders(
-        self, categories: Iterable[str] = (), name: str = "", *, limit: int = PAGE_SIZE
+        self,
+        categories: Iterable[str] = (),
+        name: str = "",
+        *,
+        speaking: bool = False,
+        limit: int = PAGE_SIZE,
     ) -> Page[StakeholderRow]:
         """The first *limit* stakeholders of the list as shown: categories in the vocabulary's
         order, each by name, read category after category until there are enough.
 
         The cursor (None when these are all) continues the last row's category, as
-        ``stakeholders({category}, name, after=cursor)``. Every category before it is whole,
+        ``stakeholders({category}, name, speaking=speaking, after=cursor)``. Every category
+        before it is whole,
         so a list that ends here needs no count: its rows are the counts.
         """
         chosen = set(categories)
@@ -109,10 +130,12 @@ class StakeholderReader(Reader):
             return Page([], None)
         # One statement for every category, built once and run with new values: building a
         # statement costs more than running it on a category's index.
-        query = self._first_queries.get(bool(name))
+        query = self._first_queries.get((bool(name), speaking))
         if query is None:
             where = [self._name_matches(bindparam("pattern"))] if name else []
-            query = self._first_queries[bool(name)] = (
+            if speaking:
+                where.append(Stakeholder.statement_count > 0)
+            query = self._first_queries[(bool(name), speaking)] = (
                 stakeholder_select(Stakeholder.sort_name)
                 .where(Stakeholder.category == bindparam("category"), *where)
                 .order_by(Stakeholder.sort_name, Stakeholder.id)
@@ -140,11 +163,16 @@ class StakeholderReader(Reader):
             self.stakeholder_place(first.rows[0].id, name="a")
 
     def stakeholder_place(
-        self, stakeholder_id: int, categories: Iterable[str] = (), name: str = ""
+        self,
+        stakeholder_id: int,
+        categories: Iterable[str] = (),
+        name: str = "",
+        *,
+        speaking: bool = False,
     ) -> tuple[str, int] | None:
         """Where a stakeholder is in the filtered list: its category and how many come before it
         there; None when the filters leave it out. Lets a list read up to it in one page."""
-        where = self._stakeholder_where(categories, name)
+        where = self._stakeholder_where(categories, name, speaking)
         query = select(Stakeholder.category, Stakeholder.sort_name).where(
             Stakeholder.id == stakeholder_id, *where
         )
@@ -167,18 +195,22 @@ class StakeholderReader(Reader):
             return str(category), int(connection.scalar(before) or 0)
 
     def all_stakeholders(
-        self, categories: Iterable[str] = (), name: str = ""
+        self, categories: Iterable[str] = (), name: str = "", *, speaking: bool = False
     ) -> list[StakeholderRow]:
         """Every stakeholder that passes the filters (for small lists and exports)."""
-        return list(self._all(lambda after: self.stakeholders(categories, name, after=after)))
+        return list(
+            self._all(
+                lambda after: self.stakeholders(categories, name, speaking=speaking, after=after)
+            )
+        )
 
     def category_counts(
-        self, categories: Iterable[str] = (), name: str = ""
+        self, categories: Iterable[str] = (), name: str = "", *, speaking: bool = False
     ) -> list[CategoryCount]:
         """How many stakeholders each category holds, in the vocabulary's order."""
         query = (
             select(Stakeholder.category, func.count())
-            .where(*self._stakeholder_where(categories, name))
+            .where(*self._stakeholder_where(categories, name, speaking))
             .group_by(Stakeholder.category)
         )
         with self.engine.connect() as connection:

@@ -12,12 +12,13 @@ from carebrowser.data.schema import Proposal, Source, Stakeholder, Statement, st
 from carebrowser.queries import reading
 from carebrowser.queries.filters import PAGE_SIZE, Filters, Page, QuoteSort
 from carebrowser.queries.reading import (
-    Organisation,
     Reader,
     after_cursor,
     checked_row_by_row,
     chunks,
     make,
+    organisation_name,
+    with_organisations,
 )
 from carebrowser.queries.rows import QuoteRow
 
@@ -79,33 +80,30 @@ class StatementReader(Reader):
         return (Statement.sort_date, Statement.source_id, Statement.start, Statement.id)
 
     def _quote_select(self) -> Select[Any]:
-        return (
-            select(
-                Statement.id,
-                Statement.key,
-                Statement.speaker_id,
-                Stakeholder.name,
-                Stakeholder.category,
-                Organisation.name,
-                Stakeholder.role,
-                Statement.text,
-                Statement.kind,
-                Statement.truncated,
-                Statement.source_id,
-                Source.key,
-                Source.publication,
-                Source.headline,
-                Source.author,
-                Source.date,
-                Source.date_precision,
-                Source.date_inferred,
-                Statement.start,
-                Statement.end,
-            )
-            .join(Stakeholder, Stakeholder.id == Statement.speaker_id)
-            .outerjoin(Organisation, Organisation.id == Stakeholder.organisation_id)
-            .join(Source, Source.id == Statement.source_id)
-        )
+        query = select(
+            Statement.id,
+            Statement.key,
+            Statement.speaker_id,
+            Stakeholder.name,
+            Stakeholder.category,
+            organisation_name(),
+            # The role as this statement's source prints it: roles change between sources.
+            Statement.role,
+            Statement.text,
+            Statement.kind,
+            Statement.truncated,
+            Statement.source_id,
+            Source.key,
+            Source.publication,
+            Source.headline,
+            Source.author,
+            Source.date,
+            Source.date_precision,
+            Source.date_inferred,
+            Statement.start,
+            Statement.end,
+        ).join(Stakeholder, Stakeholder.id == Statement.speaker_id)
+        return with_organisations(query).join(Source, Source.id == Statement.source_id)
 
     def quotes(
         self,

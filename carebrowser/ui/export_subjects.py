@@ -244,7 +244,10 @@ def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubj
     if not selected and panel.model.name.strip():
         # Nothing selected but the list is narrowed by name: the stakeholders it shows.
         ids = frozenset(
-            s.id for s in panel.archive.all_stakeholders(panel.model.categories, panel.model.name)
+            s.id
+            for s in panel.archive.all_stakeholders(
+                panel.model.categories, panel.model.name, speaking=panel.model.speaking
+            )
         ) or frozenset({NOBODY})
     theirs = filters.but(stakeholders=ids, categories=panel.model.categories)
     count = panel.selection_count if selected else panel.model.total

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -93,7 +94,16 @@ class StakeholderPanel(QWidget):
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.archive = archive
-        self.model = StakeholderTreeModel(archive, self, page_size=TREE_PAGE)
+        # Those with statements by default: the councils rated best and worst, and the
+        # organisations of speakers, have none, and a new reader would click into empty tables.
+        self.model = StakeholderTreeModel(archive, self, page_size=TREE_PAGE, speaking=True)
+        self.speaking = named(
+            QCheckBox("&With statements only", self),
+            "Only stakeholders with statements",
+            "Untick to list also those the articles name without statements of their own: the "
+            "councils rated best and worst performers, and the organisations of speakers",
+        )
+        self.speaking.setChecked(True)
 
         self.name_filter = named(
             QLineEdit(self),
@@ -141,6 +151,7 @@ class StakeholderPanel(QWidget):
         filter_row = QHBoxLayout()
         filter_row.addWidget(label)
         filter_row.addWidget(self.name_filter, 1)
+        filter_row.addWidget(self.speaking)
         bottom_row = QHBoxLayout()
         bottom_row.addWidget(self.count_label, 1)
         bottom_row.addWidget(self.compare_button)
@@ -157,6 +168,7 @@ class StakeholderPanel(QWidget):
         self._typing.timeout.connect(self._apply_name)
         self.name_filter.textChanged.connect(lambda _text: self._typing.start(0))
         self.name_filter.returnPressed.connect(self._apply_name)
+        self.speaking.toggled.connect(self._apply_speaking)
         self.model.modelReset.connect(self._after_reset)
         # Further pages of a category are read when its end scrolls into view.
         self._fetching = QTimer(self, singleShot=True, interval=0)
@@ -203,9 +215,14 @@ class StakeholderPanel(QWidget):
         self._typing.stop()
         self._refilter(self.model.categories, self.name_filter.text())
 
-    def _refilter(self, categories: frozenset[str], name: str) -> None:
+    def _apply_speaking(self, speaking: bool) -> None:
+        self._refilter(self.model.categories, self.model.name, speaking)
+
+    def _refilter(
+        self, categories: frozenset[str], name: str, speaking: bool | None = None
+    ) -> None:
         before = self.selected()
-        self.model.set_filter(categories, name)
+        self.model.set_filter(categories, name, speaking=speaking)
         self._select([s.id for s in before], {s.id: s for s in before}, emit=False)
         if self.selected_ids() != {s.id for s in before}:
             self.selection_changed.emit()
@@ -354,7 +371,9 @@ class StakeholderPanel(QWidget):
         return {
             i: found[i]
             for i in ids
-            if i in found and (not categories or found[i].category in categories)
+            if i in found
+            and (not categories or found[i].category in categories)
+            and (not self.model.speaking or found[i].statement_count > 0)
         }
 
     def export_subject(self, filters: Filters) -> ExportSubject:
@@ -374,7 +393,9 @@ class StakeholderPanel(QWidget):
         if selected_only:
             return stakeholders_table(self.selected())
         return stakeholders_table(
-            self.archive.all_stakeholders(self.model.categories, self.model.name)
+            self.archive.all_stakeholders(
+                self.model.categories, self.model.name, speaking=self.model.speaking
+            )
         )
 
     def status_text(self) -> str:

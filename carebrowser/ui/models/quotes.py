@@ -236,6 +236,8 @@ class QuoteTableModel(QAbstractTableModel):
                 f"<p>{html.escape(quote.kind_label)} by {html.escape(quote.stakeholder)}."
                 f"{html.escape(about)} Press Enter to read it in its source.</p>"
             )
+        if column == SPEAKER and quote.role:
+            return f"{quote.stakeholder}: {quote.role}, as {quote.publication} prints it here."
         return ", ".join(self._cell_texts(row)[column].splitlines())
 
     @returns_variant

@@ -54,13 +54,20 @@ class StakeholderTreeModel(QAbstractItemModel):
     """
 
     def __init__(
-        self, archive: Archive, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
+        self,
+        archive: Archive,
+        parent: QObject | None = None,
+        *,
+        page_size: int = PAGE_SIZE,
+        speaking: bool = False,
     ) -> None:
         super().__init__(parent)
         self.archive = archive
         self.page_size = page_size
         self.name = ""
         self.categories: frozenset[str] = frozenset()
+        #: Only stakeholders with statements (the voices in the debate), or everyone named.
+        self.speaking = speaking
         self._tree: list[_Category] = []
         self._busy = False
         #: Whether the categories' counts are still to be read.
@@ -68,22 +75,30 @@ class StakeholderTreeModel(QAbstractItemModel):
         self._load()
 
     def set_filter(
-        self, categories: Iterable[str] = (), name: str = "", *, force: bool = False
+        self,
+        categories: Iterable[str] = (),
+        name: str = "",
+        *,
+        speaking: bool | None = None,
+        force: bool = False,
     ) -> None:
-        """Show the stakeholders of *categories* (all when empty) whose name contains *name*.
+        """Show the stakeholders of *categories* (all when empty) whose name contains *name*;
+        with *speaking*, only those with statements (None keeps it as it is).
 
         *force* reads them again even when the filter is the same (after a failed read). When
         the read fails, the list read before stays, without further pages, and the filter is
         kept, so that reading it again with force reads what was asked for.
         """
         categories = frozenset(categories)
-        if categories == self.categories and name == self.name and not force:
+        speaking = self.speaking if speaking is None else speaking
+        same = (categories, name, speaking) == (self.categories, self.name, self.speaking)
+        if same and not force:
             return
         before = self._tree
         self._busy = True  # no fetching while views and testers hear of the reset
         try:
             with resetting(self):
-                self.categories, self.name = categories, name
+                self.categories, self.name, self.speaking = categories, name, speaking
                 try:
                     self._load()
                 except BaseException:
@@ -96,7 +111,9 @@ class StakeholderTreeModel(QAbstractItemModel):
             self._busy = False
 
     def _load(self) -> None:
-        first = self.archive.first_stakeholders(self.categories, self.name, limit=self.page_size)
+        first = self.archive.first_stakeholders(
+            self.categories, self.name, speaking=self.speaking, limit=self.page_size
+        )
         tree: list[_Category] = []
         for row in first.rows:
             if not tree or tree[-1].name != row.category:
@@ -113,7 +130,7 @@ class StakeholderTreeModel(QAbstractItemModel):
         last category read gets its count, the categories after it their rows."""
         if not self.counting:
             return
-        counts = self.archive.category_counts(self.categories, self.name)
+        counts = self.archive.category_counts(self.categories, self.name, speaking=self.speaking)
         self.counting = False
         known = {category.name: category for category in self._tree}
         for category in self._tree:
@@ -136,7 +153,9 @@ class StakeholderTreeModel(QAbstractItemModel):
 
     def _page(self, category: _Category, limit: int) -> Page[StakeholderRow]:
         after = category.cursor or None  # _FROM_START: the first page
-        return self.archive.stakeholders({category.name}, self.name, after=after, limit=limit)
+        return self.archive.stakeholders(
+            {category.name}, self.name, speaking=self.speaking, after=after, limit=limit
+        )
 
     def total(self) -> int:
         """How many stakeholders pass the filter (loaded or not)."""
@@ -161,7 +180,9 @@ class StakeholderTreeModel(QAbstractItemModel):
             for child, stakeholder in enumerate(category.rows):
                 if stakeholder.id == stakeholder_id:
                     return self.index(child, 0, self.index(row, 0))
-        place = self.archive.stakeholder_place(stakeholder_id, self.categories, self.name)
+        place = self.archive.stakeholder_place(
+            stakeholder_id, self.categories, self.name, speaking=self.speaking
+        )
         parent = self.category_index(place[0]) if place else QModelIndex()
         if place is None or not parent.isValid():
             return QModelIndex()

@@ -1,0 +1,42 @@
+"""The stakeholder list shows the voices in the debate; those only named are a tick away."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from ui_helpers import stakeholder
+
+from carebrowser.queries import Archive
+from carebrowser.ui.main_window import MainWindow
+
+
+def _categories(window: MainWindow) -> list[str]:
+    model = window.stakeholders.model
+    return [str(model.index(row, 0).data()) for row in range(model.rowCount())]
+
+
+def test_the_list_starts_with_the_voices_and_a_tick_shows_everyone_named(
+    qtbot: QtBot, window: MainWindow, archive: Archive
+) -> None:
+    panel = window.stakeholders
+    model = panel.model
+    blackpool = stakeholder(archive, "Blackpool")
+    assert panel.speaking.isChecked()
+    assert not any(c.startswith("Council") for c in _categories(window))
+    assert not model.index_of(blackpool.id).isValid()
+    voices = model.total()
+    assert voices == len(archive.all_stakeholders(speaking=True))
+
+    # A person unticks it (keyboard: Alt+W toggles it too).
+    panel.speaking.setFocus()
+    qtbot.keyClick(panel.speaking, Qt.Key.Key_Space)
+    assert not panel.speaking.isChecked()
+    assert any(c.startswith("Council") for c in _categories(window))
+    assert model.index_of(blackpool.id).isValid()
+    assert model.total() == len(archive.all_stakeholders()) > voices
+
+    # Selected there, Blackpool goes when the list is back to the voices: its table is empty.
+    panel.select([blackpool.id])
+    assert panel.selected_ids() == {blackpool.id}
+    qtbot.keyClick(panel.speaking, Qt.Key.Key_Space)
+    assert panel.speaking.isChecked() and panel.selected_ids() == frozenset()
