@@ -20,7 +20,7 @@ def _words(quote: QuoteRow) -> int:
 
 
 def _whole(quote: QuoteRow) -> bool:
-    return _words(quote) >= SENTENCE_WORDS and not quote.truncated
+    return _words(quote) >= SENTENCE_WORDS and not quote.truncated and quote.text[0].isupper()
 
 
 def _one(archive: Archive, name: str) -> int:
@@ -64,6 +64,11 @@ def test_no_comparison_shows_a_fragment_when_a_sentence_exists(archive: Archive)
     for key in ("childrens-trusts", "intervention-failing-councils", "earned-freedoms"):
         quote = milburn[key]
         assert quote is not None and _words(quote) >= SENTENCE_WORDS, quote
+    # A sentence about care trusts alone, not one about pooled budgets too.
+    care_trusts = milburn["care-trusts"]
+    assert care_trusts is not None and care_trusts.quote_id == "ind-07"
+    voluntary = milburn["voluntary-private-sector-role"]
+    assert voluntary is not None and voluntary.text[0].isupper()
     intervention = milburn["intervention-failing-councils"]
     assert intervention is not None and intervention.kind == "direct"
     assert intervention.text.startswith("I will use powers under the Local Government Act")

@@ -284,12 +284,15 @@ def test_a_long_list_is_painted_before_its_category_counts_are_read(
     counted_after_paint: list[bool] = []
     read = Archive.category_counts
 
-    def counts(self: Archive, categories: object = (), name: str = "") -> object:
+    def counts(
+        self: Archive, categories: object = (), name: str = "", *, speaking: bool = False
+    ) -> object:
         counted_after_paint.append(bool(painted))
-        return read(self, categories, name)  # type: ignore[arg-type]
+        return read(self, categories, name, speaking=speaking)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Archive, "category_counts", counts)
-    expected = {c.category: c.count for c in read(synthetic, (), "e")}
+    # The list shows those with statements (the "With statements only" box is ticked).
+    expected = {c.category: c.count for c in read(synthetic, (), "e", speaking=True)}
     assert sum(expected.values()) > TREE_PAGE
     painted.clear()
     panel.name_filter.setText("e")
