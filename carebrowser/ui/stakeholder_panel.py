@@ -151,7 +151,6 @@ class StakeholderPanel(QWidget):
         filter_row = QHBoxLayout()
         filter_row.addWidget(label)
         filter_row.addWidget(self.name_filter, 1)
-        filter_row.addWidget(self.speaking)
         bottom_row = QHBoxLayout()
         bottom_row.addWidget(self.count_label, 1)
         bottom_row.addWidget(self.compare_button)
@@ -159,6 +158,8 @@ class StakeholderPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading("Stakeholders", self, elide=True))
         layout.addLayout(filter_row)
+        # On a row of its own, so that it never widens the panel.
+        layout.addWidget(self.speaking)
         layout.addWidget(self.tree, 1)
         layout.addLayout(bottom_row)
 
