@@ -1,0 +1,80 @@
+"""Where each node of a network is drawn: deterministic, and stable from one network to the next.
+
+Agreement pulls stakeholders together (networkx's spring layout over the agreement ties, with a
+fixed seed); conflict does not. A layout that follows an earlier one starts from the earlier
+positions, and is then turned, scaled and moved onto them (least squares), so that a filter
+change moves nodes only as far as the new ties need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import networkx as nx
+import numpy as np
+
+from carebrowser.analysis.networks import SEED, Network
+
+#: A node's place, in the layout's units (about -1 to 1).
+Point = tuple[float, float]
+#: The node keys of a layout: ("s", stakeholder id) or ("p", proposal id).
+NodeKey = tuple[str, int]
+
+
+def node_keys(network: Network) -> list[NodeKey]:
+    """The nodes of *network* in drawing order: stakeholders, then (two-mode) proposals."""
+    return [("s", a.id) for a in network.actors] + [("p", p.id) for p in network.proposals]
+
+
+def layout(
+    network: Network, previous: Mapping[NodeKey, Point] | None = None
+) -> dict[NodeKey, Point]:
+    """Positions for every node of *network*; *previous* (an earlier layout) keeps them steady."""
+    keys = node_keys(network)
+    if not keys:
+        return {}
+    graph = nx.Graph()
+    graph.add_nodes_from(keys)
+    two_mode = network.kind == "affiliation"
+    for edge in network.edges:
+        target: NodeKey = ("p", edge.target) if two_mode else ("s", edge.target)
+        pull = max(edge.weight, 0.0) if two_mode else float(len(edge.agree))
+        if network.kind == "conflict":
+            pull = 0.0
+        if pull > 0:
+            graph.add_edge(("s", edge.source), target, weight=1.0 + pull)
+    if len(keys) == 1:
+        return {keys[0]: (0.0, 0.0)}
+    kept = {k: previous[k] for k in keys if previous is not None and k in previous}
+    start = None
+    if len(kept) >= 2:
+        rng = np.random.default_rng(SEED)
+        start = {k: kept.get(k, tuple(rng.uniform(-1, 1, 2))) for k in keys}
+    found = nx.spring_layout(
+        graph, pos=start, seed=SEED, weight="weight", iterations=60 if start is None else 30
+    )
+    points = {k: (float(found[k][0]), float(found[k][1])) for k in keys}
+    if len(kept) >= 2:
+        points = _onto(points, kept)
+    return points
+
+
+def _onto(points: dict[NodeKey, Point], earlier: Mapping[NodeKey, Point]) -> dict[NodeKey, Point]:
+    """*points* turned, scaled and moved to lie as near as they can to *earlier* (Procrustes,
+    over the nodes both have; no mirror image, so the picture is not flipped)."""
+    common = [k for k in points if k in earlier]
+    moving = np.array([points[k] for k in common])
+    fixed = np.array([earlier[k] for k in common])
+    moving_centre, fixed_centre = moving.mean(axis=0), fixed.mean(axis=0)
+    a, b = moving - moving_centre, fixed - fixed_centre
+    u, s, vt = np.linalg.svd(a.T @ b)
+    d = np.sign(np.linalg.det(u @ vt)) or 1.0
+    correction = np.diag([1.0, d])
+    rotation = u @ correction @ vt
+    spread = float((a**2).sum())
+    scale = float((s * np.diag(correction)).sum()) / spread if spread > 0 else 1.0
+    result = {}
+    for key, (x, y) in points.items():
+        moved = (np.array([x, y]) - moving_centre) @ rotation * scale + fixed_centre
+        result[key] = (float(moved[0]), float(moved[1]))
+    return result
