@@ -8,6 +8,7 @@ change moves nodes only as far as the new ties need.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import networkx as nx
@@ -19,6 +20,11 @@ from carebrowser.analysis.networks import SEED, Network
 Point = tuple[float, float]
 #: The node keys of a layout: ("s", stakeholder id) or ("p", proposal id).
 NodeKey = tuple[str, int]
+#: The layout's hidden centre, and how strongly it pulls each node.
+_HUB: NodeKey = ("hub", 0)
+_HUB_PULL = 0.15
+#: The distance between nodes the layout aims at, times 1 / sqrt(nodes): networkx's default is 1.
+SPACING = 3.0
 
 
 def node_keys(network: Network) -> list[NodeKey]:
@@ -42,16 +48,27 @@ def layout(
         if network.kind == "conflict":
             pull = 0.0
         if pull > 0:
-            graph.add_edge(("s", edge.source), target, weight=1.0 + pull)
+            graph.add_edge(("s", edge.source), target, weight=math.sqrt(pull))
     if len(keys) == 1:
         return {keys[0]: (0.0, 0.0)}
+    # A hub tied weakly to every node keeps stakeholders tied to no one, and small groups, near
+    # the rest rather than at the picture's far edges; it is not drawn.
+    for key in keys:
+        graph.add_edge(_HUB, key, weight=_HUB_PULL)
     kept = {k: previous[k] for k in keys if previous is not None and k in previous}
     start = None
     if len(kept) >= 2:
         rng = np.random.default_rng(SEED)
         start = {k: kept.get(k, tuple(rng.uniform(-1, 1, 2))) for k in keys}
+    if start is not None:
+        start[_HUB] = (0.0, 0.0)
     found = nx.spring_layout(
-        graph, pos=start, seed=SEED, weight="weight", iterations=60 if start is None else 30
+        graph,
+        pos=start,
+        k=SPACING / math.sqrt(len(keys)),
+        seed=SEED,
+        weight="weight",
+        iterations=100 if start is None else 50,
     )
     points = {k: (float(found[k][0]), float(found[k][1])) for k in keys}
     if len(kept) >= 2:

@@ -1,0 +1,565 @@
+"""The coalition map: who stands with whom, on what, with the words behind every tie.
+
+The picture, beside it the ties and stakeholders as sortable tables (the keyboard's and screen
+reader's way in) and the coalitions, under it what was clicked: a tie proposal by proposal with
+both sides' stances and evidence, and the statements in the quote panel.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGraphicsItem,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carebrowser.analysis.layout import NodeKey, Point
+from carebrowser.analysis.networks import (
+    DEFAULT_LIMIT,
+    DEFAULT_NORMALISATION,
+    KINDS,
+    NORMALISATIONS,
+    Kind,
+    Network,
+    Normalisation,
+)
+from carebrowser.data.vocabulary import STANCE_GLYPHS
+from carebrowser.queries import Archive, Filters, QuoteRow
+from carebrowser.queries.networks import NetworkReader, TieProposal
+from carebrowser.ui.network import worker
+from carebrowser.ui.network.models import ACTOR_HEADER, TIE_HEADER, RowsModel, actor_rows, tie_rows
+from carebrowser.ui.network.scene import (
+    CATEGORY_SHAPES,
+    COALITION_COLOURS,
+    NetworkScene,
+)
+from carebrowser.ui.network.view import NetworkView, save_picture
+from carebrowser.ui.quote_panel import QuotePanel
+from carebrowser.ui.widgets import counted, heading, named, setup_table
+
+log = logging.getLogger("carebrowser.ui.network")
+
+KIND_LABELS: dict[Kind, str] = {
+    "congruence": "Agreement (congruence)",
+    "conflict": "Conflict",
+    "both": "Agreement and conflict",
+    "subtract": "Agreement minus conflict",
+    "affiliation": "Stakeholders and proposals (two-mode)",
+}
+NORMALISATION_LABELS: dict[Normalisation, str] = {
+    "none": "None (proposals counted)",
+    "jaccard": "Jaccard",
+    "cosine": "Cosine",
+    "average": "Average activity",
+}
+#: A shape's name as a glyph, for the key under the picture.
+SHAPE_GLYPHS = {
+    "circle": "\u25cf", "square": "\u25a0", "diamond": "\u25c6", "triangle": "\u25b2",
+    "inverted triangle": "\u25bc", "hexagon": "\u2b22", "pentagon": "\u2b1f", "octagon": "\u2bc3",
+    "star": "\u2605", "cross": "\u271a",
+}  # fmt: skip
+
+
+class NetworkPanel(QWidget):
+    """The network view: picture, tables of ties and stakeholders, coalitions, evidence."""
+
+    status_changed = Signal()
+    #: The network drawn after a request (filters, kind...): the panel shows it.
+    network_shown = Signal()
+    #: A read that failed (the window reports it), and what was being done.
+    read_failed = Signal(object, str)
+    open_statement = Signal(int, int)
+
+    def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.archive = archive
+        self.reader = (
+            archive if isinstance(archive, NetworkReader) else NetworkReader(archive.engine)
+        )
+        self.filters = Filters()
+        self.network: Network | None = None
+        #: Every node's last place: a new network starts from them (a steady picture).
+        self.points: dict[NodeKey, Point] = {}
+        self._requests = 0
+        self._signals = worker.NetworkSignals(self)
+        self._signals.finished.connect(self._show)
+        self._signals.errored.connect(self._failed)
+        self._picking = False
+
+        self.kind_box = named(QComboBox(self), "Network", "Which ties to draw")
+        for kind in KINDS:
+            self.kind_box.addItem(KIND_LABELS[kind], kind)
+        self.kind_box.setCurrentIndex(KINDS.index("both"))
+        self.normalisation_box = named(
+            QComboBox(self),
+            "Normalisation",
+            "Divide each tie by the stakeholders' activity, as the Discourse Network Analyzer "
+            "does (None: the number of proposals)",
+        )
+        for normalisation in NORMALISATIONS:
+            self.normalisation_box.addItem(NORMALISATION_LABELS[normalisation], normalisation)
+        self.normalisation_box.setCurrentIndex(NORMALISATIONS.index(DEFAULT_NORMALISATION))
+        self.limit_box = named(
+            QSpinBox(self),
+            "Most stakeholders",
+            "Draw at most this many stakeholders, the most active",
+        )
+        self.limit_box.setRange(2, 500)
+        self.limit_box.setValue(DEFAULT_LIMIT)
+        self.fit_button = named(QPushButton("&Fit", self), "Fit", "Show the whole network (Ctrl+0)")
+        self.picture_button = named(
+            QPushButton("Save &picture\u2026", self),
+            "Save picture",
+            "Save the picture as PNG or SVG",
+        )
+        self.network_button = named(
+            QPushButton("Save &network\u2026", self),
+            "Save network",
+            "Save the network as GraphML (Gephi, visone, networkx) or as a CSV list of ties",
+        )
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        named(self.summary, "Network summary", "How many stakeholders and ties are drawn")
+
+        self.scene = NetworkScene(self)
+        self.view = named(
+            NetworkView(self.scene, self),
+            "Network picture",
+            "Stakeholders and their ties. Click a stakeholder or a tie, or use the arrow keys "
+            "to go from stakeholder to stakeholder; Ctrl+plus and Ctrl+minus zoom, Ctrl+0 fits.",
+            tooltip=False,
+        )
+        self.key = QLabel(self)
+        self.key.setWordWrap(True)
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        named(self.key, "Key to the picture", "What the shapes, lines and colours mean")
+
+        self.ties = RowsModel(TIE_HEADER, self)
+        self.ties_table = self._table(
+            self.ties,
+            "Ties",
+            "Pairs of stakeholders: the proposals "
+            "they agree and conflict on. Select one to see why.",
+        )
+        self.actors = RowsModel(ACTOR_HEADER, self)
+        self.actors_table = self._table(
+            self.actors,
+            "Stakeholders drawn",
+            "The stakeholders of the network. Select one for its statements.",
+        )
+        self.coalitions = named(
+            QTextBrowser(self),
+            "Coalitions",
+            "Each coalition's members and the proposals that bind them",
+        )
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.ties_table, "&Ties")
+        self.tabs.addTab(self.actors_table, "S&takeholders")
+        self.tabs.addTab(self.coalitions, "C&oalitions")
+
+        self.detail = named(
+            QTextBrowser(self),
+            "Tie or stakeholder",
+            "What was selected: a tie proposal by proposal, with both sides' "
+            "stances and the statements behind them",
+        )
+        self.detail.setOpenLinks(False)
+        self.statements = QuotePanel(archive, "Statements", self)
+
+        controls = QHBoxLayout()
+        for label_text, box in (
+            ("&Network:", self.kind_box),
+            ("N&ormalisation:", self.normalisation_box),
+            ("At &most:", self.limit_box),
+        ):
+            label = QLabel(label_text, self)
+            label.setBuddy(box)
+            controls.addWidget(label)
+            controls.addWidget(box)
+        controls.addStretch(1)
+        for button in (self.fit_button, self.picture_button, self.network_button):
+            controls.addWidget(button)
+        picture = QWidget(self)
+        picture_layout = QVBoxLayout(picture)
+        picture_layout.setContentsMargins(0, 0, 0, 0)
+        picture_layout.addWidget(self.view, 1)
+        picture_layout.addWidget(self.key)
+        side = QSplitter(Qt.Orientation.Vertical, self)
+        side.setObjectName("network_side")
+        side.setChildrenCollapsible(False)
+        side.addWidget(self.tabs)
+        side.addWidget(self.detail)
+        self.top = QSplitter(Qt.Orientation.Horizontal, self)
+        self.top.setObjectName("network_top")
+        self.top.setChildrenCollapsible(False)
+        self.top.addWidget(picture)
+        self.top.addWidget(side)
+        self.top.setStretchFactor(0, 3)
+        self.top.setStretchFactor(1, 2)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("network")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.top)
+        self.splitter.addWidget(self.statements)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(heading("Who stands with whom", self))
+        layout.addLayout(controls)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.splitter, 1)
+
+        self.kind_box.currentIndexChanged.connect(self.redraw)
+        self.normalisation_box.currentIndexChanged.connect(self.redraw)
+        self.limit_box.editingFinished.connect(self.redraw)
+        self.fit_button.clicked.connect(self.view.fit)
+        self.picture_button.clicked.connect(self._ask_picture)
+        self.network_button.clicked.connect(self._ask_network)
+        self.view.picked.connect(self.pick)
+        self.statements.open_statement.connect(self.open_statement)
+        self.statements.status_changed.connect(self.status_changed)
+        self._show_key()
+        self.detail.setPlainText("Select a stakeholder or a tie to see what it rests on.")
+
+    def _table(self, model: RowsModel, name: str, description: str) -> QTableView:
+        table = named(setup_table(QTableView(self)), name, description, tooltip=False)
+        table.setModel(model)
+        table.setSortingEnabled(True)
+        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        table.verticalHeader().hide()
+        table.setWordWrap(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        chars = self.fontMetrics().averageCharWidth()
+        for column, width in enumerate((22, 22, 8, 8, 8) if model is self.ties else (26, 16, 9, 9)):
+            table.setColumnWidth(column, width * chars)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous, m=model: self._row_chosen(m, current)
+        )
+        return table
+
+    # -- what is drawn -----------------------------------------------------------------------
+
+    def kind(self) -> Kind:
+        """The kind of network chosen."""
+        return self.kind_box.currentData()  # type: ignore[no-any-return]
+
+    def normalisation(self) -> Normalisation:
+        """The normalisation chosen."""
+        return self.normalisation_box.currentData()  # type: ignore[no-any-return]
+
+    def set_filters(self, filters: Filters) -> None:
+        """Draw the network of what passes *filters* (off the GUI thread; network_shown follows)."""
+        self.filters = filters.but(stakeholders=frozenset())
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Compute the network again with the controls' choices."""
+        self._requests += 1
+        request = worker.NetworkRequest(
+            self.filters,
+            self.kind(),
+            self.normalisation(),
+            self.limit_box.value(),
+            dict(self.points),
+        )
+        self.summary.setText("Counting the ties\u2026")
+        worker.start(worker.NetworkWorker(self.reader, request, self._requests, self._signals))
+
+    def _failed(self, number: int, error: BaseException) -> None:
+        if number != self._requests:
+            return
+        self.summary.setText("The network could not be read.")
+        self.read_failed.emit(error, "drawing the network")
+
+    def _show(self, result: worker.NetworkResult) -> None:
+        if result.number != self._requests:
+            return  # a newer request is on its way
+        network = self.network = result.network
+        self.points.update(result.points)
+        self.scene.show_network(network, result.points)
+        self.ties.set_rows(*tie_rows(network))
+        self.actors.set_rows(*actor_rows(network))
+        self._show_coalitions(network)
+        self._show_summary(network)
+        self.view.fit()
+        self.detail.setPlainText("Select a stakeholder or a tie to see what it rests on.")
+        self.network_shown.emit()
+        self.status_changed.emit()
+
+    def _show_summary(self, network: Network) -> None:
+        drawn = len(network.actors)
+        text = f"{counted(drawn, 'stakeholder')} drawn"
+        if network.left_out:
+            text = (
+                f"The {drawn} most active of {drawn + network.left_out:,} stakeholders drawn "
+                f"({network.left_out:,} left out: raise \u201cAt most\u201d to draw more)"
+            )
+        if network.proposals_left_out:
+            text += f"; {network.proposals_left_out:,} proposals left out"
+        text += f" \u00b7 {counted(len(network.edges), 'tie')}"
+        text += f" \u00b7 {counted(len(network.coalitions), 'coalition')}"
+        self.summary.setText(text + ".")
+
+    def _show_coalitions(self, network: Network) -> None:
+        names = {a.id: a.name for a in network.actors}
+        parts = []
+        for c in network.coalitions:
+            colour = COALITION_COLOURS[min(c.number - 1, len(COALITION_COLOURS) - 1)]
+            members = ", ".join(html.escape(names[m]) for m in c.members)
+            binding = "; ".join(html.escape(network.proposal_titles[p]) for p in c.binding[:8])
+            more = f" and {len(c.binding) - 8} more" if len(c.binding) > 8 else ""
+            parts.append(
+                f"<p><b><span style='color:{colour}'>\u25a0</span> Coalition {c.number}</b> "
+                f"({len(c.members)}): {members}<br><i>Bound by:</i> {binding}{more}</p>"
+            )
+        alone = [names[a.id] for a in network.actors if not a.coalition]
+        if alone:
+            parts.append(f"<p><b>In no coalition</b>: {html.escape(', '.join(alone))}</p>")
+        if not parts:
+            parts.append("<p>No coalitions: no two stakeholders drawn agree on a proposal.</p>")
+        self.coalitions.setHtml("".join(parts))
+
+    def _show_key(self) -> None:
+        shapes = " ".join(
+            f"{SHAPE_GLYPHS[shape]}&nbsp;{html.escape(category)}"
+            for category, shape in CATEGORY_SHAPES.items()
+        )
+        self.key.setText(
+            "<span style='color:#009E73'>\u2501\u2501</span> agreement (solid) &nbsp; "
+            "<span style='color:#D55E00'>\u2505\u2505</span> conflict (dashed) &nbsp; "
+            "width: weight; size: statements; tints: coalitions<br>" + shapes
+        )
+
+    # -- what is selected -------------------------------------------------------------------
+
+    def _row_chosen(self, model: RowsModel, current: QModelIndex) -> None:
+        if current.isValid() and not self._picking:
+            self.pick(model.keys[current.row()])
+
+    def pick(self, key: tuple[object, ...]) -> None:
+        """Select a node ("s", id) or a tie ("e", a, b) everywhere, and show what it rests on."""
+        if self._picking or self.network is None:
+            return
+        self._picking = True
+        try:
+            self._select_everywhere(key)
+        finally:
+            self._picking = False
+        if not key:
+            return
+        if key[0] == "s":
+            self._show_stakeholder(int(key[1]))  # type: ignore[call-overload]
+        elif key[0] == "p":
+            self._show_proposal(int(key[1]))  # type: ignore[call-overload]
+        elif key[0] == "e":
+            self._show_tie(int(key[1]), int(key[2]))  # type: ignore[call-overload]
+        self.status_changed.emit()
+
+    def _select_everywhere(self, key: tuple[object, ...]) -> None:
+        items: list[QGraphicsItem] = []
+        if key and key[0] in ("s", "p"):
+            node = self.scene.node_item((str(key[0]), int(key[1])))  # type: ignore[call-overload]
+            items = [node] if node is not None else []
+        elif key:
+            items = list(self.scene.edge_items(int(key[1]), int(key[2])))  # type: ignore[call-overload]
+        if not (items and all(i.isSelected() for i in items)):
+            self.scene.blockSignals(True)
+            self.scene.clearSelection()
+            for item in items:
+                item.setSelected(True)
+            self.scene.blockSignals(False)
+            self.scene.update()
+        for table, model in ((self.ties_table, self.ties), (self.actors_table, self.actors)):
+            row = model.row_of(key)
+            if row >= 0:
+                table.selectionModel().setCurrentIndex(
+                    model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                table.scrollTo(model.index(row, 0))
+            else:
+                table.clearSelection()
+
+    def _show_stakeholder(self, stakeholder_id: int) -> None:
+        assert self.network is not None
+        actor = self.network.actor(stakeholder_id)
+        ties = [e for e in self.network.edges if stakeholder_id in (e.source, e.target)]
+        agree = sum(len(e.agree) for e in ties)
+        conflict = sum(len(e.conflict) for e in ties)
+        coalition = f"coalition {actor.coalition}" if actor.coalition else "in no coalition"
+        self.detail.setHtml(
+            f"<h3>{html.escape(actor.name)}</h3><p>{html.escape(actor.category)} \u00b7 "
+            f"{counted(actor.statement_count, 'statement')} \u00b7 positions on "
+            f"{counted(actor.activity, 'proposal')} \u00b7 {coalition}<br>"
+            f"{counted(len(ties), 'tie')}: {agree} agreements, {conflict} conflicts "
+            "(counted proposal by proposal, with each stakeholder drawn)</p>"
+        )
+        self._statements(
+            self.filters.but(stakeholders=frozenset({stakeholder_id})),
+            f"Statements of {actor.name}",
+        )
+
+    def _show_proposal(self, proposal_id: int) -> None:
+        assert self.network is not None
+        title = self.network.proposal_titles.get(proposal_id, "")
+        self.detail.setHtml(f"<h3>{html.escape(title)}</h3>")
+        self._statements(
+            self.filters.but(proposals=frozenset({proposal_id})), f"Statements on {title}"
+        )
+
+    def _show_tie(self, source: int, target: int) -> None:
+        assert self.network is not None
+        if self.network.kind == "affiliation":
+            self._show_stance(source, target)
+            return
+        first, second = self.network.actor(source), self.network.actor(target)
+        try:
+            found = self.reader.tie_proposals(source, target, self.filters)
+        except Exception as error:
+            self.read_failed.emit(error, "reading the evidence of a tie")
+            return
+        self.detail.setHtml(tie_html(first.name, second.name, found))
+        proposals = frozenset(t.proposal_id for t in found if t.relation != "neither")
+        self._statements(
+            self.filters.but(stakeholders=frozenset({source, target}), proposals=proposals),
+            f"Statements of {first.name} and {second.name} on the proposals of their tie",
+        )
+
+    def _show_stance(self, stakeholder_id: int, proposal_id: int) -> None:
+        assert self.network is not None
+        actor = self.network.actor(stakeholder_id)
+        title = self.network.proposal_titles.get(proposal_id, "")
+        positions = self.reader.positions(
+            self.filters.but(
+                stakeholders=frozenset({stakeholder_id}), proposals=frozenset({proposal_id})
+            )
+        )
+        text = "".join(
+            f"<p><b>{html.escape(p.stakeholder)}</b> {_stance(p.stance)} on "
+            f"<b>{html.escape(p.proposal)}</b>: {html.escape(p.summary)}</p>"
+            for p in positions
+        )
+        self.detail.setHtml(text or f"<p>{html.escape(actor.name)} on {html.escape(title)}</p>")
+        self._statements(
+            self.filters.but(
+                stakeholders=frozenset({stakeholder_id}), proposals=frozenset({proposal_id})
+            ),
+            f"Statements of {actor.name} on {title}",
+        )
+
+    def _statements(self, filters: Filters, heading_text: str) -> None:
+        try:
+            self.statements.show_statements(filters, heading_text)
+        except Exception as error:
+            self.read_failed.emit(error, "showing the statements of the selection")
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def save_picture(self, path: Path) -> None:
+        """Save the picture (PNG, or SVG for a .svg name)."""
+        save_picture(self.scene, path)
+
+    def save_network(self, path: Path) -> None:
+        """Save the network: GraphML, or for a .csv name the list of ties."""
+        from carebrowser.export import write_csv
+        from carebrowser.export.networks import network_edges_table, write_graphml
+
+        if self.network is None:
+            return
+        if Path(path).suffix.lower() == ".csv":
+            write_csv(network_edges_table(self.network), path)
+        else:
+            write_graphml(self.network, path)
+
+    def _ask_picture(self) -> None:
+        path, _chosen = QFileDialog.getSaveFileName(
+            self,
+            "Save the picture",
+            "carebrowser network.png",
+            "PNG image (*.png);;SVG drawing (*.svg)",
+        )
+        if path:
+            self._saving(lambda: self.save_picture(Path(path)), path)
+
+    def _ask_network(self) -> None:
+        path, _chosen = QFileDialog.getSaveFileName(
+            self,
+            "Save the network",
+            "carebrowser network.graphml",
+            "GraphML (*.graphml);;List of ties, CSV (*.csv)",
+        )
+        if path:
+            self._saving(lambda: self.save_network(Path(path)), path)
+
+    def _saving(self, save: object, path: str) -> None:
+        from carebrowser.export import ExportError
+
+        try:
+            save()  # type: ignore[operator]
+        except (OSError, ExportError) as error:
+            self.summary.setText(f"Could not save {path}: {error}. Choose another place or name.")
+            return
+        self.summary.setText(f"Saved {path}.")
+
+    # -- for the window ---------------------------------------------------------------------
+
+    def status_text(self) -> str:
+        """The status bar's text: the network's size, then the statements shown."""
+        return f"{self.summary.text()} \u00b7 {self.statements.status_text()}"
+
+    def focus_picture(self) -> None:
+        """Put the keyboard focus on the picture."""
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def _stance(stance: str) -> str:
+    return f"{STANCE_GLYPHS.get(stance, '')} {html.escape(stance)}"
+
+
+def _quotes(quotes: tuple[QuoteRow, ...]) -> str:
+    return "".join(
+        f"<li>\u201c{html.escape(q.text)}\u201d \u2014 {html.escape(q.kind_label)}, "
+        f"{html.escape(q.publication)}, {html.escape(q.date_label)}</li>"
+        for q in quotes
+    )
+
+
+def tie_html(first: str, second: str, ties: list[TieProposal]) -> str:
+    """A tie proposal by proposal: both sides' stances, summaries and evidence statements."""
+    words = {"agree": "agree", "conflict": "conflict", "neither": "neither agree nor conflict"}
+    agree = sum(t.relation == "agree" for t in ties)
+    conflict = sum(t.relation == "conflict" for t in ties)
+    parts = [
+        f"<h3>{html.escape(first)} and {html.escape(second)}</h3>"
+        f"<p>Agree on {counted(agree, 'proposal')}, "
+        f"conflict on {counted(conflict, 'proposal')}.</p>"
+    ]
+    for t in ties:
+        parts.append(
+            f"<h4>{html.escape(t.proposal)}: they {words[t.relation]}</h4>"
+            f"<p><b>{html.escape(t.first.stakeholder)}</b> {_stance(t.first.stance)}: "
+            f"{html.escape(t.first.summary)}</p><ul>{_quotes(t.first_evidence)}</ul>"
+            f"<p><b>{html.escape(t.second.stakeholder)}</b> {_stance(t.second.stance)}: "
+            f"{html.escape(t.second.summary)}</p><ul>{_quotes(t.second_evidence)}</ul>"
+        )
+    return "".join(parts)

@@ -1,0 +1,223 @@
+"""The coalition map view on the bundled dataset: what it draws, what a click shows, the
+keyboard's way through it, the same picture every time, and the picture and network saved."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QGraphicsView
+from pytestqt.qtbot import QtBot
+
+from carebrowser.queries import Archive, Filters
+from carebrowser.ui.network import NetworkPanel
+from carebrowser.ui.network.scene import (
+    AGREEMENT_COLOUR,
+    AGREEMENT_STYLE,
+    CONFLICT_COLOUR,
+    CONFLICT_STYLE,
+)
+from carebrowser.ui.network.view import render_image
+
+LGA = "Local Government Association"
+MILBURN = "Alan Milburn"
+ADSS = "Association of Directors of Social Services"
+
+
+def shown_panel(qtbot: QtBot, archive: Archive, filters: Filters | None = None) -> NetworkPanel:
+    panel = NetworkPanel(archive)
+    qtbot.addWidget(panel)
+    metrics = panel.fontMetrics()
+    panel.resize(150 * metrics.averageCharWidth(), 42 * metrics.height())
+    panel.show()
+    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+        panel.set_filters(filters or Filters())
+    return panel
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, archive: Archive) -> Iterator[NetworkPanel]:
+    yield shown_panel(qtbot, archive)
+
+
+def actor_id(panel: NetworkPanel, name: str) -> int:
+    assert panel.network is not None
+    return next(a.id for a in panel.network.actors if a.name == name)
+
+
+def click_item(qtbot: QtBot, view: QGraphicsView, scene_point: object) -> None:
+    point = view.mapFromScene(scene_point)  # type: ignore[call-overload]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point))
+
+
+def test_draws_every_stakeholder_and_tie_in_colour_and_style(panel: NetworkPanel) -> None:
+    assert panel.network is not None
+    assert len(panel.scene.nodes) == 23 and panel.ties.rowCount() == len(panel.network.edges)
+    lga, milburn, adss = (actor_id(panel, n) for n in (LGA, MILBURN, ADSS))
+    conflict = panel.scene.edge_items(lga, milburn)
+    assert [(i.pen().color(), i.pen().style()) for i in conflict] == [
+        (CONFLICT_COLOUR, CONFLICT_STYLE)
+    ]
+    agreement = panel.scene.edge_items(lga, adss)
+    assert [(i.pen().color(), i.pen().style()) for i in agreement] == [
+        (AGREEMENT_COLOUR, AGREEMENT_STYLE)
+    ]
+    # Three conflicts are drawn wider than two agreements.
+    assert conflict[0].pen().widthF() > agreement[0].pen().widthF()
+    node = panel.scene.node_item(("s", lga))
+    assert node is not None and "3 proposals" in node.toolTip()
+    assert "conflict on 3 proposals" in conflict[0].toolTip()
+    assert "drawn" in panel.summary.text() and "coalition" in panel.summary.text()
+
+
+def test_clicking_a_tie_shows_its_evidence(qtbot: QtBot, panel: NetworkPanel) -> None:
+    lga, milburn = actor_id(panel, LGA), actor_id(panel, MILBURN)
+    line = panel.scene.edge_items(lga, milburn)[0]
+    panel.view.resetTransform()
+    # A point of the line, away from the nodes, that is nearer to it than to any other tie.
+    spot = next(
+        point
+        for t in range(20, 80)
+        if panel.view.item_at(panel.view.mapFromScene(point := line.line().pointAt(t / 100)))
+        is line
+    )
+    panel.view.centerOn(spot)
+    click_item(qtbot, panel.view, spot)
+    text = panel.detail.toPlainText()
+    for proposal in ("Children's trusts", "Care trusts", "Fines for delayed discharge"):
+        assert f"{proposal}" in text
+    assert "they conflict" in text and "concerns" in text and "supports" in text
+    # The evidence statements themselves, word for word.
+    evidence = panel.reader.tie_proposals(min(lga, milburn), max(lga, milburn))
+    for tie in evidence:
+        for quote in (*tie.first_evidence, *tie.second_evidence):
+            assert quote.text in text
+    assert "Alan Milburn and Local Government Association" in panel.statements.heading.text()
+    assert panel.statements.model.rowCount() > 0
+    speakers = {
+        panel.statements.model.quote(r).stakeholder
+        for r in range(panel.statements.model.rowCount())
+    }
+    assert speakers <= {LGA, MILBURN}
+    row = panel.ties_table.currentIndex().row()
+    assert {panel.ties.rows[row][0], panel.ties.rows[row][1]} == {LGA, MILBURN}
+
+
+def test_clicking_a_stakeholder_shows_its_statements(qtbot: QtBot, panel: NetworkPanel) -> None:
+    lga = actor_id(panel, LGA)
+    node = panel.scene.node_item(("s", lga))
+    assert node is not None
+    panel.view.resetTransform()
+    panel.view.centerOn(node)
+    click_item(qtbot, panel.view, node.pos())
+    assert node.isSelected()
+    assert panel.statements.heading.text() == f"Statements of {LGA}"
+    model = panel.statements.model
+    assert model.rowCount() > 0 and {
+        model.quote(r).stakeholder for r in range(model.rowCount())
+    } == {LGA}
+    assert panel.actors.rows[panel.actors_table.currentIndex().row()][0] == LGA
+
+
+def test_the_keyboard_reaches_every_tie_and_every_stakeholder(
+    qtbot: QtBot, panel: NetworkPanel
+) -> None:
+    assert panel.network is not None
+    panel.tabs.setCurrentWidget(panel.ties_table)
+    panel.ties_table.setFocus()
+    qtbot.keyClick(panel.ties_table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    reached = set()
+    for _ in range(panel.ties.rowCount()):
+        selected = [i for i in panel.scene.selectedItems()]
+        assert selected, "each tie chosen with the keyboard is selected in the picture"
+        reached.add(tuple(selected[0].data(0)))
+        qtbot.keyClick(panel.ties_table, Qt.Key.Key_Down)
+    assert reached == {("e", e.source, e.target) for e in panel.network.edges}
+    # In the picture itself, the arrow keys go from stakeholder to stakeholder.
+    panel.view.setFocus()
+    panel.scene.clearSelection()
+    nodes = set()
+    for _ in range(len(panel.network.actors)):
+        qtbot.keyClick(panel.view, Qt.Key.Key_Right)
+        nodes.add(tuple(panel.scene.selectedItems()[0].data(0)))
+    assert nodes == {("s", a.id) for a in panel.network.actors}
+    assert panel.statements.heading.text().startswith("Statements of ")
+
+
+def test_ties_table_sorts_and_keeps_the_selection(qtbot: QtBot, panel: NetworkPanel) -> None:
+    lga, milburn = sorted((actor_id(panel, LGA), actor_id(panel, MILBURN)))
+    panel.pick(("e", lga, milburn))
+    panel.ties_table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # conflict, most first
+    conflicts = [row[3] for row in panel.ties.rows]
+    assert conflicts == sorted(conflicts, reverse=True)
+    current = panel.ties_table.currentIndex().row()
+    assert panel.ties.keys[current] == ("e", lga, milburn)
+
+
+def test_the_picture_is_the_same_every_time(qtbot: QtBot, archive: Archive) -> None:
+    first = shown_panel(qtbot, archive)
+    second = shown_panel(qtbot, archive)
+    one, two = render_image(first.scene), render_image(second.scene)
+    assert one.size() == two.size() and not one.isNull()
+    assert one == two
+
+
+def test_a_filter_change_moves_nodes_little(
+    qtbot: QtBot, panel: NetworkPanel, archive: Archive
+) -> None:
+    before = {k: item.pos() for k, item in panel.scene.nodes.items()}
+    proposals = archive.find_proposals(
+        ["Children's trusts", "Care trusts", "Fines for delayed discharge (bed blocking)"]
+    )
+    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+        panel.set_filters(Filters(proposals=proposals))
+    after = {k: item.pos() for k, item in panel.scene.nodes.items()}
+    assert set(after) < set(before)
+    fresh = shown_panel(qtbot, archive, Filters(proposals=proposals))
+    afresh = {k: item.pos() for k, item in fresh.scene.nodes.items()}
+
+    def moved(points: dict) -> float:  # type: ignore[type-arg]
+        return sum((points[k] - before[k]).manhattanLength() for k in points)
+
+    assert moved(after) < moved(afresh)
+
+
+def test_kinds_and_normalisations_redraw(qtbot: QtBot, panel: NetworkPanel) -> None:
+    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+        panel.kind_box.setCurrentIndex(panel.kind_box.findData("congruence"))
+    assert panel.network is not None and panel.network.kind == "congruence"
+    assert all(e.agree and not e.conflict for e in panel.network.edges)
+    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+        panel.normalisation_box.setCurrentIndex(panel.normalisation_box.findData("jaccard"))
+    lga, adss = sorted((actor_id(panel, LGA), actor_id(panel, ADSS)))
+    edge = next(e for e in panel.network.edges if (e.source, e.target) == (lga, adss))
+    assert edge.weight == pytest.approx(2 / 3)
+    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+        panel.kind_box.setCurrentIndex(panel.kind_box.findData("affiliation"))
+    assert (
+        len(panel.network.proposals) > 0
+        and ("p", panel.network.proposals[0].id) in panel.scene.nodes
+    )
+    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+        panel.limit_box.setValue(5)
+        panel.limit_box.editingFinished.emit()
+    assert len(panel.network.actors) == 5 and "18 left out" in panel.summary.text()
+
+
+def test_saves_png_svg_graphml_and_csv(panel: NetworkPanel, tmp_path: Path) -> None:
+    panel.save_picture(tmp_path / "network.png")
+    assert (tmp_path / "network.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    panel.save_picture(tmp_path / "network.svg")
+    svg = ET.parse(tmp_path / "network.svg").getroot()
+    assert svg.tag.endswith("svg") and ">Alan Milburn<" in (tmp_path / "network.svg").read_text()
+    panel.save_network(tmp_path / "network.graphml")
+    graph = nx.read_graphml(tmp_path / "network.graphml")
+    assert panel.network is not None
+    assert graph.number_of_nodes() == len(panel.network.actors)
+    assert graph.number_of_edges() == len(panel.network.edges)
+    panel.save_network(tmp_path / "ties.csv")
+    assert (tmp_path / "ties.csv").read_bytes().startswith(b"\xef\xbb\xbfsource,target,kind")
