@@ -42,7 +42,7 @@ DEFAULT_NORMALISATION: Final[Normalisation] = "none"
 #: The most stakeholders drawn (the most active first): beyond about 60 the labels overlap at
 #: the window's first size, and the ties of L's busiest stakeholders are counted in well under
 #: a second (docs/performance.md).
-DEFAULT_LIMIT: Final = 60
+DEFAULT_LIMIT: Final = 40
 #: The seed of Louvain's communities and of the layout: the same data gives the same picture.
 SEED: Final = 20
 

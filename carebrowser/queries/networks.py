@@ -110,33 +110,46 @@ class NetworkReader(Archive):
     ) -> tuple[list[ActorRow], int]:
         """The *limit* stakeholders with the most positions that pass the filters (then by
         statements and name), and how many more have one."""
+        # Counted by stakeholder id alone (its index covers it), then the names of those near
+        # the top read: grouping by the names too sorted every position (1.1 s at L, not 0.15).
         activity = func.count()
-        columns = (
-            Stakeholder.id,
-            Stakeholder.name,
-            Stakeholder.aliases,
-            Stakeholder.category,
-            Stakeholder.statement_count,
-            Stakeholder.sort_name,
-        )
         query = (
-            select(*columns, activity)
-            .select_from(Position)
+            select(Position.stakeholder_id, activity)
             .join(Stakeholder, Stakeholder.id == Position.stakeholder_id)
             .where(*self._position_where(filters))
-            .group_by(*columns)
-            .order_by(
-                activity.desc(),
-                Stakeholder.statement_count.desc(),
-                Stakeholder.sort_name,
-                Stakeholder.id,
-            )
+            .group_by(Position.stakeholder_id)
+            .order_by(activity.desc())
         )
         with self.engine.connect() as connection:
             counts = connection.execute(query).all()
+        if not counts:
+            return [], 0
+        # Every stakeholder as active as the last one drawn: ties are broken by statements, name.
+        least = counts[min(limit, len(counts)) - 1][1]
+        candidates = {row[0]: int(row[1]) for row in counts if row[1] >= least}
+        rows = self._rows_where_in(
+            select(
+                Stakeholder.id,
+                Stakeholder.name,
+                Stakeholder.aliases,
+                Stakeholder.category,
+                Stakeholder.statement_count,
+                Stakeholder.sort_name,
+            ),
+            Stakeholder.id,
+            candidates,
+        )
+        rows.sort(key=lambda r: (-candidates[r[0]], -r[4], r[5], r[0]))
         actors = [
-            ActorRow(r[0], r[1], tuple(filter(None, (r[2] or "").split("; "))), r[3], r[4], r[6])
-            for r in counts[:limit]
+            ActorRow(
+                r[0],
+                r[1],
+                tuple(filter(None, (r[2] or "").split("; "))),
+                r[3],
+                r[4],
+                candidates[r[0]],
+            )
+            for r in rows[:limit]
         ]
         return actors, len(counts) - len(actors)
 

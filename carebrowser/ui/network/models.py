@@ -90,8 +90,13 @@ TIE_HEADER = ("Stakeholder", "Stakeholder", "Agree", "Conflict", "Weight", "Prop
 ACTOR_HEADER = ("Stakeholder", "Category", "Statements", "Positions", "Coalition")
 
 
+#: The proposals a tie's row names; past these, how many more.
+TITLES_SHOWN = 6
+
+
 def tie_rows(network: Network) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """A row per tie: both stakeholders, the proposals they agree and conflict on, the weight."""
+    """A row per tie: both stakeholders, the proposals they agree and conflict on, the weight,
+    and the proposals (the first few by title). Plain Python: made on the worker's thread."""
     names = {a.id: a.name for a in network.actors}
     titles = {p.id: p.title for p in network.proposals}
     rows: list[tuple[object, ...]] = []
@@ -102,8 +107,20 @@ def tie_rows(network: Network) -> tuple[list[tuple[object, ...]], list[tuple[obj
     return rows, keys
 
 
+def _named(network: Network, proposals: Sequence[int]) -> str:
+    """The proposals by title, or the first few (by id: a tie at scale has hundreds) and how
+    many more."""
+    first = proposals if len(proposals) <= TITLES_SHOWN else sorted(proposals)[:TITLES_SHOWN]
+    text = "; ".join(sorted(network.proposal_titles.get(p, str(p)) for p in first))
+    more = len(proposals) - len(first)
+    return f"{text} and {more} more" if more > 0 else text
+
+
 def _tie_row(
-    network: Network, edge: Edge, names: dict[int, str], titles: dict[int, str]
+    network: Network,
+    edge: Edge,
+    names: dict[int, str],
+    titles: dict[int, str],
 ) -> tuple[object, ...]:
     if network.kind == "affiliation":
         return (
@@ -120,7 +137,7 @@ def _tie_row(
         len(edge.agree),
         len(edge.conflict),
         edge.weight,
-        "; ".join(network.titles(edge.proposals)),
+        _named(network, (*edge.agree, *edge.conflict)),
     )
 
 

@@ -15,7 +15,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QGraphicsItem,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -296,8 +295,8 @@ class NetworkPanel(QWidget):
         network = self.network = result.network
         self.points.update(result.points)
         self.scene.show_network(network, result.points)
-        self.ties.set_rows(*tie_rows(network))
-        self.actors.set_rows(*actor_rows(network))
+        self.ties.set_rows(*(result.ties if result.ties[1] else tie_rows(network)))
+        self.actors.set_rows(*(result.actors if result.actors[1] else actor_rows(network)))
         self._show_coalitions(network)
         self._show_summary(network)
         self.view.fit()
@@ -316,6 +315,8 @@ class NetworkPanel(QWidget):
         if network.proposals_left_out:
             text += f"; {network.proposals_left_out:,} proposals left out"
         text += f" \u00b7 {counted(len(network.edges), 'tie')}"
+        if self.scene.drawn_ties < len(network.edges):
+            text += f" (the {self.scene.drawn_ties} strongest drawn, all in the table)"
         text += f" \u00b7 {counted(len(network.coalitions), 'coalition')}"
         self.summary.setText(text + ".")
 
@@ -375,19 +376,7 @@ class NetworkPanel(QWidget):
         self.status_changed.emit()
 
     def _select_everywhere(self, key: tuple[object, ...]) -> None:
-        items: list[QGraphicsItem] = []
-        if key and key[0] in ("s", "p"):
-            node = self.scene.node_item((str(key[0]), int(key[1])))  # type: ignore[call-overload]
-            items = [node] if node is not None else []
-        elif key:
-            items = list(self.scene.edge_items(int(key[1]), int(key[2])))  # type: ignore[call-overload]
-        if not (items and all(i.isSelected() for i in items)):
-            self.scene.blockSignals(True)
-            self.scene.clearSelection()
-            for item in items:
-                item.setSelected(True)
-            self.scene.blockSignals(False)
-            self.scene.update()
+        self.scene.mark(key)
         for table, model in ((self.ties_table, self.ties), (self.actors_table, self.actors)):
             row = model.row_of(key)
             if row >= 0:

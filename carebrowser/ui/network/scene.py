@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 
 from PySide6.QtCore import QLineF, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGraphicsPolygonItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
-    QStyle,
 )
 
 from carebrowser.analysis.layout import NodeKey, Point
@@ -47,8 +46,10 @@ CATEGORY_SHAPES = {
     "press": "star",
     "other": "cross",
 }
-#: Where a data role of an item keeps what it stands for: ("s", id), ("e", a, b), ("p", id).
-KEY = 0
+#: The most ties drawn, the strongest first.
+MOST_TIES_DRAWN = 250
+#: A node's outline, and a selected node's.
+NODE_PEN, SELECTED_NODE_PEN = 1.2, 3.5
 #: The layout's unit in pixels per square root of the node count: neighbours about 80 px apart.
 UNIT = 40.0
 
@@ -91,76 +92,31 @@ def shape_path(shape: str, radius: float) -> QPainterPath:
 
 
 class NodeItem(QGraphicsPathItem):
-    """A stakeholder (or, two-mode, a proposal): its shape, label and tooltip."""
+    """A stakeholder (or, two-mode, a proposal): its shape and label.
 
-    def __init__(self, key: NodeKey, shape: str, radius: float, label: str, tip: str) -> None:
+    Items override no virtual function and carry no flags, cursor or tooltip of their own: each
+    call from Qt into Python, and each enum crossing, costs microseconds, and a network at scale
+    has thousands of ties (the scene and the view answer clicks and tooltips instead).
+    """
+
+    def __init__(self, key: NodeKey, shape: str, radius: float, label: str) -> None:
         super().__init__(shape_path(shape, radius))
         self.key, self.radius = key, radius
-        self.setData(KEY, key)
-        self.setToolTip(tip)
-        self.setPen(QPen(QColor("#000000"), 1.2))
-        self.setBrush(QBrush(QColor("#ffffff")))
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setPen(QPen(QColor("#000000"), NODE_PEN))
         self.setZValue(2)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.label = QGraphicsSimpleTextItem(label, self)
-        font = QFont(self.label.font())
-        font.setPointSizeF(max(font.pointSizeF(), 8.0))
-        self.label.setFont(font)
         width = self.label.boundingRect().width()
         self.label.setPos(-width / 2, radius + 2)
-        self.label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-
-    def paint(self, painter, option, widget=None):  # type: ignore[no-untyped-def]
-        # Selection is shown by a thick outline, not Qt's dotted rectangle.
-        selected = self.isSelected()
-        self.setPen(QPen(QColor("#000000"), 3.5 if selected else 1.2))
-        option.state &= ~QStyle.StateFlag.State_Selected
-        super().paint(painter, option, widget)
 
 
 class EdgeItem(QGraphicsLineItem):
     """A tie between two nodes, in its relation's colour and line style."""
 
-    def __init__(self, key: tuple[str, int, int], line: QLineF, pen: QPen, tip: str) -> None:
+    def __init__(self, key: tuple[str, int, int], line: QLineF, pen: QPen) -> None:
         super().__init__(line)
         self.key = key
-        self.setData(KEY, key)
         self.setPen(pen)
-        self.setToolTip(tip)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(1)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.setZValue(1.5 if value else 1)  # a selected tie above the others
-        return super().itemChange(change, value)
-
-    def boundingRect(self) -> QRectF:
-        grow = (self.pen().widthF() + 6) / 2
-        return super().boundingRect().adjusted(-grow, -grow, grow, grow)
-
-    def shape(self) -> QPainterPath:
-        # A thin line is easy to miss: it can be clicked a few pixels either side.
-        path = QPainterPath(self.line().p1())
-        path.lineTo(self.line().p2())
-        from PySide6.QtGui import QPainterPathStroker
-
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(self.pen().widthF(), 8.0))
-        return stroker.createStroke(path)
-
-    def paint(self, painter, option, widget=None):  # type: ignore[no-untyped-def]
-        pen = QPen(self.pen())
-        if self.isSelected():
-            # A selected tie: a black band under its own line, which stays as it is.
-            band = QPen(QColor("#000000"), pen.widthF() + 5)
-            band.setCapStyle(Qt.PenCapStyle.RoundCap)
-            painter.setPen(band)
-            painter.drawLine(self.line())
-        painter.setPen(pen)
-        painter.drawLine(self.line())
 
 
 def _pen(colour: QColor, style: Qt.PenStyle, width: float) -> QPen:
@@ -200,36 +156,39 @@ class NetworkScene(QGraphicsScene):
         self.network: Network | None = None
         self.nodes: dict[NodeKey, NodeItem] = {}
         self.edges: dict[tuple[str, int, int], list[EdgeItem]] = {}
+        #: What each node, tie and hull says when the pointer rests on it.
+        self.tips: dict[tuple[object, ...], str] = {}
+        #: The node or tie selected (() for none), and what marks it.
+        self.current: tuple[object, ...] = ()
+        self._marks: list[QGraphicsItem] = []
+        #: How many ties are drawn (the strongest, at most MOST_TIES_DRAWN).
+        self.drawn_ties = 0
+        self._heaviest = 1.0
         self.setBackgroundBrush(QBrush(QColor("#ffffff")))
 
     def show_network(self, network: Network, points: Mapping[NodeKey, Point]) -> None:
         """Draw *network* with its nodes at *points* (a layout of it)."""
         self.clear()
-        self.network, self.nodes, self.edges = network, {}, {}
+        self.network, self.nodes, self.edges, self.tips = network, {}, {}, {}
+        self.current, self._marks = (), []
         unit = UNIT * max(2.0, math.sqrt(len(points)))
         at = {k: QPointF(x * unit, y * unit) for k, (x, y) in points.items()}
         most = max((a.statement_count for a in network.actors), default=1) or 1
         for actor in network.actors:
             radius = 7 + 13 * math.sqrt(actor.statement_count / most)
             item = NodeItem(
-                ("s", actor.id),
-                CATEGORY_SHAPES.get(actor.category, "circle"),
-                radius,
-                actor.label,
-                _actor_tip(actor),
+                ("s", actor.id), CATEGORY_SHAPES.get(actor.category, "circle"), radius, actor.label
             )
+            self.tips[("s", actor.id)] = _actor_tip(actor)
             if actor.coalition:
                 item.setBrush(QBrush(coalition_colour(actor.coalition).lighter(130)))
             item.setPos(at[("s", actor.id)])
             self.addItem(item)
             self.nodes[("s", actor.id)] = item
         for proposal in network.proposals:
-            item = NodeItem(
-                ("p", proposal.id),
-                "square",
-                6,
-                _short(proposal.title),
-                f"{proposal.title}\nproposal \u00b7 positions drawn: {proposal.positions}",
+            item = NodeItem(("p", proposal.id), "square", 6, _short(proposal.title))
+            self.tips[("p", proposal.id)] = (
+                f"{proposal.title}\nproposal \u00b7 positions drawn: {proposal.positions}"
             )
             item.setBrush(QBrush(QColor("#dddddd")))
             item.setPos(at[("p", proposal.id)])
@@ -239,24 +198,36 @@ class NetworkScene(QGraphicsScene):
         self._draw_hulls(network)
 
     def _draw_edges(self, network: Network) -> None:
-        heaviest = max((abs(e.weight) for e in network.edges), default=1.0) or 1.0
-        two_mode = network.kind == "affiliation"
+        self._heaviest = max((abs(e.weight) for e in network.edges), default=1.0) or 1.0
         names = {a.id: a.name for a in network.actors}
         for edge in network.edges:
-            a = self.nodes[("s", edge.source)].pos()
-            b = self.nodes[("p" if two_mode else "s", edge.target)].pos()
-            width = 1.0 + 4.0 * abs(edge.weight) / heaviest
+            self.tips[("e", edge.source, edge.target)] = _edge_tip(network, edge, names)
+        # The strongest ties only: past a few hundred lines the picture is a tangle, and painting
+        # it takes longer than a frame (every tie is in the table).
+        strongest = sorted(network.edges, key=lambda e: -abs(e.weight))[:MOST_TIES_DRAWN]
+        self.drawn_ties = len(strongest)
+        for edge in strongest:
             key = ("e", edge.source, edge.target)
-            tip = _edge_tip(network, edge, names)
-            lines = _lines_of(network, edge)
-            items = []
-            for n, (colour, style) in enumerate(lines):
-                offset = (n - (len(lines) - 1) / 2) * (width + 2)
-                line = _offset(QLineF(a, b), offset)
-                item = EdgeItem(key, line, _pen(colour, style, width), tip)
+            self.edges[key] = []
+            for line, pen in self._lines(network, edge):
+                item = EdgeItem(key, line, pen)
                 self.addItem(item)
-                items.append(item)
-            self.edges[key] = items
+                self.edges[key].append(item)
+
+    def _lines(self, network: Network, edge: Edge) -> list[tuple[QLineF, QPen]]:
+        """The lines of a tie, side by side when it is drawn with two (agreement, conflict)."""
+        two_mode = network.kind == "affiliation"
+        a = self.nodes[("s", edge.source)].pos()
+        b = self.nodes[("p" if two_mode else "s", edge.target)].pos()
+        width = 1.0 + 4.0 * abs(edge.weight) / self._heaviest
+        styles = _lines_of(network, edge)
+        return [
+            (
+                _offset(QLineF(a, b), (n - (len(styles) - 1) / 2) * (width + 2)),
+                _pen(colour, style, width),
+            )
+            for n, (colour, style) in enumerate(styles)
+        ]
 
     def _draw_hulls(self, network: Network) -> None:
         for coalition in network.coalitions:
@@ -282,6 +253,42 @@ class NetworkScene(QGraphicsScene):
             hull.setToolTip(f"Coalition {coalition.number}: {len(coalition.members)} stakeholders")
             hull.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self.addItem(hull)
+
+    def mark(self, key: tuple[object, ...]) -> None:
+        """Mark a node ("s"/"p", id) or a tie ("e", a, b) as selected (() for none)."""
+        for item in self._marks:
+            self.removeItem(item)
+        self._marks = []
+        for node in self.nodes.values():
+            if node.pen().widthF() != NODE_PEN:
+                node.setPen(QPen(QColor("#000000"), NODE_PEN))
+        self.current = key
+        if not key:
+            return
+        if key[0] in ("s", "p"):
+            chosen = self.nodes.get((str(key[0]), int(key[1])))  # type: ignore[call-overload]
+            if chosen is not None:
+                chosen.setPen(QPen(QColor("#000000"), SELECTED_NODE_PEN))
+            return
+        source, target = int(key[1]), int(key[2])  # type: ignore[call-overload]
+        found = [
+            e
+            for e in (self.network.edges if self.network else ())
+            if (e.source, e.target) == (source, target)
+        ]
+        for edge in found[:1]:
+            # A black band under the tie's own lines (drawn here too when the tie is not among
+            # the strongest drawn), above every other tie.
+            for line, pen in self._lines(self.network, edge):  # type: ignore[arg-type]
+                band = QGraphicsLineItem(line)
+                band.setPen(QPen(QColor("#000000"), pen.widthF() + 5))
+                band.setZValue(1.4)
+                copy = QGraphicsLineItem(line)
+                copy.setPen(pen)
+                copy.setZValue(1.5)
+                for item in (band, copy):
+                    self.addItem(item)
+                    self._marks.append(item)
 
     def node_item(self, key: NodeKey) -> NodeItem | None:
         """The item drawn for a node."""

@@ -5,23 +5,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import QByteArray, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QImageWriter, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QLineF,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QHelpEvent,
+    QImage,
+    QImageWriter,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QGraphicsView, QToolTip, QWidget
 
-from carebrowser.ui.network.scene import KEY, EdgeItem, NetworkScene, NodeItem
+from carebrowser.ui.network.scene import EdgeItem, NetworkScene, NodeItem
 
 #: Zoom steps: a wheel notch or a key press.
 STEP = 1.25
 #: The margin around the picture when it is fitted or saved, in pixels.
 MARGIN = 24.0
+#: How far from a node or tie, in pixels of the view, a click still picks it.
+CLICK_REACH = 4
 
 
 class NetworkView(QGraphicsView):
     """The picture: click a node or a tie to select it; the keys walk through the nodes."""
 
-    #: ("s", stakeholder id) / ("p", proposal id) for a node, ("e", a, b) for a tie; () for none.
+    #: ("s", stakeholder id) / ("p", proposal id) for a node, ("e", a, b) for a tie.
     picked = Signal(tuple)
 
     def __init__(self, scene: NetworkScene, parent: QWidget | None = None) -> None:
@@ -33,13 +53,6 @@ class NetworkView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        scene.selectionChanged.connect(self._selection_changed)
-
-    def _selection_changed(self) -> None:
-        if not shiboken6.isValid(self.network_scene):  # the window is closing
-            return
-        chosen = self.network_scene.selectedItems()
-        self.picked.emit(tuple(chosen[0].data(KEY)) if chosen else ())
 
     def fit(self) -> None:
         """Show the whole network."""
@@ -57,6 +70,30 @@ class NetworkView(QGraphicsView):
         self.scale(factor, factor)
         self.setTransformationAnchor(anchor)
 
+    def item_at(self, point: QPoint) -> NodeItem | EdgeItem | None:
+        """What a click at *point* (in the view) picks: among the nodes within a few pixels, the
+        one whose centre is nearest, else the nearest tie (ties often run close together)."""
+        reach = CLICK_REACH
+        near = self.items(QRect(point - QPoint(reach, reach), QSize(2 * reach + 1, 2 * reach + 1)))
+        at = self.mapToScene(point)
+        nodes = [i for i in near if isinstance(i, NodeItem)]
+        if nodes:
+            return min(nodes, key=lambda node: QLineF(node.pos(), at).length())
+        ties = [i for i in near if isinstance(i, EdgeItem)]
+        return min(ties, key=lambda tie: _distance(tie.line(), at), default=None)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            item = self.item_at(self.viewport().mapFrom(self, event.pos()))
+            if item is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(
+                    event.globalPos(), self.network_scene.tips.get(item.key, ""), self
+                )
+            return True
+        return super().event(event)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             super().mousePressEvent(event)
@@ -65,30 +102,16 @@ class NetworkView(QGraphicsView):
         if item is None:
             super().mousePressEvent(event)  # on the background: drag to pan
             return
-        self.network_scene.clearSelection()
-        item.setSelected(True)
         self._picked_by_press = True
         event.accept()
+        self.picked.emit(item.key)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._picked_by_press and event.button() == Qt.MouseButton.LeftButton:
-            # Handled at the press: the hand drag's release would take it for a click on the
-            # background, and clear the selection.
-            self._picked_by_press = False
+            self._picked_by_press = False  # handled at the press
             event.accept()
             return
         super().mouseReleaseEvent(event)
-
-    def item_at(self, point: QPoint) -> QGraphicsItem | None:
-        """What a click at *point* (in the view) picks: the node whose centre is nearest among
-        those under it, else the tie nearest to it (ties often run close together)."""
-        under = [i for i in self.items(point) if i.flags() & i.GraphicsItemFlag.ItemIsSelectable]
-        at = self.mapToScene(point)
-        nodes = [i for i in under if isinstance(i, NodeItem)]
-        if nodes:
-            return min(nodes, key=lambda node: QLineF(node.pos(), at).length())
-        ties = [i for i in under if isinstance(i, EdgeItem)]
-        return min(ties, key=lambda tie: _distance(tie.line(), at), default=None)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120
@@ -111,17 +134,15 @@ class NetworkView(QGraphicsView):
             super().keyPressEvent(event)
 
     def step(self, by: int) -> None:
-        """Select the next (or previous) node, in the order the network lists them."""
+        """Pick the next (or previous) node, in the order the network lists them."""
         keys = list(self.network_scene.nodes)
         if not keys:
             return
-        chosen = self.network_scene.selectedItems()
-        current = tuple(chosen[0].data(KEY)) if chosen else None
+        current = self.network_scene.current
         at = keys.index(current) if current in keys else (-1 if by > 0 else 0)
-        item = self.network_scene.nodes[keys[(at + by) % len(keys)]]
-        self.network_scene.clearSelection()
-        item.setSelected(True)
-        self.ensureVisible(item)
+        chosen = keys[(at + by) % len(keys)]
+        self.picked.emit(chosen)
+        self.ensureVisible(self.network_scene.nodes[chosen])
 
 
 def _distance(line: QLineF, point: QPointF) -> float:

@@ -16,6 +16,9 @@ from carebrowser.analysis.layout import NodeKey, Point, layout
 from carebrowser.analysis.networks import Kind, Network, Normalisation, build_network
 from carebrowser.queries import Filters
 from carebrowser.queries.networks import NetworkReader
+from carebrowser.ui.network.models import actor_rows, tie_rows
+
+Rows = tuple[list[tuple[object, ...]], list[tuple[object, ...]]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class NetworkResult:
     request: NetworkRequest
     network: Network
     points: dict[NodeKey, Point]
+    #: The rows (and keys) of the ties and stakeholders tables.
+    ties: Rows = ([], [])
+    actors: Rows = ([], [])
 
 
 def compute(reader: NetworkReader, request: NetworkRequest) -> tuple[Network, dict[NodeKey, Point]]:
@@ -70,7 +76,10 @@ class NetworkWorker(QRunnable):
         except Exception as error:  # reported on the GUI thread, as every failed read is
             self.signals.errored.emit(self.number, error)
             return
-        self.signals.finished.emit(NetworkResult(self.number, self.request, network, points))
+        result = NetworkResult(
+            self.number, self.request, network, points, tie_rows(network), actor_rows(network)
+        )
+        self.signals.finished.emit(result)
 
 
 def start(worker: NetworkWorker) -> None:
