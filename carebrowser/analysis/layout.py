@@ -22,7 +22,9 @@ Point = tuple[float, float]
 NodeKey = tuple[str, int]
 #: The layout's hidden centre, and how strongly it pulls each node.
 _HUB: NodeKey = ("hub", 0)
-_HUB_PULL = 0.15
+_HUB_PULL = 0.1
+#: The least distance between two nodes, times 1 / sqrt(nodes) (about 50 px in the picture).
+ROOM = 1.7
 #: The distance between nodes the layout aims at, times 1 / sqrt(nodes): networkx's default is 1.
 SPACING = 3.0
 
@@ -44,11 +46,10 @@ def layout(
     two_mode = network.kind == "affiliation"
     for edge in network.edges:
         target: NodeKey = ("p", edge.target) if two_mode else ("s", edge.target)
-        pull = max(edge.weight, 0.0) if two_mode else float(len(edge.agree))
-        if network.kind == "conflict":
-            pull = 0.0
-        if pull > 0:
-            graph.add_edge(("s", edge.source), target, weight=math.sqrt(pull))
+        pull = edge.weight > 0 if two_mode else bool(edge.agree)
+        if pull and network.kind != "conflict":
+            # Every agreement pulls alike: weighted, a close bloc collapses onto itself.
+            graph.add_edge(("s", edge.source), target, weight=1.0)
     if len(keys) == 1:
         return {keys[0]: (0.0, 0.0)}
     # A hub tied weakly to every node keeps stakeholders tied to no one, and small groups, near
@@ -70,10 +71,35 @@ def layout(
         weight="weight",
         iterations=100 if start is None else 50,
     )
-    points = {k: (float(found[k][0]), float(found[k][1])) for k in keys}
+    points = _spread({k: (float(found[k][0]), float(found[k][1])) for k in keys})
     if len(kept) >= 2:
         points = _onto(points, kept)
     return points
+
+
+def _spread(points: dict[NodeKey, Point], rounds: int = 60) -> dict[NodeKey, Point]:
+    """Push apart nodes nearer to each other than ROOM / sqrt(nodes), so that a close bloc's
+    shapes and labels do not cover each other; the rest of the picture stays as it was."""
+    keys = list(points)
+    if len(keys) < 2:
+        return points
+    at = np.array([points[k] for k in keys])
+    room = ROOM / math.sqrt(len(keys))
+    for _ in range(rounds):
+        apart = at[:, None, :] - at[None, :, :]
+        distance = np.sqrt((apart**2).sum(axis=2))
+        np.fill_diagonal(distance, 2 * room)  # a node is never too close to itself
+        close = distance < room
+        if not close.any():
+            break
+        # Each node of a close pair moves away from the other by half of what is missing;
+        # nodes at the same place are parted along a fixed direction.
+        push = np.where(close, (room - distance) / 2 / np.maximum(distance, 1e-9), 0.0)
+        together = close & (distance < 1e-9)
+        step = (apart * push[:, :, None]).sum(axis=1)
+        step += np.triu(together).sum(axis=1)[:, None] * np.array([room / 2, 0.0])
+        at = at + step
+    return {k: (float(x), float(y)) for k, (x, y) in zip(keys, at, strict=True)}
 
 
 def _onto(points: dict[NodeKey, Point], earlier: Mapping[NodeKey, Point]) -> dict[NodeKey, Point]:

@@ -70,8 +70,8 @@ NORMALISATION_LABELS: dict[Normalisation, str] = {
 #: A shape's name as a glyph, for the key under the picture.
 SHAPE_GLYPHS = {
     "circle": "\u25cf", "square": "\u25a0", "diamond": "\u25c6", "triangle": "\u25b2",
-    "inverted triangle": "\u25bc", "hexagon": "\u2b22", "pentagon": "\u2b1f", "octagon": "\u2bc3",
-    "star": "\u2605", "cross": "\u271a",
+    "inverted triangle": "\u25bc", "hexagon": "\u2b22", "pentagon": "\u2b1f",
+    "left triangle": "\u25c0", "star": "\u2605", "cross": "\u271a",
 }  # fmt: skip
 
 

@@ -42,7 +42,7 @@ CATEGORY_SHAPES = {
     "political party": "inverted triangle",
     "regulator or inspectorate": "hexagon",
     "think tank or research": "pentagon",
-    "council": "octagon",
+    "council": "left triangle",
     "press": "star",
     "other": "cross",
 }
@@ -77,7 +77,7 @@ def shape_path(shape: str, radius: float) -> QPainterPath:
         "inverted triangle": (3, 180, None),
         "pentagon": (5, 0, None),
         "hexagon": (6, 30, None),
-        "octagon": (8, 22.5, None),
+        "left triangle": (3, 270, None),
         "star": (5, 0, 0.45),
     }[shape]
     points = []
