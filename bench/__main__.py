@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import archives, metrics, postgresql, window
+from bench import archives, metrics, network, postgresql, window
 from bench.metrics import Figure
 from carebrowser.data import postgres
 
@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     urls: dict[str, str] = {}
     measures: list[Callable[[Path, str, int], Figure | list[Figure]]] = [*metrics.QUERY_METRICS]
     if not args.no_window:
-        measures += window.WINDOW_METRICS
+        measures += [*window.WINDOW_METRICS, network.network_metrics]
     if args.postgresql is not None:
         measures += [postgresql.bound(m, urls) for m in postgresql.PG_METRICS]
     if only:

@@ -41,6 +41,8 @@ def test_the_harness_prints_its_table(tmp_path: Path) -> None:
         "select a stakeholder to first page painted",
         "open the matrix, painted",
         "peak memory of the window",
+        "network: ties counted (query layer)",
+        "network: asked for to picture painted (view)",
     ):
         assert any(metric in row for row in rows), metric
     assert not any("failed" in row for row in rows)

@@ -31,7 +31,8 @@ from typing import Final, Literal
 
 import networkx as nx
 
-from carebrowser.queries.networks import ActorRow, NetworkRows, PairRow
+from carebrowser.queries.filters import Filters
+from carebrowser.queries.networks import ActorRow, NetworkReader, NetworkRows, PairRow
 
 Kind = Literal["congruence", "conflict", "both", "subtract", "affiliation"]
 Normalisation = Literal["none", "jaccard", "cosine", "average"]
@@ -39,10 +40,10 @@ Normalisation = Literal["none", "jaccard", "cosine", "average"]
 KINDS: Final[tuple[Kind, ...]] = ("congruence", "conflict", "both", "subtract", "affiliation")
 NORMALISATIONS: Final[tuple[Normalisation, ...]] = ("none", "jaccard", "cosine", "average")
 DEFAULT_NORMALISATION: Final[Normalisation] = "none"
-#: The most stakeholders drawn (the most active first): beyond about 60 the labels overlap at
-#: the window's first size, and the ties of L's busiest stakeholders are counted in well under
-#: a second (docs/performance.md).
-DEFAULT_LIMIT: Final = 40
+#: The most stakeholders drawn (the most active first): past a few dozen the labels cover each
+#: other at the window's first size, and the self-join that counts the ties grows with the
+#: square of their number (docs/performance.md has the figures at 1,000,000 statements).
+DEFAULT_LIMIT: Final = 30
 #: The seed of Louvain's communities and of the layout: the same data gives the same picture.
 SEED: Final = 20
 
@@ -254,6 +255,18 @@ def build_network(
         rows.limit,
         rows.proposals_left_out,
     )
+
+
+def read_network(
+    reader: NetworkReader,
+    filters: Filters,
+    kind: Kind,
+    normalisation: Normalisation = DEFAULT_NORMALISATION,
+    limit: int = DEFAULT_LIMIT,
+) -> Network:
+    """The network of the *limit* most active stakeholders that pass *filters*."""
+    rows = reader.network_rows(filters, limit=limit, two_mode=kind == "affiliation")
+    return build_network(rows, kind, normalisation)
 
 
 def _coalitions(

@@ -1,6 +1,6 @@
 """Counting the ties, making the network and laying it out, off the GUI thread.
 
-At a million statements the ties of the 60 most active stakeholders take a few hundred
+At a million statements the ties of the 30 most active stakeholders take hundreds of
 milliseconds to count: far more than a frame. A newer request supersedes an older one, whose
 result is dropped.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from carebrowser.analysis.layout import NodeKey, Point, layout
-from carebrowser.analysis.networks import Kind, Network, Normalisation, build_network
+from carebrowser.analysis.networks import Kind, Network, Normalisation, read_network
 from carebrowser.queries import Filters
 from carebrowser.queries.networks import NetworkReader
 from carebrowser.ui.network.models import actor_rows, tie_rows
@@ -47,10 +47,9 @@ class NetworkResult:
 
 def compute(reader: NetworkReader, request: NetworkRequest) -> tuple[Network, dict[NodeKey, Point]]:
     """Count the ties, make the network, lay it out (on any thread)."""
-    rows = reader.network_rows(
-        request.filters, limit=request.limit, two_mode=request.kind == "affiliation"
+    network = read_network(
+        reader, request.filters, request.kind, request.normalisation, request.limit
     )
-    network = build_network(rows, request.kind, request.normalisation)
     return network, layout(network, request.previous)
 
 
