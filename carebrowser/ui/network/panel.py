@@ -7,7 +7,6 @@ both sides' stances and evidence, and the statements in the quote panel.
 
 from __future__ import annotations
 
-import html
 import logging
 from pathlib import Path
 
@@ -38,41 +37,18 @@ from carebrowser.analysis.networks import (
     Network,
     Normalisation,
 )
-from carebrowser.data.vocabulary import STANCE_GLYPHS
-from carebrowser.queries import Archive, Filters, QuoteRow
-from carebrowser.queries.networks import NetworkReader, TieProposal
-from carebrowser.ui.network import worker
+from carebrowser.queries import Archive, Filters
+from carebrowser.queries.networks import NetworkReader
+from carebrowser.ui.network import texts, worker
 from carebrowser.ui.network.models import ACTOR_HEADER, TIE_HEADER, RowsModel, actor_rows, tie_rows
 from carebrowser.ui.network.scene import (
-    CATEGORY_SHAPES,
-    COALITION_COLOURS,
     NetworkScene,
 )
 from carebrowser.ui.network.view import NetworkView, save_picture
 from carebrowser.ui.quote_panel import QuotePanel
-from carebrowser.ui.widgets import counted, heading, named, setup_table
+from carebrowser.ui.widgets import heading, named, setup_table
 
 log = logging.getLogger("carebrowser.ui.network")
-
-KIND_LABELS: dict[Kind, str] = {
-    "congruence": "Agreement (congruence)",
-    "conflict": "Conflict",
-    "both": "Agreement and conflict",
-    "subtract": "Agreement minus conflict",
-    "affiliation": "Stakeholders and proposals (two-mode)",
-}
-NORMALISATION_LABELS: dict[Normalisation, str] = {
-    "none": "None (proposals counted)",
-    "jaccard": "Jaccard",
-    "cosine": "Cosine",
-    "average": "Average activity",
-}
-#: A shape's name as a glyph, for the key under the picture.
-SHAPE_GLYPHS = {
-    "circle": "\u25cf", "square": "\u25a0", "diamond": "\u25c6", "triangle": "\u25b2",
-    "inverted triangle": "\u25bc", "hexagon": "\u2b22", "pentagon": "\u2b1f",
-    "left triangle": "\u25c0", "star": "\u2605", "cross": "\u271a",
-}  # fmt: skip
 
 
 class NetworkPanel(QWidget):
@@ -103,7 +79,7 @@ class NetworkPanel(QWidget):
 
         self.kind_box = named(QComboBox(self), "Network", "Which ties to draw")
         for kind in KINDS:
-            self.kind_box.addItem(KIND_LABELS[kind], kind)
+            self.kind_box.addItem(texts.KIND_LABELS[kind], kind)
         self.kind_box.setCurrentIndex(KINDS.index("both"))
         self.normalisation_box = named(
             QComboBox(self),
@@ -112,7 +88,7 @@ class NetworkPanel(QWidget):
             "does (None: the number of proposals)",
         )
         for normalisation in NORMALISATIONS:
-            self.normalisation_box.addItem(NORMALISATION_LABELS[normalisation], normalisation)
+            self.normalisation_box.addItem(texts.NORMALISATION_LABELS[normalisation], normalisation)
         self.normalisation_box.setCurrentIndex(NORMALISATIONS.index(DEFAULT_NORMALISATION))
         self.limit_box = named(
             QSpinBox(self),
@@ -305,50 +281,13 @@ class NetworkPanel(QWidget):
         self.status_changed.emit()
 
     def _show_summary(self, network: Network) -> None:
-        drawn = len(network.actors)
-        text = f"{counted(drawn, 'stakeholder')} drawn"
-        if network.left_out:
-            text = (
-                f"The {drawn} most active of {drawn + network.left_out:,} stakeholders drawn "
-                f"({network.left_out:,} left out: raise \u201cAt most\u201d to draw more)"
-            )
-        if network.proposals_left_out:
-            text += f"; {network.proposals_left_out:,} proposals left out"
-        text += f" \u00b7 {counted(len(network.edges), 'tie')}"
-        if self.scene.drawn_ties < len(network.edges):
-            text += f" (the {self.scene.drawn_ties} strongest drawn, all in the table)"
-        text += f" \u00b7 {counted(len(network.coalitions), 'coalition')}"
-        self.summary.setText(text + ".")
+        self.summary.setText(texts.summary(network, self.scene.drawn_ties))
 
     def _show_coalitions(self, network: Network) -> None:
-        names = {a.id: a.name for a in network.actors}
-        parts = []
-        for c in network.coalitions:
-            colour = COALITION_COLOURS[min(c.number - 1, len(COALITION_COLOURS) - 1)]
-            members = ", ".join(html.escape(names[m]) for m in c.members)
-            binding = "; ".join(html.escape(network.proposal_titles[p]) for p in c.binding[:8])
-            more = f" and {len(c.binding) - 8} more" if len(c.binding) > 8 else ""
-            parts.append(
-                f"<p><b><span style='color:{colour}'>\u25a0</span> Coalition {c.number}</b> "
-                f"({len(c.members)}): {members}<br><i>Bound by:</i> {binding}{more}</p>"
-            )
-        alone = [names[a.id] for a in network.actors if not a.coalition]
-        if alone:
-            parts.append(f"<p><b>In no coalition</b>: {html.escape(', '.join(alone))}</p>")
-        if not parts:
-            parts.append("<p>No coalitions: no two stakeholders drawn agree on a proposal.</p>")
-        self.coalitions.setHtml("".join(parts))
+        self.coalitions.setHtml(texts.coalitions_html(network))
 
     def _show_key(self) -> None:
-        shapes = " ".join(
-            f"{SHAPE_GLYPHS[shape]}&nbsp;{html.escape(category)}"
-            for category, shape in CATEGORY_SHAPES.items()
-        )
-        self.key.setText(
-            "<span style='color:#009E73'>\u2501\u2501</span> agreement (solid) &nbsp; "
-            "<span style='color:#D55E00'>\u2505\u2505</span> conflict (dashed) &nbsp; "
-            "width: weight; size: statements; tints: coalitions<br>" + shapes
-        )
+        self.key.setText(texts.key_html())
 
     # -- what is selected -------------------------------------------------------------------
 
@@ -392,17 +331,7 @@ class NetworkPanel(QWidget):
     def _show_stakeholder(self, stakeholder_id: int) -> None:
         assert self.network is not None
         actor = self.network.actor(stakeholder_id)
-        ties = [e for e in self.network.edges if stakeholder_id in (e.source, e.target)]
-        agree = sum(len(e.agree) for e in ties)
-        conflict = sum(len(e.conflict) for e in ties)
-        coalition = f"coalition {actor.coalition}" if actor.coalition else "in no coalition"
-        self.detail.setHtml(
-            f"<h3>{html.escape(actor.name)}</h3><p>{html.escape(actor.category)} \u00b7 "
-            f"{counted(actor.statement_count, 'statement')} \u00b7 positions on "
-            f"{counted(actor.activity, 'proposal')} \u00b7 {coalition}<br>"
-            f"{counted(len(ties), 'tie')}: {agree} agreements, {conflict} conflicts "
-            "(counted proposal by proposal, with each stakeholder drawn)</p>"
-        )
+        self.detail.setHtml(texts.stakeholder_html(self.network, actor))
         self._statements(
             self.filters.but(stakeholders=frozenset({stakeholder_id})),
             f"Statements of {actor.name}",
@@ -411,7 +340,7 @@ class NetworkPanel(QWidget):
     def _show_proposal(self, proposal_id: int) -> None:
         assert self.network is not None
         title = self.network.proposal_titles.get(proposal_id, "")
-        self.detail.setHtml(f"<h3>{html.escape(title)}</h3>")
+        self.detail.setHtml(texts.heading_html(title))
         self._statements(
             self.filters.but(proposals=frozenset({proposal_id})), f"Statements on {title}"
         )
@@ -427,7 +356,7 @@ class NetworkPanel(QWidget):
         except Exception as error:
             self.read_failed.emit(error, "reading the evidence of a tie")
             return
-        self.detail.setHtml(tie_html(first.name, second.name, found))
+        self.detail.setHtml(texts.tie_html(first.name, second.name, found))
         proposals = frozenset(t.proposal_id for t in found if t.relation != "neither")
         self._statements(
             self.filters.but(stakeholders=frozenset({source, target}), proposals=proposals),
@@ -443,12 +372,7 @@ class NetworkPanel(QWidget):
                 stakeholders=frozenset({stakeholder_id}), proposals=frozenset({proposal_id})
             )
         )
-        text = "".join(
-            f"<p><b>{html.escape(p.stakeholder)}</b> {_stance(p.stance)} on "
-            f"<b>{html.escape(p.proposal)}</b>: {html.escape(p.summary)}</p>"
-            for p in positions
-        )
-        self.detail.setHtml(text or f"<p>{html.escape(actor.name)} on {html.escape(title)}</p>")
+        self.detail.setHtml(texts.stances_html(positions, f"{actor.name} on {title}"))
         self._statements(
             self.filters.but(
                 stakeholders=frozenset({stakeholder_id}), proposals=frozenset({proposal_id})
@@ -519,36 +443,3 @@ class NetworkPanel(QWidget):
     def focus_picture(self) -> None:
         """Put the keyboard focus on the picture."""
         self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-
-def _stance(stance: str) -> str:
-    return f"{STANCE_GLYPHS.get(stance, '')} {html.escape(stance)}"
-
-
-def _quotes(quotes: tuple[QuoteRow, ...]) -> str:
-    return "".join(
-        f"<li>\u201c{html.escape(q.text)}\u201d \u2014 {html.escape(q.kind_label)}, "
-        f"{html.escape(q.publication)}, {html.escape(q.date_label)}</li>"
-        for q in quotes
-    )
-
-
-def tie_html(first: str, second: str, ties: list[TieProposal]) -> str:
-    """A tie proposal by proposal: both sides' stances, summaries and evidence statements."""
-    words = {"agree": "agree", "conflict": "conflict", "neither": "neither agree nor conflict"}
-    agree = sum(t.relation == "agree" for t in ties)
-    conflict = sum(t.relation == "conflict" for t in ties)
-    parts = [
-        f"<h3>{html.escape(first)} and {html.escape(second)}</h3>"
-        f"<p>Agree on {counted(agree, 'proposal')}, "
-        f"conflict on {counted(conflict, 'proposal')}.</p>"
-    ]
-    for t in ties:
-        parts.append(
-            f"<h4>{html.escape(t.proposal)}: they {words[t.relation]}</h4>"
-            f"<p><b>{html.escape(t.first.stakeholder)}</b> {_stance(t.first.stance)}: "
-            f"{html.escape(t.first.summary)}</p><ul>{_quotes(t.first_evidence)}</ul>"
-            f"<p><b>{html.escape(t.second.stakeholder)}</b> {_stance(t.second.stance)}: "
-            f"{html.escape(t.second.summary)}</p><ul>{_quotes(t.second_evidence)}</ul>"
-        )
-    return "".join(parts)

@@ -6,6 +6,7 @@ told by colour alone; a node's shape says its category, its size its statements.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
@@ -47,7 +48,7 @@ CATEGORY_SHAPES = {
     "other": "cross",
 }
 #: The most ties drawn, the strongest first.
-MOST_TIES_DRAWN = 250
+MOST_TIES_DRAWN = 150
 #: A node's outline, and a selected node's.
 NODE_PEN, SELECTED_NODE_PEN = 1.2, 3.5
 #: The layout's unit in pixels per square root of the node count: neighbours about 80 px apart.
@@ -119,8 +120,10 @@ class EdgeItem(QGraphicsLineItem):
         self.setZValue(1)
 
 
-def _pen(colour: QColor, style: Qt.PenStyle, width: float) -> QPen:
-    pen = QPen(colour, width)
+@functools.lru_cache(maxsize=512)
+def _pen(colour: str, style: Qt.PenStyle, width: float) -> QPen:
+    """A tie's pen (kept: a network's ties share a few dozen pens)."""
+    pen = QPen(QColor(colour), width)
     pen.setStyle(style)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     return pen
@@ -224,7 +227,7 @@ class NetworkScene(QGraphicsScene):
         return [
             (
                 _offset(QLineF(a, b), (n - (len(styles) - 1) / 2) * (width + 2)),
-                _pen(colour, style, width),
+                _pen(colour.name(), style, round(width, 1)),
             )
             for n, (colour, style) in enumerate(styles)
         ]
