@@ -33,8 +33,9 @@ def probe(path: Path, runs: int) -> dict[str, list[float]]:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
-    from carebrowser.analysis import DEFAULT_LIMIT, DEFAULT_NORMALISATION, build_network
+    from carebrowser.analysis.kinds import DEFAULT_LIMIT, DEFAULT_NORMALISATION
     from carebrowser.analysis.layout import layout
+    from carebrowser.analysis.networks import build_network
     from carebrowser.data.database import open_database
     from carebrowser.queries import Archive, Filters
     from carebrowser.queries.networks import NetworkReader
@@ -87,7 +88,7 @@ def probe(path: Path, runs: int) -> dict[str, list[float]]:
 
 def network_metrics(path: Path, size: str, runs: int) -> list[Figure]:
     """The network at this size: counted, laid out, painted, the whole picture."""
-    from carebrowser.analysis import DEFAULT_LIMIT
+    from carebrowser.analysis.kinds import DEFAULT_LIMIT
 
     result = subprocess.run(
         [sys.executable, "-m", "bench.network", str(path), str(runs + 1)],

@@ -14,9 +14,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from carebrowser.analysis import build_network, to_graph
+from carebrowser.analysis.kinds import stance_sign
 from carebrowser.analysis.layout import layout
-from carebrowser.analysis.networks import short_label, stance_sign
+from carebrowser.analysis.networks import build_network, short_label, to_graph
 from carebrowser.export import write_csv
 from carebrowser.export.networks import EDGE_COLUMNS, network_edges_table, write_graphml
 from carebrowser.queries import Archive, Filters
@@ -37,20 +37,22 @@ INTEGRATION = "Breaking down the 'Berlin wall' between health and social service
 
 
 @pytest.fixture(scope="module")
-def reader(archive: Archive) -> NetworkReader:
-    return NetworkReader(archive.engine)
+def reader(archive: Archive) -> Archive:
+    """The archive: its network questions (NetworkReader) and its names."""
+    assert isinstance(archive, NetworkReader)
+    return archive
 
 
 @pytest.fixture(scope="module")
-def rows(reader: NetworkReader) -> NetworkRows:
+def rows(reader: Archive) -> NetworkRows:
     return reader.network_rows(Filters(), limit=60, two_mode=True)
 
 
-def ids(reader: NetworkReader, *names: str) -> list[int]:
+def ids(reader: Archive, *names: str) -> list[int]:
     return [next(iter(reader.find_stakeholders([n]))) for n in names]
 
 
-def tie(rows: NetworkRows, reader: NetworkReader, a: str, b: str) -> tuple[set[str], set[str]]:
+def tie(rows: NetworkRows, reader: Archive, a: str, b: str) -> tuple[set[str], set[str]]:
     """The titles of the proposals two stakeholders agree and conflict on."""
     first, second = sorted(ids(reader, a, b))
     for pair in rows.pairs:
@@ -72,7 +74,7 @@ def test_stance_signs_and_relations() -> None:
     assert relation("mixed", "mixed") == "neither"
 
 
-def test_ties_worked_out_by_hand(rows: NetworkRows, reader: NetworkReader) -> None:
+def test_ties_worked_out_by_hand(rows: NetworkRows, reader: Archive) -> None:
     assert tie(rows, reader, LGA, ADSS) == ({CHILDRENS, CARE}, set())
     assert tie(rows, reader, LGA, NHS_CONFED) == ({CHILDRENS}, set())
     assert tie(rows, reader, ADSS, NHS_CONFED) == ({CHILDRENS}, set())
@@ -105,7 +107,7 @@ def test_ties_worked_out_by_hand(rows: NetworkRows, reader: NetworkReader) -> No
     assert tie(rows, reader, "Dave Martin", "Government") == (set(), set())
 
 
-def test_actors_are_the_most_active_and_the_rest_are_counted(reader: NetworkReader) -> None:
+def test_actors_are_the_most_active_and_the_rest_are_counted(reader: Archive) -> None:
     everyone = reader.network_rows(Filters(), limit=60)
     assert len(everyone.actors) == 23 and everyone.left_out == 0
     few = reader.network_rows(Filters(), limit=5)
@@ -119,7 +121,7 @@ def test_actors_are_the_most_active_and_the_rest_are_counted(reader: NetworkRead
     assert all({p.first, p.second} <= drawn for p in few.pairs)
 
 
-def test_ties_follow_the_filters(reader: NetworkReader) -> None:
+def test_ties_follow_the_filters(reader: Archive) -> None:
     childrens = reader.find_proposals([CHILDRENS])
     only = reader.network_rows(Filters(proposals=childrens), limit=60)
     assert tie(only, reader, LGA, MILBURN) == (set(), {CHILDRENS})
@@ -134,7 +136,7 @@ def test_ties_follow_the_filters(reader: NetworkReader) -> None:
 
 
 def weight(
-    network_rows: NetworkRows, reader: NetworkReader, kind: str, norm: str, a: str, b: str
+    network_rows: NetworkRows, reader: Archive, kind: str, norm: str, a: str, b: str
 ) -> float | None:
     network = build_network(network_rows, kind, norm)  # type: ignore[arg-type]
     first, second = ids(reader, a, b)
@@ -158,7 +160,7 @@ def weight(
 )
 def test_weights_for_each_kind_and_normalisation(
     rows: NetworkRows,
-    reader: NetworkReader,
+    reader: Archive,
     norm: str,
     lga_adss: float,
     lga_milburn: float,
@@ -178,7 +180,7 @@ def test_weights_for_each_kind_and_normalisation(
     assert weight(rows, reader, "subtract", norm, LGA, ADSS) == pytest.approx(lga_adss)
 
 
-def test_two_mode_ties_are_stances(rows: NetworkRows, reader: NetworkReader) -> None:
+def test_two_mode_ties_are_stances(rows: NetworkRows, reader: Archive) -> None:
     network = build_network(rows, "affiliation")
     lga, milburn = ids(reader, LGA, MILBURN)
     fines = next(iter(reader.find_proposals([FINES])))
@@ -190,7 +192,7 @@ def test_two_mode_ties_are_stances(rows: NetworkRows, reader: NetworkReader) -> 
 
 
 def test_coalitions_are_louvain_blocs_with_their_proposals(
-    rows: NetworkRows, reader: NetworkReader
+    rows: NetworkRows, reader: Archive
 ) -> None:
     network = build_network(rows, "congruence")
     coalition = {a.name: a.coalition for a in network.actors}
@@ -215,7 +217,7 @@ def test_labels_are_short() -> None:
     assert short_label(DOOM) == "Comment: 'doom-lade\u2026"
 
 
-def test_layout_is_deterministic_and_steady(rows: NetworkRows, reader: NetworkReader) -> None:
+def test_layout_is_deterministic_and_steady(rows: NetworkRows, reader: Archive) -> None:
     network = build_network(rows, "both")
     first, second = layout(network), layout(network)
     assert first == second
@@ -269,7 +271,7 @@ def test_edge_list_csv(rows: NetworkRows, tmp_path: Path) -> None:
     assert path.read_bytes().count(b"\r\n") == count + 1
 
 
-def test_tie_proposals_give_both_sides_and_their_evidence(reader: NetworkReader) -> None:
+def test_tie_proposals_give_both_sides_and_their_evidence(reader: Archive) -> None:
     lga, milburn = ids(reader, LGA, MILBURN)
     found = reader.tie_proposals(lga, milburn)
     assert [(t.proposal, t.relation) for t in found] == [
@@ -286,3 +288,34 @@ def test_tie_proposals_give_both_sides_and_their_evidence(reader: NetworkReader)
     assert childrens.first_evidence and all(
         q.stakeholder_id == lga for q in childrens.first_evidence
     )
+
+
+def test_export_network_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from carebrowser.cli import main
+
+    path = tmp_path / "fines.graphml"
+    status = main(["export", "network", "--kind", "conflict", "--proposal", FINES, "-o", str(path)])
+    assert status == 0
+    graph = nx.read_graphml(path)
+    by_label = {d["label"]: n for n, d in graph.nodes(data=True)}
+    # On fines, the Health Secretary against the LGA, John Ransford and the press comment.
+    labels = {frozenset((graph.nodes[a]["label"], graph.nodes[b]["label"])) for a, b in graph.edges}
+    assert labels == {
+        frozenset((MILBURN, LGA)), frozenset((MILBURN, RANSFORD)), frozenset((MILBURN, DOOM)),
+    }  # fmt: skip
+    assert graph.edges[by_label[MILBURN], by_label[LGA]]["proposals"] == FINES
+    assert main(["export", "network", "--kind", "congruence", "--normalise", "jaccard"]) == 0
+    rows = list(csv.reader(capsys.readouterr().out.lstrip("\ufeff").splitlines()))
+    assert tuple(rows[0]) == EDGE_COLUMNS
+    found = {frozenset(r[:2]): r for r in rows[1:]}
+    assert float(found[frozenset((LGA, ADSS))][3]) == pytest.approx(2 / 3)
+    assert main(["export", "network", "--most", "5", "-o", str(tmp_path / "few.csv")]) == 0
+    assert "18 left out" in capsys.readouterr().err
+    # One clear sentence for what cannot be done.
+    assert main(["export", "quotes", "--format", "graphml", "-o", str(tmp_path / "q")]) == 2
+    assert "only a network" in capsys.readouterr().err
+    assert main(["export", "network", "--format", "graphml"]) == 2
+    assert "needs a file" in capsys.readouterr().err
+    assert not (tmp_path / "q").exists()

@@ -30,6 +30,7 @@ from carebrowser.ui.error_dialogs import DatabaseErrorDialog, show_database_erro
 from carebrowser.ui.errors import ErrorReporter, errors_as_dialog
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.settings import Settings
+from carebrowser.ui.views import VIEWS
 
 
 def _shown(qtbot: QtBot, reporter: ErrorReporter, times: int = 1) -> None:
@@ -204,7 +205,7 @@ def test_damage_found_mid_session_is_reported_and_the_window_carries_on(
         window.filter_bar.search.setText("")
         window.filter_bar.search.returnPressed.emit()
         qtbot.waitUntil(lambda: window.statements.model.rowCount() == shown_before)
-        for view in range(4):  # every view still answers
+        for view in range(len(VIEWS)):  # every view still answers
             window.set_view(view)
         window.set_view(0)
         assert window.isVisible()

@@ -1,41 +1,5 @@
-"""Analysis computed from query rows: who stands with whom (networks, coalitions, layout). No Qt."""
+"""Analysis computed from query rows: who stands with whom (networks, coalitions, layout). No Qt.
 
-from carebrowser.analysis.networks import (
-    DEFAULT_LIMIT,
-    DEFAULT_NORMALISATION,
-    KINDS,
-    NORMALISATIONS,
-    STANCE_SCORES,
-    Actor,
-    Coalition,
-    Edge,
-    Kind,
-    Network,
-    Normalisation,
-    ProposalNode,
-    build_network,
-    read_network,
-    short_label,
-    stance_sign,
-    to_graph,
-)
-
-__all__ = [
-    "DEFAULT_LIMIT",
-    "DEFAULT_NORMALISATION",
-    "KINDS",
-    "NORMALISATIONS",
-    "STANCE_SCORES",
-    "Actor",
-    "Coalition",
-    "Edge",
-    "Kind",
-    "Network",
-    "Normalisation",
-    "ProposalNode",
-    "build_network",
-    "read_network",
-    "short_label",
-    "stance_sign",
-    "to_graph",
-]
+carebrowser.analysis.kinds holds the choices (kinds, normalisations, the stance scale) without
+networkx; carebrowser.analysis.networks the networks, carebrowser.analysis.layout their layout.
+"""

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 import networkx as nx
 import numpy as np
 
-from carebrowser.analysis.networks import SEED, Network
+from carebrowser.analysis.kinds import SEED
+from carebrowser.analysis.networks import Network
 
 #: A node's place, in the layout's units (about -1 to 1).
 Point = tuple[float, float]

@@ -27,44 +27,25 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final
 
 import networkx as nx
 
+from carebrowser.analysis.kinds import (
+    DEFAULT_LIMIT,
+    DEFAULT_NORMALISATION,
+    SEED,
+    STANCE_SCORES,
+    Kind,
+    Normalisation,
+)
 from carebrowser.queries.filters import Filters
 from carebrowser.queries.networks import ActorRow, NetworkReader, NetworkRows, PairRow
-
-Kind = Literal["congruence", "conflict", "both", "subtract", "affiliation"]
-Normalisation = Literal["none", "jaccard", "cosine", "average"]
-
-KINDS: Final[tuple[Kind, ...]] = ("congruence", "conflict", "both", "subtract", "affiliation")
-NORMALISATIONS: Final[tuple[Normalisation, ...]] = ("none", "jaccard", "cosine", "average")
-DEFAULT_NORMALISATION: Final[Normalisation] = "none"
-#: The most stakeholders drawn (the most active first): past a few dozen the labels cover each
-#: other at the window's first size, and the self-join that counts the ties grows with the
-#: square of their number (docs/performance.md has the figures at 1,000,000 statements).
-DEFAULT_LIMIT: Final = 30
-#: The seed of Louvain's communities and of the layout: the same data gives the same picture.
-SEED: Final = 20
-
-STANCE_SCORES: Final = {
-    "supports": 2,
-    "conditional support": 1,
-    "mixed": 0,
-    "concerns": -1,
-    "opposes": -2,
-}
 
 #: Words left out of a long name's initials ("Association of Directors of Social Services").
 _MINOR_WORDS: Final = frozenset({"of", "for", "and", "the", "on", "in", "to", "upon"})
 #: The longest label drawn as it is; longer names are shortened.
 LABEL_CHARACTERS: Final = 20
-
-
-def stance_sign(stance: str) -> int:
-    """+1, 0 or -1: the side a stance is on."""
-    score = STANCE_SCORES.get(stance, 0)
-    return (score > 0) - (score < 0)
 
 
 def short_label(name: str, aliases: Iterable[str] = ()) -> str:

@@ -1,4 +1,5 @@
-"""carebrowser export quotes|positions|matrix: what the filters select, as CSV or XLSX."""
+"""carebrowser export quotes|positions|matrix|network: what the filters select, as CSV or XLSX
+(a network as GraphML or CSV)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from carebrowser.cli.networks import add_network_options, write_network
 from carebrowser.cli.options import (
     add_database_option,
     add_filter_options,
@@ -27,11 +29,14 @@ MATRIX_ROWS = 100
 
 def add_command(commands: Any) -> None:
     """Add `export` to the command line's commands (a subparsers action)."""
-    export = commands.add_parser(NAME, help="export quotes, positions or the matrix (CSV or XLSX)")
-    export.add_argument("what", choices=["quotes", "positions", "matrix"])
+    export = commands.add_parser(
+        NAME, help="export quotes, positions or the matrix (CSV or XLSX), or a network (GraphML)"
+    )
+    export.add_argument("what", choices=["quotes", "positions", "matrix", "network"])
     add_database_option(export, default=argparse.SUPPRESS)
     add_filter_options(export)
-    add_format_option(export)
+    add_format_option(export, graphml=True)
+    add_network_options(export)
     add_output_option(export, metavar="FILE", help="write to FILE (default: stdout)")
 
 
@@ -44,10 +49,15 @@ def run(args: argparse.Namespace) -> int:
     def write(archive: Archive) -> int:
         from carebrowser.export.writers import write_csv
 
-        if export_format == "xlsx" and not args.output:
+        if export_format == "xlsx" and not args.output and args.what != "network":
             print("carebrowser: an xlsx export needs a file: add -o FILE.xlsx", file=sys.stderr)
             return EXIT_USAGE
         chosen = filters(archive, args)
+        if args.what == "network":
+            return write_network(archive, args, chosen)
+        if export_format == "graphml":
+            print("carebrowser: only a network is written as graphml", file=sys.stderr)
+            return EXIT_USAGE
         if export_format == "xlsx":
             from carebrowser.export.xlsx import write_xlsx
 

@@ -113,10 +113,15 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_format_option(parser: argparse.ArgumentParser) -> None:
-    """--format csv|xlsx (by default, from the output file's name)."""
+def add_format_option(parser: argparse.ArgumentParser, *, graphml: bool = False) -> None:
+    """--format csv|xlsx, and graphml where a network is written (by default, from the output
+    file's name)."""
+    choices = ["csv", "xlsx", "graphml"] if graphml else ["csv", "xlsx"]
     parser.add_argument(
-        "--format", choices=["csv", "xlsx"], default=None, help="csv (default) or xlsx"
+        "--format",
+        choices=choices,
+        default=None,
+        help="csv (default), xlsx" + (", or graphml for a network" if graphml else ""),
     )
 
 

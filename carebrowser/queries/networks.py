@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import Text, and_, case, cast, func, select
 
 from carebrowser.data.schema import Position, Stakeholder, Statement, position_evidence
-from carebrowser.queries.archive import Archive
 from carebrowser.queries.filters import Filters
+from carebrowser.queries.positions import PositionReader
+from carebrowser.queries.proposals import ProposalReader
 from carebrowser.queries.rows import PositionRow, QuoteRow
 
 #: Stances on the "for" side and on the "against" side; mixed is neither.
@@ -102,7 +103,7 @@ def relation(first_stance: str, second_stance: str) -> str:
     return "agree" if a == b else "conflict"
 
 
-class NetworkReader(Archive):
+class NetworkReader(PositionReader, ProposalReader):
     """The ties between stakeholders, following the filters."""
 
     def network_actors(

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -129,6 +129,11 @@ def screenshot(window: MainWindow, path: str, size: tuple[int, int] | None = Non
     if size is not None:
         window.resize(*size)
     window.show()
+    for _ in range(3):
+        QApplication.processEvents()
+    # A view that reads off the GUI thread (the coalition map) shows its result once its work
+    # is done and the result's signal is handled.
+    QThreadPool.globalInstance().waitForDone(30_000)
     for _ in range(3):
         QApplication.processEvents()
     return window.grab().save(path, "PNG")

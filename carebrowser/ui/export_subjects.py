@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     # Each panel's export_subject() calls its function here.
     from carebrowser.ui.compare_panel import ComparePanel
     from carebrowser.ui.matrix_panel import MatrixPanel
+    from carebrowser.ui.network import NetworkPanel
     from carebrowser.ui.quote_panel import QuotePanel
     from carebrowser.ui.reader_panel import ReaderPanel
     from carebrowser.ui.stakeholder_panel import StakeholderPanel
@@ -217,6 +218,19 @@ def comparison_subject(panel: ComparePanel) -> ExportSubject:
     names = ", ".join(s.name for s in panel.model.stakeholders)
     origin = f"Comparison of {names}" if names else "Comparison (choose two to four stakeholders)"
     return ExportSubject(origin, selected, (shape,))
+
+
+def network_subject(panel: NetworkPanel) -> ExportSubject:
+    """The selected tie of the coalition map, or every tie of its network."""
+    selected = panel.selection_count() > 0
+    table = panel.export_table(selected)
+    rows = [tuple(row) for row in table.rows]  # at most a few thousand ties
+    table.rows = rows
+    shape = _shape(
+        "One row per tie", "ties", "tie", lambda: len(rows), lambda: table,
+        _summary("tie", selected),
+    )  # fmt: skip
+    return ExportSubject("Coalition map", selected, (shape,))
 
 
 def reader_subject(panel: ReaderPanel) -> ExportSubject:

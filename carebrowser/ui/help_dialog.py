@@ -21,6 +21,7 @@ SHORTCUTS = (
     ("Ctrl+2", "proposal matrix"),
     ("Ctrl+3", "compare stakeholders"),
     ("Ctrl+4", "source reader"),
+    ("Ctrl+5", "coalition map: who stands with whom, and on what"),
     ("Enter", "read the current statement in its source; press the focused button"),
     ("Alt+Left / Alt+Right", "back / forward across the views and the statements read"),
     ("Ctrl+End / Ctrl+Home", "the last (reading the rest) / first statement"),

@@ -57,8 +57,8 @@ if TYPE_CHECKING:
     from carebrowser.ui.views.matrix import MatrixView
     from carebrowser.ui.views.reader import ReaderView
 
-#: The views' numbers, in the order of VIEWS (Ctrl+1..4).
-STAKEHOLDERS, MATRIX, COMPARE, READER = range(4)
+#: The views' numbers, in the order of VIEWS (Ctrl+1..5).
+STAKEHOLDERS, MATRIX, COMPARE, READER, NETWORK = range(5)
 #: A place Back and Forward go to: a view, and in the reader (source id, statement id).
 Place = tuple[int, tuple[int, int | None] | None]
 #: The status bar while the database server cannot be reached (the dialog says which and why).

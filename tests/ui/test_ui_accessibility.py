@@ -27,6 +27,7 @@ from carebrowser.ui.help_dialog import HelpDialog
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.settings import Settings
 from carebrowser.ui.text_marks import blend
+from carebrowser.ui.views import VIEWS
 
 
 def focusable(root: QWidget) -> Iterator[QWidget]:
@@ -41,7 +42,7 @@ def focusable(root: QWidget) -> Iterator[QWidget]:
 
 
 def test_every_focusable_widget_has_a_name_and_a_description(window: MainWindow) -> None:
-    for view in range(4):  # every view made (the others are made when first shown)
+    for view in range(len(VIEWS)):  # every view made (the others are made when first shown)
         window.set_view(view, focus=False)
     widgets = list(focusable(window))
     assert len(widgets) > 20

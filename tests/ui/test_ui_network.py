@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QGraphicsView
 from pytestqt.qtbot import QtBot
 
 from carebrowser.queries import Archive, Filters
+from carebrowser.ui.app import screenshot
+from carebrowser.ui.main_window import NETWORK, MainWindow
 from carebrowser.ui.network import NetworkPanel
 from carebrowser.ui.network.scene import (
     AGREEMENT_COLOUR,
@@ -22,10 +24,12 @@ from carebrowser.ui.network.scene import (
     CONFLICT_STYLE,
 )
 from carebrowser.ui.network.view import render_image
+from carebrowser.ui.views.network import CoalitionMapView
 
 LGA = "Local Government Association"
 MILBURN = "Alan Milburn"
 ADSS = "Association of Directors of Social Services"
+DOOM = "Comment: 'doom-laden reports' (unnamed publication)"
 
 
 def shown_panel(qtbot: QtBot, archive: Archive, filters: Filters | None = None) -> NetworkPanel:
@@ -218,3 +222,40 @@ def test_saves_png_svg_graphml_and_csv(panel: NetworkPanel, tmp_path: Path) -> N
     assert graph.number_of_edges() == len(panel.network.edges)
     panel.save_network(tmp_path / "ties.csv")
     assert (tmp_path / "ties.csv").read_bytes().startswith(b"\xef\xbb\xbfsource,target,kind")
+
+
+def test_ctrl_5_shows_who_stands_with_whom_on_the_filtered_proposals(
+    qtbot: QtBot, window: MainWindow, archive: Archive, tmp_path: Path
+) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    view = window.view(NETWORK)
+    assert isinstance(view, CoalitionMapView) and window.current_view() == NETWORK
+    panel = view.network
+    qtbot.waitUntil(lambda: panel.network is not None, timeout=10_000)
+    assert panel.view.hasFocus()
+    fines = archive.find_proposals(["Fines for delayed discharge (bed blocking)"])
+    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+        window.filter_bar.set_filters(Filters(proposals=fines))
+    assert panel.network is not None
+    names = {a.name for a in panel.network.actors}
+    assert names == {MILBURN, LGA, "John Ransford", DOOM}
+    lga, milburn = sorted((actor_id(panel, LGA), actor_id(panel, MILBURN)))
+    panel.pick(("e", lga, milburn))
+    assert "Fines for delayed discharge (bed blocking): they conflict" in panel.detail.toPlainText()
+    assert MILBURN in window.status.text() or "drawn" in window.status.text()
+    # Ctrl+E offers the ties; the selected one here.
+    panel.ties_table.setFocus()
+    subject = view.export_panel(panel.ties_table).export_subject(Filters())
+    assert subject.selected and subject.shapes[0].count() == 1
+    rows = list(subject.shapes[0].table().rows)
+    assert {rows[0][0], rows[0][1]} == {LGA, MILBURN} and rows[0][2] == "conflict"
+
+
+def test_the_screenshot_waits_for_the_network(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    window.set_view("network")
+    path = tmp_path / "network.png"
+    assert screenshot(window, str(path))
+    panel = window.view(NETWORK).network  # type: ignore[attr-defined]
+    assert panel.network is not None and len(panel.scene.nodes) == 23

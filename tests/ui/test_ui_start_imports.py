@@ -34,6 +34,10 @@ NOT_AT_START = (
     "carebrowser.export.xlsx",
     "openpyxl",
     "ctypes.util",
+    "networkx",
+    "numpy",
+    "carebrowser.analysis.networks",
+    "carebrowser.ui.network",
 )
 #: A fresh process: the window on the bundled dataset, started as the `carebrowser` command
 #: starts it (carebrowser.launch.main, then carebrowser.cli), shown and painted; then Export and

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,22 +24,22 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from carebrowser.analysis.layout import NodeKey, Point
-from carebrowser.analysis.networks import (
+from carebrowser.analysis.kinds import (
     DEFAULT_LIMIT,
     DEFAULT_NORMALISATION,
     KINDS,
     NORMALISATIONS,
     Kind,
-    Network,
     Normalisation,
 )
+from carebrowser.analysis.layout import NodeKey, Point
+from carebrowser.analysis.networks import Network
 from carebrowser.queries import Archive, Filters
-from carebrowser.queries.networks import NetworkReader
 from carebrowser.ui.network import texts, worker
 from carebrowser.ui.network.models import ACTOR_HEADER, TIE_HEADER, RowsModel, actor_rows, tie_rows
 from carebrowser.ui.network.scene import (
@@ -47,6 +48,10 @@ from carebrowser.ui.network.scene import (
 from carebrowser.ui.network.view import NetworkView, save_picture
 from carebrowser.ui.quote_panel import QuotePanel
 from carebrowser.ui.widgets import heading, named, setup_table
+
+if TYPE_CHECKING:
+    from carebrowser.export import Table
+    from carebrowser.ui.export_subjects import ExportSubject
 
 log = logging.getLogger("carebrowser.ui.network")
 
@@ -64,9 +69,7 @@ class NetworkPanel(QWidget):
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.archive = archive
-        self.reader = (
-            archive if isinstance(archive, NetworkReader) else NetworkReader(archive.engine)
-        )
+        self.reader = archive
         self.filters = Filters()
         self.network: Network | None = None
         #: Every node's last place: a new network starts from them (a steady picture).
@@ -97,14 +100,14 @@ class NetworkPanel(QWidget):
         )
         self.limit_box.setRange(2, 500)
         self.limit_box.setValue(DEFAULT_LIMIT)
-        self.fit_button = named(QPushButton("&Fit", self), "Fit", "Show the whole network (Ctrl+0)")
+        self.fit_button = named(QPushButton("Fit", self), "Fit", "Show the whole network (Ctrl+0)")
         self.picture_button = named(
-            QPushButton("Save &picture\u2026", self),
+            QPushButton("Save pict&ure\u2026", self),
             "Save picture",
             "Save the picture as PNG or SVG",
         )
         self.network_button = named(
-            QPushButton("Save &network\u2026", self),
+            QPushButton("Save networ&k\u2026", self),
             "Save network",
             "Save the network as GraphML (Gephi, visone, networkx) or as a CSV list of ties",
         )
@@ -145,8 +148,13 @@ class NetworkPanel(QWidget):
         )
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.ties_table, "&Ties")
-        self.tabs.addTab(self.actors_table, "S&takeholders")
-        self.tabs.addTab(self.coalitions, "C&oalitions")
+        self.tabs.addTab(self.actors_table, "Stakeholders &drawn")
+        self.tabs.addTab(self.coalitions, "Coalitio&ns")
+        # A tab bar tells a screen reader no description: it takes no focus, and its tabs are
+        # reached by their letters (Alt+T, Alt+D, Alt+N) or Ctrl+Tab from inside.
+        self.tabs.setUsesScrollButtons(False)
+        for part in (self.tabs.tabBar(), *self.tabs.tabBar().findChildren(QToolButton)):
+            part.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self.detail = named(
             QTextBrowser(self),
@@ -159,8 +167,8 @@ class NetworkPanel(QWidget):
 
         controls = QHBoxLayout()
         for label_text, box in (
-            ("&Network:", self.kind_box),
-            ("N&ormalisation:", self.normalisation_box),
+            ("Net&work:", self.kind_box),
+            ("Normal&isation:", self.normalisation_box),
             ("At &most:", self.limit_box),
         ):
             label = QLabel(label_text, self)
@@ -437,8 +445,35 @@ class NetworkPanel(QWidget):
     # -- for the window ---------------------------------------------------------------------
 
     def status_text(self) -> str:
-        """The status bar's text: the network's size, then the statements shown."""
-        return f"{self.summary.text()} \u00b7 {self.statements.status_text()}"
+        """The status bar's text: the network's size (the window adds the statements')."""
+        return self.summary.text()
+
+    def export_subject(self, _filters: Filters) -> ExportSubject:
+        """The selected tie, or every tie of the network."""
+        from carebrowser.ui.export_subjects import network_subject
+
+        return network_subject(self)
+
+    def selection_count(self) -> int:
+        """1 while a tie is selected (in the picture or the table), else 0."""
+        return int(bool(self.scene.current) and self.scene.current[0] == "e")
+
+    def export_table(self, selected_only: bool) -> Table:
+        """The selected tie, or all ties, as the edge list the command line writes."""
+        from carebrowser.export import Table
+        from carebrowser.export.networks import EDGE_COLUMNS, network_edges_table
+
+        if self.network is None:
+            return Table(EDGE_COLUMNS, [])
+        table = network_edges_table(self.network)
+        if selected_only and self.selection_count():
+            _e, source, target = self.scene.current
+            table.rows = [
+                row
+                for row, edge in zip(table.rows, self.network.edges, strict=True)
+                if (edge.source, edge.target) == (source, target)
+            ]
+        return table
 
     def focus_picture(self) -> None:
         """Put the keyboard focus on the picture."""

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
+from carebrowser.analysis.kinds import STANCE_SCORES
 from carebrowser.analysis.layout import NodeKey, Point
-from carebrowser.analysis.networks import STANCE_SCORES, Actor, Edge, Network
+from carebrowser.analysis.networks import Actor, Edge, Network
 from carebrowser.data.vocabulary import STANCE_COLOURS
 
 #: Agreement and conflict: the palette's "supports" and "opposes" colours, solid and dashed.

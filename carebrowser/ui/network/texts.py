@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from carebrowser.analysis.networks import Actor, Kind, Network, Normalisation
+from carebrowser.analysis.kinds import Kind, Normalisation
+from carebrowser.analysis.networks import Actor, Network
 from carebrowser.data.vocabulary import STANCE_GLYPHS
 from carebrowser.queries import PositionRow, QuoteRow
 from carebrowser.queries.networks import TieProposal

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from carebrowser.analysis.kinds import Kind, Normalisation
 from carebrowser.analysis.layout import NodeKey, Point, layout
-from carebrowser.analysis.networks import Kind, Network, Normalisation, read_network
+from carebrowser.analysis.networks import Network, read_network
 from carebrowser.queries import Filters
 from carebrowser.queries.networks import NetworkReader
 from carebrowser.ui.network.models import actor_rows, tie_rows

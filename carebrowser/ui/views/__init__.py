@@ -57,4 +57,5 @@ VIEWS = (
         "Show two to four stakeholders side by side, proposal by proposal",
     ),
     ViewSpec("source", "Source &reader", "Ctrl+4", "carebrowser.ui.views.reader"),
+    ViewSpec("network", "Coalition m&ap", "Ctrl+5", "carebrowser.ui.views.network"),
 )
