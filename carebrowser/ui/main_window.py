@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from carebrowser.ui.compare_panel import ComparePanel
     from carebrowser.ui.export_dialog import ExportDialog, ExportFlow
     from carebrowser.ui.matrix_panel import MatrixPanel
+    from carebrowser.ui.network import NetworkPanel
     from carebrowser.ui.quote_panel import QuotePanel
     from carebrowser.ui.reader_panel import ReaderPanel
     from carebrowser.ui.stakeholder_panel import StakeholderPanel
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from carebrowser.ui.views.browse import BrowseView
     from carebrowser.ui.views.compare import CompareView
     from carebrowser.ui.views.matrix import MatrixView
+    from carebrowser.ui.views.network import CoalitionMapView
     from carebrowser.ui.views.reader import ReaderView
 
 #: The views' numbers, in the order of VIEWS (Ctrl+1..5).
@@ -180,6 +182,11 @@ class MainWindow(QMainWindow):
     def reader(self) -> ReaderPanel:
         """The source reader view."""
         return cast("ReaderView", self.view(READER)).reader
+
+    @property
+    def network(self) -> NetworkPanel:
+        """The coalition map."""
+        return cast("CoalitionMapView", self.view(NETWORK)).network
 
     def built(self, view: int) -> bool:
         """Whether a view has been made (the first always is)."""
@@ -380,6 +387,8 @@ class MainWindow(QMainWindow):
         first = self.archive.positions(Filters(stakeholders=frozenset(ids[:1]))) if ids else []
         if first:
             self.matrix.select_cell(first[0].stakeholder_id, first[0].proposal_id)
+        if ids:
+            self.network.pick_when_drawn(ids[:2])
 
     # -- a database that cannot be read, and reading it again -------------------------------
 

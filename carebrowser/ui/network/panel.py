@@ -8,6 +8,7 @@ both sides' stances and evidence, and the statements in the quote panel.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,8 @@ class NetworkPanel(QWidget):
         self._signals.finished.connect(self._show)
         self._signals.errored.connect(self._failed)
         self._picking = False
+        #: Stakeholders to select once the network is drawn: one, or the tie of two.
+        self._pending: tuple[int, ...] = ()
 
         self.kind_box = named(QComboBox(self), "Network", "Which ties to draw")
         for kind in KINDS:
@@ -200,7 +203,7 @@ class NetworkPanel(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.top)
         self.splitter.addWidget(self.statements)
-        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -278,13 +281,17 @@ class NetworkPanel(QWidget):
             return  # a newer request is on its way
         network = self.network = result.network
         self.points.update(result.points)
-        self.scene.show_network(network, result.points)
+        viewport = self.view.viewport().size()
+        aspect = viewport.width() / max(viewport.height(), 1)
+        self.scene.show_network(network, result.points, round(aspect, 1))
         self.ties.set_rows(*(result.ties if result.ties[1] else tie_rows(network)))
         self.actors.set_rows(*(result.actors if result.actors[1] else actor_rows(network)))
         self._show_coalitions(network)
         self._show_summary(network)
         self.view.fit()
         self.detail.setPlainText("Select a stakeholder or a tie to see what it rests on.")
+        if self._pending:
+            self._pick_pending()
         self.network_shown.emit()
         self.status_changed.emit()
 
@@ -302,6 +309,22 @@ class NetworkPanel(QWidget):
     def _row_chosen(self, model: RowsModel, current: QModelIndex) -> None:
         if current.isValid() and not self._picking:
             self.pick(model.keys[current.row()])
+
+    def pick_when_drawn(self, stakeholder_ids: Sequence[int]) -> None:
+        """Select a stakeholder, or the tie of two, now or once the network is drawn."""
+        self._pending = tuple(stakeholder_ids[:2])
+        if self.network is not None:
+            self._pick_pending()
+
+    def _pick_pending(self) -> None:
+        wanted, self._pending = self._pending, ()
+        if len(wanted) == 2:
+            tie = ("e", *sorted(wanted))
+            if self.ties.row_of(tie) >= 0:
+                self.pick(tie)
+                return
+        if wanted and self.actors.row_of(("s", wanted[0])) >= 0:
+            self.pick(("s", wanted[0]))
 
     def pick(self, key: tuple[object, ...]) -> None:
         """Select a node ("s", id) or a tie ("e", a, b) everywhere, and show what it rests on."""

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 
 from PySide6.QtCore import QLineF, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
@@ -107,8 +107,12 @@ class NodeItem(QGraphicsPathItem):
         self.setPen(QPen(QColor("#000000"), NODE_PEN))
         self.setZValue(2)
         self.label = QGraphicsSimpleTextItem(label, self)
+        # The label keeps its size when the picture is zoomed out to fit a small window; it is
+        # placed by its top centre, under the node.
+        self.label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         width = self.label.boundingRect().width()
-        self.label.setPos(-width / 2, radius + 2)
+        self.label.setPos(0, radius + 2)
+        self.label.setTransform(QTransform.fromTranslate(-width / 2, 0))
 
 
 class EdgeItem(QGraphicsLineItem):
@@ -170,13 +174,17 @@ class NetworkScene(QGraphicsScene):
         self._heaviest = 1.0
         self.setBackgroundBrush(QBrush(QColor("#ffffff")))
 
-    def show_network(self, network: Network, points: Mapping[NodeKey, Point]) -> None:
-        """Draw *network* with its nodes at *points* (a layout of it)."""
+    def show_network(
+        self, network: Network, points: Mapping[NodeKey, Point], aspect: float = 1.0
+    ) -> None:
+        """Draw *network* with its nodes at *points* (a layout of it), stretched to the
+        *aspect* (width / height) of the view it is shown in: a wide view spreads it sideways."""
         self.clear()
         self.network, self.nodes, self.edges, self.tips = network, {}, {}, {}
         self.current, self._marks = (), []
         unit = UNIT * max(2.0, math.sqrt(len(points)))
-        at = {k: QPointF(x * unit, y * unit) for k, (x, y) in points.items()}
+        stretch = math.sqrt(min(max(aspect, 1 / 2.5), 2.5))
+        at = {k: QPointF(x * unit * stretch, y * unit / stretch) for k, (x, y) in points.items()}
         most = max((a.statement_count for a in network.actors), default=1) or 1
         for actor in network.actors:
             radius = 7 + 13 * math.sqrt(actor.statement_count / most)
