@@ -25,6 +25,7 @@ from carebrowser.ui.network.scene import (
 )
 from carebrowser.ui.network.view import render_image
 from carebrowser.ui.views.network import CoalitionMapView
+from tests.positions_file import positions
 
 LGA = "Local Government Association"
 MILBURN = "Alan Milburn"
@@ -60,7 +61,10 @@ def click_item(qtbot: QtBot, view: QGraphicsView, scene_point: object) -> None:
 
 def test_draws_every_stakeholder_and_tie_in_colour_and_style(panel: NetworkPanel) -> None:
     assert panel.network is not None
-    assert len(panel.scene.nodes) == 23 and panel.ties.rowCount() == len(panel.network.edges)
+    drawn = {who for who, _p, _s in positions()}
+    assert len(panel.scene.nodes) == len(drawn) and panel.ties.rowCount() == len(
+        panel.network.edges
+    )
     lga, milburn, adss = (actor_id(panel, n) for n in (LGA, MILBURN, ADSS))
     conflict = panel.scene.edge_items(lga, milburn)
     assert [(i.pen().color(), i.pen().style()) for i in conflict] == [
@@ -206,7 +210,8 @@ def test_kinds_and_normalisations_redraw(qtbot: QtBot, panel: NetworkPanel) -> N
     with qtbot.waitSignal(panel.network_shown, timeout=10_000):
         panel.limit_box.setValue(5)
         panel.limit_box.editingFinished.emit()
-    assert len(panel.network.actors) == 5 and "18 left out" in panel.summary.text()
+    left_out = len({who for who, _p, _s in positions()}) - 5
+    assert len(panel.network.actors) == 5 and f"{left_out} left out" in panel.summary.text()
 
 
 def test_saves_png_svg_graphml_and_csv(panel: NetworkPanel, tmp_path: Path) -> None:
@@ -258,4 +263,5 @@ def test_the_screenshot_waits_for_the_network(
     path = tmp_path / "network.png"
     assert screenshot(window, str(path))
     panel = window.view(NETWORK).network  # type: ignore[attr-defined]
-    assert panel.network is not None and len(panel.scene.nodes) == 23
+    drawn = {who for who, _p, _s in positions()}
+    assert panel.network is not None and len(panel.scene.nodes) == len(drawn)
