@@ -25,7 +25,7 @@ from carebrowser.ui.network.scene import (
 )
 from carebrowser.ui.network.view import render_image
 from carebrowser.ui.views.network import CoalitionMapView
-from tests.positions_file import positions
+from tests.positions_file import activity, positions
 
 LGA = "Local Government Association"
 MILBURN = "Alan Milburn"
@@ -200,7 +200,7 @@ def test_kinds_and_normalisations_redraw(qtbot: QtBot, panel: NetworkPanel) -> N
         panel.normalisation_box.setCurrentIndex(panel.normalisation_box.findData("jaccard"))
     lga, adss = sorted((actor_id(panel, LGA), actor_id(panel, ADSS)))
     edge = next(e for e in panel.network.edges if (e.source, e.target) == (lga, adss))
-    assert edge.weight == pytest.approx(2 / 3)
+    assert edge.weight == pytest.approx(2 / (activity(LGA) + activity(ADSS) - 2))
     with qtbot.waitSignal(panel.network_shown, timeout=10_000):
         panel.kind_box.setCurrentIndex(panel.kind_box.findData("affiliation"))
     assert (
