@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as WordDocument
@@ -85,6 +86,46 @@ def source_entry(source: SourceRow) -> tuple[str, str]:
     return clean(reference), clean(dated)
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _child(parent: Any, tag: str) -> Any:
+    """A new last child of an XML element (no schema order to keep: a run's text)."""
+    child = parent.makeelement(tag, {})
+    parent.append(child)
+    return child
+
+
+def _run(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False) -> None:
+    """Add *text* (already clean()) as a run: tabs and line breaks as Word's own elements.
+
+    python-docx's Run.text handles the text a character at a time: building the run's
+    elements here made a briefing of 1,300 quotations several times faster.
+    """
+    run = paragraph.add_run()
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    element = run._r
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            _child(element, f"{_W}br")
+        for count, piece in enumerate(line.split("\t")):
+            if count:
+                _child(element, f"{_W}tab")
+            if piece:
+                t = _child(element, f"{_W}t")
+                t.text = piece
+                t.set(_SPACE, "preserve")
+
+
+def _set_cell(cell: _Cell, text: str, *, bold: bool = False) -> None:
+    """A new table cell's text (its one empty paragraph gets the run)."""
+    _run(cell.paragraphs[0], text, bold=bold)
+
+
 def _repeat_header(table: Table) -> None:
     """Mark the table's first row as a header row, repeated at the top of every page."""
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
@@ -112,8 +153,7 @@ def _grid(document: WordDocument, header: Sequence[str]) -> Table:
     table: Table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(clean(text)).bold = True
+        _run(cell.paragraphs[0], clean(text), bold=True)
     _repeat_header(table)
     return table
 
@@ -137,10 +177,18 @@ class _Writer:
         self.written = 0
         #: Style ids by name, looked up once: python-docx reads every style per lookup by name.
         self._style_ids: dict[str, str] = {}
+        self._end = self.document.element.body.sectPr
 
     def paragraph(self, text: str = "", style: str = "Normal") -> Paragraph:
         """A new paragraph at the end in a built-in *style* (Title, Heading 1, Quote...)."""
-        paragraph = self.document.add_paragraph(text)
+        # Put before the body's closing section properties directly: python-docx's own
+        # add_paragraph() looks for them from the first paragraph on, each time (quadratic:
+        # a briefing of 1,300 quotations took 11.5 s to build, most of it there).
+        element = OxmlElement("w:p")
+        self._end.addprevious(element)
+        paragraph = Paragraph(element, self.document._body)
+        if text:
+            _run(paragraph, text)
         if style != "Normal":
             style_id = self._style_ids.get(style)
             if style_id is None:
@@ -155,8 +203,8 @@ class _Writer:
     def labelled(self, label: str, text: str) -> Paragraph:
         """'Label: text', the label in bold."""
         paragraph = self.paragraph()
-        paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(clean(text))
+        _run(paragraph, f"{label}: ", bold=True)
+        _run(paragraph, clean(text))
         return paragraph
 
     def write(self) -> WordDocument:
@@ -254,12 +302,14 @@ class _Writer:
                 end = start + len(chunk)
                 self.paragraph(f"Proposals {start + 1} to {end} of {len(proposals)}")
             table = _grid(self.document, ["Stakeholder", *(p.title for p in chunk)])
-            for stakeholder in b.stakeholders:
+            for number, stakeholder in enumerate(b.stakeholders, 1):
+                if number % 200 == 0:
+                    self._ask()  # a long table: Cancel is heard while it is built too
                 cells = _add_row(table)
-                cells[0].text = clean(stakeholder.name)
+                _set_cell(cells[0], clean(stakeholder.name))
                 for cell, proposal in zip(cells[1:], chunk, strict=True):
                     position = b.cells.get((stakeholder.id, proposal.id))
-                    cell.text = position.stance if position is not None else NO_POSITION
+                    _set_cell(cell, clean(position.stance) if position is not None else NO_POSITION)
                     if position is not None:
                         _shade(cell, position.stance)
         self.paragraph(
@@ -269,7 +319,7 @@ class _Writer:
         legend = self.document.add_table(rows=1, cols=len(STANCES))
         legend.style = "Table Grid"
         for cell, stance in zip(legend.rows[0].cells, STANCES, strict=True):
-            cell.text = stance
+            _set_cell(cell, stance)
             _shade(cell, stance)
 
     def _proposal(self, section: BriefingSection) -> None:
@@ -290,8 +340,8 @@ class _Writer:
         if entry.stakeholder.description:
             self.paragraph(clean(entry.stakeholder.description))
         paragraph = self.paragraph()
-        paragraph.add_run(f"Stance: {clean(entry.position.stance)}. ").bold = True
-        paragraph.add_run(clean(entry.position.summary))
+        _run(paragraph, f"Stance: {clean(entry.position.stance)}. ", bold=True)
+        _run(paragraph, clean(entry.position.summary))
         if not entry.quotes:
             self.paragraph("No statement cited for it passes the filters.")
         for quote in entry.quotes:
@@ -300,7 +350,7 @@ class _Writer:
     def _quote(self, quote: QuoteRow) -> None:
         paragraph = self.paragraph(quotation(quote), "Quote")
         if quote.truncated:
-            paragraph.add_run(CUT_OFF).italic = True
+            _run(paragraph, CUT_OFF, italic=True)
         cited = self.paragraph(f"{NO_POSITION} {citation(quote)}")
         cited.paragraph_format.left_indent = Mm(15)
         cited.paragraph_format.space_after = Pt(10)
@@ -329,13 +379,12 @@ class _Writer:
         table = _grid(self.document, ["Proposal", *names])
         for row in b.comparison:
             cells = _add_row(table)
-            cells[0].text = clean(row.proposal.title)
+            _set_cell(cells[0], clean(row.proposal.title))
             for cell, position in zip(cells[1:], row.positions, strict=True):
                 if position is None:
-                    cell.text = NO_POSITION
+                    _set_cell(cell, NO_POSITION)
                     continue
-                cell.text = ""
-                cell.paragraphs[0].add_run(clean(position.stance)).bold = True
+                _run(cell.paragraphs[0], clean(position.stance), bold=True)
                 cell.add_paragraph(clean(position.summary))
                 _shade(cell, position.stance)
         self.heading("Where they disagree", level=2)
@@ -349,8 +398,8 @@ class _Writer:
                 if p is not None
             )
             paragraph = self.paragraph(style="List Bullet")
-            paragraph.add_run(f"{clean(row.proposal.title)}: ").bold = True
-            paragraph.add_run(clean(stances))
+            _run(paragraph, f"{clean(row.proposal.title)}: ", bold=True)
+            _run(paragraph, clean(stances))
 
     def _sources(self) -> None:
         self.heading("Sources", level=1)
@@ -359,8 +408,8 @@ class _Writer:
         for source in self.briefing.sources:
             reference, dated = source_entry(source)
             paragraph = self.paragraph(style="List Bullet")
-            paragraph.add_run(reference).bold = True
-            paragraph.add_run(f". {dated}")
+            _run(paragraph, reference, bold=True)
+            _run(paragraph, f". {dated}")
 
 
 def build_briefing(
