@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import archives, metrics, network, postgresql, window
+from bench import archives, briefing, metrics, network, postgresql, window
 from bench.metrics import Figure
 from carebrowser.data import postgres
 
@@ -87,7 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     say: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     paths = {size.name: archives.archive(size, args.cache, say) for size in sizes}
     urls: dict[str, str] = {}
-    measures: list[Callable[[Path, str, int], Figure | list[Figure]]] = [*metrics.QUERY_METRICS]
+    measures: list[Callable[[Path, str, int], Figure | list[Figure]]] = [
+        *metrics.QUERY_METRICS,
+        briefing.briefing_export,
+    ]
     if not args.no_window:
         measures += [*window.WINDOW_METRICS, network.network_metrics]
     if args.postgresql is not None:
