@@ -22,7 +22,7 @@ from carebrowser.data.vocabulary import KIND_LABELS, STANCES
 from carebrowser.export.briefing import CUT_OFF, write_briefing
 from carebrowser.export.writers import Cancelled
 from carebrowser.queries import Archive, Filters, QuoteRow, SourceRow
-from carebrowser.queries.briefing import Briefing, read_briefing
+from carebrowser.queries.briefing import Briefing, quotation_count, read_briefing
 
 MADE = dt.datetime(2002, 11, 5, 9, 30, tzinfo=dt.UTC)
 CHOSEN_STAKEHOLDERS = ["LGA", "Alan Milburn"]
@@ -385,3 +385,13 @@ def test_libreoffice_opens_it(archive: Archive, tmp_path: Path) -> None:
     pdf = tmp_path / "briefing.pdf"
     assert pdf.stat().st_size > 10_000
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(search="fines"), Filters(categories=frozenset({"local government"}))],
+)
+def test_the_quotations_are_counted_before_they_are_read(
+    archive: Archive, filters: Filters
+) -> None:
+    assert quotation_count(archive, filters) == read_briefing(archive, filters).quotations > 0

@@ -205,6 +205,7 @@ class _Writer:
         paragraph = self.paragraph()
         _run(paragraph, f"{label}: ", bold=True)
         _run(paragraph, clean(text))
+        paragraph.paragraph_format.space_after = Pt(2)
         return paragraph
 
     def write(self) -> WordDocument:

@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from carebrowser.data.schema import Meta, Statement, position_evidence
+from carebrowser.data.schema import Meta, Position, Stakeholder, Statement, position_evidence
 from carebrowser.data.vocabulary import CATEGORIES, STANCES
 from carebrowser.queries.archive import Archive, disagreements
 from carebrowser.queries.filters import Filters
@@ -172,6 +172,24 @@ def _compared(
         )
 
 
+def quotation_count(archive: Archive, filters: Filters) -> int:
+    """How many quotations read_briefing() of *filters* holds, counted by the database: for the
+    progress of a long briefing, before it is read."""
+    where = archive._statement_where(
+        filters.but(stakeholders=frozenset(), categories=frozenset(), proposals=frozenset())
+    )
+    query = (
+        select(func.count())
+        .select_from(position_evidence)
+        .join(Position, Position.id == position_evidence.c.position_id)
+        .join(Stakeholder, Stakeholder.id == Position.stakeholder_id)
+        .join(Statement, Statement.id == position_evidence.c.statement_id)
+        .where(*archive._position_where(filters), *where)
+    )
+    with archive.engine.connect() as connection:
+        return int(connection.scalar(query) or 0)
+
+
 def _names(rows: Iterable[object], attribute: str) -> tuple[str, ...]:
     return tuple(str(getattr(row, attribute)) for row in rows)
 
@@ -254,5 +272,6 @@ __all__ = [
     "Dataset",
     "Scope",
     "dataset_of",
+    "quotation_count",
     "read_briefing",
 ]
