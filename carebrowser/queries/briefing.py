@@ -113,6 +113,29 @@ class Briefing:
         return cited + len(self.other_statements)
 
 
+@dataclass(frozen=True)
+class BriefingRequest:
+    """What a briefing is to hold, as a view or the command line chose it: the filters (the
+    stakeholders, the proposals and the rest) and, optionally, only some statements."""
+
+    filters: Filters
+    statements: frozenset[int] | None = None
+
+    def read(self, archive: Archive, dataset_label: str = "") -> Briefing:
+        """The briefing's rows (read_briefing())."""
+        return read_briefing(
+            archive, self.filters, dataset_label=dataset_label, statements=self.statements
+        )
+
+    def quotations(self, archive: Archive) -> int:
+        """How many quotations it will hold: counted by the database, or with chosen
+        statements, how many were chosen (each is quoted once, or under each position citing
+        it)."""
+        if self.statements is not None:
+            return len(self.statements)
+        return quotation_count(archive, self.filters)
+
+
 def dataset_of(archive: Archive, label: str) -> Dataset:
     """The dataset facts of *archive*'s database; *label* is how it was opened."""
     with archive.engine.connect() as connection:
@@ -268,6 +291,7 @@ def read_briefing(
 __all__ = [
     "Briefing",
     "BriefingEntry",
+    "BriefingRequest",
     "BriefingSection",
     "Dataset",
     "Scope",

@@ -20,21 +20,33 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from carebrowser.export import CellBatches, Table, write_csv
 from carebrowser.export.writers import Cancelled
-from carebrowser.queries import SourceRow
+from carebrowser.queries import Archive, SourceRow
+from carebrowser.queries.briefing import BriefingRequest
 
 log = logging.getLogger("carebrowser.ui.export")
 
-ExportFormat = Literal["csv", "xlsx"]
+ExportFormat = Literal["csv", "xlsx", "docx"]
 #: The suffix of each format's files.
-SUFFIXES: dict[ExportFormat, str] = {"csv": ".csv", "xlsx": ".xlsx"}
+SUFFIXES: dict[ExportFormat, str] = {"csv": ".csv", "xlsx": ".xlsx", "docx": ".docx"}
+
+
+@dataclass(frozen=True)
+class BriefingReading:
+    """A briefing to read on the worker's thread, then write: what was chosen, from where."""
+
+    archive: Archive
+    request: BriefingRequest
+    #: The database as the window names it ("the bundled dataset"), for the title page.
+    dataset_label: str = ""
 
 
 @dataclass(frozen=True)
 class ExportJob:
     """What to write where: a table, its file and format, and how to look up its sources."""
 
-    #: A workbook's is a Table (its second sheet lists the sources the rows cite).
-    table: Table | CellBatches
+    #: A workbook's is a Table (its second sheet lists the sources the rows cite); a Word
+    #: briefing's, the briefing to read.
+    table: Table | CellBatches | BriefingReading
     path: Path
     format: ExportFormat
     #: Source ids -> sources, for the workbook's second sheet (called on the worker's thread).
@@ -103,6 +115,15 @@ class ExportWorker(QRunnable):
             raise Cancelled
         return self.job.sources(ids)
 
+    def _write_briefing(self, reading: BriefingReading) -> int:
+        """Read the briefing here, off the GUI thread, then write it; returns its quotations."""
+        from carebrowser.export.briefing import write_briefing
+
+        briefing = reading.request.read(reading.archive, reading.dataset_label)
+        if self._cancel.is_set():
+            raise Cancelled
+        return write_briefing(briefing, self.job.path, progress=self._progress)
+
     def run(self) -> None:
         """Write the file (on a pool thread); every outcome is a signal, nothing escapes."""
         try:
@@ -117,7 +138,13 @@ class ExportWorker(QRunnable):
         try:
             if self._cancel.is_set():
                 raise Cancelled
-            if job.format == "xlsx":
+            if job.format == "docx":
+                if not isinstance(job.table, BriefingReading):
+                    raise TypeError("a Word document is written from a briefing, not a table")
+                rows = self._write_briefing(job.table)
+            elif isinstance(job.table, BriefingReading):
+                raise TypeError(f"a briefing is written as a Word document, not {job.format}")
+            elif job.format == "xlsx":
                 from carebrowser.export.xlsx import write_xlsx
 
                 if not isinstance(job.table, Table):
