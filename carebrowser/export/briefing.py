@@ -164,6 +164,11 @@ def _add_row(table: Table) -> list[_Cell]:
     return list(row.cells)
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 proposal', '3 proposals', '1,309 quotations'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _listed(items: Sequence[str], nothing: str) -> str:
     return "; ".join(items) if items else nothing
 
@@ -227,6 +232,9 @@ class _Writer:
         section.page_width, section.page_height = Mm(210), Mm(297)  # A4
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(section, side, Mm(20))
+        # python-docx's template sets its Title in 28 pt: a long title took a third of page 1.
+        title_style = self.document.styles["Title"]
+        title_style.font.size = Pt(22)
         properties = self.document.core_properties
         properties.author = "carebrowser"
         properties.last_modified_by = "carebrowser"
@@ -236,13 +244,21 @@ class _Writer:
         properties.comments = f"Dataset: {self.briefing.dataset.version}"
 
     def _title_text(self) -> str:
+        """'Briefing: Alan Milburn and Local Government Association on 3 proposals'."""
         b = self.briefing
-        names = " and ".join(s.name for s in b.stakeholders)
-        titles = ", ".join(p.title for p in b.proposals)
-        text = f"Briefing: {names} on {titles}"
-        if len(b.stakeholders) > 3 or len(text) > 140:
-            text = f"Briefing: {len(b.stakeholders)} stakeholders on {len(b.proposals)} proposals"
-        return clean(text)
+        names = [s.name for s in b.stakeholders]
+        who = (
+            f"{', '.join(names[:-1])} and {names[-1]}"
+            if 1 < len(names) <= 3
+            else names[0]
+            if len(names) == 1
+            else counted(len(names), "stakeholder")
+        )
+        if len(b.proposals) == 1:
+            on = b.proposals[0].title
+        else:
+            on = counted(len(b.proposals), "proposal")
+        return clean(f"Briefing: {who} on {on}")
 
     def _title(self) -> None:
         b = self.briefing
