@@ -9,6 +9,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# As carebrowser.export.xlsx sets it before openpyxl is first imported: the tests that read a
+# workbook import openpyxl before that module, and openpyxl chooses its XML writer then.
+os.environ["OPENPYXL_LXML"] = "False"
 
 from carebrowser.data.database import open_database
 from carebrowser.logs import setup_logging

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from pathlib import Path
+
+# openpyxl writes with lxml when it is installed, and python-docx (the briefing) installs it.
+# With lxml a carriage return stays one in the workbook (Excel's own files have a line feed)
+# and a full disk or a file size limit raises lxml's own error instead of an OSError. Its own
+# writer, as before python-docx came: set before openpyxl is first imported, which it is here.
+os.environ["OPENPYXL_LXML"] = "False"
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
