@@ -12,7 +12,6 @@ from bench.metrics import Figure
 from carebrowser.data.database import open_database, sqlite_uri
 from carebrowser.export.briefing import write_briefing
 from carebrowser.queries import Archive, Filters
-from carebrowser.queries.briefing import read_briefing
 
 #: About this many quotations: a long briefing, as "everything shown" on a busy proposal gives.
 QUOTATIONS = 1000
@@ -50,7 +49,7 @@ def briefing_export(path: Path, size: str, runs: int) -> Figure:
             target = Path(folder) / "briefing.docx"
             for _ in range(runs):
                 started = time.perf_counter()
-                briefing = read_briefing(Archive(engine), filters)
+                briefing = Archive(engine).briefing(filters)
                 read = time.perf_counter()
                 quotations = write_briefing(briefing, target)
                 times.append((time.perf_counter() - started) * 1000)

@@ -22,7 +22,7 @@ from carebrowser.data.vocabulary import KIND_LABELS, STANCES
 from carebrowser.export.briefing import CUT_OFF, write_briefing
 from carebrowser.export.writers import Cancelled
 from carebrowser.queries import Archive, Filters, QuoteRow, SourceRow
-from carebrowser.queries.briefing import Briefing, quotation_count, read_briefing
+from carebrowser.queries.briefing import Briefing
 
 MADE = dt.datetime(2002, 11, 5, 9, 30, tzinfo=dt.UTC)
 CHOSEN_STAKEHOLDERS = ["LGA", "Alan Milburn"]
@@ -111,9 +111,7 @@ def _chosen(archive: Archive) -> Filters:
 
 
 def _write(archive: Archive, filters: Filters, path: Path, **options: object) -> Briefing:
-    briefing = read_briefing(
-        archive, filters, dataset_label="the bundled dataset", made=MADE, **options
-    )  # type: ignore[arg-type]
+    briefing = archive.briefing(filters, dataset_label="the bundled dataset", made=MADE, **options)  # type: ignore[arg-type]
     write_briefing(briefing, path)
     return briefing
 
@@ -294,7 +292,7 @@ def test_chosen_statements_only(archive: Archive, tmp_path: Path) -> None:
 
 def _hostile(archive: Archive) -> Briefing:
     """The LGA briefing with its statements' texts, names and summaries made hostile."""
-    briefing = read_briefing(archive, _chosen(archive), made=MADE)
+    briefing = archive.briefing(_chosen(archive), made=MADE)
     texts = iter(HOSTILE)
     sections = []
     for section in briefing.sections:
@@ -355,7 +353,7 @@ def test_cancelling_leaves_no_file_and_an_existing_file_as_it_was(
 ) -> None:
     path = tmp_path / "briefing.docx"
     path.write_bytes(b"an earlier briefing")
-    briefing = read_briefing(archive, Filters(), made=MADE)
+    briefing = archive.briefing(Filters(), made=MADE)
     calls: list[int] = []
 
     def stop(written: int) -> bool:
@@ -394,4 +392,4 @@ def test_libreoffice_opens_it(archive: Archive, tmp_path: Path) -> None:
 def test_the_quotations_are_counted_before_they_are_read(
     archive: Archive, filters: Filters
 ) -> None:
-    assert quotation_count(archive, filters) == read_briefing(archive, filters).quotations > 0
+    assert archive.briefing_quotations(filters) == archive.briefing(filters).quotations > 0

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from carebrowser.data.schema import Meta, Position, Stakeholder, Statement, position_evidence
 from carebrowser.data.vocabulary import CATEGORIES, STANCES
-from carebrowser.queries.archive import Archive, disagreements
+from carebrowser.queries.comparison import disagreements
 from carebrowser.queries.filters import Filters
+from carebrowser.queries.matrix import MatrixReader
 from carebrowser.queries.rows import (
     ComparisonRow,
     PositionRow,
@@ -26,6 +27,7 @@ from carebrowser.queries.rows import (
     SourceRow,
     StakeholderRow,
 )
+from carebrowser.queries.sources import SourceReader
 
 #: A comparison is drawn for this many stakeholders (the comparison view's range).
 COMPARED = range(2, 5)
@@ -121,54 +123,19 @@ class BriefingRequest:
     filters: Filters
     statements: frozenset[int] | None = None
 
-    def read(self, archive: Archive, dataset_label: str = "") -> Briefing:
-        """The briefing's rows (read_briefing())."""
-        return read_briefing(
-            archive, self.filters, dataset_label=dataset_label, statements=self.statements
+    def read(self, archive: BriefingReader, dataset_label: str = "") -> Briefing:
+        """The briefing's rows (BriefingReader.briefing())."""
+        return archive.briefing(
+            self.filters, dataset_label=dataset_label, statements=self.statements
         )
 
-    def quotations(self, archive: Archive) -> int:
+    def quotations(self, archive: BriefingReader) -> int:
         """How many quotations it will hold: counted by the database, or with chosen
         statements, how many were chosen (each is quoted once, or under each position citing
         it)."""
         if self.statements is not None:
             return len(self.statements)
-        return quotation_count(archive, self.filters)
-
-
-def dataset_of(archive: Archive, label: str) -> Dataset:
-    """The dataset facts of *archive*'s database; *label* is how it was opened."""
-    with archive.engine.connect() as connection:
-        meta = dict(connection.execute(select(Meta.key, Meta.value)).tuples().all())
-    return Dataset(label, meta.get("schema_version", ""), meta.get("dataset_digest", ""))
-
-
-def _evidence_ids(
-    archive: Archive, position_ids: Sequence[int], filters: Filters
-) -> dict[int, list[int]]:
-    """The statements each position cites that pass the statement filters (search, sources,
-    dates), in the key quotation's order: direct quotations first, then by date."""
-    found: dict[int, list[int]] = defaultdict(list)
-    where = archive._statement_where(
-        filters.but(stakeholders=frozenset(), categories=frozenset(), proposals=frozenset())
-    )
-    with archive.engine.connect() as connection:
-        for start in range(0, len(position_ids), 500):
-            chunk = position_ids[start : start + 500]
-            query = (
-                select(position_evidence.c.position_id, Statement.id)
-                .join(Statement, Statement.id == position_evidence.c.statement_id)
-                .where(position_evidence.c.position_id.in_(chunk), *where)
-                .order_by(
-                    position_evidence.c.position_id,
-                    Statement.kind != "direct",
-                    Statement.sort_date,
-                    Statement.id,
-                )
-            )
-            for position_id, statement_id in connection.execute(query):
-                found[position_id].append(statement_id)
-    return found
+        return archive.briefing_quotations(self.filters)
 
 
 def _matrix_order(stakeholder: StakeholderRow) -> tuple[int, str, int]:
@@ -195,107 +162,138 @@ def _compared(
         )
 
 
-def quotation_count(archive: Archive, filters: Filters) -> int:
-    """How many quotations read_briefing() of *filters* holds, counted by the database: for the
-    progress of a long briefing, before it is read."""
-    where = archive._statement_where(
-        filters.but(stakeholders=frozenset(), categories=frozenset(), proposals=frozenset())
-    )
-    query = (
-        select(func.count())
-        .select_from(position_evidence)
-        .join(Position, Position.id == position_evidence.c.position_id)
-        .join(Stakeholder, Stakeholder.id == Position.stakeholder_id)
-        .join(Statement, Statement.id == position_evidence.c.statement_id)
-        .where(*archive._position_where(filters), *where)
-    )
-    with archive.engine.connect() as connection:
-        return int(connection.scalar(query) or 0)
-
-
 def _names(rows: Iterable[object], attribute: str) -> tuple[str, ...]:
     return tuple(str(getattr(row, attribute)) for row in rows)
 
 
-def read_briefing(
-    archive: Archive,
-    filters: Filters,
-    *,
-    dataset_label: str = "",
-    statements: frozenset[int] | None = None,
-    made: dt.datetime | None = None,
-) -> Briefing:
-    """The briefing of what *filters* choose: their stakeholders (every stakeholder with a
-    position, when none is named) on their proposals (those the stakeholders took a position
-    on, when none is named). With *statements*, only those statements are quoted."""
-    positions = archive.positions(filters)
-    evidence = _evidence_ids(archive, [p.id for p in positions], filters)
-    if statements is not None:
-        evidence = {k: [i for i in v if i in statements] for k, v in evidence.items()}
-        positions = [p for p in positions if evidence.get(p.id)]
-    named = filters.stakeholders or {p.stakeholder_id for p in positions}
-    stakeholders = sorted(archive.stakeholders_by_ids(named), key=_matrix_order)
-    if filters.proposals:
-        proposals = archive.proposals_by_ids(filters.proposals)
-    else:
-        proposals = archive.proposals_by_ids({p.proposal_id for p in positions})
-    cited = list(dict.fromkeys(i for p in positions for i in evidence.get(p.id, ())))
-    others: list[int] = []
-    if statements is not None:
-        placed = set(cited)
-        others = sorted(i for i in statements if i not in placed)
-    quotes = {q.id: q for q in archive.quotes_by_ids([*cited, *others])}
-    cells = {(p.stakeholder_id, p.proposal_id): p for p in positions}
-    sections = []
-    for proposal in proposals:
-        grouped: dict[str, list[BriefingEntry]] = defaultdict(list)
-        for s in stakeholders:
-            position = cells.get((s.id, proposal.id))
-            if position is not None:
-                entry_quotes = tuple(
-                    quotes[i] for i in evidence.get(position.id, ()) if i in quotes
+class BriefingReader(MatrixReader, SourceReader):
+    """A briefing's rows: positions, their evidence, the statements and sources they cite."""
+
+    def dataset(self, label: str) -> Dataset:
+        """The facts of the database read (schema version, digest); *label*: how it was opened."""
+        with self.engine.connect() as connection:
+            meta = dict(connection.execute(select(Meta.key, Meta.value)).tuples().all())
+        return Dataset(label, meta.get("schema_version", ""), meta.get("dataset_digest", ""))
+
+    def _evidence_ids(self, position_ids: Sequence[int], filters: Filters) -> dict[int, list[int]]:
+        """The statements each position cites that pass the statement filters (search, sources,
+        dates), in the key quotation's order: direct quotations first, then by date."""
+        found: dict[int, list[int]] = defaultdict(list)
+        where = self._statement_where(
+            filters.but(stakeholders=frozenset(), categories=frozenset(), proposals=frozenset())
+        )
+        with self.engine.connect() as connection:
+            for start in range(0, len(position_ids), 500):
+                chunk = position_ids[start : start + 500]
+                query = (
+                    select(position_evidence.c.position_id, Statement.id)
+                    .join(Statement, Statement.id == position_evidence.c.statement_id)
+                    .where(position_evidence.c.position_id.in_(chunk), *where)
+                    .order_by(
+                        position_evidence.c.position_id,
+                        Statement.kind != "direct",
+                        Statement.sort_date,
+                        Statement.id,
+                    )
                 )
-                grouped[position.stance].append(BriefingEntry(s, position, entry_quotes))
-        order = [*STANCES, *sorted(set(grouped) - set(STANCES))]  # a damaged file's stance last
-        groups = tuple((stance, tuple(grouped[stance])) for stance in order if grouped[stance])
-        silent = tuple(s for s in stakeholders if (s.id, proposal.id) not in cells)
-        sections.append(BriefingSection(proposal, groups, silent))
-    comparison: tuple[ComparisonRow, ...] = ()
-    if len(stakeholders) in COMPARED:
-        comparison = tuple(_compared(stakeholders, sections))
-    source_ids = {q.source_id for q in quotes.values()}
-    scope = Scope(
-        stakeholders=_names(stakeholders, "name") if filters.stakeholders else (),
-        proposals=_names(proposals, "title") if filters.proposals else (),
-        categories=tuple(sorted(filters.categories)),
-        sources=_names(archive.sources_by_ids(filters.sources), "title"),
-        search=filters.search.strip(),
-        date_from=filters.date_from,
-        date_to=filters.date_to,
-        chosen_statements=len(statements) if statements is not None else None,
-    )
-    return Briefing(
-        scope=scope,
-        dataset=dataset_of(archive, dataset_label),
-        made=made or dt.datetime.now().astimezone(),
-        stakeholders=tuple(stakeholders),
-        proposals=tuple(proposals),
-        cells=cells,
-        sections=tuple(sections),
-        comparison=comparison,
-        sources=tuple(archive.sources_by_ids(source_ids)),
-        other_statements=tuple(quotes[i] for i in others if i in quotes),
-    )
+                for position_id, statement_id in connection.execute(query):
+                    found[position_id].append(statement_id)
+        return found
+
+    def briefing_quotations(self, filters: Filters) -> int:
+        """How many quotations briefing() of *filters* holds, counted by the database: for the
+        progress of a long briefing, before it is read."""
+        where = self._statement_where(
+            filters.but(stakeholders=frozenset(), categories=frozenset(), proposals=frozenset())
+        )
+        query = (
+            select(func.count())
+            .select_from(position_evidence)
+            .join(Position, Position.id == position_evidence.c.position_id)
+            .join(Stakeholder, Stakeholder.id == Position.stakeholder_id)
+            .join(Statement, Statement.id == position_evidence.c.statement_id)
+            .where(*self._position_where(filters), *where)
+        )
+        with self.engine.connect() as connection:
+            return int(connection.scalar(query) or 0)
+
+    def briefing(
+        self,
+        filters: Filters,
+        *,
+        dataset_label: str = "",
+        statements: frozenset[int] | None = None,
+        made: dt.datetime | None = None,
+    ) -> Briefing:
+        """The briefing of what *filters* choose: their stakeholders (every stakeholder with a
+        position, when none is named) on their proposals (those the stakeholders took a position
+        on, when none is named). With *statements*, only those statements are quoted."""
+        positions = self.positions(filters)
+        evidence = self._evidence_ids([p.id for p in positions], filters)
+        if statements is not None:
+            evidence = {k: [i for i in v if i in statements] for k, v in evidence.items()}
+            positions = [p for p in positions if evidence.get(p.id)]
+        named = filters.stakeholders or {p.stakeholder_id for p in positions}
+        stakeholders = sorted(self.stakeholders_by_ids(named), key=_matrix_order)
+        if filters.proposals:
+            proposals = self.proposals_by_ids(filters.proposals)
+        else:
+            proposals = self.proposals_by_ids({p.proposal_id for p in positions})
+        cited = list(dict.fromkeys(i for p in positions for i in evidence.get(p.id, ())))
+        others: list[int] = []
+        if statements is not None:
+            placed = set(cited)
+            others = sorted(i for i in statements if i not in placed)
+        quotes = {q.id: q for q in self.quotes_by_ids([*cited, *others])}
+        cells = {(p.stakeholder_id, p.proposal_id): p for p in positions}
+        sections = []
+        for proposal in proposals:
+            grouped: dict[str, list[BriefingEntry]] = defaultdict(list)
+            for s in stakeholders:
+                position = cells.get((s.id, proposal.id))
+                if position is not None:
+                    entry_quotes = tuple(
+                        quotes[i] for i in evidence.get(position.id, ()) if i in quotes
+                    )
+                    grouped[position.stance].append(BriefingEntry(s, position, entry_quotes))
+            order = [*STANCES, *sorted(set(grouped) - set(STANCES))]  # a damaged file's stance last
+            groups = tuple((stance, tuple(grouped[stance])) for stance in order if grouped[stance])
+            silent = tuple(s for s in stakeholders if (s.id, proposal.id) not in cells)
+            sections.append(BriefingSection(proposal, groups, silent))
+        comparison: tuple[ComparisonRow, ...] = ()
+        if len(stakeholders) in COMPARED:
+            comparison = tuple(_compared(stakeholders, sections))
+        source_ids = {q.source_id for q in quotes.values()}
+        scope = Scope(
+            stakeholders=_names(stakeholders, "name") if filters.stakeholders else (),
+            proposals=_names(proposals, "title") if filters.proposals else (),
+            categories=tuple(sorted(filters.categories)),
+            sources=_names(self.sources_by_ids(filters.sources), "title"),
+            search=filters.search.strip(),
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            chosen_statements=len(statements) if statements is not None else None,
+        )
+        return Briefing(
+            scope=scope,
+            dataset=self.dataset(dataset_label),
+            made=made or dt.datetime.now().astimezone(),
+            stakeholders=tuple(stakeholders),
+            proposals=tuple(proposals),
+            cells=cells,
+            sections=tuple(sections),
+            comparison=comparison,
+            sources=tuple(self.sources_by_ids(source_ids)),
+            other_statements=tuple(quotes[i] for i in others if i in quotes),
+        )
 
 
 __all__ = [
     "Briefing",
     "BriefingEntry",
+    "BriefingReader",
     "BriefingRequest",
     "BriefingSection",
     "Dataset",
     "Scope",
-    "dataset_of",
-    "quotation_count",
-    "read_briefing",
 ]
