@@ -393,3 +393,51 @@ def test_the_quotations_are_counted_before_they_are_read(
     archive: Archive, filters: Filters
 ) -> None:
     assert archive.briefing_quotations(filters) == archive.briefing(filters).quotations > 0
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def test_the_command_line_writes_the_briefing(
+    archive: Archive, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from carebrowser.cli import main
+
+    target = tmp_path / "briefing.docx"
+    argv = ["export", "briefing", "--stakeholder", "LGA", "--stakeholder", "Alan Milburn"]
+    for name in CHOSEN_PROPOSALS:
+        argv += ["--proposal", name]
+    assert main([*argv, "-o", str(target)]) == 0
+    assert capsys.readouterr() == ("", "")
+    found = read_back(target)
+    _check_quotes(archive, _chosen(archive), found)
+    assert len(found.quotes) == 15
+    assert "Dataset: the bundled dataset, schema " in "\n".join(p.text for p in found.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "said"),
+    [
+        ([], 2, "carebrowser: a briefing is a Word document: add -o FILE.docx\n"),
+        (["--format", "xlsx", "-o", "{dir}/b.docx"], 2, "carebrowser: a briefing is always a "
+         "Word document: leave out --format\n"),
+        (["--stakeholder", "Nobody Atall", "-o", "{dir}/b.docx"], 2, "carebrowser: unknown "
+         "stakeholder 'Nobody Atall'\n"),
+        (["-o", "{dir}/missing/b.docx"], 1, "carebrowser: Could not write {dir}/missing/b.docx: "
+         "its folder does not exist. Nothing was written. Choose another place or name and "
+         "export again.\n"),
+    ],
+)  # fmt: skip
+def test_the_command_line_says_what_is_wrong_in_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    status: int,
+    said: str,
+) -> None:
+    from carebrowser.cli import main
+
+    argv = ["export", "briefing", *(a.replace("{dir}", str(tmp_path)) for a in extra)]
+    assert main(argv) == status
+    assert capsys.readouterr() == ("", said.replace("{dir}", str(tmp_path)))
+    assert list(tmp_path.iterdir()) == []

@@ -1,5 +1,5 @@
-"""carebrowser export quotes|positions|matrix|network: what the filters select, as CSV or XLSX
-(a network as GraphML or CSV)."""
+"""carebrowser export quotes|positions|matrix|network|briefing: what the filters select, as CSV or
+XLSX (a network as GraphML or CSV, a briefing as a Word document)."""
 
 from __future__ import annotations
 
@@ -30,9 +30,11 @@ MATRIX_ROWS = 100
 def add_command(commands: Any) -> None:
     """Add `export` to the command line's commands (a subparsers action)."""
     export = commands.add_parser(
-        NAME, help="export quotes, positions or the matrix (CSV or XLSX), or a network (GraphML)"
+        NAME,
+        help="export quotes, positions or the matrix (CSV or XLSX), a network (GraphML) or a "
+        "briefing (Word)",
     )
-    export.add_argument("what", choices=["quotes", "positions", "matrix", "network"])
+    export.add_argument("what", choices=["quotes", "positions", "matrix", "network", "briefing"])
     add_database_option(export, default=argparse.SUPPRESS)
     add_filter_options(export)
     add_format_option(export, graphml=True)
@@ -42,6 +44,8 @@ def add_command(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the export asked for to -o FILE, or a CSV to stdout."""
+    if args.what == "briefing":
+        return briefing(args)
     export_format = args.format or (
         "xlsx" if str(args.output or "").lower().endswith(".xlsx") else "csv"
     )
@@ -98,3 +102,35 @@ def csv_cells(archive: Archive, what: str, filters: Filters) -> Table | CellBatc
     if what == "quotes":
         return quote_batches(archive, filters)
     return export_table(archive, what, filters)
+
+
+def briefing(args: argparse.Namespace) -> int:
+    """Write a Word briefing of what the filters select to -o FILE (atomically)."""
+    if not args.output:
+        print("carebrowser: a briefing is a Word document: add -o FILE.docx", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format is not None:
+        print(
+            "carebrowser: a briefing is always a Word document: leave out --format",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
+    def write(archive: Archive) -> int:
+        from carebrowser.export.briefing import write_briefing
+
+        chosen = archive.briefing(filters(archive, args), dataset_label=dataset_label(args.db))
+        write_briefing(chosen, Path(args.output))
+        return 0
+
+    return run_on_archive(args, write)
+
+
+def dataset_label(target: str | None) -> str:
+    """The database as a briefing's title page names it: no password, ever."""
+    from carebrowser.data.database import is_url
+    from carebrowser.data.postgres import hide_password
+
+    if target is None:
+        return "the bundled dataset"
+    return hide_password(target) if is_url(target) else Path(target).name
