@@ -10,17 +10,45 @@ itself is read and written by the export worker.
 
 from __future__ import annotations
 
-from carebrowser.queries import Filters
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from carebrowser.queries import Archive, Filters
 from carebrowser.queries.briefing import BriefingRequest
-from carebrowser.ui.compare_panel import ComparePanel
-from carebrowser.ui.matrix_panel import MatrixPanel
-from carebrowser.ui.quote_panel import QuotePanel
-from carebrowser.ui.stakeholder_panel import StakeholderPanel
 from carebrowser.ui.widgets import counted
+
+if TYPE_CHECKING:
+    # The panels' export_subject() calls these functions (through ui/export_subjects.py).
+    from carebrowser.ui.compare_panel import ComparePanel
+    from carebrowser.ui.matrix_panel import MatrixPanel
+    from carebrowser.ui.quote_panel import QuotePanel
+    from carebrowser.ui.stakeholder_panel import StakeholderPanel
 
 #: A stakeholder id no database holds: "these stakeholders" when the list shows none
 #: (an empty set would mean "every stakeholder").
 NOBODY = -1
+
+
+@dataclass(frozen=True)
+class BriefingOffer:
+    """A view's offer of a Word briefing: what it holds, and how many quotations."""
+
+    request: BriefingRequest
+    #: How many quotations it holds (asked once, when the dialog says it).
+    count: Callable[[], int]
+
+    def summary(self, count: int) -> str:
+        """The export dialog's sentence for it."""
+        return briefing_summary(self.request, count)
+
+
+def offer(archive: Archive, request: BriefingRequest | None) -> BriefingOffer | None:
+    """*request* as the export dialog offers it (None: this view offers no briefing)."""
+    if request is None:
+        return None
+    return BriefingOffer(request, functools.cache(lambda: request.quotations(archive)))
 
 
 def matrix_briefing(panel: MatrixPanel) -> BriefingRequest:

@@ -9,6 +9,7 @@ the file or says where it is.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 import sys
@@ -39,10 +40,12 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser.queries import Archive
+from carebrowser.ui.briefing_requests import BriefingOffer
 from carebrowser.ui.errors import describe, report_error, reporter
 from carebrowser.ui.export_subjects import ExportShape, ExportSubject, file_stem
 from carebrowser.ui.export_worker import (
     SUFFIXES,
+    BriefingReading,
     ExportDone,
     ExportFormat,
     ExportJob,
@@ -61,6 +64,11 @@ PROGRESS_DELAY = 500
 FORMATS: tuple[tuple[ExportFormat, str, str], ...] = (
     ("xlsx", "E&xcel workbook (.xlsx)", "A workbook: coloured stances, a sheet of sources"),
     ("csv", "C&SV for any spreadsheet (.csv)", "Comma-separated, UTF-8, opens in Excel"),
+    (
+        "docx",
+        "&Briefing (Word, .docx)",
+        "A Word briefing: each stance in words, every quotation verbatim with its source",
+    ),
 )
 
 
@@ -93,7 +101,11 @@ def choose_with_file_dialog(
     parent: QWidget, proposed: Path, export_format: ExportFormat
 ) -> Path | None:
     """Ask for a file with Qt's file dialog (the platform's own one outside tests)."""
-    filters = {"xlsx": "Excel workbook (*.xlsx)", "csv": "CSV file (*.csv)"}
+    filters = {
+        "xlsx": "Excel workbook (*.xlsx)",
+        "csv": "CSV file (*.csv)",
+        "docx": "Word document (*.docx)",
+    }
     options = QFileDialog.Option.DontConfirmOverwrite  # the export dialog asks, for both ways
     if QGuiApplication.platformName() == "offscreen":
         options |= QFileDialog.Option.DontUseNativeDialog
@@ -144,6 +156,12 @@ class ExportDialog(QDialog):
             self.format_buttons[name] = button
             formats.addWidget(button)
         formats.addStretch(1)
+        if subject.briefing is None:
+            # This view has no briefing to offer (the source reader): say so, keep it in view.
+            self.format_buttons["docx"].setEnabled(False)
+            self.format_buttons["docx"].setToolTip("The source reader offers no briefing")
+            if export_format == "docx":
+                export_format = "xlsx"
         self.format_buttons[export_format].setChecked(True)
         self.path_edit = named(
             QLineEdit(self), "File name", "The name of the file to write, in the folder below"
@@ -180,12 +198,9 @@ class ExportDialog(QDialog):
         named(cancel, "Cancel", "Close without exporting")
 
         form = QFormLayout()
-        layout_label = QLabel("&Layout:", self)
+        self.layout_label = layout_label = QLabel("&Layout:", self)
         layout_label.setBuddy(self.layout_box)
         form.addRow(layout_label, self.layout_box)
-        if len(subject.shapes) < 2:
-            layout_label.hide()
-            self.layout_box.hide()
         form.addRow(QLabel("Format:", self), formats)
         file_label = QLabel("File &name:", self)
         file_label.setBuddy(self.path_edit)
@@ -244,18 +259,37 @@ class ExportDialog(QDialog):
 
     # -- reactions ----------------------------------------------------------------------------
 
+    def briefing(self) -> BriefingOffer | None:
+        """The Word briefing to write, when that is the format chosen."""
+        return self.subject.briefing if self.export_format() == "docx" else None
+
     def _shape_changed(self) -> None:
-        shape = self.shape()
-        count = shape.count()
-        self.summary.setText(shape.summary(count))
+        briefing = self.briefing()
+        # A briefing has one layout of its own: the layouts are for tables.
+        shown = briefing is None and len(self.subject.shapes) > 1
+        self.layout_label.setVisible(shown)
+        self.layout_box.setVisible(shown)
+        if briefing is not None:
+            count = briefing.count()
+            self.summary.setText(briefing.summary(count))
+        else:
+            shape = self.shape()
+            count = shape.count()
+            self.summary.setText(shape.summary(count))
         self.export_button.setEnabled(count > 0)
         self._propose()
+
+    def _stem(self) -> str:
+        if self.briefing() is not None:
+            return f"carebrowser briefing {dt.date.today().isoformat()}"
+        return file_stem(self.shape())
 
     def _format_changed(self, _id: int, checked: bool) -> None:
         if not checked:
             return
-        if self.path_edit.text() == self._proposed:
-            self._propose()
+        typed = self.path_edit.text() != self._proposed
+        self._shape_changed()  # a briefing says what it holds, and proposes its own name
+        if not typed:
             return
         # A name the person typed keeps its words; only its suffix follows the format.
         name = self.path_edit.text().strip()
@@ -265,7 +299,7 @@ class ExportDialog(QDialog):
     def _propose(self) -> None:
         if self.path_edit.text() and self.path_edit.text() != self._proposed:
             return  # the person's own name stays
-        stem = file_stem(self.shape())
+        stem = self._stem()
         self._proposed = propose_path(self.folder, stem, self.export_format()).name
         self.path_edit.setText(self._proposed)
 
@@ -399,7 +433,9 @@ class ExportFlow(QObject):
             return None
         s = self.settings
         chosen = s.value(EXPORT_FORMAT)
-        export_format: ExportFormat = "csv" if chosen == "csv" else "xlsx"
+        export_format: ExportFormat = (
+            "csv" if chosen == "csv" else "docx" if chosen == "docx" else "xlsx"
+        )
         dialog = ExportDialog(
             subject,
             default_folder(s.value(EXPORT_FOLDER)),
@@ -424,9 +460,17 @@ class ExportFlow(QObject):
         s.set_value(EXPORT_FORMAT, export_format)
         s.set_value(EXPORT_FOLDER, str(path.parent))
         s.set_value(OPEN_WHEN_DONE, dialog.open_box.isChecked())
+        open_after = dialog.open_box.isChecked()
+        briefing = dialog.briefing()
+        if briefing is not None:
+            info = getattr(self.window, "info", None)
+            reading = BriefingReading(self.archive, briefing.request, info.label if info else "")
+            job = ExportJob(reading, path, "docx", self.archive.sources_by_ids, "Briefing")
+            self.start(job, briefing.count(), "quotation", open_after=open_after)
+            return
         rows = shape.csv_cells() if export_format == "csv" and shape.csv_cells else shape.table()
         job = ExportJob(rows, path, export_format, self.archive.sources_by_ids, shape.name.title())
-        self.start(job, shape.count(), shape.noun, open_after=dialog.open_box.isChecked())
+        self.start(job, shape.count(), shape.noun, open_after=open_after)
 
     def start(
         self, job: ExportJob, total: int, noun: str = "row", *, open_after: bool = False

@@ -25,6 +25,14 @@ from carebrowser.export import (
     quotes_table,
 )
 from carebrowser.queries import Archive, Filters, Matrix, PositionRow, QuoteRow, QuoteSort
+from carebrowser.ui.briefing_requests import (
+    BriefingOffer,
+    comparison_briefing,
+    matrix_briefing,
+    offer,
+    quote_briefing,
+    stakeholder_briefing,
+)
 from carebrowser.ui.widgets import counted
 
 if TYPE_CHECKING:
@@ -70,6 +78,8 @@ class ExportSubject:
     origin: str
     selected: bool
     shapes: tuple[ExportShape, ...]
+    #: The Word briefing of the same choice, where the view offers one.
+    briefing: BriefingOffer | None = None
 
 
 def file_stem(shape: ExportShape, today: dt.date | None = None) -> str:
@@ -155,7 +165,8 @@ def quote_subject(panel: QuotePanel) -> ExportSubject:
         "One row per statement", "statements", "statement", count, table,
         _summary("statement", selected), cells,
     )  # fmt: skip
-    return ExportSubject(panel.heading.text(), selected, (shape,))
+    briefing = offer(panel.archive, quote_briefing(panel))
+    return ExportSubject(panel.heading.text(), selected, (shape,), briefing)
 
 
 def _sub_matrix(matrix: Matrix, positions: list[PositionRow]) -> Matrix:
@@ -184,7 +195,8 @@ def matrix_subject(panel: MatrixPanel) -> ExportSubject:
         "A row per stakeholder, a column per proposal", "matrix", "stakeholder row",
         lambda: len(grid.stakeholders), lambda: matrix_table(grid), _of("stakeholder row", whose),
     )  # fmt: skip
-    return ExportSubject("Proposal matrix", True, (rows, cross))
+    briefing = offer(panel.archive, matrix_briefing(panel))
+    return ExportSubject("Proposal matrix", True, (rows, cross), briefing)
 
 
 def _whole_matrix_subject(panel: MatrixPanel) -> ExportSubject:
@@ -204,7 +216,8 @@ def _whole_matrix_subject(panel: MatrixPanel) -> ExportSubject:
         "One row per position", "positions", "position", lambda: size()[1], positions,
         _summary("position", False),
     )  # fmt: skip
-    return ExportSubject("Proposal matrix", False, (cross, rows))
+    briefing = offer(panel.archive, matrix_briefing(panel))
+    return ExportSubject("Proposal matrix", False, (cross, rows), briefing)
 
 
 def comparison_subject(panel: ComparePanel) -> ExportSubject:
@@ -217,7 +230,8 @@ def comparison_subject(panel: ComparePanel) -> ExportSubject:
     )  # fmt: skip
     names = ", ".join(s.name for s in panel.model.stakeholders)
     origin = f"Comparison of {names}" if names else "Comparison (choose two to four stakeholders)"
-    return ExportSubject(origin, selected, (shape,))
+    briefing = offer(panel.archive, comparison_briefing(panel))
+    return ExportSubject(origin, selected, (shape,), briefing)
 
 
 def network_subject(panel: NetworkPanel) -> ExportSubject:
@@ -284,4 +298,5 @@ def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubj
         "Their positions, one row each", "positions", "position", lambda: len(positions()),
         lambda: positions_table(positions()), _of("position", whose),
     )  # fmt: skip
-    return ExportSubject("Stakeholder list", selected, (people, statements, stances))
+    briefing = offer(panel.archive, stakeholder_briefing(panel, filters))
+    return ExportSubject("Stakeholder list", selected, (people, statements, stances), briefing)

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from test_briefing import _check_quotes, read_back
+from test_ui_browse import click
+from test_ui_export import CTRL, activate, ctrl_e, enter, select_cells
 from ui_helpers import LGA, MILBURN, proposal, stakeholder
 
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.briefing import BriefingRequest
 from carebrowser.ui.briefing_requests import briefing_summary
+from carebrowser.ui.export_dialog import ExportDialog
 from carebrowser.ui.export_worker import BriefingReading, ExportDone, ExportJob
 from carebrowser.ui.main_window import MainWindow
 
@@ -60,3 +65,117 @@ def test_a_briefing_job_that_fails_leaves_no_file_and_says_so(
         flow.start(job, 15, "quotation")
     assert "its folder does not exist" in failed.args[0]
     assert not target.parent.exists()
+
+
+# -- the whole task: two actions from a selection ----------------------------------------------
+
+
+@pytest.fixture
+def documents() -> Path:
+    """The person's Documents folder (in the test's own home)."""
+    folder = Path.home() / "Documents"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def opened(window: MainWindow) -> list[Path]:
+    """The files the window opened in their program (recorded, not opened)."""
+    files: list[Path] = []
+    window.exports.opener = lambda path: files.append(path) is None
+    return files
+
+
+def choose_briefing(qtbot: QtBot, dialog: ExportDialog) -> None:
+    qtbot.mouseClick(dialog.format_buttons["docx"], Qt.MouseButton.LeftButton)
+    assert dialog.export_format() == "docx"
+
+
+def test_the_lga_and_milburn_on_three_proposals_in_two_actions(
+    qtbot: QtBot, window: MainWindow, archive: Archive, documents: Path, opened: list[Path]
+) -> None:
+    activate(qtbot, window)
+    window.set_view("matrix")
+    chosen = lga_and_milburn(archive)
+    select_cells(qtbot, window, [(s, p) for s in chosen.stakeholders for p in chosen.proposals])
+
+    dialog = ctrl_e(window)
+    choose_briefing(qtbot, dialog)
+    assert dialog.summary.text() == (
+        "A Word briefing of 15 quotations: 2 stakeholders on 3 proposals."
+    )
+    assert dialog.layout_box.isHidden()
+    assert dialog.path_edit.text().startswith("carebrowser briefing ")
+    assert dialog.path_edit.text().endswith(".docx")
+    done = enter(qtbot, window, dialog)
+
+    assert done.path.parent == documents and done.path.suffix == ".docx" and done.rows == 15
+    assert opened == [done.path]
+    found = read_back(done.path)
+    _check_quotes(archive, chosen, found)
+    assert len(found.quotes) == 15
+    text = "\n".join(p.text for p in found.paragraphs)
+    assert "Dataset: the bundled dataset, schema " in text
+
+    # The format is remembered: next time it is Ctrl+E, Enter.
+    dialog = ctrl_e(window)
+    assert dialog.export_format() == "docx"
+    again = enter(qtbot, window, dialog)
+    assert again.path != done.path and again.rows == 15
+
+
+def test_the_comparison_briefs_its_selected_proposals(
+    qtbot: QtBot, window: MainWindow, archive: Archive, documents: Path, opened: list[Path]
+) -> None:
+    activate(qtbot, window)
+    lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
+    window.compare_stakeholders([lga.id, milburn.id])
+    panel = window.compare
+    rows = [panel.model.comparison_row(r) for r in range(panel.model.rowCount())]
+    wanted = lga_and_milburn(archive).proposals
+    picked = [r for r, row in enumerate(rows) if row.proposal.id in wanted]
+    assert len(picked) == 3
+    for number, row in enumerate(picked):
+        click(qtbot, panel.table, panel.model.index(row, 0), CTRL if number else None)
+    panel.table.setFocus()
+    dialog = ctrl_e(window)
+    choose_briefing(qtbot, dialog)
+    done = enter(qtbot, window, dialog)
+    _check_quotes(archive, lga_and_milburn(archive), read_back(done.path))
+
+    # Nothing selected: every proposal the comparison shows.
+    panel.table.clearSelection()
+    dialog = ctrl_e(window)
+    assert dialog.export_format() == "docx"
+    everything = enter(qtbot, window, dialog)
+    filters = Filters(stakeholders=frozenset({lga.id, milburn.id}))
+    found = read_back(everything.path)
+    _check_quotes(archive, filters, found)
+    assert everything.rows == archive.briefing_quotations(filters) > 15
+
+
+def test_the_statement_list_briefs_the_selected_statements(
+    qtbot: QtBot, window: MainWindow, archive: Archive, documents: Path, opened: list[Path]
+) -> None:
+    activate(qtbot, window)
+    window.set_view("stakeholders")
+    lga = stakeholder(archive, LGA)
+    window.stakeholders.select([lga.id])
+    panel = window.statements
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 2)
+    click(qtbot, panel.table, panel.model.index(0, 0))
+    click(qtbot, panel.table, panel.model.index(2, 0), CTRL)
+    chosen = panel.model.quotes([0, 2])
+    dialog = ctrl_e(window)
+    choose_briefing(qtbot, dialog)
+    done = enter(qtbot, window, dialog)
+    found = read_back(done.path)
+    assert {q.text for q in found.quotes} == {q.text for q in chosen}
+
+
+def test_the_source_reader_offers_no_briefing(qtbot: QtBot, window: MainWindow) -> None:
+    activate(qtbot, window)
+    window.set_view("source")
+    dialog = ctrl_e(window)
+    assert not dialog.format_buttons["docx"].isEnabled()
+    dialog.reject()
