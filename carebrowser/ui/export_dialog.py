@@ -148,14 +148,14 @@ class ExportDialog(QDialog):
         for shape in subject.shapes:
             self.layout_box.addItem(shape.label)
         self.format_group = QButtonGroup(self)
-        formats = QHBoxLayout()
+        # One under the other: side by side, three formats' names were cut at 80 characters.
+        formats = QVBoxLayout()
         self.format_buttons: dict[ExportFormat, QRadioButton] = {}
         for number, (name, text, description) in enumerate(FORMATS):
             button = named(QRadioButton(text, self), text.replace("&", ""), description)
             self.format_group.addButton(button, number)
             self.format_buttons[name] = button
             formats.addWidget(button)
-        formats.addStretch(1)
         if subject.briefing is None:
             # This view has no briefing to offer (the source reader): say so, keep it in view.
             self.format_buttons["docx"].setEnabled(False)
