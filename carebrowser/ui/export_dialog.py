@@ -155,7 +155,7 @@ class ExportDialog(QDialog):
             button = named(QRadioButton(text, self), text.replace("&", ""), description)
             self.format_group.addButton(button, number)
             self.format_buttons[name] = button
-            formats.addWidget(button)
+            formats.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         if subject.briefing is None:
             # This view has no briefing to offer (the source reader): say so, keep it in view.
             self.format_buttons["docx"].setEnabled(False)
