@@ -36,6 +36,15 @@ screenshots: $(BIN)/.installed
 	  QT_QPA_PLATFORM=offscreen $(BIN)/carebrowser --screenshot docs/screenshots/$$view.png \
 	    --size 1280x800 --view $$view --select "Local Government Association" --select "Alan Milburn" || exit 1; \
 	done
+	# A page of the Word briefing (needs LibreOffice and poppler-utils: soffice, pdftoppm).
+	folder=$$(mktemp -d) && \
+	$(BIN)/carebrowser export briefing --stakeholder "Local Government Association" \
+	  --stakeholder "Alan Milburn" --proposal "Children's trusts" --proposal "Care trusts" \
+	  --proposal "Fines for delayed discharge (bed blocking)" -o $$folder/briefing.docx && \
+	soffice -env:UserInstallation=file://$$folder/profile --headless --convert-to pdf \
+	  --outdir $$folder $$folder/briefing.docx >/dev/null && \
+	pdftoppm -png -r 80 -f 1 -l 1 -singlefile $$folder/briefing.pdf docs/screenshots/briefing && \
+	rm -rf $$folder
 
 # The icon's PNGs (resources/icons/carebrowser-N.png), rendered from its SVG with Qt's renderer.
 icons: $(BIN)/.installed
