@@ -44,6 +44,8 @@ LIBRARIES = (
     Library("SQLAlchemy", "SQLAlchemy", "MIT"),
     Library("openpyxl", "openpyxl", "MIT"),
     Library("et-xmlfile", "et-xmlfile", "MIT"),
+    Library("python-docx", "python-docx", "MIT"),
+    Library("lxml", "lxml", "BSD-3-Clause"),
     Library("platformdirs", "platformdirs", "MIT"),
     Library(
         "psycopg",

@@ -41,6 +41,7 @@ def test_f1_tells_the_version_the_dataset_and_the_licences(
     for name, licence in (
         ("SQLAlchemy", "MIT"),
         ("openpyxl", "MIT"),
+        ("python-docx", "MIT"),
         ("platformdirs", "MIT"),
         ("psycopg", "LGPL-3.0"),
     ):
