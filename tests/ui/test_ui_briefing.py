@@ -82,7 +82,12 @@ def documents() -> Path:
 def opened(window: MainWindow) -> list[Path]:
     """The files the window opened in their program (recorded, not opened)."""
     files: list[Path] = []
-    window.exports.opener = lambda path: files.append(path) is None
+
+    def record(path: Path, *_failed: object) -> bool:
+        files.append(path)
+        return True
+
+    window.exports.opener = record
     return files
 
 
