@@ -216,6 +216,8 @@ def _formula_like(path: Path) -> None:
             "UPDATE stakeholder SET name = ?, role = ? WHERE id = ?",
             (FORMULAS["name"], FORMULAS["role"], person),
         )
+        # Exports give the role as each statement's source prints it.
+        db.execute("UPDATE statement SET role = ? WHERE speaker_id = ?", (FORMULAS["role"], person))
         db.execute(
             "UPDATE stakeholder SET name = ? WHERE id = ?", (FORMULAS["organisation"], organisation)
         )
