@@ -315,4 +315,4 @@ def test_standard_output_is_utf8_whatever_the_terminal(utf8_export: bytes, encod
 def test_main_is_unchanged_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     """In-process callers (tests, other programs) keep their own standard output."""
     assert main(["list", "sources"]) == 0
-    assert capsys.readouterr().out.count("\n") == 5
+    assert capsys.readouterr().out.count("\n") == _bundled_source_count()

@@ -12,7 +12,7 @@ def test_a_dna_file_gets_one_sentence_and_the_bundled_dataset_is_offered(tmp_pat
     dna = tmp_path / "debate.dna"
     dna.write_bytes(b"SQLite format 3\x00" + bytes(100))
     asked: list[str] = []
-    refused = open_archive(str(dna), lambda message: asked.append(message) is not None)
+    refused = open_archive(str(dna), lambda error: asked.append(str(error)) is not None)
     assert refused == f"carebrowser: {asked[0]}"
     assert asked == [
         f"{dna} is a Discourse Network Analyzer file, which this version of carebrowser cannot "
