@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Signal
 
 from carebrowser.analysis.kinds import Kind, Normalisation
 from carebrowser.analysis.layout import NodeKey, Point, layout
@@ -83,5 +83,10 @@ class NetworkWorker(QRunnable):
 
 
 def start(worker: NetworkWorker) -> None:
-    """Run a worker on the application's thread pool."""
-    QThreadPool.globalInstance().start(worker)
+    """Run a worker now, on the GUI thread.
+
+    The SQLite engine shares one connection between threads, and a read on a pool thread while
+    the GUI thread reads crashed the process; until each worker thread has its own connection,
+    the network is computed where every other read is.
+    """
+    worker.run()
