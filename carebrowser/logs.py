@@ -27,8 +27,9 @@ MAX_BYTES = 1_000_000
 BACKUP_COUNT = 3
 _FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 #: Libraries whose warnings would otherwise reach the terminal (Python's last-resort handler):
-#: psycopg's "error ignored terminating <psycopg.Copy ...>" after an interrupted publication.
-LIBRARY_LOGGERS = ("psycopg",)
+#: psycopg's "error ignored terminating <psycopg.Copy ...>" after an interrupted publication, and
+#: SQLAlchemy's pool's "Exception during reset or similar" when the rollback after Ctrl+C fails.
+LIBRARY_LOGGERS = ("psycopg", "sqlalchemy")
 #: The modes of the log file and of the folders carebrowser creates for it.
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700

@@ -286,3 +286,15 @@ def test_an_older_readable_log_file_becomes_private() -> None:
     assert "an older record" in text and "a new record" in text
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("name", ["psycopg", "sqlalchemy.pool.impl.QueuePool"])
+def test_library_errors_go_to_the_log_file_not_the_terminal(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLAlchemy's pool logs "Exception during reset" when the rollback after Ctrl+C fails;
+    with no handler of its own, Python's last-resort handler would print it on the terminal."""
+    path = setup_logging()
+    logging.getLogger(name).error("Exception during reset or similar")
+    assert "Exception during reset or similar" in _read_log(path)
+    assert capsys.readouterr().err == ""
