@@ -16,8 +16,9 @@ from pathlib import Path
 import sqlalchemy.dialects.sqlite  # noqa: F401
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
+from carebrowser.data.cancelling import watch_cancellation
 from carebrowser.data.schema import Meta
 from carebrowser.data.vocabulary import SCHEMA_VERSION
 from carebrowser.passwords import hide_passwords
@@ -28,6 +29,9 @@ BUNDLED_NAME = "carebrowser.sqlite"
 QUICK_CHECK_LIMIT = 64 * 2**20
 #: Seconds to wait for another program's lock before saying the file is locked.
 BUSY_TIMEOUT = 2.0
+#: Read-only connections kept open on a file: the window's thread and the reading threads
+#: each check one out for a read (an sqlite3 connection is never used by two threads at once).
+SQLITE_CONNECTIONS = 4
 #: What a query raises when its database is damaged, locked or gone: database errors, and the
 #: errors of turning a damaged stored value into a date, a number or a label (found by fuzzing:
 #: a flipped bit in a date gives "ValueError: month must be in 1..12").
@@ -222,14 +226,28 @@ def is_query_failure(error: BaseException) -> bool:
 
 
 def _read_only_sqlite_engine(path: Path) -> Engine:
+    """A pool of read-only connections on *path*: each read checks one out for itself, so the
+    window's thread and the reading threads never share an sqlite3 connection at the same time
+    (two threads on one connection crashed the process). Reads can be cancelled
+    (carebrowser.data.cancelling)."""
     uri = sqlite_uri(path)
 
     def connect() -> sqlite3.Connection:
+        # check_same_thread=False: a pooled connection serves one thread at a time, not always
+        # the same one.
         connection = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT)
         connection.execute("PRAGMA query_only = ON")
         return connection
 
-    return create_engine("sqlite+pysqlite://", creator=connect, poolclass=StaticPool)
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        creator=connect,
+        poolclass=QueuePool,
+        pool_size=SQLITE_CONNECTIONS,
+        max_overflow=2 * SQLITE_CONNECTIONS,
+    )
+    watch_cancellation(engine)
+    return engine
 
 
 def writable_sqlite_engine(path: Path) -> Engine:
@@ -318,6 +336,8 @@ def server_engine(target: str, *, read_only: bool = True) -> tuple[Engine, str]:
             "Check the address (postgresql://USER@HOST/DATABASE), or open the bundled dataset."
         ) from error
     postgres.configure(engine, read_only=read_only)
+    if read_only:
+        watch_cancellation(engine)
     return engine, url.render_as_string(hide_password=True)
 
 

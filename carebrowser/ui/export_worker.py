@@ -3,7 +3,9 @@
 The worker runs on QThreadPool.globalInstance(). It reports rows written (progress), then one of
 finished, cancelled or errored, always on the GUI thread (queued signals). Cancelling raises
 Cancelled inside the writer, which removes its temporary file, so a cancelled export leaves
-nothing, and an existing file stays as it was.
+nothing, and an existing file stays as it was. Its reads use connections of their own (the
+engine's pool, see carebrowser.data.database), never one the window is reading on, and
+cancelling also interrupts the SQL statement under way (carebrowser.data.cancelling).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Literal
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from carebrowser.data.cancelling import Cancellation, cancellable
 from carebrowser.export import CellBatches, Table, write_csv
 from carebrowser.export.writers import Cancelled
 from carebrowser.queries import Archive, SourceRow
@@ -89,10 +92,12 @@ class ExportWorker(QRunnable):
         self.signals = ExportSignals()
         self._cancel = threading.Event()
         self._done = threading.Event()
+        self._reading = Cancellation()
 
     def cancel(self) -> None:
         """Ask the export to stop; it ends with the cancelled signal (or finished, if done)."""
         self._cancel.set()
+        self._reading.cancel()
 
     def is_cancelled(self) -> bool:
         """Whether cancel() was called."""
@@ -127,7 +132,8 @@ class ExportWorker(QRunnable):
     def run(self) -> None:
         """Write the file (on a pool thread); every outcome is a signal, nothing escapes."""
         try:
-            self._write()
+            with cancellable(self._reading):
+                self._write()
         finally:
             self._done.set()
 
@@ -162,6 +168,10 @@ class ExportWorker(QRunnable):
             log.info("export to %s cancelled", job.path)
             self.signals.cancelled.emit()
         except Exception as error:  # every failure goes to the one error channel, via the flow
+            if self._cancel.is_set():  # a read interrupted by cancel(): nothing was written
+                log.info("export to %s cancelled while reading", job.path)
+                self.signals.cancelled.emit()
+                return
             self.signals.errored.emit(error)
         else:
             seconds = time.perf_counter() - started

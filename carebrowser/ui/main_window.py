@@ -34,7 +34,7 @@ from carebrowser.data.database import (
     query_error_message,
 )
 from carebrowser.queries import Archive, Filters
-from carebrowser.ui import errors
+from carebrowser.ui import errors, reads
 from carebrowser.ui import settings as options
 from carebrowser.ui.actions import build_actions
 from carebrowser.ui.filter_bar import FilterBar
@@ -131,8 +131,15 @@ class MainWindow(QMainWindow):
         )
         self.retry_button.setToolTip("Read the database again, once its server is running (F5)")
         self.retry_button.hide()
+        # Shown while a read has been under way for a moment (carebrowser.ui.reads): what the
+        # views show stays until its rows arrive.
+        self.reading_label = QLabel("Reading\u2026", self)
+        self.reading_label.setAccessibleName("Reading the database")
+        self.reading_label.hide()
+        reads.activity().busy_changed.connect(self.reading_label.setVisible)
         self.statusBar().addWidget(self.status_icon)
         self.statusBar().addWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(self.reading_label)
         self.statusBar().addPermanentWidget(self.retry_button)
         #: Where Back and Forward go: each place a view, and in the reader the source and
         #: statement read; _here is the place shown.

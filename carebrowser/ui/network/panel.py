@@ -48,6 +48,7 @@ from carebrowser.ui.network.scene import (
 )
 from carebrowser.ui.network.view import NetworkView, save_picture
 from carebrowser.ui.quote_panel import QuotePanel
+from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.widgets import heading, named, setup_table
 
 if TYPE_CHECKING:
@@ -76,9 +77,7 @@ class NetworkPanel(QWidget):
         #: Every node's last place: a new network starts from them (a steady picture).
         self.points: dict[NodeKey, Point] = {}
         self._requests = 0
-        self._signals = worker.NetworkSignals(self)
-        self._signals.finished.connect(self._show)
-        self._signals.errored.connect(self._failed)
+        self._reads = ReadStream(self)
         self._picking = False
         #: Stakeholders to select once the network is drawn: one, or the tie of two.
         self._pending: tuple[int, ...] = ()
@@ -268,11 +267,12 @@ class NetworkPanel(QWidget):
             dict(self.points),
         )
         self.summary.setText("Counting the ties\u2026")
-        worker.start(worker.NetworkWorker(self.reader, request, self._requests, self._signals))
+        reader, number = self.reader, self._requests
+        self._reads.read(
+            lambda: worker.compute_result(reader, request, number), self._show, self._failed
+        )
 
-    def _failed(self, number: int, error: BaseException) -> None:
-        if number != self._requests:
-            return
+    def _failed(self, error: BaseException) -> None:
         self.summary.setText("The network could not be read.")
         self.read_failed.emit(error, "drawing the network")
 

@@ -1,16 +1,15 @@
 """Counting the ties, making the network and laying it out, off the GUI thread.
 
 At a million statements the ties of the 30 most active stakeholders take hundreds of
-milliseconds to count: far more than a frame. A newer request supersedes an older one, whose
-result is dropped.
+milliseconds to count: far more than a frame. The panel runs compute_result() on a reading
+thread (carebrowser.ui.reads); a newer request supersedes an older one, whose read is
+cancelled and whose result is dropped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-from PySide6.QtCore import QObject, QRunnable, Signal
 
 from carebrowser.analysis.kinds import Kind, Normalisation
 from carebrowser.analysis.layout import NodeKey, Point, layout
@@ -54,39 +53,8 @@ def compute(reader: NetworkReader, request: NetworkRequest) -> tuple[Network, di
     return network, layout(network, request.previous)
 
 
-class NetworkSignals(QObject):
-    """The worker's signals, on the GUI thread: a result, or the error that stopped it."""
-
-    finished = Signal(object)
-    errored = Signal(int, object)
-
-
-class NetworkWorker(QRunnable):
-    """Computes one request; the panel keeps only the latest request's result."""
-
-    def __init__(
-        self, reader: NetworkReader, request: NetworkRequest, number: int, signals: NetworkSignals
-    ) -> None:
-        super().__init__()
-        self.reader, self.request, self.number, self.signals = reader, request, number, signals
-
-    def run(self) -> None:
-        try:
-            network, points = compute(self.reader, self.request)
-        except Exception as error:  # reported on the GUI thread, as every failed read is
-            self.signals.errored.emit(self.number, error)
-            return
-        result = NetworkResult(
-            self.number, self.request, network, points, tie_rows(network), actor_rows(network)
-        )
-        self.signals.finished.emit(result)
-
-
-def start(worker: NetworkWorker) -> None:
-    """Run a worker now, on the GUI thread.
-
-    The SQLite engine shares one connection between threads, and a read on a pool thread while
-    the GUI thread reads crashed the process; until each worker thread has its own connection,
-    the network is computed where every other read is.
-    """
-    worker.run()
+def compute_result(reader: NetworkReader, request: NetworkRequest, number: int) -> NetworkResult:
+    """The network, its layout and its tables' rows for request *number* (on a reading thread,
+    through carebrowser.ui.reads: its own connection, cancelled when superseded)."""
+    network, points = compute(reader, request)
+    return NetworkResult(number, request, network, points, tie_rows(network), actor_rows(network))

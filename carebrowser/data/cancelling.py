@@ -1,0 +1,102 @@
+"""Cancelling a read from another thread: a newer keystroke makes an older read pointless.
+
+A thread runs a read inside ``with cancellable(token):``; ``token.cancel()`` from any other
+thread then stops it: a statement SQLite is running is interrupted (``sqlite3.Connection.
+interrupt``), one PostgreSQL is running is cancelled (psycopg's ``cancel``), and any later
+statement of that read raises ReadCancelled before it starts. Engines opened by
+carebrowser.data.database are watched this way (watch_cancellation); a read outside
+``cancellable`` is never cancelled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+_log = logging.getLogger("carebrowser.data")
+_current = threading.local()
+
+
+class ReadCancelled(Exception):
+    """The read was cancelled (superseded) before this statement started."""
+
+
+class Cancellation:
+    """A token that cancels the reads made under it (``with cancellable(token)``)."""
+
+    def __init__(self) -> None:
+        self._cancelled = threading.Event()
+        self._lock = threading.Lock()
+        #: The DB-API connections the read has checked out and not yet given back.
+        self._connections: set[Any] = set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether cancel() was called."""
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        """Stop the read: its running statement now, any later one before it starts."""
+        self._cancelled.set()
+        with self._lock:
+            for connection in self._connections:
+                _stop(connection)
+
+    def _using(self, connection: Any) -> None:
+        with self._lock:
+            self._connections.add(connection)
+            cancelled = self.cancelled
+        if cancelled:
+            raise ReadCancelled
+
+    def _given_back(self, connection: Any) -> None:
+        with self._lock:
+            self._connections.discard(connection)
+
+
+def _stop(connection: Any) -> None:
+    """Interrupt SQLite's statement, or ask a PostgreSQL server to cancel its own."""
+    try:
+        if hasattr(connection, "interrupt"):  # sqlite3: a no-op when nothing runs
+            connection.interrupt()
+        else:
+            connection.cancel()  # psycopg: a request on a connection of its own
+    except Exception:  # a connection already broken has nothing left to stop
+        _log.debug("could not stop a superseded read", exc_info=True)
+
+
+@contextlib.contextmanager
+def cancellable(token: Cancellation) -> Iterator[Cancellation]:
+    """Make the reads of this thread, inside the block, cancellable by *token*."""
+    previous = getattr(_current, "token", None)
+    _current.token = token
+    try:
+        yield token
+    finally:
+        _current.token = previous
+
+
+def current() -> Cancellation | None:
+    """The token of the read this thread is making, if any."""
+    return getattr(_current, "token", None)
+
+
+def watch_cancellation(engine: Engine) -> None:
+    """Let the reads of *engine* be cancelled (see the module)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(connection: Any, *_args: Any) -> None:
+        token = current()
+        if token is not None:
+            token._using(connection.connection.dbapi_connection)
+
+    @event.listens_for(engine.pool, "checkin")
+    def _checkin(dbapi_connection: Any, _record: object) -> None:
+        token = current()
+        if token is not None:
+            token._given_back(dbapi_connection)

@@ -1,0 +1,206 @@
+"""Reads off the GUI thread: a slow read leaves the window responsive, a superseded result is
+never painted, a superseded SQLite statement is interrupted, and a failure is reported."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from carebrowser.data.cancelling import Cancellation, ReadCancelled, cancellable
+from carebrowser.data.database import open_database
+from carebrowser.queries import Archive, Filters
+from carebrowser.queries.networks import NetworkReader
+from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui.network import NetworkPanel
+from carebrowser.ui.reads import ReadStream, activity, wait_for_reads
+
+#: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
+GATE_SECONDS = 60
+
+
+class Gate:
+    """An injected delay: a read that waits until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.opened = threading.Event()
+
+    def wait(self) -> None:
+        self.entered.set()
+        if not self.opened.wait(GATE_SECONDS):
+            raise TimeoutError("the test never let the read finish")
+
+
+@pytest.fixture
+def gates() -> Iterator[list[Gate]]:
+    made: list[Gate] = []
+    yield made
+    for gate in made:
+        gate.opened.set()
+    assert wait_for_reads()
+
+
+def test_a_slow_read_leaves_the_window_responsive(
+    qtbot: QtBot, window: MainWindow, gates: list[Gate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the coalition map's read is held, keys typed in the filter bar are handled, a
+    timer fires, the busy indicator shows, and the old picture stays; then the new one comes."""
+    window.set_view("network")
+    panel = window.network
+    qtbot.waitUntil(lambda: panel.network is not None, timeout=10_000)
+    before = panel.network
+    gate = Gate()
+    gates.append(gate)
+    network_rows = NetworkReader.network_rows
+
+    def slow(self: NetworkReader, *args: Any, **named: Any) -> Any:
+        gate.wait()
+        return network_rows(self, *args, **named)
+
+    monkeypatch.setattr(NetworkReader, "network_rows", slow)
+    panel.redraw()
+    assert gate.entered.wait(GATE_SECONDS)
+    ticks: list[int] = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: bool(ticks))
+    qtbot.keyClicks(window.filter_bar.search, "care")
+    assert window.filter_bar.search.text() == "care"
+    qtbot.waitUntil(activity().busy)  # the read is under way: the status bar says so
+    assert window.reading_label.isVisible()
+    assert panel.network is before and not gate.opened.is_set()  # the old picture stays
+    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+        gate.opened.set()
+    assert panel.network is not before
+    qtbot.waitUntil(lambda: not activity().busy())
+    assert not window.reading_label.isVisible()
+
+
+def test_a_superseded_result_is_never_painted(
+    qtbot: QtBot, archive: Archive, gates: list[Gate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first request's read is held while a second one, with other filters, is drawn; when
+    the first is let go, its network is dropped: the picture stays the second's."""
+    panel = NetworkPanel(archive)
+    qtbot.addWidget(panel)
+    panel.show()
+    first_gate = Gate()
+    gates.append(first_gate)
+    network_rows = NetworkReader.network_rows
+    asked: list[Filters] = []
+
+    def held_first(self: NetworkReader, filters: Filters, *args: Any, **named: Any) -> Any:
+        asked.append(filters)
+        if len(asked) == 1:
+            first_gate.wait()
+        return network_rows(self, filters, *args, **named)
+
+    monkeypatch.setattr(NetworkReader, "network_rows", held_first)
+    shown: list[object] = []
+    panel.network_shown.connect(lambda: shown.append(panel.network))
+    panel.set_filters(Filters())
+    assert first_gate.entered.wait(GATE_SECONDS)
+    second = Filters(search="fines")
+    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+        panel.set_filters(second)
+    assert panel.network is not None
+    drawn = panel.network
+    first_gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)  # any queued answer of the first read is delivered now, and dropped
+    assert shown == [drawn] and panel.network is drawn
+    assert asked[0] == Filters() and asked[1] == second
+
+
+def test_a_failed_read_is_reported_and_a_superseded_one_is_not(qtbot: QtBot) -> None:
+    """The latest read's failure reaches its panel; an earlier read's failure is dropped."""
+    stream = ReadStream()
+    gate = Gate()
+    shown: list[object] = []
+    failures: list[BaseException] = []
+
+    def held_then_fails() -> int:
+        gate.wait()
+        raise ValueError("superseded")
+
+    def fails() -> int:
+        raise ValueError("the latest")
+
+    stream.read(held_then_fails, shown.append, failures.append)
+    assert gate.entered.wait(GATE_SECONDS)
+    with qtbot.waitSignal(stream.answered, timeout=10_000):
+        stream.read(fails, shown.append, failures.append)
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)
+    assert [str(f) for f in failures] == ["the latest"] and shown == []
+    assert not stream.reading()
+
+
+def _endless(connection: Any) -> Any:
+    """A statement that would count for a very long time."""
+    return connection.execute(
+        text(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+            "SELECT count(*) FROM (SELECT i FROM n LIMIT 10000000000)"
+        )
+    ).scalar()
+
+
+def test_a_superseded_sqlite_statement_is_interrupted() -> None:
+    """Cancelling a read stops the statement it is running, and the read's later statements."""
+    engine, _info = open_database()
+    token = Cancellation()
+    started = threading.Event()
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        with cancellable(token), engine.connect() as connection:
+            connection.execute(text("SELECT 1")).scalar()
+            started.set()
+            try:
+                _endless(connection)
+            except Exception as error:
+                outcome.append(error)
+            try:
+                connection.execute(text("SELECT 1"))
+            except Exception as error:
+                outcome.append(error)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    assert started.wait(GATE_SECONDS)
+    while thread.is_alive():  # an interrupt just before the statement starts has no effect
+        token.cancel()
+        thread.join(0.05)
+    assert "interrupted" in str(outcome[0])
+    assert isinstance(outcome[1], ReadCancelled)
+    with engine.connect() as connection:  # the connection reads again for the next read
+        assert connection.execute(text("SELECT 1")).scalar() == 1
+    engine.dispose()
+
+
+def test_reading_threads_have_connections_of_their_own() -> None:
+    """Two threads reading at once use two connections (never one shared sqlite3 connection)."""
+    engine, _info = open_database()
+    both = threading.Barrier(2, timeout=GATE_SECONDS)
+    seen: list[int] = []
+
+    def read() -> None:
+        with engine.connect() as connection:
+            seen.append(id(connection.connection.dbapi_connection))
+            both.wait()  # both hold their connection now
+            connection.execute(text("SELECT count(*) FROM statement")).scalar()
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(GATE_SECONDS)
+    assert len(set(seen)) == 2
+    engine.dispose()
