@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def probe(path: Path, runs: int) -> dict[str, list[float]]:
     """Time the network's steps *runs* times over the archive at *path* (ms)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtTest import QSignalSpy
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from carebrowser.analysis.kinds import DEFAULT_LIMIT, DEFAULT_NORMALISATION
@@ -66,11 +66,18 @@ def probe(path: Path, runs: int) -> dict[str, list[float]]:
         panel.view.viewport().repaint()
         painted = time.perf_counter()
         # The same again, as a person asks for it: the worker, then the picture painted.
-        shown_again = QSignalSpy(panel.network_shown)
+        # A loop of its own, not QSignalSpy.wait(), which keeps Python's lock from the thread
+        # the network is computed on.
+        waiting = QEventLoop()
+        panel.network_shown.connect(waiting.quit)
+        give_up = QTimer()
+        give_up.setSingleShot(True)
+        give_up.timeout.connect(waiting.quit)
+        give_up.start(120_000)
         asked = time.perf_counter()
         panel.set_filters(Filters())
-        if shown_again.count() == 0:  # not already shown, as when computed on the GUI thread
-            shown_again.wait(120_000)
+        waiting.exec()
+        give_up.stop()
         panel.view.viewport().repaint()
         pictured = time.perf_counter()
         times["counted"].append((counted - started) * 1000)
