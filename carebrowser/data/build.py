@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from carebrowser.data import fts
 from carebrowser.data.database import writable_sqlite_engine
+from carebrowser.data.dates import date_span
 from carebrowser.data.schema import (
     Base,
     Meta,
@@ -28,6 +29,8 @@ from carebrowser.data.schema import (
     Source,
     Stakeholder,
     Statement,
+    StatementStance,
+    month_number,
     position_evidence,
     statement_proposal,
     store_counts,
@@ -82,9 +85,12 @@ KEYS: dict[str, frozenset[str]] = {
     ),
     "position": frozenset(["stakeholder", "proposal", "stance", "summary", "evidence", "note"]),
     "mention": frozenset(["id", "name", "source", "text", "note"]),
+    "stance": frozenset(["statement", "proposal", "stance", "note"]),
 }
 #: The folder, under the dataset's root, that holds the web captures the sources were cleaned from.
 CAPTURES_FOLDER = "captures"
+#: The reviewed per-statement stances that differ from the default (db/README.md).
+STANCES_FILE = "stances.toml"
 
 
 class DatasetError(Exception):
@@ -173,6 +179,7 @@ def dataset_files(root: Path) -> list[Path]:
     files += sorted((root / "sources").glob("*.txt"))
     files += sorted((root / "statements").glob("*.toml"))
     files.append(root / "positions.toml")
+    files.append(root / STANCES_FILE)
     return files
 
 
@@ -436,9 +443,14 @@ def _positions(
     statements: dict[str, Statement],
     links: set[tuple[int, int]],
     evidence_links: set[tuple[int, int]],
-) -> None:
+) -> dict[tuple[str, str], str]:
     """Positions, whose evidence speaks to their proposal (*links*: statement and proposal ids);
-    *evidence_links* receives (position id, statement id) pairs."""
+    *evidence_links* receives (position id, statement id) pairs.
+
+    Returns the default stance of each (statement, proposal) pair: the stance of the position
+    the statement is evidence for.
+    """
+    defaults: dict[tuple[str, str], str] = {}
     entries = _load(root / "positions.toml", "position")
     pairs: set[tuple[str, str]] = set()
     rows = sorted(entries.rows, key=lambda r: (str(r.get("stakeholder")), str(r.get("proposal"))))
@@ -478,7 +490,9 @@ def _positions(
             )
         )
         evidence_links.update((number, statements[k].id) for k in evidence)
+        defaults.update(((k, str(what)), str(row["stance"])) for k in evidence)
     _no_positions(root, entries, pairs, stakeholders, proposals)
+    return defaults
 
 
 def _no_positions(
@@ -524,6 +538,69 @@ def _tagged(root: Path) -> list[tuple[str, str]]:
     return list(dict.fromkeys(found))
 
 
+def _statement_stances(
+    root: Path,
+    statements: dict[str, Statement],
+    proposals: dict[str, Proposal],
+    links: set[tuple[int, int]],
+    defaults: dict[tuple[str, str], str],
+) -> list[dict[str, Any]]:
+    """The stance each statement shows on each proposal: its position's, or the reviewed one
+    in stances.toml (which holds only the entries that differ, each with a note)."""
+    stances = dict(defaults)
+    notes: dict[tuple[str, str], str] = {}
+    path = root / STANCES_FILE
+    entries = _load(path, "stance") if path.exists() else _Entries(path, [])
+    linked = {(s, p) for s, p in links}
+    for row in entries.rows:
+        who, what = row.get("statement"), row.get("proposal")
+        where = f"{path.name}, entry {who}/{what}"
+        statement = statements.get(str(who))
+        if statement is None:
+            raise DatasetError(f"{where}: unknown statement {who!r}")
+        if what not in proposals:
+            raise DatasetError(f"{where}: unknown proposal {what!r}")
+        pair = (str(who), str(what))
+        if pair in notes:
+            raise DatasetError(f"{where}: a second stance for the same statement and proposal")
+        if pair not in defaults and (statement.id, proposals[str(what)].id) not in linked:
+            raise DatasetError(
+                f"{where}: the statement does not speak to this proposal; add it to the "
+                f"statement's proposals in statements/{statement.source.key}.toml first"
+            )
+        stance = row.get("stance")
+        if stance not in STANCES:
+            raise DatasetError(f"{where}: stance {stance!r} is not one of: {', '.join(STANCES)}")
+        if defaults.get(pair) == stance:
+            raise DatasetError(
+                f"{where}: {stance!r} is already the stance of the position it is evidence "
+                "for; remove the entry"
+            )
+        note = row.get("note")
+        if not isinstance(note, str) or not note.strip():
+            raise DatasetError(f"{where}: 'note' is missing: say why the stance differs")
+        stances[pair] = str(stance)
+        notes[pair] = note
+    rows = []
+    for (key, proposal), stance in stances.items():
+        statement = statements[key]
+        first, last = date_span(statement.source.date, statement.source.date_precision)
+        rows.append(
+            {
+                "statement_id": statement.id,
+                "proposal_id": proposals[proposal].id,
+                "stance": stance,
+                "note": notes.get((key, proposal)),
+                "speaker_id": statement.speaker.id,
+                "date_from": first,
+                "date_until": last,
+                "month": month_number(first),
+            }
+        )
+    # Sorted, so that two builds are identical.
+    return sorted(rows, key=lambda r: (r["statement_id"], r["proposal_id"]))
+
+
 def build_database(root: Path, output: Path | None = None) -> Path:
     """Build the database from the files under *root* into *output* (atomically replaced)."""
     output = output or root / DATABASE_NAME
@@ -547,7 +624,8 @@ def build_database(root: Path, output: Path | None = None) -> Path:
             evidence: set[tuple[int, int]] = set()
             _mentions(root, sources, stakeholders)
             statements = _statements(root, session, sources, stakeholders, proposals, links)
-            _positions(root, session, stakeholders, proposals, statements, links, evidence)
+            defaults = _positions(root, session, stakeholders, proposals, statements, links, evidence)
+            stances = _statement_stances(root, statements, proposals, links, defaults)
             session.flush()
             # Association rows go in sorted order, so that two builds are identical.
             if links:
@@ -560,6 +638,8 @@ def build_database(root: Path, output: Path | None = None) -> Path:
                     position_evidence.insert(),
                     [{"position_id": p, "statement_id": s} for p, s in sorted(evidence)],
                 )
+            if stances:
+                session.execute(insert(StatementStance), stances)
             store_counts(session.connection())
             session.add_all(
                 [

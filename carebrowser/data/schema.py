@@ -227,6 +227,52 @@ class Position(Base):
     evidence: Mapped[list[Statement]] = relationship(secondary=position_evidence)
 
 
+class StatementStance(Base):
+    """The stance one statement shows on one proposal it speaks to (DNA's "agreement").
+
+    A position is the curated summary; its evidence carries the stance each statement shows.
+    The speaker and the date span are copied from the statement and its source, so that a
+    timeline is read and counted through one index.
+    """
+
+    __tablename__ = "statement_stance"
+    __table_args__ = (
+        CheckConstraint(_one_of("stance", STANCES), name="ck_statement_stance"),
+        CheckConstraint("date_until >= date_from", name="ck_statement_stance_span"),
+        # The first two cover a pair's spells (carebrowser.analysis.timeline), the third the
+        # counts per period of a window.
+        Index(
+            "ix_statement_stance_speaker",
+            *("speaker_id", "proposal_id", "stance", "date_from", "date_until"),
+        ),
+        Index(
+            "ix_statement_stance_proposal",
+            *("proposal_id", "speaker_id", "stance", "date_from", "date_until"),
+        ),
+        Index("ix_statement_stance_month", "month", "speaker_id", "proposal_id", "stance"),
+    )
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
+    )
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True
+    )
+    stance: Mapped[str] = mapped_column(String(40))
+    #: Why a reviewed stance differs from the position's; None where it is the position's.
+    note: Mapped[str | None] = mapped_column(Text)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("stakeholder.id"))
+    #: The first and last day the statement's date stands for (carebrowser.data.dates).
+    date_from: Mapped[dt.date] = mapped_column(Date)
+    date_until: Mapped[dt.date] = mapped_column(Date)
+    #: date_from's month as a number (year * 12 + month - 1): periods are counted by dividing it.
+    month: Mapped[int] = mapped_column(Integer)
+
+
+def month_number(date: dt.date) -> int:
+    """The month column's value for a date: year * 12 + month - 1."""
+    return date.year * 12 + date.month - 1
+
+
 #: The counts kept on rows (table, column, the rows counted, their column naming the row).
 STORED_COUNTS: tuple[tuple[type[Base], str, type[Base], str], ...] = (
     (Stakeholder, "statement_count", Statement, "speaker_id"),

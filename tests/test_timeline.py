@@ -1,0 +1,254 @@
+"""Positions over time: per-statement stances, date spans, changes of position, the reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from timeline_fixture import build_changed_database, write_dataset
+
+from carebrowser.analysis.timeline import (
+    bucket_months,
+    changes_of_position,
+    period_label,
+    spells_of,
+)
+from carebrowser.data.build import DatasetError, build_database
+from carebrowser.data.database import open_database
+from carebrowser.data.dates import date_span
+from carebrowser.data.schema import Position, StatementStance, position_evidence
+from carebrowser.queries import Archive, Filters
+from carebrowser.queries.timeline import Timeline
+
+ROOT = Path(__file__).resolve().parents[1]
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def changed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Timeline]:
+    """The reader over the small dataset in which the LGA changes position."""
+    path = build_changed_database(tmp_path_factory.mktemp("changed"))
+    engine, _info = open_database(path)
+    yield Timeline(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Iterator[Timeline]:
+    """The reader over the bundled dataset."""
+    engine, _info = open_database()
+    yield Timeline(engine)
+    engine.dispose()
+
+
+# -- dates keep their precision -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "precision", "span"),
+    [
+        (D(2002, 10, 17), "day", (D(2002, 10, 17), D(2002, 10, 17))),
+        (D(2002, 10, 1), "month", (D(2002, 10, 1), D(2002, 10, 31))),
+        (D(2004, 2, 1), "month", (D(2004, 2, 1), D(2004, 2, 29))),
+        (D(2001, 1, 1), "year", (D(2001, 1, 1), D(2001, 12, 31))),
+        (D(2001, 10, 1), "approximate", (D(2001, 10, 1), D(2001, 12, 31))),
+        (D(2001, 11, 1), "approximate", (D(2001, 11, 1), D(2002, 1, 31))),
+    ],
+)
+def test_a_date_stands_for_the_span_its_precision_allows(
+    date: dt.date, precision: str, span: tuple[dt.date, dt.date]
+) -> None:
+    assert date_span(date, precision) == span
+
+
+# -- the bundled dataset's stances ------------------------------------------------------------
+
+
+def test_evidence_carries_its_positions_stance_unless_reviewed(archive: Archive) -> None:
+    reviewed = tomllib.loads((ROOT / "db" / "stances.toml").read_text(encoding="utf-8"))
+    overrides = {(r["statement"], r["proposal"]): r for r in reviewed["stance"]}
+    with archive.engine.connect() as connection:
+        stances = {
+            (row.statement_id, row.proposal_id): row
+            for row in connection.execute(select(StatementStance))
+        }
+        evidence = connection.execute(
+            select(position_evidence.c.statement_id, Position.proposal_id, Position.stance).join(
+                Position, Position.id == position_evidence.c.position_id
+            )
+        ).all()
+    keys = {q.id: q.quote_id for q in archive.all_quotes()}
+    proposals = {p.id: p.key for p in archive.proposals()}
+    assert evidence, "the bundled dataset has positions with evidence"
+    for statement_id, proposal_id, stance in evidence:
+        shown = stances[(statement_id, proposal_id)]
+        override = overrides.get((keys[statement_id], proposals[proposal_id]))
+        if override is None:
+            assert (shown.stance, shown.note) == (stance, None)
+        else:
+            assert shown.stance == override["stance"] != stance
+            assert shown.note == override["note"]
+    # Every reviewed entry is in the database, with its note.
+    for (quote, proposal), entry in overrides.items():
+        ids = [i for i, k in keys.items() if k == quote]
+        row = stances[(ids[0], next(i for i, k in proposals.items() if k == proposal))]
+        assert (row.stance, row.note) == (entry["stance"], entry["note"])
+
+
+def test_the_bundled_stances_keep_their_sources_date_spans(bundled: Timeline) -> None:
+    marks = bundled.marks()
+    by_quote = {(m.quote_id, m.proposal): m for m in marks}
+    lgc = by_quote[("lgc-17", "Fines for delayed discharge (bed blocking)")]
+    assert (lgc.date_from, lgc.date_until) == (D(2002, 10, 1), D(2002, 10, 31))
+    assert lgc.is_span and lgc.date_label == "Oct 2002 (inferred)"
+    independent = next(m for m in marks if m.quote_id == "ind-01")
+    assert not independent.is_span and independent.date_label == "17 Oct 2002"
+    assert [m.date_from for m in marks] == sorted(m.date_from for m in marks)
+
+
+def test_the_lga_and_milburn_between_2001_and_2002(bundled: Timeline, archive: Archive) -> None:
+    """The README's question: the LGA's stances move from care trusts (2001) to children's
+    trusts and fines (2002); Milburn supports every proposal he speaks to in both years."""
+    ids = archive.find_stakeholders(["Local Government Association", "Alan Milburn"])
+    filters = Filters(stakeholders=ids, date_from=D(2001, 1, 1), date_to=D(2002, 12, 31))
+    rows, total = bundled.rows(filters)
+    assert total == 2 and {r.label for r in rows} == {"Local Government Association", "Alan Milburn"}
+    lga = {
+        (m.date_from.year, m.proposal, m.stance)
+        for m in bundled.marks(filters)
+        if m.stakeholder == "Local Government Association"
+    }
+    assert lga == {
+        (2001, "Care trusts", "concerns"),
+        (2002, "Children's trusts", "concerns"),
+        (2002, "Fines for delayed discharge (bed blocking)", "opposes"),
+    }
+    milburn = {m.stance for m in bundled.marks(filters) if m.stakeholder == "Alan Milburn"}
+    assert milburn == {"supports"}
+    # Nobody in the five articles is recorded changing stance on one proposal over time.
+    assert changes_of_position(bundled.spells()) == {}
+
+
+# -- a change of position ---------------------------------------------------------------------
+
+
+def test_a_change_of_position_is_found_and_described(changed: Timeline) -> None:
+    changes = changes_of_position(changed.spells())
+    assert len(changes) == 1
+    (change,) = changes.values()
+    assert change.describe() == "changed: concerns in 2001, opposes in 2002"
+    rows, _total = changed.rows()
+    lga = next(r for r in rows if r.label == "Local Government Association")
+    assert change.stakeholder_id == lga.id
+
+
+def test_a_date_filter_that_leaves_one_period_shows_no_change(changed: Timeline) -> None:
+    only_2002 = Filters(date_from=D(2002, 1, 1), date_to=D(2002, 12, 31))
+    assert changes_of_position(changed.spells(only_2002)) == {}
+    assert {m.quote_id for m in changed.marks(only_2002)} == {"lga-2002", "milburn-2002"}
+
+
+def test_stances_at_the_same_time_are_no_change() -> None:
+    """Two stances in overlapping spans (one article, or a month and a day in it) may have been
+    shown at the same time: not a change. One wholly before the other is."""
+    same_time = [
+        (1, 7, "concerns", D(2002, 10, 1), D(2002, 10, 31)),
+        (1, 7, "opposes", D(2002, 10, 17), D(2002, 10, 17)),
+        (1, 7, "opposes", D(2002, 10, 1), D(2002, 12, 31)),
+    ]
+    assert changes_of_position(spells_of(same_time)) == {}
+    later = [*same_time, (1, 7, "supports", D(2003, 3, 1), D(2003, 3, 31))]
+    (change,) = changes_of_position(spells_of(later)).values()
+    assert [s.stance for s in change.steps] == ["concerns", "opposes", "supports"]
+    assert change.describe() == (
+        "changed: concerns in Oct 2002, opposes in Oct\u2013Dec 2002, supports in Mar 2003"
+    )
+
+
+def test_period_labels() -> None:
+    assert period_label(D(2001, 3, 1), D(2001, 12, 31)) == "2001"
+    assert period_label(D(2001, 3, 1), D(2002, 1, 31)) == "2001\u20132002"
+    assert period_label(D(2001, 3, 1), D(2001, 3, 31), months=True) == "Mar 2001"
+    assert period_label(D(2001, 11, 1), D(2002, 1, 31), months=True) == "Nov 2001\u2013Jan 2002"
+    assert bucket_months(D(2001, 1, 1), D(2002, 12, 31)) == 1
+    assert bucket_months(D(1996, 1, 1), D(2005, 12, 31)) == 3
+    assert bucket_months(D(1990, 1, 1), D(2005, 12, 31)) == 12
+
+
+def test_counts_per_period_add_up_to_the_marks(changed: Timeline) -> None:
+    rows, _total = changed.rows(axis="proposal")
+    counts = changed.counts(Filters(), "proposal", [r.id for r in rows], 12)
+    assert {(c.period, c.stance, c.count) for c in counts} == {
+        (D(2001, 1, 1), "concerns", 1),
+        (D(2001, 1, 1), "supports", 1),
+        (D(2002, 1, 1), "opposes", 1),
+        (D(2002, 1, 1), "supports", 1),
+    }
+    window = (D(2002, 1, 1), D(2002, 12, 31))
+    assert changed.mark_count(Filters(), window, at_most=100) == 2
+    ticks, total = changed.sources(Filters(), window)
+    assert total == 1 and ticks[0].title == "Councils reject care trusts"
+
+
+# -- the stances file's rules -----------------------------------------------------------------
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    return write_dataset(tmp_path / "db")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('statement = "lga-2001"', 'statement = "nobody"'), r"unknown statement 'nobody'"),
+        (('proposal = "care-trusts"', 'proposal = "fines"'), r"unknown proposal 'fines'"),
+        (('stance = "concerns"', 'stance = "opposes"'), r"'opposes' is already the stance of the position"),
+        (('stance = "concerns"', 'stance = "hates"'), r"stance 'hates' is not one of"),
+        (("note = ", "# note = "), r"'note' is missing"),
+    ],
+)
+def test_a_bad_stance_entry_is_refused_naming_the_file(
+    dataset: Path, change: tuple[str, str], message: str
+) -> None:
+    path = dataset / "stances.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(*change), encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"stances\.toml, entry .*: " + message):
+        build_database(dataset, dataset / "out.sqlite")
+    assert not (dataset / "out.sqlite").exists()
+
+
+def test_a_stance_on_a_proposal_the_statement_does_not_speak_to_is_refused(dataset: Path) -> None:
+    with (dataset / "proposals.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[[proposal]]\nid = "fines"\ntitle = "Fines"\nsummary = "s"\n')
+        handle.write('policy_area = "a"\n')
+    with (dataset / "stances.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[[stance]]\nstatement = "lga-2002"\nproposal = "fines"\n')
+        handle.write('stance = "opposes"\nnote = "n"\n')
+    with pytest.raises(DatasetError, match=r"does not speak to this proposal"):
+        build_database(dataset, dataset / "out.sqlite")
+
+
+def test_without_a_stances_file_every_evidence_has_its_positions_stance(dataset: Path) -> None:
+    (dataset / "stances.toml").unlink()
+    built = build_database(dataset, dataset / "out.sqlite")
+    with sqlite3.connect(built) as connection:
+        stances = connection.execute("SELECT stance FROM statement_stance").fetchall()
+    assert sorted(s for (s,) in stances) == ["opposes", "opposes", "supports", "supports"]
+
+
+def test_the_stances_file_is_part_of_the_datasets_digest(tmp_path: Path) -> None:
+    from carebrowser.data.build import dataset_digest
+
+    copy = tmp_path / "db"
+    shutil.copytree(ROOT / "db", copy, ignore=shutil.ignore_patterns("*.sqlite"))
+    before = dataset_digest(copy)
+    with (copy / "stances.toml").open("a", encoding="utf-8") as handle:
+        handle.write("\n# reviewed again\n")
+    assert dataset_digest(copy) != before
