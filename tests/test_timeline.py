@@ -118,7 +118,10 @@ def test_the_lga_and_milburn_between_2001_and_2002(bundled: Timeline, archive: A
     ids = archive.find_stakeholders(["Local Government Association", "Alan Milburn"])
     filters = Filters(stakeholders=ids, date_from=D(2001, 1, 1), date_to=D(2002, 12, 31))
     rows, total = bundled.rows(filters)
-    assert total == 2 and {r.label for r in rows} == {"Local Government Association", "Alan Milburn"}
+    assert total == 2 and {r.label for r in rows} == {
+        "Local Government Association",
+        "Alan Milburn",
+    }
     lga = {
         (m.date_from.year, m.proposal, m.stance)
         for m in bundled.marks(filters)
@@ -209,7 +212,10 @@ def dataset(tmp_path: Path) -> Path:
     [
         (('statement = "lga-2001"', 'statement = "nobody"'), r"unknown statement 'nobody'"),
         (('proposal = "care-trusts"', 'proposal = "fines"'), r"unknown proposal 'fines'"),
-        (('stance = "concerns"', 'stance = "opposes"'), r"'opposes' is already the stance of the position"),
+        (
+            ('stance = "concerns"', 'stance = "opposes"'),
+            r"'opposes' is already the stance of the position",
+        ),
         (('stance = "concerns"', 'stance = "hates"'), r"stance 'hates' is not one of"),
         (("note = ", "# note = "), r"'note' is missing"),
     ],
@@ -252,3 +258,30 @@ def test_the_stances_file_is_part_of_the_datasets_digest(tmp_path: Path) -> None
     with (copy / "stances.toml").open("a", encoding="utf-8") as handle:
         handle.write("\n# reviewed again\n")
     assert dataset_digest(copy) != before
+
+
+def test_a_synthetic_archive_has_stances_over_ten_years_and_changes(tmp_path: Path) -> None:
+    from carebrowser.data.synth import Sizes, synthesize
+
+    path = synthesize(tmp_path / "synthetic.sqlite", Sizes.for_quotes(2000), seed=5)
+    with sqlite3.connect(path) as connection:
+        unstanced = connection.execute(
+            "SELECT count(*) FROM statement_proposal LEFT JOIN statement_stance USING "
+            "(statement_id, proposal_id) WHERE stance IS NULL"
+        ).fetchone()
+        copied = connection.execute(
+            "SELECT count(*) FROM statement_stance JOIN statement ON id = statement_id "
+            "WHERE statement_stance.speaker_id <> statement.speaker_id OR date_from <> sort_date"
+        ).fetchone()
+    assert unstanced == (0,) and copied == (0,)
+    engine, _info = open_database(path)
+    try:
+        reader = Timeline(engine)
+        extent = reader.extent()
+        assert extent is not None and extent[1].year - extent[0].year >= 9
+        changes = changes_of_position(reader.spells())
+        assert changes
+        for change in changes.values():
+            assert len({step.stance for step in change.steps}) >= 2
+    finally:
+        engine.dispose()

@@ -2,8 +2,9 @@
 
 The shape follows real cuttings: a few stakeholders speak often and most rarely (Zipf), articles and
 quotations have the lengths of real ones, dates span ten years, every statement is a verbatim span
-of its source's text, and every position rests on statements of its own stakeholder. The same seed
-always gives the same database content.
+of its source's text, and every position rests on statements of its own stakeholder. Every
+statement shows a stance on each proposal it speaks to, and some stakeholders change their stance
+on a proposal once in the ten years. The same seed always gives the same database content.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import random
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import text
@@ -24,7 +25,8 @@ from sqlalchemy import text
 from carebrowser.data import fts
 from carebrowser.data.build import sort_name
 from carebrowser.data.database import writable_sqlite_engine
-from carebrowser.data.schema import STORED_COUNTS, Base, store_counts
+from carebrowser.data.dates import date_span
+from carebrowser.data.schema import STORED_COUNTS, Base, month_number, store_counts
 from carebrowser.data.synth_text import (
     AREAS,
     FIRST,
@@ -54,6 +56,8 @@ _CATEGORY_WEIGHTS = (
     ("think tank or research", 5), ("council", 27), ("press", 6), ("other", 22),
 )  # fmt: skip
 _STANCE_WEIGHTS = (30, 15, 10, 30, 15)
+#: The share of stakeholders' stances on a proposal that change once over the ten years.
+_CHANGES = 0.15
 FIRST_DAY = dt.date(1996, 1, 1)
 DAYS = (dt.date(2005, 12, 31) - FIRST_DAY).days + 1
 
@@ -216,14 +220,17 @@ class _Tables:
     sources: list[tuple[object, ...]]
     statements: list[tuple[object, ...]]
     links: list[tuple[int, int]]
+    stances: list[tuple[object, ...]] = field(default_factory=list)
 
     def flush(self) -> None:
         self.connection.executemany(_insert("source", 13), self.sources)
         self.connection.executemany(_insert("statement", 11), self.statements)
         self.connection.executemany(_insert("statement_proposal", 2), self.links)
+        self.connection.executemany(_insert("statement_stance", 8), self.stances)
         self.sources.clear()
         self.statements.clear()
         self.links.clear()
+        self.stances.clear()
 
 
 def _insert(table: str, count: int) -> str:
@@ -250,11 +257,17 @@ def _fill(connection: sqlite3.Connection, sizes: Sizes, seed: int) -> None:
     lengths = [_article_length(rng) for _ in range(sizes.sources)]
     per_source = _counts(rng, sizes.quotes, lengths)
     stances: dict[tuple[int, int], int] = {}
+    # A stream of its own, so that the other rows are those of an archive without changes.
+    turns = random.Random(seed + 7919)
+    changes: dict[tuple[int, int], tuple[str, int]] = {}
     evidence: dict[tuple[int, int], list[int]] = {}
     tables = _Tables(connection, [], [], [])
     statement_id = 0
     for source_index, (length, quota) in enumerate(zip(lengths, per_source, strict=True)):
         source = _source_row(rng, source_index + 1)
+        day = str(source[7])
+        first, last = date_span(dt.date.fromisoformat(day), str(source[8]))
+        span, month = (first.isoformat(), last.isoformat()), month_number(first)
         total = max(quota + 1, length // 120)
         speaking = set(rng.sample(range(total), quota))
         pieces: list[str] = []
@@ -270,8 +283,14 @@ def _fill(connection: sqlite3.Connection, sizes: Sizes, seed: int) -> None:
                 chosen = rng.choices(proposal_ranks, cum_weights=proposal_cum)[0] + 1
                 if chosen not in linked:
                     linked.append(chosen)
+                    new_pair = (speaker, chosen) not in stances
                     stances.setdefault((speaker, chosen), rng.choices(range(5), _STANCE_WEIGHTS)[0])
-            stance = stances[(speaker, linked[0])] if linked else rng.randrange(5)
+                    if new_pair and turns.random() < _CHANGES:
+                        turn = FIRST_DAY + dt.timedelta(days=turns.randrange(DAYS))
+                        later = (stances[(speaker, chosen)] + turns.randrange(1, 5)) % 5
+                        changes[(speaker, chosen)] = (turn.isoformat(), later)
+            shown = [_stance_on(stances, changes, (speaker, p), day) for p in linked]
+            stance = shown[0] if linked else rng.randrange(5)
             quote = quotation(rng, clauses, stance, titles[linked[0] - 1] if linked else None)
             if speakers.press[rank] and rng.random() < 0.7:
                 kind, piece, offset = "editorial", quote, 0
@@ -288,8 +307,11 @@ def _fill(connection: sqlite3.Connection, sizes: Sizes, seed: int) -> None:
             statement_id += 1
             spans.append((len(pieces), offset))
             pieces.append(piece)
-            for proposal in linked:
+            for proposal, on in zip(linked, shown, strict=True):
                 tables.links.append((statement_id, proposal))
+                tables.stances.append(
+                    (statement_id, proposal, STANCES[on], None, speaker, *span, month)
+                )
                 cited = evidence.setdefault((speaker, proposal), [])
                 if len(cited) < 3:
                     cited.append(statement_id)
@@ -300,7 +322,20 @@ def _fill(connection: sqlite3.Connection, sizes: Sizes, seed: int) -> None:
         if len(tables.statements) > 20_000 or len(tables.sources) > 2_000:
             tables.flush()
     tables.flush()
+    # A position is the stakeholder's latest stance.
+    stances.update({pair: later for pair, (_turn, later) in changes.items()})
     _positions(connection, rng, stances, evidence, titles)
+
+
+def _stance_on(
+    stances: dict[tuple[int, int], int],
+    changes: dict[tuple[int, int], tuple[str, int]],
+    pair: tuple[int, int],
+    day: str,
+) -> int:
+    """The stance a stakeholder shows on a proposal on a day (ISO dates compare as text)."""
+    change = changes.get(pair)
+    return change[1] if change is not None and day >= change[0] else stances[pair]
 
 
 def _place(
