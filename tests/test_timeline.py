@@ -59,6 +59,7 @@ def bundled() -> Iterator[Timeline]:
         (D(2001, 1, 1), "year", (D(2001, 1, 1), D(2001, 12, 31))),
         (D(2001, 10, 1), "approximate", (D(2001, 10, 1), D(2001, 12, 31))),
         (D(2001, 11, 1), "approximate", (D(2001, 11, 1), D(2002, 1, 31))),
+        (D(2001, 11, 20), "approximate", (D(2001, 11, 20), D(2002, 1, 31))),
     ],
 )
 def test_a_date_stands_for_the_span_its_precision_allows(

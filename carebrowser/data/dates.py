@@ -2,8 +2,8 @@
 
 A source's date is the first day of the period it was published in (db/README.md). A statement
 dated by month is a span of that month, by year that year, and "approximate" the three months
-from the date given, and "on or after" runs from the earliest day it can be with no known end:
-never a false day.
+from the date given (to the end of its third month), and "on or after" runs from the earliest
+day it can be with no known end: never a false day.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ def date_span(date: dt.date, precision: str) -> tuple[dt.date, dt.date]:
     if precision == "year":
         return date.replace(month=1, day=1), date.replace(month=12, day=31)
     if precision == "approximate":
-        first = date.replace(day=1)
-        return first, _add_months(first, APPROXIMATE_MONTHS) - dt.timedelta(days=1)
+        return date, _add_months(date, APPROXIMATE_MONTHS) - dt.timedelta(days=1)
     if precision == "on or after":
         return date, OPEN_END
     return date, date
