@@ -1,0 +1,72 @@
+"""The timeline export: one row per statement's stance on a proposal, in time order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from carebrowser.analysis.timeline import (
+    MONTHS,
+    ChangeOfPosition,
+    changes_of_position,
+    period_label,
+)
+from carebrowser.export.shapes import Table
+from carebrowser.queries import Filters
+from carebrowser.queries.timeline import StanceMark, Timeline
+
+TIMELINE_COLUMNS = (
+    "date", "precision", "from", "until", "stakeholder", "proposal", "stance", "changed",
+    "quote", "quote_id", "source", "publication", "headline", "stance_note",
+)  # fmt: skip
+
+
+def period_words(filters: Filters) -> str:
+    """The date range of the filters in words: 'all dates', '2001-2002', 'from 3 Mar 2001'."""
+    first, last = filters.date_from, filters.date_to
+    if first is None:
+        return "all dates" if last is None else f"until {_day(last)}"
+    if last is None:
+        return f"from {_day(first)}"
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        return period_label(first, last)
+    return f"{_day(first)} to {_day(last)}"
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def mark_cells(mark: StanceMark, change: ChangeOfPosition | None) -> tuple[object, ...]:
+    """A stance as a row of the timeline export."""
+    return (
+        mark.date_label,
+        mark.date_precision,
+        mark.date_from.isoformat(),
+        mark.date_until.isoformat(),
+        mark.stakeholder,
+        mark.proposal,
+        mark.stance,
+        change.describe() if change is not None else "",
+        mark.text + (" [truncated]" if mark.truncated else ""),
+        mark.quote_id,
+        mark.source_key,
+        mark.publication,
+        mark.headline or "",
+        mark.note or "",
+    )
+
+
+def timeline_table(timeline: Timeline, filters: Filters) -> Table:
+    """Every stance that passes the filters, in time order, with the changes of position the
+    same filters show."""
+    changes = changes_of_position(timeline.spells(filters))
+    table = Table(TIMELINE_COLUMNS, [], stance_columns=frozenset({"stance"}))
+
+    def rows(marks: Iterable[StanceMark]) -> Iterator[tuple[object, ...]]:
+        for mark in marks:
+            table.source_ids.add(mark.source_id)
+            yield mark_cells(mark, changes.get((mark.stakeholder_id, mark.proposal_id)))
+
+    table.rows = rows(timeline.all_marks(filters))
+    return table
