@@ -30,6 +30,7 @@ from carebrowser.ui.models.quotes import (
     STATEMENT,
     QuoteTableModel,
     evidence_fetch,
+    ids_fetch,
     statements_fetch,
 )
 from carebrowser.ui.sizing import ColumnFitter, row_height_cap
@@ -202,6 +203,17 @@ class QuotePanel(QWidget):
             self.heading.setText(f"{self.title} of {len(chosen)} positions: {each}")
         try:
             self.model.set_source(evidence_fetch(self.archive, [p.id for p in chosen]), search)
+        except QUERY_ERRORS:
+            self._not_read(search)
+            raise
+
+    def show_quotes(self, ids: Sequence[int], heading_text: str, search: str = "") -> None:
+        """Show the given statements (the timeline's mark chosen), under *heading_text*."""
+        self.position = None
+        self.heading.setText(heading_text)
+        self._total, self._total_exact = len(ids), True
+        try:
+            self.model.set_source(ids_fetch(self.archive, ids), search)
         except QUERY_ERRORS:
             self._not_read(search)
             raise

@@ -1,0 +1,5 @@
+"""The timeline view (Ctrl+6): positions over time, and who changed their mind."""
+
+from carebrowser.ui.timeline.panel import MARK_LIMIT, TimelinePanel
+
+__all__ = ["MARK_LIMIT", "TimelinePanel"]
