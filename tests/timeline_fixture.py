@@ -128,9 +128,11 @@ def write_dataset(root: Path) -> Path:
     """Write the dataset's files under *root* and return it."""
     (root / "sources").mkdir(parents=True)
     (root / "statements").mkdir()
+    (root / "captures").mkdir()
     (root / "sources.toml").write_text(SOURCES, encoding="utf-8")
     for key, text in TEXTS.items():
         (root / "sources" / f"{key}.txt").write_text(text, encoding="utf-8")
+        (root / "captures" / f"{key}.html").write_text(text, encoding="utf-8")
         (root / "statements" / f"{key}.toml").write_text(STATEMENTS[key], encoding="utf-8")
     (root / "stakeholders.toml").write_text(STAKEHOLDERS, encoding="utf-8")
     (root / "proposals.toml").write_text(PROPOSALS, encoding="utf-8")
