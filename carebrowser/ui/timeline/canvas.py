@@ -116,7 +116,7 @@ class TimelineCanvas(QAbstractScrollArea):
     @property
     def label_width(self) -> float:
         """The width of the row labels at the left."""
-        wanted = self._metrics().averageCharWidth() * 30
+        wanted = self._metrics().averageCharWidth() * 34
         return min(wanted, self._width() * 0.35)
 
     def scale(self) -> TimeScale:
@@ -552,7 +552,7 @@ class TimelineCanvas(QAbstractScrollArea):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag is not None:
-            left, right = sorted(self._drag)
+            left, right = sorted((self._drag[0], event.position().x()))
             self._drag = None
             self.viewport().update()
             if right - left >= 4:

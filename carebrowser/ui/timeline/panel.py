@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QShowEvent
+from PySide6.QtGui import QImage, QImageWriter, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -428,8 +428,9 @@ class TimelinePanel(QWidget):
                 painter = QPainter(image)
                 draw(painter)
                 painter.end()
-                if not image.save(str(target), b"PNG"):
-                    raise OSError(f"could not write {target}")
+                writer = QImageWriter(str(target), b"png")
+                if not writer.write(image):
+                    raise OSError(f"could not write {target}: {writer.errorString()}")
 
         atomic_path(path, write)
         return path

@@ -1,0 +1,202 @@
+"""The timeline view: marks in time order by keyboard, a change of position flagged, the table
+twin, zoom, a dragged date range, counts when zoomed out, and the picture saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+from timeline_fixture import build_changed_database
+
+from carebrowser.data.database import open_database
+from carebrowser.queries import Archive, Filters
+from carebrowser.queries.timeline import StanceMark
+from carebrowser.ui.timeline import TimelinePanel
+from carebrowser.ui.timeline import panel as panel_module
+
+CHANGED = "changed: concerns in 2001, opposes in 2002"
+
+
+@pytest.fixture(scope="module")
+def changed_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    path = build_changed_database(tmp_path_factory.mktemp("changed-ui"))
+    engine, _info = open_database(path)
+    yield Archive(engine)
+    engine.dispose()
+
+
+def _panel(qtbot: QtBot, archive: Archive) -> TimelinePanel:
+    panel = TimelinePanel(archive)
+    qtbot.addWidget(panel)
+    panel.resize(1100, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def test_a_change_of_position_is_flagged_in_the_picture_and_the_table(
+    qtbot: QtBot, changed_archive: Archive
+) -> None:
+    panel = _panel(qtbot, changed_archive)
+    assert "1 change of position" in panel.heading_text()
+    canvas = panel.canvas
+    rows = [row.label for row in panel.picture.rows]
+    lga = rows.index("Local Government Association")
+    label = QPointF(10, canvas.row_top(lga) + canvas.row_height / 3)
+    assert "Care trusts: " + CHANGED in canvas.tooltip_at(label)
+    milburn = rows.index("Alan Milburn")
+    assert CHANGED not in canvas.tooltip_at(QPointF(10, canvas.row_top(milburn) + 5))
+    # The flag on the time axis, where the later stance starts (12 Jun 2002).
+    flags = canvas._change_points(canvas.scale())
+    assert [words for _rect, words in flags] == [CHANGED]
+    assert abs(flags[0][0].center().x() - canvas.scale().x(dt.date(2002, 6, 12))) < 1
+    changed_column = [panel.model.index(row, 4).data() for row in range(panel.model.rowCount())]
+    assert changed_column.count(CHANGED) == 2  # both of the LGA's marks
+    # Rows per proposal: the flag moves to the proposal's row, naming the stakeholder.
+    panel.set_axis("proposal")
+    assert [row.label for row in panel.picture.rows] == ["Care trusts"]
+    assert panel.picture.change_notes == {
+        panel.picture.rows[0].id: ["Local Government Association: " + CHANGED]
+    }
+
+
+def test_the_keyboard_reaches_every_mark_in_time_order_and_enter_opens_it(
+    qtbot: QtBot, changed_archive: Archive
+) -> None:
+    panel = _panel(qtbot, changed_archive)
+    chosen: list[StanceMark] = []
+    panel.mark_selected.connect(chosen.append)
+    panel.focus_table()
+    assert panel.focusWidget() is panel.canvas
+    for _ in range(5):
+        qtbot.keyClick(panel.canvas, Qt.Key.Key_Right)
+    quotes = [mark.quote_id for mark in chosen]
+    # The first mark was chosen on entry; Right stops at the last.
+    assert quotes[0] == "lga-2001" and quotes[-1] == "milburn-2002"
+    assert sorted(set(quotes), key=quotes.index) == [
+        "lga-2001",
+        "milburn-2001",
+        "lga-2002",
+        "milburn-2002",
+    ]
+    assert [m.date_from for m in chosen] == sorted(m.date_from for m in chosen)
+    # The table follows the picture.
+    assert panel.table.currentIndex().row() == panel.canvas.current == 3
+    qtbot.keyClick(panel.canvas, Qt.Key.Key_Down)  # to the LGA's row, nearest in time
+    assert panel.current_mark() is not None
+    assert panel.current_mark().quote_id == "lga-2002"  # type: ignore[union-attr]
+    with qtbot.waitSignal(panel.open_statement) as opened:
+        qtbot.keyClick(panel.canvas, Qt.Key.Key_Return)
+    mark = panel.current_mark()
+    assert mark is not None and opened.args == [mark.source_id, mark.statement_id]
+    qtbot.keyClick(panel.canvas, Qt.Key.Key_Home)
+    assert panel.current_mark().quote_id == "lga-2001"  # type: ignore[union-attr]
+
+
+def test_choosing_a_table_row_chooses_the_mark(qtbot: QtBot, changed_archive: Archive) -> None:
+    panel = _panel(qtbot, changed_archive)
+    panel.tabs.setCurrentWidget(panel.table)
+    with qtbot.waitSignal(panel.mark_selected) as chosen:
+        panel.table.setCurrentIndex(panel.model.index(2, 0))
+    assert chosen.args[0].quote_id == "lga-2002"
+    assert panel.canvas.current == 2
+    assert panel.model.index(2, 3).data() == "\u2718 opposes"
+
+
+def test_the_table_model_is_a_sound_model(
+    qtbot: QtBot, changed_archive: Archive, qtmodeltester: object
+) -> None:
+    panel = _panel(qtbot, changed_archive)
+    qtmodeltester.check(panel.model)  # type: ignore[attr-defined]
+
+
+def test_zoom_and_the_whole_period(qtbot: QtBot, changed_archive: Archive) -> None:
+    panel = _panel(qtbot, changed_archive)
+    whole = panel.picture.window
+    assert whole[0] <= dt.date(2001, 3, 1) and whole[1] >= dt.date(2002, 6, 12)
+    panel.canvas.choose(2)  # the LGA in June 2002
+    qtbot.keyClick(panel.canvas, Qt.Key.Key_Plus)
+    qtbot.keyClick(panel.canvas, Qt.Key.Key_Plus)
+    first, last = panel.picture.window
+    assert (last - first) < (whole[1] - whole[0]) / 3
+    assert first <= dt.date(2002, 6, 12) <= last
+    # Only what overlaps the window is drawn; the current mark is still current.
+    assert {m.quote_id for m in panel.picture.marks or []} == {"lga-2002", "milburn-2002"}
+    assert panel.current_mark().quote_id == "lga-2002"  # type: ignore[union-attr]
+    qtbot.keyClick(panel.canvas, Qt.Key.Key_0)
+    assert panel.picture.window == whole
+
+
+def test_a_range_dragged_on_the_time_axis_becomes_the_date_filter(
+    qtbot: QtBot, changed_archive: Archive
+) -> None:
+    panel = _panel(qtbot, changed_archive)
+    canvas = panel.canvas
+    scale = canvas.scale()
+    left, right = scale.x(dt.date(2001, 6, 1)), scale.x(dt.date(2002, 3, 1))
+    y = int(canvas.axis_height / 2)
+    with qtbot.waitSignal(panel.date_range_chosen) as chosen:
+        qtbot.mousePress(canvas.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(left) + 1, y))
+        qtbot.mouseMove(canvas.viewport(), QPoint(int(right), y))
+        qtbot.mouseRelease(canvas.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(right), y))
+    first, last = chosen.args
+    assert dt.date(2001, 5, 25) <= first <= dt.date(2001, 6, 5)
+    assert dt.date(2002, 2, 25) <= last <= dt.date(2002, 3, 5)
+    # The filter followed: one period, no change of position; the heading says the period.
+    panel.set_filters(Filters(date_from=dt.date(2002, 1, 1), date_to=dt.date(2002, 12, 31)))
+    assert panel.picture.changes == {}
+    assert "2002" in panel.heading_text() and "change" not in panel.heading_text()
+    assert {m.quote_id for m in panel.picture.marks or []} == {"lga-2002", "milburn-2002"}
+
+
+def test_zoomed_out_past_what_can_be_drawn_the_stances_are_counted(
+    qtbot: QtBot, changed_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(panel_module, "MARK_LIMIT", 3)
+    panel = _panel(qtbot, changed_archive)
+    picture = panel.picture
+    assert picture.marks is None and picture.months == 1
+    assert sum(cell.total for cell in picture.cells) == 4
+    assert "counted per month" in panel.status_text()
+    cell = picture.cells[0]
+    assert panel.model.index(0, 2).data() == "1 ! concerns"
+    with qtbot.waitSignal(panel.cell_selected) as chosen:
+        panel.canvas.choose(0)
+    filters, heading = chosen.args
+    assert filters.date_from == cell.first and filters.date_to == cell.last
+    assert filters.stakeholders == {cell.row_id} and heading.startswith("Statements of ")
+
+
+def test_the_picture_is_saved_as_png_and_svg(
+    qtbot: QtBot, changed_archive: Archive, tmp_path: Path
+) -> None:
+    panel = _panel(qtbot, changed_archive)
+    png = panel.save_picture(tmp_path / "timeline.png")
+    image = QImage(str(png))
+    assert not image.isNull() and image.width() >= 1000
+    svg = panel.save_picture(tmp_path / "timeline.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "Alan Milburn" in svg and "Councils wary of care trusts" in svg
+    assert panel.heading_text() in svg
+
+
+def test_the_bundled_lga_and_milburn_between_2001_and_2002(qtbot: QtBot, archive: Archive) -> None:
+    panel = _panel(qtbot, archive)
+    ids = archive.find_stakeholders(["Local Government Association", "Alan Milburn"])
+    panel.set_filters(Filters(stakeholders=ids))
+    assert {row.label for row in panel.picture.rows} == {
+        "Local Government Association",
+        "Alan Milburn",
+    }
+    years = {(m.stakeholder, m.date_from.year) for m in panel.picture.marks or []}
+    assert years == {
+        ("Local Government Association", 2001),
+        ("Local Government Association", 2002),
+        ("Alan Milburn", 2001),
+        ("Alan Milburn", 2002),
+    }
+    assert panel.picture.changes == {}
