@@ -287,6 +287,7 @@ def test_publishing_again_replaces_the_contents(pg_server: Server, tmp_path: Pat
     fewer = _copy_of_bundled(
         tmp_path,
         "DELETE FROM statement_proposal WHERE statement_id > 50;"
+        "DELETE FROM statement_stance WHERE statement_id > 50;"
         "DELETE FROM position_evidence;"
         "DELETE FROM position;"
         "DELETE FROM statement WHERE id > 50;"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carebrowser.analysis.timeline import ChangeOfPosition, changes_of_position
 from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.data.vocabulary import STANCES
 from carebrowser.queries import Archive, Filters, MatrixBlock, PositionRow, ProposalRow
+from carebrowser.queries.timeline import Timeline
 from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.models.matrix import HEADER_WIDTH, MatrixModel, MatrixRows, stance_label
 from carebrowser.ui.widgets import counted, heading, named, setup_table
@@ -54,6 +56,8 @@ class MatrixPanel(QWidget):
         #: The matrix is read when the panel is first shown (or asked for a cell), not before.
         self._stale = True
         self.model = MatrixModel(parent=self)
+        self.timeline = Timeline(archive.engine)
+        self.model.set_changes_of(self._changes_of)
 
         self.hide_empty_box = named(
             QCheckBox("Hide empt&y rows and columns", self),
@@ -134,6 +138,10 @@ class MatrixPanel(QWidget):
         """Follow the filters: categories, proposals, sources, dates and search."""
         self.filters = filters.but(stakeholders=frozenset())
         self._reload()
+
+    def _changes_of(self, ids: Sequence[int]) -> dict[tuple[int, int], ChangeOfPosition]:
+        """The changes of position of these stakeholders that the filters show."""
+        return changes_of_position(self.timeline.spells(self.filters, stakeholders=ids))
 
     def _fill_soon(self, *_signal_arguments: object) -> None:
         self._filling.start(0)

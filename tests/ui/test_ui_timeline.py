@@ -200,3 +200,26 @@ def test_the_bundled_lga_and_milburn_between_2001_and_2002(qtbot: QtBot, archive
         ("Alan Milburn", 2002),
     }
     assert panel.picture.changes == {}
+
+
+def test_the_matrix_flags_the_change_of_position_in_its_cell(
+    qtbot: QtBot, changed_archive: Archive
+) -> None:
+    from carebrowser.ui.matrix_panel import MatrixPanel
+
+    matrix = MatrixPanel(changed_archive)
+    qtbot.addWidget(matrix)
+    matrix.show()
+    qtbot.waitExposed(matrix)
+    lga = changed_archive.find_stakeholders(["LGA"])
+    care_trusts = changed_archive.find_proposals(["Care trusts"])
+    ((lga_id,), (proposal_id,)) = (tuple(lga), tuple(care_trusts))
+    cell = matrix.model.index_of(lga_id, proposal_id)
+    assert cell.data() == "\u2718 opposes (2) \u21c4"
+    assert CHANGED in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert CHANGED in cell.data(Qt.ItemDataRole.AccessibleTextRole)
+    milburn = next(iter(changed_archive.find_stakeholders(["Alan Milburn"])))
+    assert "\u21c4" not in matrix.model.index_of(milburn, proposal_id).data()
+    # As of 2002 alone, no change shows.
+    matrix.set_filters(Filters(date_from=dt.date(2002, 1, 1), date_to=dt.date(2002, 12, 31)))
+    assert matrix.model.index_of(lga_id, proposal_id).data() == "\u2718 opposes (2)"

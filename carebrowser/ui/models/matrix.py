@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from carebrowser.analysis.timeline import CHANGE_GLYPH, ChangeOfPosition
 from carebrowser.data.vocabulary import STANCE_COLOURS, STANCE_GLYPHS
 from carebrowser.queries import Matrix, PositionRow, ProposalRow, StakeholderRow
 from carebrowser.ui.models.resets import resetting
@@ -36,6 +37,8 @@ _ROLES = frozenset(
 
 #: One batch of rows read by fetchMore: the stakeholders, their cells, whether more follow.
 MatrixRows = tuple[Sequence[StakeholderRow], dict[tuple[int, int], PositionRow], bool]
+#: Reads the changes of position of some stakeholders, by (stakeholder id, proposal id).
+ChangesOf = Callable[[Sequence[int]], dict[tuple[int, int], ChangeOfPosition]]
 
 
 def stance_label(stance: str) -> str:
@@ -56,11 +59,26 @@ class MatrixModel(QAbstractTableModel):
         self.matrix = matrix or Matrix((), (), {})
         self.transposed = False
         self._fetch: Callable[[], MatrixRows] | None = None
+        #: The changes of position of the stakeholders read, flagged in their cells.
+        self.changes: dict[tuple[int, int], ChangeOfPosition] = {}
+        self._changes_of: ChangesOf | None = None
+
+    def set_changes_of(self, changes_of: ChangesOf | None) -> None:
+        """Read the changes of position of each batch of stakeholders with *changes_of*."""
+        self._changes_of = changes_of
+
+    def _read_changes(
+        self, rows: Sequence[StakeholderRow]
+    ) -> dict[tuple[int, int], ChangeOfPosition]:
+        if self._changes_of is None or not rows:
+            return {}
+        return self._changes_of([row.id for row in rows])
 
     def set_matrix(self, matrix: Matrix) -> None:
         """Show another matrix (after the filters changed)."""
         with resetting(self):
             self.matrix = matrix
+            self.changes = self._read_changes(matrix.stakeholders)
             self._fetch = None
         self._headers_changed()
 
@@ -70,8 +88,10 @@ class MatrixModel(QAbstractTableModel):
 
         The first batch is read before the reset: when it cannot be read, nothing changes."""
         rows, cells, more = fetch()
+        changes = self._read_changes(rows)
         with resetting(self):
             self.matrix = Matrix(tuple(rows), tuple(proposals), dict(cells))
+            self.changes = changes
             self._fetch = fetch if more else None
         self._headers_changed()
 
@@ -82,10 +102,12 @@ class MatrixModel(QAbstractTableModel):
         if parent.isValid() or self._fetch is None:
             return
         rows, cells, more = self._fetch()
+        changes = self._read_changes(rows)
         if not more:
             self._fetch = None
         if not rows:
             return
+        self.changes.update(changes)
         first = len(self.matrix.stakeholders)
         last = first + len(rows) - 1
         if self.transposed:
@@ -169,14 +191,18 @@ class MatrixModel(QAbstractTableModel):
                 return f"{stakeholder.name} took no position on {proposal.title}."
             return None
         count = len(position.evidence_quote_ids)
+        change = self.changes.get((position.stakeholder_id, position.proposal_id))
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{stance_label(position.stance)} ({count})"
+            flag = f" {CHANGE_GLYPH}" if change is not None else ""
+            return f"{stance_label(position.stance)} ({count}){flag}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{position.stance}, {evidence_label(count)} as evidence"
+            changed = f", {change.describe()}" if change is not None else ""
+            return f"{position.stance}, {evidence_label(count)} as evidence{changed}"
         if role == Qt.ItemDataRole.ToolTipRole:
+            changed = f"{CHANGE_GLYPH} {change.describe()}\n" if change is not None else ""
             return (
                 f"{position.stakeholder} on {position.proposal}: {position.stance}.\n"
-                f"{position.summary}\n{evidence_label(count)} as evidence; "
+                f"{changed}{position.summary}\n{evidence_label(count)} as evidence; "
                 "select the cell to read them."
             )
         if role == Qt.ItemDataRole.BackgroundRole:
