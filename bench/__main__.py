@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import archives, briefing, metrics, network, postgresql, window
+from bench import archives, briefing, metrics, network, postgresql, timeline, window
 from bench.metrics import Figure
 from carebrowser.data import postgres
 
@@ -91,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         *metrics.QUERY_METRICS,
         briefing.briefing_export,
     ]
+    measures += timeline.TIMELINE_METRICS
     if not args.no_window:
         measures += [*window.WINDOW_METRICS, network.network_metrics]
     if args.postgresql is not None:

@@ -227,10 +227,19 @@ class Timeline:
         return rows, int(total or 0)
 
     def mark_count(
-        self, filters: Filters = Filters(), window: Window | None = None, *, at_most: int
+        self,
+        filters: Filters = Filters(),
+        window: Window | None = None,
+        *,
+        at_most: int,
+        axis: Axis = "stakeholder",
+        rows: Sequence[int] | None = None,
     ) -> int:
-        """How many stances pass the filters and overlap *window*, counting up to *at_most*."""
+        """How many stances pass the filters and overlap *window* (in *rows*, if given),
+        counting up to *at_most*."""
         inner = select(literal(1)).select_from(StatementStance).where(*self._where(filters, window))
+        if rows is not None:
+            inner = inner.where(self._row_column(axis).in_(list(rows)))
         query = select(func.count()).select_from(inner.limit(at_most).subquery())
         with self.engine.connect() as connection:
             return int(connection.scalar(query) or 0)

@@ -13,11 +13,11 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 from timeline_fixture import build_changed_database
 
+from carebrowser.analysis import timeline_picture
 from carebrowser.data.database import open_database
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.timeline import StanceMark
 from carebrowser.ui.timeline import TimelinePanel
-from carebrowser.ui.timeline import panel as panel_module
 
 CHANGED = "changed: concerns in 2001, opposes in 2002"
 
@@ -157,7 +157,7 @@ def test_a_range_dragged_on_the_time_axis_becomes_the_date_filter(
 def test_zoomed_out_past_what_can_be_drawn_the_stances_are_counted(
     qtbot: QtBot, changed_archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(panel_module, "MARK_LIMIT", 3)
+    monkeypatch.setattr(timeline_picture, "MARK_LIMIT", 3)
     panel = _panel(qtbot, changed_archive)
     picture = panel.picture
     assert picture.marks is None and picture.months == 1

@@ -1,5 +1,5 @@
 """The timeline view (Ctrl+6): positions over time, and who changed their mind."""
 
-from carebrowser.ui.timeline.panel import MARK_LIMIT, TimelinePanel
+from carebrowser.ui.timeline.panel import TimelinePanel
 
-__all__ = ["MARK_LIMIT", "TimelinePanel"]
+__all__ = ["TimelinePanel"]

@@ -32,9 +32,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
 
 from carebrowser.analysis.timeline import CHANGE_GLYPH, period_label
+from carebrowser.analysis.timeline_picture import Cell, Picture
 from carebrowser.data.vocabulary import STANCE_COLOURS, STANCE_GLYPHS, STANCES
 from carebrowser.queries.timeline import StanceMark
-from carebrowser.ui.timeline.picture import Cell, Picture
 from carebrowser.ui.timeline.scale import TimeScale, shifted, zoomed
 
 _INK = QColor("#000000")

@@ -23,24 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carebrowser.analysis.timeline import bucket_months, changes_of_position
+from carebrowser.analysis import timeline_picture
+from carebrowser.analysis.timeline_picture import Cell, Picture, read_rows, read_window
 from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.queries import Archive, Filters
-from carebrowser.queries.timeline import ROW_LIMIT, Axis, StanceMark, Timeline, Window
+from carebrowser.queries.timeline import Axis, StanceMark, Timeline, Window
 from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.timeline.canvas import TimelineCanvas
-from carebrowser.ui.timeline.picture import Cell, Picture, cells_of
-from carebrowser.ui.timeline.scale import padded_window
 from carebrowser.ui.timeline.table import TimelineTableModel
 from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 if TYPE_CHECKING:
     from carebrowser.export import Table
-
-#: The most marks drawn one by one; past it, each row's stances are counted per period.
-MARK_LIMIT = 3000
-#: Sources ticked at most on the axis.
-SOURCE_LIMIT = 300
 
 
 class TimelinePanel(QWidget):
@@ -182,23 +176,15 @@ class TimelinePanel(QWidget):
     def _load(self) -> None:
         """Read the rows, the extent and the changes of position, then the whole extent."""
         self._stale = False
-        filters, axis = self.filters, self.axis
         try:
-            extent = self.timeline.extent(filters)
-            rows, total = self.timeline.rows(filters, axis, limit=ROW_LIMIT)
-            ids = [row.id for row in rows]
-            if axis == "stakeholder":
-                spells = self.timeline.spells(filters, stakeholders=ids)
-            else:
-                spells = self.timeline.spells(filters, proposals=ids)
-            changes = changes_of_position(spells)
+            picture = read_rows(
+                self.timeline, self.filters, self.axis, fallback=self.picture.bounds
+            )
         except QUERY_ERRORS:
             self._stale = True
             raise
-        bounds = padded_window(*extent) if extent else self.picture.bounds
-        picture = Picture(axis, rows, total, bounds, bounds, changes=changes)
         picture.change_notes = self._change_notes(picture)
-        self._show(picture)
+        self._show(picture, picture.bounds)
 
     def _change_notes(self, picture: Picture) -> dict[int, list[str]]:
         """Each row's changes of position in words, naming the other axis."""
@@ -218,47 +204,22 @@ class TimelinePanel(QWidget):
 
     def show_window(self, window: Window) -> None:
         """Show the period *window* (within the extent), reading what it holds."""
-        picture = self.picture
-        first = max(window[0], picture.bounds[0])
-        last = min(window[1], picture.bounds[1])
-        if last < first:
-            first, last = picture.bounds
-        shown = Picture(
-            picture.axis,
-            picture.rows,
-            picture.total_rows,
-            (first, last),
-            picture.bounds,
-            changes=picture.changes,
-            change_notes=picture.change_notes,
-        )
-        self._show(shown)
+        self._show(self.picture, window)
 
-    def _show(self, picture: Picture) -> None:
-        """Read the marks (or counts) and sources of *picture*'s window, and draw them."""
-        filters, window = self.filters, picture.window
+    def _show(self, picture: Picture, window: Window) -> None:
+        """Read the marks (or counts) and sources of *window*, and draw them."""
         current = self.canvas.current_mark()
         keep = (current.statement_id, current.proposal_id) if current else None
-        ids = [row.id for row in picture.rows]
         try:
-            picture.in_window = self.timeline.mark_count(filters, window, at_most=MARK_LIMIT + 1)
-            if picture.in_window <= MARK_LIMIT:
-                picture.marks = self.timeline.marks(
-                    filters, window, axis=picture.axis, rows=ids, limit=MARK_LIMIT
-                )
-            else:
-                picture.months = bucket_months(*window)
-                counts = self.timeline.counts(filters, picture.axis, ids, picture.months, window)
-                picture.cells = cells_of(counts, picture.months)
-            picture.sources, picture.source_total = self.timeline.sources(
-                filters, window, limit=SOURCE_LIMIT
+            shown = read_window(
+                self.timeline, self.filters, picture, window, mark_limit=timeline_picture.MARK_LIMIT
             )
         except QUERY_ERRORS:
             self._stale = True
             raise
-        self.picture = picture
-        self.canvas.set_picture(picture, keep)
-        self.model.set_picture(picture)
+        self.picture = shown
+        self.canvas.set_picture(shown, keep)
+        self.model.set_picture(shown)
         self._size_columns()
         self.heading.setText(self.heading_text())
         if self.canvas.current >= 0:
@@ -297,7 +258,7 @@ class TimelinePanel(QWidget):
         if picture.marks is not None:
             return f"Showing {counted(len(picture.marks), 'stance')} from {period}"
         return (
-            f"Showing more than {MARK_LIMIT:,} stances from {period}, counted per "
+            f"Showing more than {timeline_picture.MARK_LIMIT:,} stances from {period}, counted per "
             f"{ {1: 'month', 3: 'quarter'}.get(picture.months, 'year') }: zoom in to see each"
         )
 

@@ -82,11 +82,6 @@ class TimeScale:
         return ticks
 
 
-def padded_window(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
-    """Whole months around a span of days, with a month to spare on either side."""
-    return month_start(first - dt.timedelta(days=28)), month_end(last + dt.timedelta(days=28))
-
-
 def zoomed(
     window: tuple[dt.date, dt.date], factor: float, centre: dt.date, bounds: tuple[dt.date, dt.date]
 ) -> tuple[dt.date, dt.date]:

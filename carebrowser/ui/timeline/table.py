@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from carebrowser.analysis.timeline import period_label
+from carebrowser.analysis.timeline_picture import Picture
 from carebrowser.data.vocabulary import STANCE_GLYPHS
 from carebrowser.ui.models.roles import STANCE_ROLE
-from carebrowser.ui.timeline.picture import Picture
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
