@@ -286,3 +286,25 @@ def test_a_synthetic_archive_has_stances_over_ten_years_and_changes(tmp_path: Pa
             assert len({step.stance for step in change.steps}) >= 2
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("2001", D(2001, 1, 1), D(2001, 12, 31)),
+        ("2002-02", D(2002, 2, 1), D(2002, 2, 28)),
+        (" 2002-10-17 ", D(2002, 10, 17), D(2002, 10, 17)),
+    ],
+)
+def test_a_typed_date_bounds_its_period(text: str, first: dt.date, last: dt.date) -> None:
+    from carebrowser.data.dates import date_bound
+
+    assert (date_bound(text), date_bound(text, last=True)) == (first, last)
+
+
+@pytest.mark.parametrize("text", ["", "01", "2001-13", "2001-02-30", "last year", "2001/10"])
+def test_a_date_that_is_not_one_is_refused_in_one_sentence(text: str) -> None:
+    from carebrowser.data.dates import date_bound
+
+    with pytest.raises(ValueError, match=r"is not a date: give YYYY, YYYY-MM or YYYY-MM-DD"):
+        date_bound(text)

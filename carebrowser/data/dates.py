@@ -39,3 +39,21 @@ def date_span(date: dt.date, precision: str) -> tuple[dt.date, dt.date]:
 def spans_overlap(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> bool:
     """Whether two spans share a day (then neither can be said to come before the other)."""
     return a[0] <= b[1] and b[0] <= a[1]
+
+
+def date_bound(text: str, *, last: bool = False) -> dt.date:
+    """A date typed as YYYY, YYYY-MM or YYYY-MM-DD: the first day of that period, or with
+    *last* its last day. Raises ValueError with a sentence saying what is expected."""
+    parts = text.strip().split("-")
+    try:
+        if len(parts) == 1 and len(parts[0]) == 4:
+            year = int(parts[0])
+            return dt.date(year, 12, 31) if last else dt.date(year, 1, 1)
+        if len(parts) == 2 and len(parts[0]) == 4:
+            first = dt.date(int(parts[0]), int(parts[1]), 1)
+            return _add_months(first, 1) - dt.timedelta(days=1) if last else first
+        if len(parts) == 3 and len(parts[0]) == 4:
+            return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        pass
+    raise ValueError(f"{text!r} is not a date: give YYYY, YYYY-MM or YYYY-MM-DD, such as 2001-10")
