@@ -54,7 +54,7 @@ def argument_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--view",
-        choices=["stakeholders", "matrix", "compare", "source", "network"],
+        choices=["stakeholders", "matrix", "compare", "source", "network", "timeline"],
         help="the view to show first",
     )
     parser.add_argument(

@@ -1,5 +1,5 @@
-"""carebrowser export quotes|positions|matrix|network|briefing: what the filters select, as CSV or
-XLSX (a network as GraphML or CSV, a briefing as a Word document)."""
+"""carebrowser export quotes|positions|matrix|timeline|network|briefing: what the filters select,
+as CSV or XLSX (a network as GraphML or CSV, a briefing as a Word document)."""
 
 from __future__ import annotations
 
@@ -31,10 +31,12 @@ def add_command(commands: Any) -> None:
     """Add `export` to the command line's commands (a subparsers action)."""
     export = commands.add_parser(
         NAME,
-        help="export quotes, positions or the matrix (CSV or XLSX), a network (GraphML) or a "
-        "briefing (Word)",
+        help="export quotes, positions, the matrix or the timeline (CSV or XLSX), a network "
+        "(GraphML) or a briefing (Word)",
     )
-    export.add_argument("what", choices=["quotes", "positions", "matrix", "network", "briefing"])
+    export.add_argument(
+        "what", choices=["quotes", "positions", "matrix", "timeline", "network", "briefing"]
+    )
     add_database_option(export, default=argparse.SUPPRESS)
     add_filter_options(export)
     add_format_option(export, graphml=True)
@@ -66,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
             from carebrowser.export.xlsx import write_xlsx
 
             table = export_table(archive, args.what, chosen)
-            write_xlsx(table, Path(args.output), archive.sources_by_ids, sheet_title=args.what)
+            title = sheet_title(args.what, chosen)
+            write_xlsx(table, Path(args.output), archive.sources_by_ids, sheet_title=title)
         else:
             cells = csv_cells(archive, args.what, chosen)
             write_csv(cells, Path(args.output) if args.output else sys.stdout)
@@ -75,10 +78,25 @@ def run(args: argparse.Namespace) -> int:
     return run_on_archive(args, write)
 
 
+def sheet_title(what: str, filters: Filters) -> str:
+    """A workbook's sheet title: what is exported, and the period when the dates are filtered
+    ('timeline 2001-2002'); at most the 31 characters a sheet title may have."""
+    from carebrowser.export.timeline import period_words
+
+    if filters.date_from is None and filters.date_to is None:
+        return what
+    return f"{what} {period_words(filters)}"[:31]
+
+
 def export_table(archive: Archive, what: str, filters: Filters) -> Table:
-    """The rows of an export of quotes, positions or the matrix."""
+    """The rows of an export of quotes, positions, the matrix or the timeline."""
     from carebrowser.export import matrix_blocks_table, positions_table, quotes_table
 
+    if what == "timeline":
+        from carebrowser.export.timeline import timeline_table
+        from carebrowser.queries.timeline import Timeline
+
+        return timeline_table(Timeline(archive.engine), filters)
     if what == "quotes":
         return quotes_table(archive.all_quotes(filters))
     if what == "positions":

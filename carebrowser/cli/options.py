@@ -7,9 +7,11 @@ parsed and explained the same way wherever it appears.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from carebrowser.data.dates import date_bound
 from carebrowser.passwords import hide_passwords
 from carebrowser.queries import Archive, Filters
 
@@ -99,7 +101,8 @@ def add_database_option(parser: argparse.ArgumentParser, *, default: Any = None)
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
-    """The filters of the window's filter bar: names, categories, proposals, sources, search."""
+    """The filters of the window's filter bar: names, categories, proposals, sources, search,
+    and the date range (a statement counts by the first day of its date's span)."""
     parser.add_argument("--stakeholder", action=Text, repeatable=True, default=[], metavar="NAME")
     parser.add_argument("--category", action=Text, repeatable=True, default=[], metavar="C")
     parser.add_argument("--proposal", action=Text, repeatable=True, default=[], metavar="NAME")
@@ -111,6 +114,34 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
         metavar="TEXT",
         help="words the statements hold (a search beginning with '-': --search=-TEXT works too)",
     )
+    parser.add_argument(
+        "--from",
+        dest="date_from",
+        type=_first_day,
+        metavar="DATE",
+        help="only statements dated from DATE on: YYYY, YYYY-MM or YYYY-MM-DD",
+    )
+    parser.add_argument(
+        "--to",
+        dest="date_to",
+        type=_last_day,
+        metavar="DATE",
+        help="only statements dated up to DATE: YYYY, YYYY-MM or YYYY-MM-DD",
+    )
+
+
+def _first_day(text: str) -> dt.date:
+    try:
+        return date_bound(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _last_day(text: str) -> dt.date:
+    try:
+        return date_bound(text, last=True)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def add_format_option(parser: argparse.ArgumentParser, *, graphml: bool = False) -> None:
@@ -153,4 +184,6 @@ def filters(archive: Archive, args: argparse.Namespace) -> Filters:
         proposals=archive.find_proposals(args.proposal),
         sources=archive.find_sources(args.source),
         search=args.search,
+        date_from=getattr(args, "date_from", None),
+        date_to=getattr(args, "date_to", None),
     )

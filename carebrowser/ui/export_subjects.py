@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from carebrowser.ui.quote_panel import QuotePanel
     from carebrowser.ui.reader_panel import ReaderPanel
     from carebrowser.ui.stakeholder_panel import StakeholderPanel
+    from carebrowser.ui.timeline import TimelinePanel
 
 #: Statements read from the database at a time when everything shown is exported.
 EXPORT_PAGE = 2000
@@ -300,3 +301,14 @@ def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubj
     )  # fmt: skip
     briefing = offer(panel.archive, stakeholder_briefing(panel, filters))
     return ExportSubject("Stakeholder list", selected, (people, statements, stances), briefing)
+
+
+def timeline_subject(panel: TimelinePanel) -> ExportSubject:
+    """The mark chosen, or every stance of the timeline's filters, in time order."""
+    selected = panel.selection_count() > 0
+    count = panel.selection_count if selected else panel.stance_count
+    shape = _shape(
+        "One row per stance, in time order", "timeline", "stance", count,
+        lambda: panel.export_table(selected), _summary("stance", selected),
+    )  # fmt: skip
+    return ExportSubject(panel.heading_text(), selected, (shape,))

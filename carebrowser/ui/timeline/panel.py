@@ -6,6 +6,7 @@ draw (MARK_LIMIT), else the stances counted per row and period in SQL.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 if TYPE_CHECKING:
     from carebrowser.export import Table
+    from carebrowser.ui.export_subjects import ExportSubject
 
 
 class TimelinePanel(QWidget):
@@ -101,6 +103,11 @@ class TimelinePanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.picture_button = named(
+            QPushButton("Save pict&ure\u2026", self),
+            "Save the picture",
+            "Save the timeline as shown as a PNG image or an SVG drawing",
+        )
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Timeline as a picture or a table")
         self.tabs.addTab(self.canvas, "&Picture")
@@ -115,6 +122,7 @@ class TimelinePanel(QWidget):
             self.zoom_out_button,
             self.whole_button,
             self.filter_button,
+            self.picture_button,
         ):
             controls.addWidget(button)
         layout = QVBoxLayout(self)
@@ -129,6 +137,7 @@ class TimelinePanel(QWidget):
         self.filter_button.clicked.connect(
             lambda: self.date_range_chosen.emit(*self.picture.window)
         )
+        self.picture_button.clicked.connect(self.save_picture_as)
         self.canvas.window_requested.connect(self.show_window)
         self.canvas.mark_chosen.connect(self._mark_chosen)
         self.canvas.cell_chosen.connect(self._cell_chosen)
@@ -321,6 +330,43 @@ class TimelinePanel(QWidget):
     def selection_count(self) -> int:
         """How many marks are selected (the current one)."""
         return 1 if self.canvas.current_mark() is not None else 0
+
+    def stance_count(self) -> int:
+        """How many stances pass the timeline's filters (what Ctrl+E exports with no mark)."""
+        return self.timeline.mark_count(self.filters, at_most=10**9)
+
+    def export_subject(self, _filters: Filters) -> ExportSubject:
+        """The mark chosen, or every stance of the timeline, one row each in time order."""
+        from carebrowser.ui.export_subjects import timeline_subject
+
+        return timeline_subject(self)
+
+    def save_picture_as(self) -> Path | None:
+        """Ask where, then write the picture as PNG or SVG; None when cancelled or failed."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        suggested = str(Path.home() / f"carebrowser timeline {dt.date.today().isoformat()}.png")
+        chosen, kind = QFileDialog.getSaveFileName(
+            self,
+            "Save the timeline as a picture",
+            suggested,
+            "PNG image (*.png);;SVG drawing (*.svg)",
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() not in (".png", ".svg"):
+            path = path.with_suffix(".svg" if "svg" in kind.lower() else ".png")
+        try:
+            return self.save_picture(path)
+        except OSError as error:
+            QMessageBox.warning(
+                self,
+                "The picture was not saved",
+                f"The picture could not be written to {path} ({error.strerror or error}). "
+                "Choose another folder and save again.",
+            )
+            return None
 
     def export_table(self, selected_only: bool) -> Table:
         """The current mark, or every stance that passes the filters, as an export table."""
