@@ -308,3 +308,82 @@ def test_a_date_that_is_not_one_is_refused_in_one_sentence(text: str) -> None:
 
     with pytest.raises(ValueError, match=r"is not a date: give YYYY, YYYY-MM or YYYY-MM-DD"):
         date_bound(text)
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def test_export_timeline_writes_each_stance_in_time_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    from carebrowser.cli import main
+
+    path = build_changed_database(tmp_path)
+    assert main(["--db", str(path), "export", "timeline"]) == 0
+    rows = list(csv.reader(capsys.readouterr().out.lstrip("\ufeff").splitlines()))
+    assert rows[0][:7] == [
+        "date",
+        "precision",
+        "from",
+        "until",
+        "stakeholder",
+        "proposal",
+        "stance",
+    ]
+    body = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert [r["quote_id"] for r in body] == ["lga-2001", "milburn-2001", "lga-2002", "milburn-2002"]
+    lga = [r for r in body if r["stakeholder"] == "Local Government Association"]
+    assert [(r["date"], r["precision"], r["stance"]) for r in lga] == [
+        ("Mar 2001 (inferred)", "month", "concerns"),
+        ("12 Jun 2002", "day", "opposes"),
+    ]
+    assert {r["changed"] for r in lga} == {"changed: concerns in 2001, opposes in 2002"}
+    assert lga[0]["stance_note"] == "'serious concerns', not yet opposition."
+    assert lga[0]["headline"] == "Councils wary of care trusts"
+    # --from and --to keep one period; no change shows within it.
+    assert main(["--db", str(path), "export", "timeline", "--from", "2002", "--to", "2002"]) == 0
+    rows = list(csv.reader(capsys.readouterr().out.lstrip("\ufeff").splitlines()))
+    assert [row[9] for row in rows[1:]] == ["lga-2002", "milburn-2002"]
+    assert all(row[7] == "" for row in rows[1:])
+
+
+def test_export_timeline_as_a_workbook_names_the_period(tmp_path: Path) -> None:
+    import openpyxl
+
+    from carebrowser.cli import main
+
+    path = build_changed_database(tmp_path)
+    target = tmp_path / "timeline.xlsx"
+    argv = ["--db", str(path), "export", "timeline", "--from", "2001-03", "--to", "2002-06"]
+    assert main([*argv, "-o", str(target)]) == 0
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["timeline 2001-03-01\u20132002-06-30", "Sources"]
+    assert book.worksheets[0].max_row == 5
+
+
+def test_every_export_takes_the_date_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from carebrowser.cli import main
+
+    path = build_changed_database(tmp_path)
+    assert main(["--db", str(path), "export", "quotes", "--to", "2001"]) == 0
+    out = capsys.readouterr().out
+    assert "lga-2001" in out and "lga-2002" not in out
+
+
+def test_a_bad_date_on_the_command_line_is_one_sentence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from carebrowser.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["export", "timeline", "--from", "2001-13"])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.endswith(
+        "argument --from: '2001-13' is not a date: give YYYY, YYYY-MM or YYYY-MM-DD, "
+        "such as 2001-10"
+    )

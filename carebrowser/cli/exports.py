@@ -80,12 +80,19 @@ def run(args: argparse.Namespace) -> int:
 
 def sheet_title(what: str, filters: Filters) -> str:
     """A workbook's sheet title: what is exported, and the period when the dates are filtered
-    ('timeline 2001-2002'); at most the 31 characters a sheet title may have."""
-    from carebrowser.export.timeline import period_words
-
-    if filters.date_from is None and filters.date_to is None:
+    ('timeline 2001-2002', with an en dash): at most the 31 characters a sheet title may have."""
+    first, last = filters.date_from, filters.date_to
+    if first is None and last is None:
         return what
-    return f"{what} {period_words(filters)}"[:31]
+    if first is not None and last is not None:
+        if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+            years = str(first.year) if first.year == last.year else f"{first.year}\u2013{last.year}"
+            return f"{what} {years}"
+        return f"{what} {first.isoformat()}\u2013{last.isoformat()}"[:31]
+    if first is not None:
+        return f"{what} from {first.isoformat()}"
+    assert last is not None
+    return f"{what} to {last.isoformat()}"
 
 
 def export_table(archive: Archive, what: str, filters: Filters) -> Table:

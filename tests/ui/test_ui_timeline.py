@@ -17,6 +17,7 @@ from carebrowser.analysis import timeline_picture
 from carebrowser.data.database import open_database
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.timeline import StanceMark
+from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.timeline import TimelinePanel
 
 CHANGED = "changed: concerns in 2001, opposes in 2002"
@@ -223,3 +224,71 @@ def test_the_matrix_flags_the_change_of_position_in_its_cell(
     # As of 2002 alone, no change shows.
     matrix.set_filters(Filters(date_from=dt.date(2002, 1, 1), date_to=dt.date(2002, 12, 31)))
     assert matrix.model.index_of(lga_id, proposal_id).data() == "\u2718 opposes (2)"
+
+
+# -- in the window ----------------------------------------------------------------------------
+
+
+def test_ctrl_6_answers_how_the_lga_and_milburn_moved_with_the_words_one_key_away(
+    qtbot: QtBot, window: MainWindow, archive: Archive
+) -> None:
+    from PySide6.QtTest import QTest
+
+    ids = archive.find_stakeholders(["Local Government Association", "Alan Milburn"])
+    window.select_stakeholders(sorted(ids))
+    QTest.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    view = window.view(window.current_view())
+    panel = view.timeline  # type: ignore[attr-defined]
+    assert window.current_view() == 4 and isinstance(panel, TimelinePanel)
+    assert panel.heading_text() == "Timeline of 2 stakeholders, all dates"
+    assert panel.canvas.hasFocus() or window.focusWidget() is panel.canvas
+    # The first mark is chosen and its words are below; Right goes on in time order.
+    statement = view.statement  # type: ignore[attr-defined]
+    first = panel.current_mark()
+    assert first is not None and first.stakeholder == "Local Government Association"
+    assert statement.model.rowCount() == 1
+    assert statement.model.quote(0).id == first.statement_id
+    assert "Local Government Association on Care trusts: concerns, 2001" in statement.heading.text()
+    QTest.keyClick(panel.canvas, Qt.Key.Key_End)
+    last = panel.current_mark()
+    assert last is not None and last.date_from >= first.date_from
+    assert statement.model.quote(0).id == last.statement_id
+    # Enter reads it in its source.
+    QTest.keyClick(panel.canvas, Qt.Key.Key_Return)
+    assert window.current_view() == 3
+    assert window.reader.current_source() is not None
+    assert window.reader.current_source().id == last.source_id  # type: ignore[union-attr]
+
+
+def test_a_range_dragged_becomes_every_views_date_filter(qtbot: QtBot, window: MainWindow) -> None:
+    window.set_view("timeline")
+    panel = window.view(4).timeline  # type: ignore[attr-defined]
+    panel.date_range_chosen.emit(dt.date(2002, 1, 1), dt.date(2002, 12, 31))
+    filters = window.filter_bar.filters()
+    assert (filters.date_from, filters.date_to) == (dt.date(2002, 1, 1), dt.date(2002, 12, 31))
+    assert "2002" in panel.heading_text()
+    assert {m.date_from.year for m in panel.picture.marks or []} == {2002}
+    # The other views follow: the matrix's positions rest on evidence of 2002.
+    window.set_view("matrix")
+    assert window.matrix.filters.date_from == dt.date(2002, 1, 1)
+    window.filter_bar.clear()
+    assert window.filter_bar.filters().date_from is None
+
+
+def test_ctrl_e_in_the_timeline_exports_its_stances(qtbot: QtBot, window: MainWindow) -> None:
+    window.set_view("timeline")
+    panel = window.view(4).timeline  # type: ignore[attr-defined]
+    panel.canvas.current = -1
+    subject = panel.export_subject(window.filter_bar.filters())
+    assert not subject.selected and subject.origin.startswith("Timeline of ")
+    (shape,) = subject.shapes
+    assert shape.count() == panel.stance_count() > 100
+    table = shape.table()
+    assert table.header[:7] == (
+        "date", "precision", "from", "until", "stakeholder", "proposal", "stance",
+    )  # fmt: skip
+    panel.canvas.choose(0)
+    chosen = panel.export_subject(window.filter_bar.filters())
+    assert chosen.selected and chosen.shapes[0].count() == 1
+    (row,) = list(chosen.shapes[0].table().rows)
+    assert row[9] == panel.current_mark().quote_id  # type: ignore[union-attr]
