@@ -32,7 +32,7 @@ reliability: $(BIN)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m reliability.report
 
 screenshots: $(BIN)/.installed
-	for view in stakeholders matrix compare source network; do \
+	for view in stakeholders matrix compare source network timeline; do \
 	  QT_QPA_PLATFORM=offscreen $(BIN)/carebrowser --screenshot docs/screenshots/$$view.png \
 	    --size 1280x800 --view $$view --select "Local Government Association" --select "Alan Milburn" || exit 1; \
 	done

@@ -22,6 +22,7 @@ SHORTCUTS = (
     ("Ctrl+3", "compare stakeholders"),
     ("Ctrl+4", "source reader"),
     ("Ctrl+5", "coalition map: who stands with whom, and on what"),
+    ("Ctrl+6", "timeline of positions: Left / Right from mark to mark, + / - zoom"),
     ("Enter", "read the current statement in its source; press the focused button"),
     ("Alt+Left / Alt+Right", "back / forward across the views and the statements read"),
     ("Ctrl+End / Ctrl+Home", "the last (reading the rest) / first statement"),

@@ -69,15 +69,19 @@ def test_a_change_of_position_is_flagged_in_the_picture_and_the_table(
 def test_the_keyboard_reaches_every_mark_in_time_order_and_enter_opens_it(
     qtbot: QtBot, changed_archive: Archive
 ) -> None:
-    panel = _panel(qtbot, changed_archive)
+    panel = TimelinePanel(changed_archive)
+    qtbot.addWidget(panel)
     chosen: list[StanceMark] = []
     panel.mark_selected.connect(chosen.append)
+    panel.resize(1100, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
     panel.focus_table()
     assert panel.focusWidget() is panel.canvas
     for _ in range(5):
         qtbot.keyClick(panel.canvas, Qt.Key.Key_Right)
     quotes = [mark.quote_id for mark in chosen]
-    # The first mark was chosen on entry; Right stops at the last.
+    # The first mark is chosen when the timeline is read; Right stops at the last.
     assert quotes[0] == "lga-2001" and quotes[-1] == "milburn-2002"
     assert sorted(set(quotes), key=quotes.index) == [
         "lga-2001",

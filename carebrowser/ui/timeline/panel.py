@@ -233,6 +233,11 @@ class TimelinePanel(QWidget):
         self.heading.setText(self.heading_text())
         if self.canvas.current >= 0:
             self._select_table_row(self.canvas.current)
+        elif self.canvas.count():
+            # Something is always chosen, so that its words are shown below the timeline.
+            self.canvas.choose(0)
+        else:
+            self.mark_selected.emit(None)
         self.status_changed.emit()
 
     def _size_columns(self) -> None:

@@ -58,5 +58,5 @@ VIEWS = (
     ),
     ViewSpec("source", "Source &reader", "Ctrl+4", "carebrowser.ui.views.reader"),
     ViewSpec("network", "Coalition m&ap", "Ctrl+5", "carebrowser.ui.views.network"),
-    ViewSpec("timeline", "&Timeline of positions", "Ctrl+6", "carebrowser.ui.views.timeline"),
+    ViewSpec("timeline", "Time&line of positions", "Ctrl+6", "carebrowser.ui.views.timeline"),
 )
