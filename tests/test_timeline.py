@@ -387,3 +387,18 @@ def test_a_bad_date_on_the_command_line_is_one_sentence(
         "argument --from: '2001-13' is not a date: give YYYY, YYYY-MM or YYYY-MM-DD, "
         "such as 2001-10"
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "words"),
+    [
+        (None, None, "all dates"),
+        (D(2001, 1, 1), D(2002, 12, 31), "2001\u20132002"),
+        (D(2002, 1, 1), D(2002, 12, 31), "2002"),
+        (D(2001, 10, 1), D(2002, 3, 31), "1 Oct 2001 to 31 Mar 2002"),
+        (D(2001, 3, 3), None, "from 3 Mar 2001"),
+        (None, D(2001, 12, 31), "until 31 Dec 2001"),
+    ],
+)
+def test_the_period_in_words(first: dt.date | None, last: dt.date | None, words: str) -> None:
+    assert Filters(date_from=first, date_to=last).period() == words

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from carebrowser.analysis.timeline import (
-    MONTHS,
-    ChangeOfPosition,
-    changes_of_position,
-    period_label,
-)
+from carebrowser.analysis.timeline import ChangeOfPosition, changes_of_position
 from carebrowser.export.shapes import Table
 from carebrowser.queries import Filters
 from carebrowser.queries.timeline import StanceMark, Timeline
@@ -22,19 +16,8 @@ TIMELINE_COLUMNS = (
 
 
 def period_words(filters: Filters) -> str:
-    """The date range of the filters in words: 'all dates', '2001-2002', 'from 3 Mar 2001'."""
-    first, last = filters.date_from, filters.date_to
-    if first is None:
-        return "all dates" if last is None else f"until {_day(last)}"
-    if last is None:
-        return f"from {_day(first)}"
-    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
-        return period_label(first, last)
-    return f"{_day(first)} to {_day(last)}"
-
-
-def _day(date: dt.date) -> str:
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+    """The date range of the filters in words (Filters.period)."""
+    return filters.period()
 
 
 def mark_cells(mark: StanceMark, change: ChangeOfPosition | None) -> tuple[object, ...]:

@@ -34,6 +34,32 @@ class Filters:
         """A copy with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    @property
+    def dated(self) -> bool:
+        """Whether the date range narrows the statements."""
+        return self.date_from is not None or self.date_to is not None
+
+    def period(self) -> str:
+        """The date range in words: 'all dates', '2001-2002' (with an en dash), 'from 3 Mar
+        2001', '1 Oct 2001 to 31 Mar 2002'. A statement counts by the first day of its date."""
+        first, last = self.date_from, self.date_to
+        if first is None:
+            return "all dates" if last is None else f"until {_day(last)}"
+        if last is None:
+            return f"from {_day(first)}"
+        if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+            return str(first.year) if first.year == last.year else f"{first.year}\u2013{last.year}"
+        return f"{_day(first)} to {_day(last)}"
+
+
+_MONTHS = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
 
 @dataclass(frozen=True)
 class Page(Generic[T]):

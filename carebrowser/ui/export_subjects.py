@@ -197,7 +197,7 @@ def matrix_subject(panel: MatrixPanel) -> ExportSubject:
         lambda: len(grid.stakeholders), lambda: matrix_table(grid), _of("stakeholder row", whose),
     )  # fmt: skip
     briefing = offer(panel.archive, matrix_briefing(panel))
-    return ExportSubject("Proposal matrix", True, (rows, cross), briefing)
+    return ExportSubject(panel.heading_text(), True, (rows, cross), briefing)
 
 
 def _whole_matrix_subject(panel: MatrixPanel) -> ExportSubject:
@@ -218,7 +218,7 @@ def _whole_matrix_subject(panel: MatrixPanel) -> ExportSubject:
         _summary("position", False),
     )  # fmt: skip
     briefing = offer(panel.archive, matrix_briefing(panel))
-    return ExportSubject("Proposal matrix", False, (cross, rows), briefing)
+    return ExportSubject(panel.heading_text(), False, (cross, rows), briefing)
 
 
 def comparison_subject(panel: ComparePanel) -> ExportSubject:

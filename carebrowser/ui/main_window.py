@@ -299,6 +299,8 @@ class MainWindow(QMainWindow):
             heading = f"Statements of {len(chosen)} stakeholders"
         if filters.search.strip():
             heading += f" matching \u201c{filters.search.strip()}\u201d"
+        if filters.dated:
+            heading += f", {filters.period()}"
         self.statements.show_statements(filters, heading)
 
     def compare_stakeholders(self, ids: Sequence[int]) -> None:

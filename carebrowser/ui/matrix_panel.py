@@ -93,7 +93,8 @@ class MatrixPanel(QWidget):
         self._size_cells()
 
         controls = QHBoxLayout()
-        controls.addWidget(heading("Proposal matrix", self, elide=True), 1)
+        self.heading = heading("Proposal matrix", self, elide=True)
+        controls.addWidget(self.heading, 1)
         controls.addWidget(self.hide_empty_box)
         controls.addWidget(self.transpose_box)
         controls.addWidget(self.compare_button)
@@ -137,7 +138,14 @@ class MatrixPanel(QWidget):
     def set_filters(self, filters: Filters) -> None:
         """Follow the filters: categories, proposals, sources, dates and search."""
         self.filters = filters.but(stakeholders=frozenset())
+        self.heading.setText(self.heading_text())
         self._reload()
+
+    def heading_text(self) -> str:
+        """'Proposal matrix', and the period its positions' evidence is dated in, if narrowed."""
+        if self.filters.dated:
+            return f"Proposal matrix, as of {self.filters.period()}"
+        return "Proposal matrix"
 
     def _changes_of(self, ids: Sequence[int]) -> dict[tuple[int, int], ChangeOfPosition]:
         """The changes of position of these stakeholders that the filters show."""

@@ -275,6 +275,11 @@ def test_a_range_dragged_becomes_every_views_date_filter(qtbot: QtBot, window: M
     # The other views follow: the matrix's positions rest on evidence of 2002.
     window.set_view("matrix")
     assert window.matrix.filters.date_from == dt.date(2002, 1, 1)
+    # Every heading says the period.
+    assert window.matrix.heading.text() == "Proposal matrix, as of 2002"
+    assert window.statements.heading.text() == "All statements, 2002"
+    subject = window.matrix.export_subject(window.filter_bar.filters())
+    assert subject.origin == "Proposal matrix, as of 2002"
     window.filter_bar.clear()
     assert window.filter_bar.filters().date_from is None
 

@@ -250,9 +250,7 @@ class TimelinePanel(QWidget):
 
     def period_text(self) -> str:
         """The period the date filter keeps, in words."""
-        from carebrowser.export.timeline import period_words
-
-        return period_words(self.filters)
+        return self.filters.period()
 
     def heading_text(self) -> str:
         """'Timeline: 144 stances of 23 stakeholders, all dates (2 changes of position)'."""
