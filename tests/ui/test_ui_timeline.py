@@ -105,7 +105,8 @@ def test_the_keyboard_reaches_every_mark_in_time_order_and_enter_opens_it(
 
 def test_choosing_a_table_row_chooses_the_mark(qtbot: QtBot, changed_archive: Archive) -> None:
     panel = _panel(qtbot, changed_archive)
-    panel.tabs.setCurrentWidget(panel.table)
+    panel.table_box.setChecked(True)
+    assert panel.pages.currentWidget() is panel.table
     with qtbot.waitSignal(panel.mark_selected) as chosen:
         panel.table.setCurrentIndex(panel.model.index(2, 0))
     assert chosen.args[0].quote_id == "lga-2002"

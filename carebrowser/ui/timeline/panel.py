@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageWriter, QPainter, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -85,7 +86,7 @@ class TimelinePanel(QWidget):
             "Timeline picture",
             "Each mark is a statement's stance, in glyph and colour: Left and Right go through "
             "them in time order, Up and Down between rows, Enter reads the statement in its "
-            "source. The Table tab lists the same marks.",
+            "source. 'As a table' lists the same marks.",
             tooltip=False,
         )
         self.model = TimelineTableModel(self)
@@ -108,10 +109,14 @@ class TimelinePanel(QWidget):
             "Save the picture",
             "Save the timeline as shown as a PNG image or an SVG drawing",
         )
-        self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("Timeline as a picture or a table")
-        self.tabs.addTab(self.canvas, "&Picture")
-        self.tabs.addTab(self.table, "T&able")
+        self.table_box = named(
+            QCheckBox("As a t&able", self),
+            "Show the timeline as a table",
+            "Show the same marks as a table, one row each in time order (for a screen reader)",
+        )
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.canvas)
+        self.pages.addWidget(self.table)
 
         controls = QHBoxLayout()
         controls.addWidget(self.heading, 1)
@@ -123,12 +128,13 @@ class TimelinePanel(QWidget):
             self.whole_button,
             self.filter_button,
             self.picture_button,
+            self.table_box,
         ):
             controls.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.pages, 1)
 
         self.axis_box.currentIndexChanged.connect(lambda _i: self._reload())
         self.zoom_in_button.clicked.connect(lambda: self.canvas.zoom(0.5))
@@ -138,6 +144,7 @@ class TimelinePanel(QWidget):
             lambda: self.date_range_chosen.emit(*self.picture.window)
         )
         self.picture_button.clicked.connect(self.save_picture_as)
+        self.table_box.toggled.connect(self._show_table)
         self.canvas.window_requested.connect(self.show_window)
         self.canvas.mark_chosen.connect(self._mark_chosen)
         self.canvas.cell_chosen.connect(self._cell_chosen)
@@ -322,10 +329,16 @@ class TimelinePanel(QWidget):
         if self.canvas.current < 0 and self.canvas.count():
             self.canvas.choose(0)
 
+    def _show_table(self, shown: bool) -> None:
+        had_focus = self.canvas.hasFocus() or self.table.hasFocus()
+        self.pages.setCurrentWidget(self.table if shown else self.canvas)
+        if had_focus:
+            self.focus_table()
+
     def focus_table(self) -> None:
-        """Put the keyboard focus on the picture, or the table when that tab is shown."""
+        """Put the keyboard focus on the picture, or on the table when it is shown instead."""
         self.choose_first()
-        target = self.table if self.tabs.currentWidget() is self.table else self.canvas
+        target = self.table if self.table_box.isChecked() else self.canvas
         target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- exports ------------------------------------------------------------------------------
