@@ -196,8 +196,10 @@ def test_counts_per_period_add_up_to_the_marks(changed: Timeline) -> None:
     }
     window = (D(2002, 1, 1), D(2002, 12, 31))
     assert changed.mark_count(Filters(), window, at_most=100) == 2
-    ticks, total = changed.sources(Filters(), window)
-    assert total == 1 and ticks[0].title == "Councils reject care trusts"
+    ticks, more = changed.sources(Filters(), window)
+    assert not more and [t.title for t in ticks] == ["Councils reject care trusts"]
+    ticks, more = changed.sources(Filters(), limit=1)
+    assert more and [t.title for t in ticks] == ["Councils wary of care trusts"]
 
 
 # -- the stances file's rules -----------------------------------------------------------------

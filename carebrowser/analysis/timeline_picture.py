@@ -58,7 +58,8 @@ class Picture:
     cells: list[Cell] = field(default_factory=list)
     months: int = 1
     sources: list[SourceTick] = field(default_factory=list)
-    source_total: int = 0
+    #: Whether the window holds more sources than are ticked.
+    more_sources: bool = False
     #: Changes of position by (stakeholder id, proposal id), and each row's in words.
     changes: dict[tuple[int, int], ChangeOfPosition] = field(default_factory=dict)
     change_notes: dict[int, list[str]] = field(default_factory=dict)
@@ -141,5 +142,5 @@ def read_window(
         shown.months = bucket_months(*shown.window)
         counts = timeline.counts(filters, picture.axis, ids, shown.months, shown.window)
         shown.cells = cells_of(counts, shown.months)
-    shown.sources, shown.source_total = timeline.sources(filters, shown.window, limit=SOURCE_LIMIT)
+    shown.sources, shown.more_sources = timeline.sources(filters, shown.window, limit=SOURCE_LIMIT)
     return shown

@@ -239,17 +239,25 @@ class StatementStance(Base):
     __table_args__ = (
         CheckConstraint(_one_of("stance", STANCES), name="ck_statement_stance"),
         CheckConstraint("date_until >= date_from", name="ck_statement_stance_span"),
-        # The first two cover a pair's spells (carebrowser.analysis.timeline), the third the
-        # counts per period of a window.
+        # Each covers the timeline's reads of its rows: a row's spells (by proposal and stance,
+        # see carebrowser.analysis.timeline), a row's counts per period (by month), and a
+        # window's stances (by month first).
         Index(
             "ix_statement_stance_speaker",
-            *("speaker_id", "proposal_id", "stance", "date_from", "date_until"),
+            *("speaker_id", "proposal_id", "stance", "date_from", "date_until", "month"),
+        ),
+        Index(
+            "ix_statement_stance_speaker_month",
+            *("speaker_id", "month", "stance", "date_from", "date_until"),
         ),
         Index(
             "ix_statement_stance_proposal",
-            *("proposal_id", "speaker_id", "stance", "date_from", "date_until"),
+            *("proposal_id", "speaker_id", "stance", "date_from", "date_until", "month"),
         ),
-        Index("ix_statement_stance_month", "month", "speaker_id", "proposal_id", "stance"),
+        Index(
+            "ix_statement_stance_month",
+            *("month", "speaker_id", "proposal_id", "stance", "date_from", "date_until"),
+        ),
     )
     statement_id: Mapped[int] = mapped_column(
         ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True

@@ -187,15 +187,34 @@ class Timeline:
         return StatementStance.speaker_id if axis == "stakeholder" else StatementStance.proposal_id
 
     def extent(self, filters: Filters = Filters()) -> Window | None:
-        """The first and last day of the filtered stances' spans; None when there are none."""
-        query = select(
-            func.min(StatementStance.date_from), func.max(StatementStance.date_until)
-        ).where(*self._where(filters))
+        """The first and last day of the filtered stances' spans; None when there are none.
+
+        Read along the month index from either end: a span is at most a year long, so the
+        last day is among the stances of the last twelve months."""
+        where = self._where(filters)
+        first_query = (
+            select(StatementStance.date_from, StatementStance.month)
+            .where(*where)
+            .order_by(StatementStance.month, StatementStance.date_from)
+            .limit(1)
+        )
+        last_month = (
+            select(StatementStance.month)
+            .where(*where)
+            .order_by(StatementStance.month.desc())
+            .limit(1)
+        )
         with self.engine.connect() as connection:
-            first, last = connection.execute(query).one()
-        if first is None:
-            return None
-        return _as_date(first), _as_date(last)
+            first = connection.execute(first_query).first()
+            if first is None:
+                return None
+            month = connection.scalar(last_month)
+            last = connection.scalar(
+                select(func.max(StatementStance.date_until)).where(
+                    *where, StatementStance.month >= int(month or 0) - 12
+                )
+            )
+        return _as_date(first[0]), _as_date(last)
 
     def rows(
         self, filters: Filters = Filters(), axis: Axis = "stakeholder", *, limit: int = ROW_LIMIT
@@ -380,41 +399,42 @@ class Timeline:
 
     def sources(
         self, filters: Filters = Filters(), window: Window | None = None, *, limit: int = 400
-    ) -> tuple[list[SourceTick], int]:
+    ) -> tuple[list[SourceTick], bool]:
         """The sources of the filtered stances that overlap *window*, by date (at most *limit*),
-        and how many there are."""
+        and whether there are more. Read in date order, each source checked as it comes."""
+        where = self._where(filters, window)
         cited = (
-            select(Statement.source_id)
+            select(literal(1))
+            .select_from(Statement)
             .join(StatementStance, StatementStance.statement_id == Statement.id)
-            .where(*self._where(filters, window))
+            .where(Statement.source_id == Source.id, *where)
+            .exists()
         )
-        query = (
-            select(
-                Source.id,
-                Source.publication,
-                Source.headline,
-                Source.date,
-                Source.date_precision,
-                Source.date_inferred,
+        query = select(
+            Source.id,
+            Source.publication,
+            Source.headline,
+            Source.date,
+            Source.date_precision,
+            Source.date_inferred,
+        ).where(cited)
+        if window is not None:
+            # A source's span is at most a year long, and starts on its date.
+            query = query.where(
+                Source.date <= window[1], Source.date >= window[0] - dt.timedelta(days=366)
             )
-            .where(Source.id.in_(cited))
-            .order_by(Source.date, Source.id)
-        )
+        query = query.order_by(Source.date, Source.id).limit(limit + 1)
         with self.engine.connect() as connection:
-            rows = connection.execute(query.limit(limit)).all()
-            total = len(rows)
-            if total == limit:
-                count = select(func.count()).select_from(Source).where(Source.id.in_(cited))
-                total = int(connection.scalar(count) or 0)
+            rows = connection.execute(query).all()
         ticks = []
-        for source_id, publication, headline, date, precision, inferred in rows:
+        for source_id, publication, headline, date, precision, inferred in rows[:limit]:
             first, last = date_span(_as_date(date), str(precision))
             when = _as_date(date)
             tick = SourceTick(
                 source_id, publication, headline, when, precision, inferred, first, last
             )
             ticks.append(tick)
-        return ticks, total
+        return ticks, len(rows) > limit
 
 
 def _as_date(value: Any) -> dt.date:

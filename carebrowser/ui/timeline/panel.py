@@ -7,6 +7,7 @@ draw (MARK_LIMIT), else the stances counted per row and period in SQL.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,11 +28,12 @@ from PySide6.QtWidgets import (
 
 from carebrowser.analysis import timeline_picture
 from carebrowser.analysis.timeline_picture import Cell, Picture, read_rows, read_window
-from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.timeline import Axis, StanceMark, Timeline, Window
 from carebrowser.ui.delegates import StanceDelegate
+from carebrowser.ui.quote_panel import NOT_READ
 from carebrowser.ui.timeline.canvas import TimelineCanvas
+from carebrowser.ui.timeline.reading import Reads
 from carebrowser.ui.timeline.table import TimelineTableModel
 from carebrowser.ui.widgets import counted, heading, named, setup_table
 
@@ -48,6 +50,7 @@ class TimelinePanel(QWidget):
     open_statement = Signal(int, int)  # source id, statement id
     date_range_chosen = Signal(object, object)  # first and last day
     status_changed = Signal()
+    read_failed = Signal(object, str)  # the error, and what was being done
 
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +59,9 @@ class TimelinePanel(QWidget):
         self.filters = Filters()
         self.picture = Picture()
         self._stale = True
+        #: The reads of the timeline (carebrowser.ui.timeline.reading).
+        self.reads = Reads(self)
+        self.reads.signals.failed.connect(self._read_failed)
 
         self.heading = heading("Timeline", self)
         self.axis_box = named(
@@ -192,15 +198,14 @@ class TimelinePanel(QWidget):
     def _load(self) -> None:
         """Read the rows, the extent and the changes of position, then the whole extent."""
         self._stale = False
-        try:
-            picture = read_rows(
-                self.timeline, self.filters, self.axis, fallback=self.picture.bounds
-            )
-        except QUERY_ERRORS:
-            self._stale = True
-            raise
-        picture.change_notes = self._change_notes(picture)
-        self._show(picture, picture.bounds)
+        timeline, filters, axis = self.timeline, self.filters, self.axis
+        fallback, limit = self.picture.bounds, timeline_picture.MARK_LIMIT
+
+        def work() -> Picture:
+            rows = read_rows(timeline, filters, axis, fallback=fallback)
+            return read_window(timeline, filters, rows, rows.bounds, mark_limit=limit)
+
+        self._read(work)
 
     def _change_notes(self, picture: Picture) -> dict[int, list[str]]:
         """Each row's changes of position in words, naming the other axis."""
@@ -224,15 +229,27 @@ class TimelinePanel(QWidget):
 
     def _show(self, picture: Picture, window: Window) -> None:
         """Read the marks (or counts) and sources of *window*, and draw them."""
+        timeline, filters, limit = self.timeline, self.filters, timeline_picture.MARK_LIMIT
+        self._read(lambda: read_window(timeline, filters, picture, window, mark_limit=limit))
+
+    def _read(self, work: Callable[[], Picture]) -> None:
+        """Read a picture, then draw it."""
+        self.reads.start(work, self._drawn)
+
+    def _read_failed(self, number: int, error: BaseException) -> None:
+        if not self.reads.is_current(number):
+            return
+        self.reads.busy = False
+        self._stale = True
+        self.heading.setText(f"{self.heading_text()} \u2014 {NOT_READ}")
+        self.read_failed.emit(error, "reading the timeline")
+
+    def _drawn(self, shown: Picture) -> None:
+        """Draw a picture read; keep the mark that was current if it is still shown."""
         current = self.canvas.current_mark()
         keep = (current.statement_id, current.proposal_id) if current else None
-        try:
-            shown = read_window(
-                self.timeline, self.filters, picture, window, mark_limit=timeline_picture.MARK_LIMIT
-            )
-        except QUERY_ERRORS:
-            self._stale = True
-            raise
+        if shown.changes and not shown.change_notes:
+            shown.change_notes = self._change_notes(shown)
         self.picture = shown
         self.canvas.set_picture(shown, keep)
         self.model.set_picture(shown)

@@ -33,6 +33,7 @@ class TimelineView(View):
         timeline.cell_selected.connect(self._show_cell)
         timeline.open_statement.connect(window.open_statement)
         timeline.date_range_chosen.connect(self._filter_dates)
+        timeline.read_failed.connect(window.read_failed)
         statement.open_statement.connect(window.open_statement)
         window.stakeholders.selection_changed.connect(self._selection_changed)
         super().__init__(
