@@ -71,11 +71,15 @@ class TimelineCanvas(QAbstractScrollArea):
         self._drag: tuple[float, float] | None = None
         #: The size drawn at when the whole picture is drawn at once (paint_all).
         self._page: QSize | None = None
+        self._font_metrics: QFontMetricsF | None = None
+        #: The first row shown (the vertical scroll bar's value, kept to be read quickly).
+        self._scrolled = 0
+        self._line = 0.0
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().setMouseTracking(False)
         self.viewport().setBackgroundRole(QPalette.ColorRole.Base)
         self.horizontalScrollBar().valueChanged.connect(self._panned)
-        self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewport().update())
+        self.verticalScrollBar().valueChanged.connect(self._scrolled_to)
 
     # -- geometry ------------------------------------------------------------------------------
 
@@ -86,12 +90,17 @@ class TimelineCanvas(QAbstractScrollArea):
         return self._page.height() if self._page is not None else self.viewport().height()
 
     def _metrics(self) -> QFontMetricsF:
-        return QFontMetricsF(self.font())
+        # Asked for at every mark painted: made once per font.
+        if self._font_metrics is None:
+            self._font_metrics = QFontMetricsF(self.font())
+            self._line = self._font_metrics.height()
+        return self._font_metrics
 
     @property
     def line(self) -> float:
         """The height of a line of text."""
-        return self._metrics().height()
+        self._metrics()
+        return self._line
 
     @property
     def row_height(self) -> float:
@@ -127,7 +136,7 @@ class TimelineCanvas(QAbstractScrollArea):
 
     def row_top(self, row: int) -> float:
         """Where row *row* starts, scrolled."""
-        return self.top + (row - self.verticalScrollBar().value()) * self.row_height
+        return self.top + (row - self._scrolled) * self.row_height
 
     def _visible_rows(self) -> int:
         return max(1, int((self._height() - self.top) // self.row_height))
@@ -218,6 +227,7 @@ class TimelineCanvas(QAbstractScrollArea):
 
     def paint(self, painter: QPainter) -> None:
         """Draw everything (also used for the PNG and SVG pictures)."""
+        self._scrolled = self.verticalScrollBar().value()
         palette = self.palette()
         width, height = self._width(), self._height()
         painter.fillRect(QRectF(0, 0, width, height), palette.color(QPalette.ColorRole.Base))
@@ -512,6 +522,10 @@ class TimelineCanvas(QAbstractScrollArea):
             centre = self._when(self.current) if self.current >= 0 else first + (last - first) / 2
         self.window_requested.emit(zoomed(self.picture.window, factor, centre, self.picture.bounds))
 
+    def _scrolled_to(self, row: int) -> None:
+        self._scrolled = row
+        self.viewport().update()
+
     def _panned(self, value: int) -> None:
         first, last = self.picture.window
         start = self.picture.bounds[0] + dt.timedelta(days=value)
@@ -621,6 +635,13 @@ class TimelineCanvas(QAbstractScrollArea):
                 ):
                     return f"{tick.title}\n{tick.publication}, {tick.date_label}"
         return ""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._font_metrics = None
+            self._update_scrollbars()
+            self._layout()
+        super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
