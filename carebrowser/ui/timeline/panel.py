@@ -67,15 +67,15 @@ class TimelinePanel(QWidget):
         self.axis_box = named(
             QComboBox(self), "Rows of the timeline", "Lay out a row per stakeholder or proposal"
         )
-        self.axis_box.addItem("A row per stakeholder", "stakeholder")
-        self.axis_box.addItem("A row per proposal", "proposal")
-        rows_label = QLabel("&Rows:", self)
+        self.axis_box.addItem("stakeholder", "stakeholder")
+        self.axis_box.addItem("proposal", "proposal")
+        rows_label = QLabel("Rows, o&ne per:", self)
         rows_label.setBuddy(self.axis_box)
         self.zoom_in_button = named(
             QPushButton("Zoom &in", self), "Zoom in", "Show a shorter period (+ on the timeline)"
         )
         self.zoom_out_button = named(
-            QPushButton("Zoom &out", self), "Zoom out", "Show a longer period (- on the timeline)"
+            QPushButton("Zoom o&ut", self), "Zoom out", "Show a longer period (- on the timeline)"
         )
         self.whole_button = named(
             QPushButton("&Whole period", self),
@@ -83,7 +83,7 @@ class TimelinePanel(QWidget):
             "Show every date the filtered statements span (0 on the timeline)",
         )
         self.filter_button = named(
-            QPushButton("&Filter to this period", self),
+            QPushButton("&Keep only this period", self),
             "Filter to the period shown",
             "Make the period shown the date filter of every view (or drag along the time axis)",
         )
@@ -111,12 +111,12 @@ class TimelinePanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.picture_button = named(
-            QPushButton("Save pict&ure\u2026", self),
+            QPushButton("Save pi&cture\u2026", self),
             "Save the picture",
             "Save the timeline as shown as a PNG image or an SVG drawing",
         )
         self.table_box = named(
-            QCheckBox("As a t&able", self),
+            QCheckBox("As a &table", self),
             "Show the timeline as a table",
             "Show the same marks as a table, one row each in time order (for a screen reader)",
         )
