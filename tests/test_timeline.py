@@ -21,7 +21,7 @@ from carebrowser.analysis.timeline import (
 )
 from carebrowser.data.build import DatasetError, build_database
 from carebrowser.data.database import open_database
-from carebrowser.data.dates import date_span
+from carebrowser.data.dates import OPEN_END, date_span
 from carebrowser.data.schema import Position, StatementStance, position_evidence
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.timeline import Timeline
@@ -60,6 +60,7 @@ def bundled() -> Iterator[Timeline]:
         (D(2001, 10, 1), "approximate", (D(2001, 10, 1), D(2001, 12, 31))),
         (D(2001, 11, 1), "approximate", (D(2001, 11, 1), D(2002, 1, 31))),
         (D(2001, 11, 20), "approximate", (D(2001, 11, 20), D(2002, 1, 31))),
+        (D(2002, 10, 16), "on or after", (D(2002, 10, 16), OPEN_END)),
     ],
 )
 def test_a_date_stands_for_the_span_its_precision_allows(
@@ -105,12 +106,24 @@ def test_evidence_carries_its_positions_stance_unless_reviewed(archive: Archive)
 def test_the_bundled_stances_keep_their_sources_date_spans(bundled: Timeline) -> None:
     marks = bundled.marks()
     by_quote = {(m.quote_id, m.proposal): m for m in marks}
+    # 000 is dated on or after the Cardiff speech of 16 October 2002: a span with no known end.
     lgc = by_quote[("lgc-17", "Fines for delayed discharge (bed blocking)")]
-    assert (lgc.date_from, lgc.date_until) == (D(2002, 10, 1), D(2002, 10, 31))
-    assert lgc.is_span and lgc.date_label == "Oct 2002 (inferred)"
+    assert (lgc.date_from, lgc.date_until) == (D(2002, 10, 16), OPEN_END)
+    assert lgc.is_span and lgc.is_open_ended
+    assert lgc.date_label == "on or after 16 Oct 2002 (inferred)"
+    # 004 is approximately April 2001: April to June, never a day of it.
+    wall = by_quote[("bw-15", "Care trusts")]
+    assert (wall.date_from, wall.date_until) == (D(2001, 4, 1), D(2001, 6, 30))
+    assert wall.date_label == "c. Apr 2001 (inferred)" and not wall.is_open_ended
+    # 003's reports are dated by month: the whole of October 2001.
+    conference = by_quote[("cc-13", "Care trusts")]
+    assert (conference.date_from, conference.date_until) == (D(2001, 10, 1), D(2001, 10, 31))
+    assert conference.date_label == "Oct 2001 (inferred)"
     independent = next(m for m in marks if m.quote_id == "ind-01")
     assert not independent.is_span and independent.date_label == "17 Oct 2002"
     assert [m.date_from for m in marks] == sorted(m.date_from for m in marks)
+    # The extent ends on the latest day known: an open end does not stretch it to year 9999.
+    assert bundled.extent() == (D(2001, 4, 1), D(2002, 10, 17))
 
 
 def test_the_lga_and_milburn_between_2001_and_2002(bundled: Timeline, archive: Archive) -> None:
@@ -173,6 +186,24 @@ def test_stances_at_the_same_time_are_no_change() -> None:
     assert change.describe() == (
         "changed: concerns in Oct 2002, opposes in Oct\u2013Dec 2002, supports in Mar 2003"
     )
+
+
+def test_an_open_ended_stance_after_a_closed_one_is_a_change() -> None:
+    """'On or after' a day comes after every span that ends before that day; its period is
+    named by the days known, never by the open end."""
+    marks = [
+        (1, 7, "concerns", D(2001, 4, 1), D(2001, 6, 30)),
+        (1, 7, "opposes", D(2002, 10, 16), OPEN_END),
+    ]
+    (change,) = changes_of_position(spells_of(marks)).values()
+    assert change.describe() == "changed: concerns in 2001, opposes in 2002"
+    # Two pieces on or after the same day, or one on or after a day and one dated later, may
+    # have been published at the same time: not a change.
+    same_time = [
+        (1, 7, "concerns", D(2002, 10, 16), OPEN_END),
+        (1, 7, "opposes", D(2002, 10, 17), D(2002, 10, 17)),
+    ]
+    assert changes_of_position(spells_of(same_time)) == {}
 
 
 def test_period_labels() -> None:

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from carebrowser.data.dates import OPEN_END
 from carebrowser.data.vocabulary import STANCES
 from carebrowser.queries.timeline import Spell
 
@@ -102,9 +103,15 @@ def changes_of_position(spells: Iterable[Spell]) -> dict[tuple[int, int], Change
         if len(group) < 2 or not _changed(group):
             continue
         ordered = sorted(group, key=lambda s: (s.first_from, s.last_until, STANCES.index(s.stance)))
-        steps = tuple(Step(s.stance, s.first_from, s.last_until, s.count) for s in ordered)
+        steps = tuple(Step(s.stance, s.first_from, _known_end(s), s.count) for s in ordered)
         changes[pair] = ChangeOfPosition(pair[0], pair[1], steps)
     return changes
+
+
+def _known_end(spell: Spell) -> dt.date:
+    """The spell's last day, or the latest day it is known to include where a span is open
+    ("on or after": only its earliest day is known)."""
+    return spell.last_from if spell.last_until == OPEN_END else spell.last_until
 
 
 def bucket_months(first: dt.date, last: dt.date) -> int:

@@ -624,7 +624,9 @@ def build_database(root: Path, output: Path | None = None) -> Path:
             evidence: set[tuple[int, int]] = set()
             _mentions(root, sources, stakeholders)
             statements = _statements(root, session, sources, stakeholders, proposals, links)
-            defaults = _positions(root, session, stakeholders, proposals, statements, links, evidence)
+            defaults = _positions(
+                root, session, stakeholders, proposals, statements, links, evidence
+            )
             stances = _statement_stances(root, statements, proposals, links, defaults)
             session.flush()
             # Association rows go in sorted order, so that two builds are identical.

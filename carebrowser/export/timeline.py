@@ -26,7 +26,7 @@ def mark_cells(mark: StanceMark, change: ChangeOfPosition | None) -> tuple[objec
         mark.date_label,
         mark.date_precision,
         mark.date_from.isoformat(),
-        mark.date_until.isoformat(),
+        "" if mark.is_open_ended else mark.date_until.isoformat(),
         mark.stakeholder,
         mark.proposal,
         mark.stance,

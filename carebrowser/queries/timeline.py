@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Engine, Select, func, literal, select, tuple_
+from sqlalchemy import Engine, Select, case, func, literal, select, tuple_
 
-from carebrowser.data.dates import date_span
+from carebrowser.data.dates import OPEN_END, date_span
 from carebrowser.data.schema import (
     Proposal,
     Source,
@@ -81,6 +81,11 @@ class StanceMark:
     def is_span(self) -> bool:
         """Whether the date stands for more than one day (drawn as a band)."""
         return self.date_until > self.date_from
+
+    @property
+    def is_open_ended(self) -> bool:
+        """Whether only the earliest day is known ("on or after"): the span has no known end."""
+        return self.date_until == OPEN_END
 
     def row_id(self, axis: Axis) -> int:
         """The id of the row the mark is drawn in."""
@@ -209,8 +214,13 @@ class Timeline:
             if first is None:
                 return None
             month = connection.scalar(last_month)
+            # An "on or after" span has no known end: its earliest day is the latest known.
+            known_end = case(
+                (StatementStance.date_until == OPEN_END, StatementStance.date_from),
+                else_=StatementStance.date_until,
+            )
             last = connection.scalar(
-                select(func.max(StatementStance.date_until)).where(
+                select(func.max(known_end)).where(
                     *where, StatementStance.month >= int(month or 0) - 12
                 )
             )

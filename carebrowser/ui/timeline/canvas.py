@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPolygonF,
     QResizeEvent,
     QWheelEvent,
 )
@@ -355,6 +356,8 @@ class TimelineCanvas(QAbstractScrollArea):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.setPen(QPen(colour, 1))
                 painter.drawRect(band)
+                if mark.is_open_ended:
+                    _paint_open_end(painter, band, colour)
             painter.setPen(QPen(QColor("#333333"), 1))
             painter.setBrush(colour)
             painter.drawRoundedRect(rect, 3, 3)
@@ -647,6 +650,20 @@ class TimelineCanvas(QAbstractScrollArea):
         super().resizeEvent(event)
         self._update_scrollbars()
         self._layout()
+
+
+def _paint_open_end(painter: QPainter, band: QRectF, colour: QColor) -> None:
+    """An arrowhead at the band's right end: the span runs on, its end not known."""
+    tip, middle = band.right(), band.center().y()
+    size = band.height()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    points = [
+        QPointF(tip - size, middle - size),
+        QPointF(tip, middle),
+        QPointF(tip - size, middle + size),
+    ]
+    painter.drawPolygon(QPolygonF(points))
 
 
 def _chip_text(stance: str, count: int) -> str:

@@ -53,8 +53,9 @@ class TimeScale:
         return self.left + (date - self.first).days * self.width / self.days
 
     def x_end(self, date: dt.date) -> float:
-        """The pixel where *date* ends (where the next day begins)."""
-        return self.x(date + ONE_DAY)
+        """The pixel where *date* ends (where the next day begins); a day after the window
+        (the open end of an "on or after" span among them) ends at the window's end."""
+        return self.x(min(date, self.last) + ONE_DAY)
 
     def date_at(self, x: float) -> dt.date:
         """The day under pixel *x*, kept within the window."""
