@@ -205,6 +205,7 @@ class TimelineCanvas(QAbstractScrollArea):
         for row, placed in by_row.items():
             placed.sort(key=lambda p: (p[0], STANCES.index(p[1]) if p[1] in STANCES else 9))
             right_edge = -1e9
+            chips: list[_Chip] = []
             for centre, stance, indexes, _first, _last in placed:
                 text = _chip_text(stance, len(indexes))
                 width = metrics.horizontalAdvance(text) + 2 * pad
@@ -212,7 +213,15 @@ class TimelineCanvas(QAbstractScrollArea):
                 rect = QRectF(left, 0, width, self.line + 2)
                 rect.moveTop(row * self.row_height + (self.row_height * 0.62 - rect.height()) / 2)
                 right_edge = rect.right()
-                self._chips.append(_Chip(rect, row, indexes))
+                chips.append(_Chip(rect, row, indexes))
+            # Chips pushed past the window's end move back, so that none is cut off there.
+            limit = scale.left + scale.width - 1
+            for chip in reversed(chips):
+                if chip.rect.right() <= limit:
+                    break
+                chip.rect.moveRight(limit)
+                limit = chip.rect.left() - 2
+            self._chips += chips
 
     def _shown(self, rect: QRectF) -> QRectF:
         """A laid-out rect (rows from 0) where it is drawn, scrolled."""
