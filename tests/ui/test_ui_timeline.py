@@ -283,6 +283,11 @@ def test_a_range_dragged_becomes_every_views_date_filter(qtbot: QtBot, window: M
     assert window.statements.heading.text() == "All statements, 2002"
     subject = window.matrix.export_subject(window.filter_bar.filters())
     assert subject.origin == "Proposal matrix, as of 2002"
+    # The coalition map is that of the positions with evidence of 2002, and says so.
+    window.set_view("network")
+    network = window.view(4).network  # type: ignore[attr-defined]
+    assert network.filters.date_from == dt.date(2002, 1, 1)
+    assert network.heading.text() == "Who stands with whom, as of 2002"
     window.filter_bar.clear()
     assert window.filter_bar.filters().date_from is None
 

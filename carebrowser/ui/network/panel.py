@@ -206,7 +206,8 @@ class NetworkPanel(QWidget):
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(heading("Who stands with whom", self))
+        self.heading = heading(self.heading_text(), self)
+        layout.addWidget(self.heading)
         layout.addLayout(controls)
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
@@ -254,7 +255,14 @@ class NetworkPanel(QWidget):
     def set_filters(self, filters: Filters) -> None:
         """Draw the network of what passes *filters* (off the GUI thread; network_shown follows)."""
         self.filters = filters.but(stakeholders=frozenset())
+        self.heading.setText(self.heading_text())
         self.redraw()
+
+    def heading_text(self) -> str:
+        """'Who stands with whom', and the period when the dates are filtered: the network is
+        that of the positions whose evidence was dated in it ('as of 2002')."""
+        title = "Who stands with whom"
+        return f"{title}, as of {self.filters.period()}" if self.filters.dated else title
 
     def redraw(self) -> None:
         """Compute the network again with the controls' choices."""
