@@ -103,6 +103,31 @@ def test_the_keyboard_reaches_every_mark_in_time_order_and_enter_opens_it(
     assert panel.current_mark().quote_id == "lga-2001"  # type: ignore[union-attr]
 
 
+def test_tab_goes_along_the_controls_as_laid_out_then_into_the_picture(
+    qtbot: QtBot, changed_archive: Archive
+) -> None:
+    panel = TimelinePanel(changed_archive)
+    qtbot.addWidget(panel)
+    panel.resize(1100, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.axis_box.setFocus()
+    walked = []
+    for _ in range(8):
+        walked.append(panel.focusWidget())
+        qtbot.keyClick(panel.focusWidget(), Qt.Key.Key_Tab)
+    assert walked == [
+        panel.axis_box,
+        panel.zoom_in_button,
+        panel.zoom_out_button,
+        panel.whole_button,
+        panel.filter_button,
+        panel.picture_button,
+        panel.table_box,
+        panel.canvas,
+    ]
+
+
 def test_choosing_a_table_row_chooses_the_mark(qtbot: QtBot, changed_archive: Archive) -> None:
     panel = _panel(qtbot, changed_archive)
     panel.table_box.setChecked(True)

@@ -7,6 +7,7 @@ draw (MARK_LIMIT), else the stances counted per row and period in SQL.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -141,6 +142,10 @@ class TimelinePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
         layout.addWidget(self.pages, 1)
+        # Tab goes along the controls as they are laid out, then into the picture (or table).
+        chain = (self.filter_button, self.picture_button, self.table_box, self.canvas, self.table)
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
         self.axis_box.currentIndexChanged.connect(lambda _i: self._reload())
         self.zoom_in_button.clicked.connect(lambda: self.canvas.zoom(0.5))
