@@ -103,14 +103,13 @@ def test_carebrowser_file_shows_that_file_read_only(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     assert shot.is_file() and db.read_bytes() == before
     dna = tmp_path / "debate.dna"
-    dna.write_bytes(before)
+    dna.write_bytes(before)  # a carebrowser database under a DNA file's name
     refused = subprocess.run(
         [*command, "--screenshot", str(shot), str(dna)],
         env=env, capture_output=True, text=True, check=False, cwd=ROOT,
     )  # fmt: skip
     assert refused.returncode == 1  # could not be done (README: exit statuses)
     assert refused.stderr == (
-        f"carebrowser: {dna} is a Discourse Network Analyzer file, which this version of "
-        "carebrowser cannot open yet: open a carebrowser database, or the bundled dataset, "
-        "instead.\n"
+        f"carebrowser: {dna} is a carebrowser database, not a DNA file. Give it a name ending "
+        "in .sqlite and open it as it is.\n"
     )

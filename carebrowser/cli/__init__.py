@@ -14,14 +14,14 @@ from collections.abc import Callable, Sequence
 
 from carebrowser import __version__
 from carebrowser import exit_status as status
-from carebrowser.cli import database, desktop, exports, listing, synth
+from carebrowser.cli import database, desktop, exports, importing, listing, synth
 from carebrowser.cli.options import Parser, Text, add_database_option, join_values
 from carebrowser.logs import setup_logging, where_details_are
 from carebrowser.passwords import hide_passwords
 from carebrowser.startup import started
 
 #: The commands, in the order `carebrowser --help` lists them.
-COMMANDS = (listing, exports, database, synth, desktop)
+COMMANDS = (listing, exports, importing, database, synth, desktop)
 #: An error nobody foresaw (EX_SOFTWARE): a bug to report, with the log file.
 EXIT_BUG = status.BUG
 

@@ -12,9 +12,10 @@ from carebrowser.data.database import (
     QUERY_ERRORS,
     DatabaseError,
     is_query_failure,
-    open_database,
     query_error_message,
 )
+from carebrowser.data.dna_cache import open_database_or_dna
+from carebrowser.data.dna_file import DnaFileError
 from carebrowser.queries import Archive, UnknownName
 
 #: The command line is wrong (carebrowser.cli.status).
@@ -26,18 +27,19 @@ _log = logging.getLogger("carebrowser.cli")
 def run_on_archive(args: argparse.Namespace, command: Callable[[Archive], int]) -> int:
     """Open the database --db names (the bundled one by default) and run *command* on it.
 
-    A name not found (status 2), a database that cannot be opened or read, or a failed export
-    (status 1) is one line on stderr.
+    A name not found or an unreadable DNA file (status 2), a database that cannot be opened or
+    read, or a failed export (status 1) is one line on stderr.
     """
     # Only for the commands that read: the window starts sooner without it.
     from carebrowser.export import ExportError
 
     try:
-        engine, info = open_database(args.db)
+        engine, info = open_database_or_dna(args.db)
     except DatabaseError as error:
         _log.warning("cannot open %s", args.db or "the bundled dataset", exc_info=True)
         print(f"carebrowser: {error}", file=sys.stderr)
-        return status.FAILED
+        # A DNA file that cannot be read is bad input, as for 'carebrowser import dna'.
+        return EXIT_USAGE if isinstance(error, DnaFileError) else status.FAILED
     try:
         return command(Archive(engine))
     except UnknownName as error:

@@ -341,8 +341,13 @@ def server_engine(target: str, *, read_only: bool = True) -> tuple[Engine, str]:
     return engine, url.render_as_string(hide_password=True)
 
 
-def open_database(target: str | Path | None = None) -> tuple[Engine, DatabaseInfo]:
+def open_database(
+    target: str | Path | None = None, *, label: str | None = None
+) -> tuple[Engine, DatabaseInfo]:
     """Open *target* (a file path or a server URL) or, when None, the bundled dataset, read-only.
+
+    *label* names a file in messages and the title bar instead of its path (a DNA file's
+    conversion, carebrowser.data.dna_cache, is labelled with the DNA file's name).
 
     Raises DatabaseError with a message for the user when it cannot be used.
     """
@@ -360,18 +365,18 @@ def open_database(target: str | Path | None = None) -> tuple[Engine, DatabaseInf
             raise
         return engine, DatabaseInfo(shown, version, False)
     path = Path(target)
-    if path.suffix.lower() == ".dna":  # until carebrowser imports them (DNA import)
+    if path.suffix.lower() == ".dna" and label is None:
         raise DatabaseError(
-            f"{path} is a Discourse Network Analyzer file, which this version of carebrowser "
-            "cannot open yet: open a carebrowser database, or the bundled dataset, instead."
+            f"{path} is a Discourse Network Analyzer file: open it with 'carebrowser --db "
+            f"{path}', or convert it with 'carebrowser import dna {path} -o FILE'."
         )
     engine = _checked_sqlite_engine(path)
     try:
-        version = schema_version(engine, str(path))
+        version = schema_version(engine, label or str(path))
     except DatabaseError:
         engine.dispose()
         raise
-    return engine, DatabaseInfo(str(path), version, False)
+    return engine, DatabaseInfo(label or str(path), version, False)
 
 
 def _checked_sqlite_engine(path: Path) -> Engine:

@@ -24,6 +24,7 @@ from carebrowser.data.database import (
     open_database,
     query_error_message,
 )
+from carebrowser.data.dna_cache import open_database_or_dna
 from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters, UnknownName
 from carebrowser.startup import started
@@ -78,7 +79,7 @@ def open_archive(
 ) -> tuple[Archive, DatabaseInfo] | str:
     """The archive of *target*, or the bundled one when *ask* accepts; else the error message."""
     try:
-        engine, info = open_database(target)
+        engine, info = open_database_or_dna(target)
     except DatabaseError as error:
         if target is None or ask is None or not ask(error):
             return f"carebrowser: {error}"
