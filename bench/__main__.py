@@ -87,9 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     say: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     paths = {size.name: archives.archive(size, args.cache, say) for size in sizes}
     urls: dict[str, str] = {}
+    from bench.dna import dna_conversion  # beside the list of measures it joins
+
     measures: list[Callable[[Path, str, int], Figure | list[Figure]]] = [
         *metrics.QUERY_METRICS,
         briefing.briefing_export,
+        dna_conversion,
     ]
     measures += timeline.TIMELINE_METRICS
     if not args.no_window:

@@ -37,6 +37,7 @@ def test_the_harness_prints_its_table(tmp_path: Path) -> None:
         "full-text search, first page",
         "export quotes, whole archive",
         "briefing (.docx)",
+        "DNA file converted (import dna)",
         "cold start to window with data visible",
         "stakeholder filter keystroke to view updated",
         "select a stakeholder to first page painted",

@@ -36,7 +36,7 @@ from carebrowser.data.vocabulary import CATEGORIES, SCHEMA_VERSION
 #: Changes whenever the same DNA file would give a different database: part of the cache's key.
 IMPORT_VERSION = 1
 #: The meta key under which the import report is kept (shown in "About this dataset").
-REPORT_KEY = "import_report"
+REPORT_KEY = "import_report"  # carebrowser.queries.dataset.IMPORT_REPORT_KEY
 #: Dates before this year are flagged as implausible.
 EARLIEST_YEAR = 1900
 #: How many statement ids a report line names before "and N more".

@@ -13,7 +13,7 @@ from PySide6.QtCore import qVersion
 from carebrowser import __version__, resource
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive
-from carebrowser.queries.dataset import dataset_digest
+from carebrowser.queries.dataset import dataset_digest, import_report
 
 LICENCE = "MIT"
 #: The size of the icon shown at the top of the help.
@@ -84,11 +84,24 @@ def about_html(archive: Archive, info: DatabaseInfo) -> str:
     statements = sum(source.statement_count for source in sources)
     years = sorted({source.date.year for source in sources})
     span = f"{years[0]}\u2013{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+    imported = import_report(archive.engine)
     dataset = (
-        f"dataset version {_e(digest[:12])} (the SHA-256 of the files it was built from, "
-        "recorded by <code>carebrowser db build</code>)"
+        f"dataset version {_e(digest[:12])} (the SHA-256 of the "
+        + ("DNA file it was converted from)" if imported else "files it was built from, "
+           "recorded by <code>carebrowser db build</code>)")
         if digest
         else "no dataset version recorded (not built by <code>carebrowser db build</code>)"
+    )  # fmt: skip
+    provenance = (
+        f"<b>Provenance:</b> {statements:,} statements from {len(sources)} documents ({span}) of "
+        "a Discourse Network Analyzer file, each its document's text from Start to Stop, "
+        "as the import report below says.</p>"
+        f'<h3>Import report</h3><pre style="white-space: pre-wrap">{_e(imported)}</pre>'
+        if imported
+        else f"<b>Provenance:</b> {statements:,} statements from {len(sources)} "
+        f"published sources ({span}), each a verbatim span of its source's text as captured "
+        "from the web; the sources, how each is dated and the file it was captured as are "
+        "listed under \u201cThe data\u201d below.</p>"
     )
     rows = "".join(
         f"<tr><td>{_e(library.name)}</td><td>{_e(installed_version(library.distribution))}"
@@ -105,10 +118,7 @@ def about_html(archive: Archive, info: DatabaseInfo) -> str:
         f"<p><b>carebrowser {_e(__version__)}</b>, licensed under the {LICENCE} licence. "
         f"Qt {_e(qVersion())}, Qt for Python {_e(pyside_version)}.</p>"
         f"<p><b>Dataset:</b> {_e(info.label)}, schema version {info.schema_version}, "
-        f"{dataset}. <b>Provenance:</b> {statements:,} statements from {len(sources)} "
-        f"published sources ({span}), each a verbatim span of its source's text as captured "
-        "from the web; the sources, how each is dated and the file it was captured as are "
-        "listed under \u201cThe data\u201d below.</p>"
+        f"{dataset}. {provenance}"
         "<h3>Libraries carebrowser ships with</h3>"
         "<table><tr><th align=left>library</th><th align=left>version</th>"
         f"<th align=left>licence</th></tr>{rows}</table>"

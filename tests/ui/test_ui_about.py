@@ -90,3 +90,24 @@ def test_the_committed_pngs_are_rendered_from_the_svg() -> None:
 
 def _far(a: int, b: int) -> bool:
     return any(abs(((a >> shift) & 255) - ((b >> shift) & 255)) > 8 for shift in (0, 8, 16, 24))
+
+
+def test_a_dna_file_shows_its_import_report(qtbot: QtBot, tmp_path: Path) -> None:
+    from carebrowser.data.dna_cache import open_database_or_dna
+    from carebrowser.queries import Archive
+    from tests.dna_debate import write_debate
+
+    dna = write_debate(tmp_path / "debate.dna", 3)
+    engine, info = open_database_or_dna(dna)
+    try:
+        dialog = HelpDialog(Archive(engine), info)
+        qtbot.addWidget(dialog)
+        text = dialog.text.toPlainText()
+    finally:
+        engine.dispose()
+    assert f"Dataset: {dna}, schema version" in text
+    assert "(the SHA-256 of the DNA file it was converted from)" in text
+    assert "Provenance: 5 statements from 5 documents (1850\u20132002)" in text
+    assert "statements    5 from 9 DNA statements (2 skipped)" in text
+    assert "skipped: 1 whose span does not fit in its document's text (DNA ids 100)" in text
+    assert "flagged date: 'An old pamphlet' (DNA id 3): 1850-01-01, before 1900" in text
