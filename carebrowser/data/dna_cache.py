@@ -30,6 +30,23 @@ def is_dna_file(path: Path) -> bool:
     return path.suffix.lower() == DNA_SUFFIX
 
 
+def _converted_name(digest: str) -> Path:
+    return cache_folder() / f"{digest[:40]}-i{IMPORT_VERSION}-s{SCHEMA_VERSION}.sqlite"
+
+
+def needs_conversion(target: str | Path | None) -> bool:
+    """Whether opening *target* would convert a DNA file first (not yet in the cache)."""
+    if target is None or (isinstance(target, str) and is_url(target)):
+        return False
+    path = Path(target)
+    if not is_dna_file(path) or not path.is_file():
+        return False
+    try:
+        return not _converted_name(file_digest(path)).is_file()
+    except OSError:
+        return False
+
+
 def cached_conversion(
     path: Path, *, progress: Callable[[str], None] | None = None
 ) -> tuple[Path, bool]:
@@ -52,7 +69,7 @@ def cached_conversion(
             "another file."
         ) from error
     folder = cache_folder()
-    converted = folder / f"{digest[:40]}-i{IMPORT_VERSION}-s{SCHEMA_VERSION}.sqlite"
+    converted = _converted_name(digest)
     if converted.is_file():
         _log.info("reusing %s for %s", converted, path)
         return converted, False
