@@ -152,6 +152,19 @@ def utf16(text: str, offset: int) -> int:
     return len(text[:offset].encode("utf-16-le")) // 2
 
 
+def _units(text: str) -> list[int] | None:
+    """The UTF-16 offset of each Python offset into *text* (one past the end included), or None
+    when they are the same."""
+    if len(text.encode("utf-16-le")) == 2 * len(text):
+        return None
+    table, unit = [], 0
+    for character in text:
+        table.append(unit)
+        unit += 2 if ord(character) > 0xFFFF else 1
+    table.append(unit)
+    return table
+
+
 def span(text: str, words: str, occurrence: int = 1) -> tuple[int, int]:
     """The Python span of the *occurrence*-th *words* in *text*."""
     start = -1
@@ -220,11 +233,15 @@ def write_dna(
         return entities[(variable, value)]
 
     rows: dict[str, list[tuple[object, ...]]] = {"short": [], "bool": [], "long": [], "st": []}
+    units: dict[int, list[int] | None] = {}
     for number, statement in enumerate(statements, start=1):
-        text = documents[statement.document].text
         start, stop = statement.start, statement.stop
         if not raw_offsets:
-            start, stop = utf16(text, start), utf16(text, stop)
+            if statement.document not in units:
+                units[statement.document] = _units(documents[statement.document].text)
+            table = units[statement.document]
+            if table is not None:
+                start, stop = table[start], table[stop]
         type_id = 2 if statement.note is not None else 1
         rows["st"].append((number, type_id, statement.document + 1, start, stop))
         if statement.note is not None:

@@ -6,9 +6,11 @@ Analyzer files" section states the mapping; the DNA file itself is only read.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import os
+import re
 import sqlite3
 import tempfile
 from collections import Counter, defaultdict
@@ -39,6 +41,8 @@ IMPORT_VERSION = 1
 REPORT_KEY = "import_report"  # carebrowser.queries.dataset.IMPORT_REPORT_KEY
 #: Dates before this year are flagged as implausible.
 EARLIEST_YEAR = 1900
+#: A character beyond the Basic Multilingual Plane: two UTF-16 units in DNA's offsets.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 #: How many statement ids a report line names before "and N more".
 NAMED_IDS = 5
 
@@ -180,16 +184,20 @@ def _dates(dna: DnaFile, report: ImportReport) -> dict[int, tuple[dt.date, str |
 
 def _code_points(text: str) -> Callable[[int], int] | None:
     """DNA's offsets count UTF-16 units (Java's); a function turning them into Python's, or
-    None when they are the same (no character beyond the Basic Multilingual Plane)."""
-    if text.isascii() or len(text.encode("utf-16-le")) == 2 * len(text):
+    None when they are the same (no character beyond the Basic Multilingual Plane). An offset
+    inside a surrogate pair becomes -1."""
+    if text.isascii():
         return None
-    units: list[int] = []  # code point index at each UTF-16 unit
-    for index, character in enumerate(text):
-        units.append(index)
-        if ord(character) > 0xFFFF:
-            units.append(-1)  # the second half of a surrogate pair: not a boundary
-    units.append(len(text))
-    return lambda unit: units[unit] if 0 <= unit < len(units) else -1
+    # The UTF-16 offset of each character that takes two units: its index plus those before it.
+    pairs = [match.start() + number for number, match in enumerate(_ASTRAL.finditer(text))]
+    if not pairs:
+        return None
+
+    def convert(unit: int) -> int:
+        before = bisect.bisect_left(pairs, unit)
+        return -1 if before and pairs[before - 1] + 1 == unit else unit - before
+
+    return convert
 
 
 def _source_note(document: Document, why: str | None) -> str | None:
