@@ -287,3 +287,28 @@ def test_the_window_and_every_command_open_a_dna_file_under_its_own_name(tmp_pat
         assert sorted(q.text for q in quotes.rows) == sorted(TEXTS)
     finally:
         engine.dispose()
+
+
+@VERSIONS
+def test_each_statement_keeps_its_own_stance_on_each_concept(tmp_path: Path, major: int) -> None:
+    out = tmp_path / "out.sqlite"
+    import_dna(write_debate(tmp_path / "debate.dna", major), out)
+    tables = {name for (name,) in _rows(out, "SELECT name FROM sqlite_master WHERE type='table'")}
+    if "statement_stance" not in tables:
+        pytest.skip("this schema keeps stances in positions only")
+    stances = _rows(
+        out,
+        "SELECT s.text, p.title, x.stance, k.name, x.date_from, x.date_until "
+        "FROM statement_stance x JOIN statement s ON s.id = x.statement_id "
+        "JOIN proposal p ON p.id = x.proposal_id JOIN stakeholder k ON k.id = x.speaker_id "
+        "ORDER BY s.source_id, s.start, p.title",
+    )
+    june, march = "2001-06-01", "2002-03-05"
+    assert stances == [
+        (TEXTS[0], CARE_TRUSTS, "opposes", LGA, june, june),
+        (TEXTS[1], CARE_TRUSTS, "supports", "Alan Milburn", june, june),
+        (TEXTS[2], CARE_TRUSTS, "opposes", "Jane Roe", june, june),
+        (TEXTS[2], FINES, "opposes", "Jane Roe", june, june),
+        (TEXTS[3], CARE_TRUSTS, "opposes", "Alan Milburn", march, march),
+        (TEXTS[4], CARE_TRUSTS, "supports", LGA, march, march),
+    ]

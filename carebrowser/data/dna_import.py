@@ -127,8 +127,9 @@ class _Rows:
     links: list[tuple[int, int]] = field(default_factory=list)
     positions: list[tuple[object, ...]] = field(default_factory=list)
     evidence: list[tuple[int, int]] = field(default_factory=list)
-    #: (statement id, proposal id, stance): each statement's own stance on each proposal.
-    stances: list[tuple[int, int, str]] = field(default_factory=list)
+    #: Each statement's own stance on each proposal it speaks to (the statement_stance table's
+    #: columns: statement, proposal, stance, note, speaker, first and last day, month).
+    stances: list[tuple[object, ...]] = field(default_factory=list)
 
 
 def file_digest(path: Path) -> str:
@@ -433,7 +434,11 @@ def _statements_and_positions(
             signs = [_agreement_sign(a, dna.integer_agreement) for a in agreements]
             stance = _stance(signs)
             if stance is not None:
-                rows.stances.append((speech.id, proposal, stance))
+                month = day.year * 12 + day.month - 1  # a day's date spans that day alone
+                rows.stances.append(
+                    (speech.id, proposal, stance, None, speaker, day.isoformat(), day.isoformat(),
+                     month)
+                )  # fmt: skip
             for sign in dict.fromkeys(signs):
                 held[(speaker, proposal)].append((speech.id, sign))
     report.statements = len(rows.statements)
@@ -497,6 +502,8 @@ _COLUMNS = {
     "statement_proposal": ("statement_id", "proposal_id"),
     "position": ("id", "stakeholder_id", "proposal_id", "stance", "summary"),
     "position_evidence": ("position_id", "statement_id"),
+    "statement_stance": ("statement_id", "proposal_id", "stance", "note", "speaker_id",
+                         "date_from", "date_until", "month"),
 }  # fmt: skip
 
 
@@ -524,8 +531,10 @@ def _write(temporary: Path, rows: _Rows, digest: str, report: ImportReport, say:
             ("statement_proposal", rows.links),
             ("position", rows.positions),
             ("position_evidence", rows.evidence),
+            ("statement_stance", rows.stances),
         ):
-            connection.executemany(_insert(table, _COLUMNS[table]), values)
+            if table in Base.metadata.tables:  # statement_stance: from schema version 4
+                connection.executemany(_insert(table, _COLUMNS[table]), values)
         connection.executemany(
             _insert("meta", ("key", "value")),
             [
