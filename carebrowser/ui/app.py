@@ -7,10 +7,11 @@ import logging
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -133,9 +134,14 @@ def screenshot(window: MainWindow, path: str, size: tuple[int, int] | None = Non
     window.show()
     for _ in range(3):
         QApplication.processEvents()
-    # A view that reads off the GUI thread (the coalition map) shows its result once its work
-    # is done and the result's signal is handled.
-    QThreadPool.globalInstance().waitForDone(30_000)
+    # The views read off the GUI thread (carebrowser.ui.reads): each shows its rows once its
+    # read is done and the answer's signal is handled (which may ask for another read).
+    from carebrowser.ui import reads
+
+    deadline = time.monotonic() + 30
+    while reads.activity().reading() and time.monotonic() < deadline:
+        reads.wait_for_reads(1_000)
+        QApplication.processEvents()
     for _ in range(3):
         QApplication.processEvents()
     return window.grab().save(path, "PNG")
@@ -154,7 +160,11 @@ def run_window(args: argparse.Namespace) -> int:
     opened = open_window(args)
     if isinstance(opened, int):
         return opened
-    return application().exec()
+    status_code = application().exec()
+    from carebrowser.ui import reads
+
+    reads.wait_for_reads(5_000)  # no read left running while Python shuts down
+    return status_code
 
 
 def open_window(args: argparse.Namespace) -> MainWindow | int:

@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
             self.reporter.server_lost.connect(self.show_server_lost)
             self.reporter.retry_requested.connect(self.retry)
         self.statements.open_statement.connect(self.open_statement)
+        self.statements.read_failed.connect(self.read_failed)
         self._wire(self._views[STAKEHOLDERS])
         self.stack.currentChanged.connect(self._update_status)
         actions.export.triggered.connect(lambda: self.export_selection())
@@ -285,10 +286,9 @@ class MainWindow(QMainWindow):
     def _stakeholders_chosen(self) -> None:
         self.statusBar().clearMessage()
         self._chosen = self.stakeholders.selected_ids()
-        with self.reading("showing the statements of the stakeholders selected"):
-            self._show_statements()
+        self._show_statements("showing the statements of the stakeholders selected")
 
-    def _show_statements(self) -> None:
+    def _show_statements(self, doing: str = "showing the statements") -> None:
         filters = self.filters()
         chosen = self.stakeholders.selected()
         if not chosen:
@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
             heading += f" matching \u201c{filters.search.strip()}\u201d"
         if filters.dated:
             heading += f", {filters.period()}"
-        self.statements.show_statements(filters, heading)
+        self.statements.show_statements(filters, heading, doing)
 
     def compare_stakeholders(self, ids: Sequence[int]) -> None:
         """Compare these stakeholders (two to four) in the comparison view."""

@@ -24,6 +24,7 @@ from carebrowser.queries import Archive, Filters, MatrixBlock, PositionRow, Prop
 from carebrowser.queries.timeline import Timeline
 from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.models.matrix import HEADER_WIDTH, MatrixModel, MatrixRows, stance_label
+from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ class MatrixPanel(QWidget):
     position_selected = Signal(object)
     compare_requested = Signal(list)
     status_changed = Signal()
+    #: The matrix read off the GUI thread (set_filters) is shown.
+    shown = Signal()
+    #: A read off the GUI thread that failed (the window reports it), and what was being done.
+    read_failed = Signal(object, str)
 
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +63,7 @@ class MatrixPanel(QWidget):
         self.model = MatrixModel(parent=self)
         self.timeline = Timeline(archive.engine)
         self.model.set_changes_of(self._changes_of)
+        self._reads = ReadStream(self)
 
         self.hide_empty_box = named(
             QCheckBox("Hide empt&y rows and columns", self),
@@ -136,10 +142,18 @@ class MatrixPanel(QWidget):
             self._size_cells()
 
     def set_filters(self, filters: Filters) -> None:
-        """Follow the filters: categories, proposals, sources, dates and search."""
+        """Follow the filters: categories, proposals, sources, dates and search.
+
+        Shown, the matrix is read off the GUI thread (its columns under a search take a few
+        hundred milliseconds at the largest size): the matrix shown stays until it arrives.
+        """
         self.filters = filters.but(stakeholders=frozenset())
         self.heading.setText(self.heading_text())
-        self._reload()
+        if self.isVisible():
+            self._load_off_thread()
+        else:
+            self._reads.cancel()
+            self._stale = True
 
     def heading_text(self) -> str:
         """'Proposal matrix', and the period its positions' evidence is dated in, if narrowed."""
@@ -175,7 +189,11 @@ class MatrixPanel(QWidget):
         super().showEvent(event)
 
     def ensure_loaded(self) -> None:
-        """Read the matrix if the filters or options changed since it was last read."""
+        """Read the matrix if the filters or options changed since it was last read, or if
+        it is being read: now, for a caller that needs it at once (a cell, an export)."""
+        if self._reads.reading():
+            self._reads.cancel()
+            self._stale = True
         if self._stale:
             self._load()
 
@@ -185,6 +203,7 @@ class MatrixPanel(QWidget):
         self._reload()
 
     def _reload(self) -> None:
+        self._reads.cancel()  # read now, or when shown, with the options as they are
         if self.isVisible():
             self._load()
         else:
@@ -202,9 +221,36 @@ class MatrixPanel(QWidget):
         self._restore_current(current)
         self.status_changed.emit()
 
-    def _batches(self) -> tuple[list[ProposalRow], Callable[[], MatrixRows]]:
-        """The columns, and a reader of the next batch of rows with their cells."""
+    def _load_off_thread(self) -> None:
+        """Read the columns and the first batch on a reading thread, then show them."""
+        self._stale = False
         filters, hide_empty = self.filters, self.hide_empty_box.isChecked()
+
+        def read() -> tuple[list[ProposalRow], Callable[[], MatrixRows], MatrixRows]:
+            proposals, batch = self._batches(filters, hide_empty)
+            return proposals, batch, batch()
+
+        def show(answer: tuple[list[ProposalRow], Callable[[], MatrixRows], MatrixRows]) -> None:
+            proposals, batch, first = answer
+            current = self.model.position_at(self.table.currentIndex())
+            self.model.set_lazy(proposals, batch, first)
+            self._restore_current(current)
+            self.status_changed.emit()
+            self.shown.emit()
+
+        def failed(error: BaseException) -> None:
+            self._stale = True  # the matrix read before stays, and is read again when asked
+            self.read_failed.emit(error, "reading the matrix")
+
+        self._reads.read(read, show, failed)
+
+    def _batches(
+        self, filters: Filters | None = None, hide_empty: bool | None = None
+    ) -> tuple[list[ProposalRow], Callable[[], MatrixRows]]:
+        """The columns, and a reader of the next batch of rows with their cells (on any
+        thread: nothing of the panel is touched)."""
+        filters = self.filters if filters is None else filters
+        hide_empty = self.hide_empty_box.isChecked() if hide_empty is None else hide_empty
         proposals = self.archive.matrix_proposals(filters, hide_empty=hide_empty)
         columns = [p.id for p in proposals]
         after: tuple[object, ...] | None = None
@@ -285,9 +331,11 @@ class MatrixPanel(QWidget):
         """How many cells holding a position are selected."""
         return len(self.selected_positions())
 
-    def selected_positions(self) -> list[PositionRow]:
-        """The positions in the selected cells, in the order the matrix shows them."""
-        self.ensure_loaded()  # exports ask for these (and then the matrix) while it is hidden
+    def selected_positions(self, *, load: bool = True) -> list[PositionRow]:
+        """The positions in the selected cells, in the order the matrix shows them (with
+        *load*, of the matrix as the filters now give it, read first if need be)."""
+        if load:
+            self.ensure_loaded()  # exports ask for these (and then the matrix) while hidden
         indexes = sorted(
             self.table.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())
         )

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser.data.database import QUERY_ERRORS
-from carebrowser.queries import Archive, Filters, PositionRow, QuoteSort
+from carebrowser.queries import Archive, Filters, Page, PositionRow, QuoteRow, QuoteSort
 from carebrowser.ui.delegates import HighlightDelegate, WrappedTextDelegate
 from carebrowser.ui.models.quotes import (
     DATE,
@@ -33,6 +33,7 @@ from carebrowser.ui.models.quotes import (
     ids_fetch,
     statements_fetch,
 )
+from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.sizing import ColumnFitter, row_height_cap
 from carebrowser.ui.widgets import RowFitter, counted, heading, named, setup_table
 
@@ -61,6 +62,10 @@ class QuotePanel(QWidget):
 
     open_statement = Signal(int, int)
     status_changed = Signal()
+    #: The statements asked for by show_statements() are shown.
+    shown = Signal()
+    #: A read that failed (the window reports it), and what was being done.
+    read_failed = Signal(object, str)
 
     def __init__(self, archive: Archive, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +79,7 @@ class QuotePanel(QWidget):
         self._total = 0
         self._total_exact = True
         self.model = QuoteTableModel(evidence_fetch(archive, None), self, page_size=QUOTE_PAGE)
+        self._reads = ReadStream(self)
 
         self.heading = heading(title, self, elide=True)
         self.sort_box = named(
@@ -156,25 +162,44 @@ class QuotePanel(QWidget):
 
     # -- what is shown ------------------------------------------------------------------------
 
-    def show_statements(self, filters: Filters, heading_text: str) -> None:
-        """Show the statements that pass *filters*, under *heading_text*.
+    def show_statements(
+        self, filters: Filters, heading_text: str, doing: str = "showing the statements"
+    ) -> None:
+        """Show the statements that pass *filters*, under *heading_text*, once read.
 
-        When they cannot be read, the table is empty and the heading says so; the error is
-        raised for the window to report.
+        They are read off the GUI thread (carebrowser.ui.reads): the statements shown stay
+        until the new ones arrive (`shown`), and a newer call supersedes this one. When they
+        cannot be read, the table is empty, the heading says so, and read_failed tells the
+        window (*doing* says what was being done).
         """
-        self.filters, self.position, self.positions = filters, None, ()
-        self.heading.setText(heading_text)
-        try:
+        archive, fetch = self.archive, statements_fetch(self.archive, filters)
+        sort_by, descending, size = self.model.sort_by, self.model.descending, QUOTE_PAGE
+
+        def read() -> tuple[tuple[int, bool], Page[QuoteRow]]:
             # Counting a busy filter's statements in full reads them all (~50 ms at 1,000,000):
             # the status bar counts up to COUNT_AT_MOST (stakeholders or sources alone are
             # counted exactly from the stored counts); total_count() counts in full when asked.
-            self._total, self._total_exact = self.archive.quote_total(
-                filters, at_most=COUNT_AT_MOST
-            )
-            self.model.set_source(statements_fetch(self.archive, filters), filters.search)
-        except QUERY_ERRORS:
+            total = archive.quote_total(filters, at_most=COUNT_AT_MOST)
+            return total, fetch(sort_by, descending, None, size)
+
+        def show(answer: tuple[tuple[int, bool], Page[QuoteRow]]) -> None:
+            (total, exact), first = answer
+            self.filters, self.position, self.positions = filters, None, ()
+            self.heading.setText(heading_text)
+            self._total, self._total_exact = total, exact
+            if (self.model.sort_by, self.model.descending) == (sort_by, descending):
+                self.model.show_page(fetch, filters.search, first)
+            else:  # the order changed meanwhile: its first page, read here
+                self.model.set_source(fetch, filters.search)
+            self.shown.emit()
+
+        def failed(error: BaseException) -> None:
+            self.filters, self.position, self.positions = filters, None, ()
+            self.heading.setText(heading_text)
             self._not_read(filters.search)
-            raise
+            self.read_failed.emit(error, doing)
+
+        self._reads.read(read, show, failed)
 
     def show_evidence(
         self, position: PositionRow | Sequence[PositionRow] | None, search: str = ""
@@ -187,6 +212,7 @@ class QuotePanel(QWidget):
             chosen = (position,)
         else:
             chosen = tuple(position)
+        self._reads.cancel()  # statements asked for before: not shown over these
         self.positions = chosen
         self.position = chosen[0] if chosen else None
         self._total = len({i for p in chosen for i in p.evidence_quote_ids})

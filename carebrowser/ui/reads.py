@@ -76,6 +76,12 @@ class ReadActivity(QObject):
     def __init__(self) -> None:
         super().__init__()
         self._busy: set[int] = set()
+        #: The streams with a read asked for and not yet answered.
+        self._reading: set[int] = set()
+
+    def reading(self) -> bool:
+        """Whether any read is under way (tests and benchmarks wait until none is)."""
+        return bool(self._reading)
 
     def busy(self) -> bool:
         """Whether a read has been under way for longer than BUSY_AFTER_MS."""
@@ -91,6 +97,7 @@ class ReadActivity(QObject):
             self._forget(id(stream))
 
     def _forget(self, key: int) -> None:
+        self._reading.discard(key)
         if key in self._busy:
             self._busy.discard(key)
             if not self._busy:
@@ -120,7 +127,8 @@ def reading_pool() -> QThreadPool:
 
 
 def wait_for_reads(milliseconds: int = 30_000) -> bool:
-    """Wait until no read runs (at exit and in tests); False when some still ran."""
+    """Wait until no read runs (at exit and in tests); False when some still ran. Their
+    answers are delivered by the event loop, later."""
     return _pool is None or _pool.waitForDone(milliseconds)
 
 
@@ -161,6 +169,7 @@ class ReadStream(QObject):
         self._handlers = (show, failed)
         self._task = _ReadTask(self._number, read, Cancellation(), self._signals)
         self._timer.start()
+        activity()._reading.add(id(self))
         reading_pool().start(self._task)
         return self._number
 
@@ -171,6 +180,7 @@ class ReadStream(QObject):
             task.token.cancel()  # not started yet: it will return at once
         self._timer.stop()
         self._set_busy(False)
+        activity()._reading.discard(id(self))
 
     def reading(self) -> bool:
         """Whether a read is under way (asked for, not yet answered)."""
@@ -186,6 +196,7 @@ class ReadStream(QObject):
         handlers, self._task, self._handlers = self._handlers, None, None
         self._timer.stop()
         self._set_busy(False)
+        activity()._reading.discard(id(self))
         return handlers
 
     def _done(self, number: int, result: object) -> None:

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from pytestqt.qtbot import QtBot
-from ui_helpers import LGA, MILBURN, proposal, stakeholder
+from ui_helpers import LGA, MILBURN, proposal, settle, stakeholder
 
 from carebrowser.data.vocabulary import STANCE_COLOURS, STANCE_GLYPHS
 from carebrowser.queries import Archive, Filters
@@ -44,6 +44,7 @@ def test_select_the_lga_and_read_its_statements(
     local = panel.model.category_index("local government")
     assert local.data().startswith("Local government (")
     click(qtbot, panel.tree, panel.model.index_of(lga.id))
+    settle(qtbot)  # the statements are read off the GUI thread
 
     assert panel.selected_ids() == {lga.id}
     expected = archive.quotes(Filters(stakeholders=frozenset({lga.id}))).rows
@@ -145,6 +146,7 @@ def test_matrix_follows_the_filters(qtbot: QtBot, window: MainWindow, archive: A
     with qtbot.waitSignal(bar.filters_changed):
         bar.proposal.setCurrentIndex(bar.proposal.model().row_of(trusts.id))
     bar.proposal.hidePopup()
+    settle(qtbot)
     assert [p.id for p in window.matrix.model.matrix.proposals] == [trusts.id]
     names = {s.name for s in window.matrix.model.matrix.stakeholders}
     assert {LGA, MILBURN} <= names

@@ -9,7 +9,7 @@ from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from test_ui_browse import click
-from ui_helpers import LGA, MILBURN, proposal, stakeholder
+from ui_helpers import LGA, MILBURN, proposal, settle, stakeholder
 
 from carebrowser.queries import Archive, Filters
 from carebrowser.ui.main_window import COMPARE, READER, MainWindow
@@ -24,7 +24,9 @@ def test_compare_lga_and_milburn_and_find_disagreements(
     panel = window.stakeholders
     window.set_view("stakeholders")
     click(qtbot, panel.tree, panel.model.index_of(lga.id))
+    settle(qtbot)
     click(qtbot, panel.tree, panel.model.index_of(milburn.id), Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
     assert panel.selected_ids() == {lga.id, milburn.id}
     assert panel.compare_button.isEnabled()
     qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
@@ -60,6 +62,7 @@ def test_search_monolithic_and_open_the_reader_at_it(
     window.set_view("stakeholders")
     with qtbot.waitSignal(window.filter_bar.filters_changed, timeout=3000):
         qtbot.keyClicks(window.filter_bar.search, "monolithic")
+    settle(qtbot)
     table = window.statements.table
     model = window.statements.model
     assert model.rowCount() >= 1
@@ -155,6 +158,7 @@ def test_search_combines_with_proposal_and_date_filters(
     )
     with qtbot.waitSignal(window.filter_bar.filters_changed):
         window.filter_bar.set_filters(wanted)
+    settle(qtbot)
     assert window.filter_bar.dated.isChecked()
     model = window.statements.model
     expected = archive.quote_count(wanted)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QProgressDialog, QPushButton,
 from pytestqt.qtbot import QtBot
 from test_export_formats import INJECTIONS, UNICODE, _csv, _same_cells, _xlsx
 from test_ui_browse import click
-from ui_helpers import LGA, MILBURN, proposal, stakeholder
+from ui_helpers import LGA, MILBURN, proposal, settle, stakeholder
 
 from carebrowser.export import (
     POSITION_COLUMNS,
@@ -235,7 +235,9 @@ def test_the_stakeholder_list_exports_the_selected_stakeholders_and_their_positi
     panel = window.stakeholders
     lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
     click(qtbot, panel.tree, panel.model.index_of(lga.id))
+    settle(qtbot)
     click(qtbot, panel.tree, panel.model.index_of(milburn.id), CTRL)
+    settle(qtbot)
     dialog = ctrl_e(window)
     assert dialog.summary.text() == "Exporting the 2 selected stakeholders."
     choose_csv(qtbot, dialog)
@@ -262,6 +264,7 @@ def test_statements_selected_or_all_shown_after_a_search(
     window.set_view("stakeholders")
     with qtbot.waitSignal(window.filter_bar.filters_changed, timeout=3000):
         qtbot.keyClicks(window.filter_bar.search, "trust")
+    settle(qtbot)
     panel = window.statements
     found = archive.quote_count(Filters(search="trust"))
     assert found >= 3

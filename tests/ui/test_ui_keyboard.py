@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
-from ui_helpers import LGA, MILBURN, stakeholder
+from ui_helpers import LGA, MILBURN, settle, stakeholder
 
 from carebrowser.queries import Archive
 from carebrowser.ui.main_window import COMPARE, MATRIX, READER, STAKEHOLDERS, MainWindow
@@ -64,6 +64,7 @@ def test_the_whole_walk_by_keyboard(qtbot: QtBot, window: MainWindow, archive: A
             break
         key(qtbot, Qt.Key.Key_Down)
     assert panel.selected_ids() == {lga.id}
+    settle(qtbot)  # the statements are read off the GUI thread
     statements = window.statements.model
     assert statements.rowCount() > 0
     assert all(statements.quote(r).stakeholder == LGA for r in range(statements.rowCount()))

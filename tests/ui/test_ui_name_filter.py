@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from test_ui_browse import click
-from ui_helpers import LGA, MILBURN, stakeholder
+from ui_helpers import LGA, MILBURN, settle, stakeholder
 
 from carebrowser.queries import Archive
 from carebrowser.ui.main_window import MainWindow
@@ -23,6 +23,7 @@ def test_stakeholders_hidden_by_the_name_box_stay_selected(
     lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
     panel = window.stakeholders
     panel.select([lga.id])
+    settle(qtbot)
     assert window.statements.heading.text() == f"Statements of {LGA}"
     shown = [window.statements.model.quote(r).id for r in range(2)]
 
@@ -38,6 +39,7 @@ def test_stakeholders_hidden_by_the_name_box_stay_selected(
 
     # Ctrl+click adds a stakeholder found by another name: both can now be compared.
     click(qtbot, panel.tree, panel.model.index_of(milburn.id), Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
     assert panel.selected_ids() == {lga.id, milburn.id}
     assert [s.name for s in panel.selected()] == [MILBURN, LGA]
     assert panel.compare_button.isEnabled()
@@ -56,13 +58,16 @@ def test_a_plain_click_replaces_the_hidden_ones_too(
     lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
     panel = window.stakeholders
     panel.select([lga.id, milburn.id])
+    settle(qtbot)
     _type(qtbot, window, "milburn")
     assert panel.selected_ids() == {lga.id, milburn.id}
     heard: list[bool] = []
     panel.selection_changed.connect(lambda: heard.append(True))
     # Milburn is already selected in the list: only the hidden one goes.
     click(qtbot, panel.tree, panel.model.index_of(milburn.id))
+    settle(qtbot)
     qtbot.waitUntil(lambda: bool(heard))
+    settle(qtbot)
     assert panel.selected_ids() == {milburn.id}
     assert window.statements.heading.text() == f"Statements of {MILBURN}"
     assert "hidden" not in panel.count_label.text()
@@ -75,6 +80,7 @@ def test_the_category_filter_deselects_whom_it_leaves_out(
     assert lga.category != milburn.category
     panel = window.stakeholders
     panel.select([lga.id, milburn.id])
+    settle(qtbot)
     _type(qtbot, window, "milburn")
     panel.set_categories([milburn.category])
     assert panel.selected_ids() == {milburn.id}
@@ -91,6 +97,7 @@ def test_selecting_someone_the_name_box_hides_keeps_them(
     heard: list[bool] = []
     panel.selection_changed.connect(lambda: heard.append(True))
     window.select_stakeholders([lga.id])  # as a comparison or a saved session does
+    settle(qtbot)
     assert panel.selected_ids() == {lga.id} and heard == [True]
     assert window.statements.heading.text() == f"Statements of {LGA}"
     panel.select([10**9])  # no such stakeholder: nothing is kept

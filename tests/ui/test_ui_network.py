@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QGraphicsView
 from pytestqt.qtbot import QtBot
+from ui_helpers import settle
 
 from carebrowser.queries import Archive, Filters
 from carebrowser.ui.app import screenshot
@@ -94,6 +95,7 @@ def test_clicking_a_tie_shows_its_evidence(qtbot: QtBot, panel: NetworkPanel) ->
     )
     panel.view.centerOn(spot)
     click_item(qtbot, panel.view, spot)
+    settle(qtbot)  # the statements are read off the GUI thread
     text = panel.detail.toPlainText()
     for proposal in ("Children's trusts", "Care trusts", "Fines for delayed discharge"):
         assert f"{proposal}" in text
@@ -122,6 +124,7 @@ def test_clicking_a_stakeholder_shows_its_statements(qtbot: QtBot, panel: Networ
     panel.view.centerOn(node)
     click_item(qtbot, panel.view, node.pos())
     assert panel.scene.current == ("s", lga)
+    settle(qtbot)
     assert panel.statements.heading.text() == f"Statements of {LGA}"
     model = panel.statements.model
     assert model.rowCount() > 0 and {
@@ -150,6 +153,7 @@ def test_the_keyboard_reaches_every_tie_and_every_stakeholder(
         qtbot.keyClick(panel.view, Qt.Key.Key_Right)
         nodes.add(panel.scene.current)
     assert nodes == {("s", a.id) for a in panel.network.actors}
+    settle(qtbot)
     assert panel.statements.heading.text().startswith("Statements of ")
 
 

@@ -16,7 +16,7 @@ from test_ui_browse import (
 from test_ui_browse import (
     test_select_the_lga_and_read_its_statements as select_and_read_statements,
 )
-from ui_helpers import LGA, MILBURN, shown_window, stakeholder
+from ui_helpers import LGA, MILBURN, settle, shown_window, stakeholder
 
 from carebrowser.data.database import DatabaseInfo, open_database
 from carebrowser.logs import setup_logging
@@ -76,6 +76,7 @@ def test_a_stopped_server_is_a_clear_status_and_retry_reads_it_again(
         qtbot.keyClick(window.filter_bar.search, Qt.Key.Key_Return)
         panel = window.stakeholders
         click(qtbot, panel.tree, panel.model.index_of(lga.id))
+        settle(qtbot)  # the statements are read off the GUI thread
         lga_trusts = archive.quotes(Filters(stakeholders=frozenset({lga.id}), search="trusts"))
         assert _statements_shown(window) == [q.id for q in lga_trusts.rows] != []
 

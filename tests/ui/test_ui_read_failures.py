@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractItemModel
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
-from ui_helpers import LGA, proposal, stakeholder
+from ui_helpers import LGA, proposal, settle, stakeholder
 
 from carebrowser.queries import Archive, Filters, Page, QuoteRow, QuoteSort
 from carebrowser.ui import settings as options
@@ -145,6 +145,7 @@ def test_closing_the_window_reads_nothing_and_keeps_the_filters(
     )
     window.filter_bar.search.setText("care trusts")  # then only the search changes
     window.filter_bar.search.returnPressed.emit()
+    settle(qtbot)  # the statements asked for are read (off the GUI thread) before closing
     run: list[str] = []
 
     def record(*args: object) -> None:

@@ -204,3 +204,42 @@ def test_reading_threads_have_connections_of_their_own() -> None:
         thread.join(GATE_SECONDS)
     assert len(set(seen)) == 2
     engine.dispose()
+
+
+def test_a_search_keeps_the_rows_shown_until_its_own_arrive_and_never_shows_an_older_one(
+    qtbot: QtBot, window: MainWindow, gates: list[Gate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search whose read is held leaves the statements shown as they were; a newer search
+    is shown; when the held one is let go, it is dropped."""
+    panel = window.statements
+    before = [panel.model.quote(r).id for r in range(panel.model.rowCount())]
+    heading = panel.heading.text()
+    assert before
+    gate = Gate()
+    gates.append(gate)
+    quote_total = Archive.quote_total
+
+    def held_for_trusts(self: Archive, filters: Filters, **named: Any) -> Any:
+        if filters.search == "trusts":
+            gate.wait()
+        return quote_total(self, filters, **named)
+
+    monkeypatch.setattr(Archive, "quote_total", held_for_trusts)
+    window.filter_bar.search.setFocus()
+    with qtbot.waitSignal(window.filter_bar.filters_changed):
+        qtbot.keyClicks(window.filter_bar.search, "trusts")
+    assert gate.entered.wait(GATE_SECONDS)
+    # The old rows and heading stay while the read runs; typing goes on.
+    assert [panel.model.quote(r).id for r in range(panel.model.rowCount())] == before
+    assert panel.heading.text() == heading
+    window.filter_bar.search.clear()
+    with qtbot.waitSignal(panel.shown, timeout=10_000):
+        qtbot.keyClicks(window.filter_bar.search, "fines")
+    fines = [panel.model.quote(r).id for r in range(panel.model.rowCount())]
+    assert "fines" in panel.heading.text() and fines != before
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)  # the held read's answer, if any, is delivered now, and dropped
+    assert "fines" in panel.heading.text()
+    assert [panel.model.quote(r).id for r in range(panel.model.rowCount())] == fines
+    assert window.focusWidget() is window.filter_bar.search  # the keyboard stayed there

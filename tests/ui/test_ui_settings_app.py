@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QSplitter
 from pytestqt.qtbot import QtBot
-from ui_helpers import LGA, MILBURN, proposal, stakeholder
+from ui_helpers import LGA, MILBURN, proposal, settle, stakeholder
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.export import QUOTE_COLUMNS
@@ -122,9 +122,12 @@ def test_select_and_view_options(qtbot: QtBot, window: MainWindow, archive: Arch
     assert message is not None and "Nobody At All" in message
 
 
-def test_panels_offer_exports_of_the_selection(window: MainWindow, archive: Archive) -> None:
+def test_panels_offer_exports_of_the_selection(
+    qtbot: QtBot, window: MainWindow, archive: Archive
+) -> None:
     lga = stakeholder(archive, LGA)
     window.stakeholders.select([lga.id])
+    settle(qtbot)  # the statements are read off the GUI thread
     assert window.stakeholders.selection_count() == 1
     rows = list(window.stakeholders.export_table(True).rows)
     assert [r[0] for r in rows] == [LGA]

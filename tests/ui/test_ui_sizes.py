@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from ui_helpers import LGA, MILBURN, stakeholder
+from ui_helpers import LGA, MILBURN, settle, stakeholder
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive
@@ -192,6 +192,7 @@ def test_a_very_long_search_keeps_one_line_of_heading_and_is_not_remembered(
     words = "fines " * 1700  # 10,200 characters
     fresh.filter_bar.search.setText(words)
     fresh.filter_bar.search.returnPressed.emit()
+    settle(qtbot)
     heading = fresh.statements.heading
     assert words.strip() in heading.text()
     assert heading.height() < 2 * heading.fontMetrics().height()

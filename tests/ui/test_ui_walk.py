@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
-from ui_helpers import LGA, MILBURN, stakeholder
+from ui_helpers import LGA, MILBURN, settle, stakeholder
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive, Filters
@@ -134,6 +134,7 @@ def test_the_selection_and_the_comparison_are_kept_to_the_next_start(
     second = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
     qtbot.addWidget(second)
     second.show()
+    settle(qtbot)
     assert [s.id for s in second.stakeholders.selected()] == [lga.id]
     assert "Local Government Association" in second.statements.heading.text()
     assert not second.built(COMPARE)  # made when first shown, not at start

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive, ProposalRow, StakeholderRow
+from carebrowser.ui import reads
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.settings import Settings
 
@@ -37,5 +38,12 @@ def shown_window(
     shown.resize(1400, 900)
     shown.show()
     qtbot.waitExposed(shown)
+    settle(qtbot)
     yield shown
     shown.close()
+    settle(qtbot)
+
+
+def settle(qtbot: QtBot, timeout: int = 10_000) -> None:
+    """Wait until every read the window asked for has been answered (shown or reported)."""
+    qtbot.waitUntil(lambda: not reads.activity().reading(), timeout=timeout)

@@ -82,12 +82,18 @@ class MatrixModel(QAbstractTableModel):
             self._fetch = None
         self._headers_changed()
 
-    def set_lazy(self, proposals: Sequence[ProposalRow], fetch: Callable[[], MatrixRows]) -> None:
-        """Show a matrix read a batch of stakeholders at a time: the first now, the others
-        as the view asks for them (canFetchMore/fetchMore, when scrolled to the end).
+    def set_lazy(
+        self,
+        proposals: Sequence[ProposalRow],
+        fetch: Callable[[], MatrixRows],
+        first: MatrixRows | None = None,
+    ) -> None:
+        """Show a matrix read a batch of stakeholders at a time: the first now (or *first*,
+        read already), the others as the view asks for them (canFetchMore/fetchMore, when
+        scrolled to the end).
 
         The first batch is read before the reset: when it cannot be read, nothing changes."""
-        rows, cells, more = fetch()
+        rows, cells, more = fetch() if first is None else first
         changes = self._read_changes(rows)
         with resetting(self):
             self.matrix = Matrix(tuple(rows), tuple(proposals), dict(cells))

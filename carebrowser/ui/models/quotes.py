@@ -79,6 +79,14 @@ class QuoteTableModel(QAbstractTableModel):
             self._fetch, self.search = fetch, search
             self._load()
 
+    def show_page(self, fetch: Fetch, search: str, first: Page[QuoteRow]) -> None:
+        """Show *first*, a page read already (off the GUI thread) from *fetch*, which reads the
+        pages after it; highlight the words of *search*."""
+        with self._resetting():
+            self._fetch, self.search = fetch, search
+            self._rows, self._cursor = first.rows, first.cursor
+            self._texts, self._spans = [None] * len(first.rows), [None] * len(first.rows)
+
     def set_sort(self, sort_by: QuoteSort, descending: bool = False) -> None:
         """Ask the database for another order and start again from the first page."""
         if (sort_by, descending) == (self.sort_by, self.descending):

@@ -166,6 +166,7 @@ class NetworkPanel(QWidget):
         )
         self.detail.setOpenLinks(False)
         self.statements = QuotePanel(archive, "Statements", self)
+        self.statements.read_failed.connect(self.read_failed)
 
         controls = QHBoxLayout()
         for label_text, box in (
@@ -420,10 +421,9 @@ class NetworkPanel(QWidget):
         )
 
     def _statements(self, filters: Filters, heading_text: str) -> None:
-        try:
-            self.statements.show_statements(filters, heading_text)
-        except Exception as error:
-            self.read_failed.emit(error, "showing the statements of the selection")
+        self.statements.show_statements(
+            filters, heading_text, "showing the statements of the selection"
+        )
 
     # -- saving -----------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ class MatrixView(View):
         # Several cells selected: the evidence of them all, not only the current one's.
         matrix.table.selectionModel().selectionChanged.connect(self._show_evidence)
         evidence.open_statement.connect(window.open_statement)
+        matrix.read_failed.connect(window.read_failed)
         super().__init__(
             page, (matrix, evidence), ((matrix.table, matrix), (evidence.table, evidence))
         )
@@ -51,7 +52,7 @@ class MatrixView(View):
 
     def _positions(self) -> list[PositionRow]:
         """The selected cells' positions when several are selected, else the current one's."""
-        chosen = self.matrix.selected_positions() if self.matrix.isVisible() else []
+        chosen = self.matrix.selected_positions(load=False) if self.matrix.isVisible() else []
         if len(chosen) > 1:
             return chosen
         current = self.matrix.current_position()
