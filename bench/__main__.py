@@ -15,7 +15,16 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import archives, briefing, metrics, network, postgresql, timeline, window
+from bench import (
+    archives,
+    briefing,
+    metrics,
+    network,
+    postgresql,
+    responsiveness,
+    timeline,
+    window,
+)
 from bench.metrics import Figure
 from carebrowser.data import postgres
 
@@ -96,7 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     measures += timeline.TIMELINE_METRICS
     if not args.no_window:
-        measures += [*window.WINDOW_METRICS, network.network_metrics]
+        measures += [
+            *window.WINDOW_METRICS,
+            network.network_metrics,
+            responsiveness.responsiveness_metrics,
+        ]
     if args.postgresql is not None:
         measures += [postgresql.bound(m, urls) for m in postgresql.PG_METRICS]
     if only:
