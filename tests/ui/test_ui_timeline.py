@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 from timeline_fixture import build_changed_database
+from ui_helpers import settle
 
 from carebrowser.analysis import timeline_picture
 from carebrowser.data.database import open_database
@@ -37,6 +38,7 @@ def _panel(qtbot: QtBot, archive: Archive) -> TimelinePanel:
     panel.resize(1100, 600)
     panel.show()
     qtbot.waitExposed(panel)
+    settle(qtbot)  # the timeline is read off the GUI thread
     return panel
 
 
@@ -60,6 +62,7 @@ def test_a_change_of_position_is_flagged_in_the_picture_and_the_table(
     assert changed_column.count(CHANGED) == 2  # both of the LGA's marks
     # Rows per proposal: the flag moves to the proposal's row, naming the stakeholder.
     panel.set_axis("proposal")
+    settle(qtbot)
     assert [row.label for row in panel.picture.rows] == ["Care trusts"]
     assert panel.picture.change_notes == {
         panel.picture.rows[0].id: ["Local Government Association: " + CHANGED]
@@ -76,6 +79,7 @@ def test_the_keyboard_reaches_every_mark_in_time_order_and_enter_opens_it(
     panel.resize(1100, 600)
     panel.show()
     qtbot.waitExposed(panel)
+    settle(qtbot)  # the timeline is read off the GUI thread
     panel.focus_table()
     assert panel.focusWidget() is panel.canvas
     for _ in range(5):
@@ -111,6 +115,7 @@ def test_tab_goes_along_the_controls_as_laid_out_then_into_the_picture(
     panel.resize(1100, 600)
     panel.show()
     qtbot.waitExposed(panel)
+    settle(qtbot)  # the timeline is read off the GUI thread
     panel.axis_box.setFocus()
     walked = []
     for _ in range(8):
@@ -152,7 +157,9 @@ def test_zoom_and_the_whole_period(qtbot: QtBot, changed_archive: Archive) -> No
     assert whole[0] <= dt.date(2001, 3, 1) and whole[1] >= dt.date(2002, 6, 12)
     panel.canvas.choose(2)  # the LGA in June 2002
     qtbot.keyClick(panel.canvas, Qt.Key.Key_Plus)
+    settle(qtbot)
     qtbot.keyClick(panel.canvas, Qt.Key.Key_Plus)
+    settle(qtbot)
     first, last = panel.picture.window
     assert (last - first) < (whole[1] - whole[0]) / 3
     assert first <= dt.date(2002, 6, 12) <= last
@@ -160,6 +167,7 @@ def test_zoom_and_the_whole_period(qtbot: QtBot, changed_archive: Archive) -> No
     assert {m.quote_id for m in panel.picture.marks or []} == {"lga-2002", "milburn-2002"}
     assert panel.current_mark().quote_id == "lga-2002"  # type: ignore[union-attr]
     qtbot.keyClick(panel.canvas, Qt.Key.Key_0)
+    settle(qtbot)
     assert panel.picture.window == whole
 
 
@@ -180,6 +188,7 @@ def test_a_range_dragged_on_the_time_axis_becomes_the_date_filter(
     assert dt.date(2002, 2, 25) <= last <= dt.date(2002, 3, 5)
     # The filter followed: one period, no change of position; the heading says the period.
     panel.set_filters(Filters(date_from=dt.date(2002, 1, 1), date_to=dt.date(2002, 12, 31)))
+    settle(qtbot)
     assert panel.picture.changes == {}
     assert "2002" in panel.heading_text() and "change" not in panel.heading_text()
     assert {m.quote_id for m in panel.picture.marks or []} == {"lga-2002", "milburn-2002"}
@@ -219,6 +228,7 @@ def test_the_bundled_lga_and_milburn_between_2001_and_2002(qtbot: QtBot, archive
     panel = _panel(qtbot, archive)
     ids = archive.find_stakeholders(["Local Government Association", "Alan Milburn"])
     panel.set_filters(Filters(stakeholders=ids))
+    settle(qtbot)
     assert {row.label for row in panel.picture.rows} == {
         "Local Government Association",
         "Alan Milburn",
@@ -253,6 +263,7 @@ def test_the_matrix_flags_the_change_of_position_in_its_cell(
     assert "\u21c4" not in matrix.model.index_of(milburn, proposal_id).data()
     # As of 2002 alone, no change shows.
     matrix.set_filters(Filters(date_from=dt.date(2002, 1, 1), date_to=dt.date(2002, 12, 31)))
+    settle(qtbot)  # shown, the matrix is read off the GUI thread
     assert matrix.model.index_of(lga_id, proposal_id).data() == "\u2718 opposes (2)"
 
 
@@ -267,6 +278,7 @@ def test_ctrl_6_answers_how_the_lga_and_milburn_moved_with_the_words_one_key_awa
     ids = archive.find_stakeholders(["Local Government Association", "Alan Milburn"])
     window.select_stakeholders(sorted(ids))
     QTest.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
     view = window.view(window.current_view())
     panel = view.timeline  # type: ignore[attr-defined]
     assert window.current_view() == 5 and isinstance(panel, TimelinePanel)
@@ -294,14 +306,17 @@ def test_ctrl_6_answers_how_the_lga_and_milburn_moved_with_the_words_one_key_awa
 
 def test_a_range_dragged_becomes_every_views_date_filter(qtbot: QtBot, window: MainWindow) -> None:
     window.set_view("timeline")
+    settle(qtbot)
     panel = window.view(5).timeline  # type: ignore[attr-defined]
     panel.date_range_chosen.emit(dt.date(2002, 1, 1), dt.date(2002, 12, 31))
+    settle(qtbot)
     filters = window.filter_bar.filters()
     assert (filters.date_from, filters.date_to) == (dt.date(2002, 1, 1), dt.date(2002, 12, 31))
     assert "2002" in panel.heading_text()
     assert {m.date_from.year for m in panel.picture.marks or []} == {2002}
     # The other views follow: the matrix's positions rest on evidence of 2002.
     window.set_view("matrix")
+    settle(qtbot)
     assert window.matrix.filters.date_from == dt.date(2002, 1, 1)
     # Every heading says the period.
     assert window.matrix.heading.text() == "Proposal matrix, as of 2002"
@@ -319,6 +334,7 @@ def test_a_range_dragged_becomes_every_views_date_filter(qtbot: QtBot, window: M
 
 def test_ctrl_e_in_the_timeline_exports_its_stances(qtbot: QtBot, window: MainWindow) -> None:
     window.set_view("timeline")
+    settle(qtbot)
     panel = window.view(5).timeline  # type: ignore[attr-defined]
     panel.canvas.current = -1
     subject = panel.export_subject(window.filter_bar.filters())
