@@ -36,6 +36,7 @@ from carebrowser.data.database import QUERY_ERRORS, DatabaseError, open_database
 from carebrowser.data.postgres import connect_args, server_url
 from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters
+from carebrowser.ui import reads
 from carebrowser.ui.error_dialogs import ServerLostDialog
 from carebrowser.ui.errors import ErrorReporter
 from carebrowser.ui.main_window import SERVER_LOST_STATUS, MainWindow
@@ -223,6 +224,7 @@ def _window(
         if reporter.dialog is not None:
             reporter.dialog.close()
         window.close()
+        reads.wait_for_reads()  # a read still under way gives its connection back first
         engine.dispose()
 
 

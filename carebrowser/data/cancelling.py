@@ -65,9 +65,20 @@ def _stop(connection: Any) -> None:
         if hasattr(connection, "interrupt"):  # sqlite3: a no-op when nothing runs
             connection.interrupt()
         else:
-            connection.cancel()  # psycopg: a request on a connection of its own
+            # psycopg sends the request on a connection of its own, which may wait for a
+            # server that stopped answering: not on the thread that cancels (the GUI thread).
+            threading.Thread(
+                target=_cancel_quietly, args=(connection,), name="cancel a read", daemon=True
+            ).start()
     except Exception:  # a connection already broken has nothing left to stop
         _log.debug("could not stop a superseded read", exc_info=True)
+
+
+def _cancel_quietly(connection: Any) -> None:
+    try:
+        connection.cancel()
+    except Exception:  # the server may be gone: the read ends with its own error
+        _log.debug("could not cancel a superseded read on the server", exc_info=True)
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ from ui_helpers import LGA, MILBURN, settle, shown_window, stakeholder
 from carebrowser.data.database import DatabaseInfo, open_database
 from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters
+from carebrowser.ui import reads
 from carebrowser.ui.error_dialogs import ServerLostDialog
 from carebrowser.ui.errors import ErrorReporter
 from carebrowser.ui.main_window import SERVER_LOST_STATUS, MainWindow
@@ -125,6 +126,7 @@ def test_a_stopped_server_is_a_clear_status_and_retry_reads_it_again(
         assert not window.retry_button.isVisible() and reporter.dialog is None
         assert reporter.shown == 2
     finally:
+        reads.wait_for_reads()  # a read still under way gives its connection back first
         engine.dispose()
         window.close()  # reads nothing: no connection is opened after the engine let go
     assert engine.pool.checkedin() == 0
