@@ -98,10 +98,12 @@ def read_back(path: Path) -> ReadBack:
 
 
 def expected_citation(source: SourceRow, kind: str) -> str:
-    """A citation made from the source's own row (not from the statement's copy of it)."""
-    headline = f"\u201c{source.headline}\u201d" if source.headline else "no headline"
+    """A citation made from the source's own row (not from the statement's copy of it): the
+    source named as everywhere else, its author (or that none is named) before the date."""
     author = source.author or "author not named"
-    return f"{source.publication}, {headline}, {author}, {source.date_label}; {KIND_LABELS[kind]}"
+    assert source.name.endswith(source.date_label)
+    named = source.name.removesuffix(source.date_label)
+    return f"{named}{author}, {source.date_label}; {KIND_LABELS[kind]}"
 
 
 def cited_count(archive: Archive, filters: Filters) -> int:

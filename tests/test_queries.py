@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carebrowser.data.fts import fts5_query
-from carebrowser.queries import Archive, Filters, UnknownName, match_spans
+from carebrowser.queries import Archive, Filters, UnknownName, match_spans, source_name
 
 
 def _lga(archive: Archive) -> int:
@@ -336,3 +336,42 @@ def test_a_count_made_before_answers_what_it_can_and_only_that(archive: Archive)
         event.remove(archive.engine, "before_cursor_execute", listener)
     assert sent and not any("count(" in sql for sql in sent)
     assert page == Archive(archive.engine).quotes(filters, sort="stakeholder")
+
+
+@pytest.mark.parametrize(
+    ("publication", "headline", "author", "expected"),
+    [
+        ("LGCnet", None, None, "LGCnet, Oct 2002 (inferred)"),
+        ("LGCnet", "Trusts row", None, "LGCnet, \u2018Trusts row\u2019, Oct 2002 (inferred)"),
+        (
+            "LGCnet",
+            "Trusts row",
+            "A. Reporter",
+            "LGCnet, \u2018Trusts row\u2019, A. Reporter, Oct 2002 (inferred)",
+        ),
+        (
+            "Unnamed publication",
+            "Comment: 'x'",
+            None,
+            "\u2018Comment: 'x'\u2019, Oct 2002 (inferred)",
+        ),
+        ("Unnamed publication", None, None, "Unnamed publication, Oct 2002 (inferred)"),
+    ],
+)
+def test_a_source_is_named_one_way(
+    publication: str, headline: str | None, author: str | None, expected: str
+) -> None:
+    assert source_name(publication, headline, "Oct 2002 (inferred)", author) == expected
+
+
+def test_a_statement_names_its_source_as_the_source_list_does(archive: Archive) -> None:
+    sources = {source.id: source for source in archive.sources()}
+    quotes = archive.quotes(Filters(), limit=1000).rows
+    assert len({q.source_id for q in quotes}) == len(sources) > 1
+    for quote in quotes:
+        assert quote.source_name == sources[quote.source_id].name
+    unnamed = [s for s in sources.values() if s.publication == "Unnamed publication"]
+    assert unnamed
+    for source in unnamed:  # named by the headline, where the capture shows one
+        first = f"\u2018{source.headline}\u2019, " if source.headline else "Unnamed publication, "
+        assert source.name == first + source.date_label

@@ -26,7 +26,7 @@ from docx.text.paragraph import Paragraph
 from carebrowser.data.vocabulary import STANCE_COLOURS, STANCES
 from carebrowser.export.writers import Cancelled, atomic_path
 from carebrowser.queries.briefing import Briefing, BriefingEntry, BriefingSection
-from carebrowser.queries.rows import QuoteRow, SourceRow, format_date
+from carebrowser.queries.rows import QuoteRow, SourceRow, format_date, source_name
 
 #: Characters an XML 1.0 document cannot hold (tab, line feed and carriage return it can).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -57,20 +57,17 @@ def quotation(quote: QuoteRow) -> str:
 
 def citation(quote: QuoteRow) -> str:
     """Where a statement was published and how it was reported, in one line:
-    'LGCnet, no headline, author not named, Oct 2002 (inferred); reported speech'."""
-    headline = f"{OPEN_QUOTE}{quote.headline}{CLOSE_QUOTE}" if quote.headline else "no headline"
-    author = quote.author or "author not named"
-    return clean(
-        f"{quote.publication}, {headline}, {author}, {quote.date_label}; {quote.kind_label}"
+    'LGCnet, author not named, Oct 2002 (inferred); reported speech'."""
+    where = source_name(
+        quote.publication, quote.headline, quote.date_label, quote.author or "author not named"
     )
+    return clean(f"{where}; {quote.kind_label}")
 
 
 def source_entry(source: SourceRow) -> tuple[str, str]:
     """A source as the Sources list gives it: the reference, then how its date is known."""
-    headline = f"{OPEN_QUOTE}{source.headline}{CLOSE_QUOTE}" if source.headline else "no headline"
-    reference = (
-        f"{source.publication}, {headline}, {source.author or 'author not named'}, "
-        f"{source.date_label}"
+    reference = source_name(
+        source.publication, source.headline, source.date_label, source.author or "author not named"
     )
     if source.date_inferred:
         precision = {"approximate": "approximately"}.get(

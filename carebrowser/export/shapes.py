@@ -194,7 +194,7 @@ def comparison_table(
             cells.append(quote.text if quote else "")
             if quote:
                 table.source_ids.add(quote.source_id)
-                cells.append(f"{quote.headline or quote.publication}, {quote.date_label}")
+                cells.append(quote.source_name)
             else:
                 cells.append("")
         body.append(cells)

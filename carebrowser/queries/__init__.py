@@ -16,6 +16,7 @@ from carebrowser.queries.rows import (
     SpanRow,
     StakeholderRow,
     format_date,
+    source_name,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "disagreements",
     "format_date",
     "match_spans",
+    "source_name",
 ]

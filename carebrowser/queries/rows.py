@@ -98,6 +98,11 @@ class QuoteRow:
         """The date as precise as it is known, with '(inferred)' where it was."""
         return format_date(self.date, self.date_precision, self.date_inferred)
 
+    @property
+    def source_name(self) -> str:
+        """The source, as every view and export names it (see source_name)."""
+        return source_name(self.publication, self.headline, self.date_label)
+
 
 @dataclass(frozen=True)
 class ProposalRow:
@@ -129,6 +134,24 @@ class PositionRow:
     evidence_source_ids: frozenset[int] = frozenset()
 
 
+#: How the dataset names a publication it cannot identify.
+UNNAMED_PUBLICATION = "Unnamed publication"
+
+
+def source_name(
+    publication: str, headline: str | None, date_label: str, author: str | None = None
+) -> str:
+    """A source in one format everywhere: "Publication, 'Headline', date", the headline in
+    curly quotes (the author before the date where asked); an unnamed publication is named by
+    its headline alone."""
+    parts = [] if headline and publication == UNNAMED_PUBLICATION else [publication]
+    if headline:
+        parts.append(f"\u2018{headline}\u2019")
+    if author:
+        parts.append(author)
+    return ", ".join([*parts, date_label])
+
+
 @dataclass(frozen=True)
 class SourceRow:
     """A published piece, without its text."""
@@ -152,6 +175,11 @@ class SourceRow:
     def date_label(self) -> str:
         """The date as precise as it is known, with '(inferred)' where it was."""
         return format_date(self.date, self.date_precision, self.date_inferred)
+
+    @property
+    def name(self) -> str:
+        """The source, as every view and export names it (see source_name)."""
+        return source_name(self.publication, self.headline, self.date_label)
 
     @property
     def title(self) -> str:

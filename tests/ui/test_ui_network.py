@@ -9,7 +9,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsView
 from pytestqt.qtbot import QtBot
 from ui_helpers import settle
@@ -17,7 +17,7 @@ from ui_helpers import settle
 from carebrowser.queries import Archive, Filters
 from carebrowser.ui.app import screenshot
 from carebrowser.ui.main_window import NETWORK, MainWindow
-from carebrowser.ui.network import NetworkPanel
+from carebrowser.ui.network import NetworkPanel, saving
 from carebrowser.ui.network.scene import (
     AGREEMENT_COLOUR,
     AGREEMENT_STYLE,
@@ -269,3 +269,82 @@ def test_the_screenshot_waits_for_the_network(
     panel = window.view(NETWORK).network  # type: ignore[attr-defined]
     drawn = {who for who, _p, _s in positions()}
     assert panel.network is not None and len(panel.scene.nodes) == len(drawn)
+
+
+def _label_rects(panel: NetworkPanel) -> list[QRectF]:
+    """Where the shown labels are, in the view's pixels."""
+    rects = []
+    for node in panel.scene.nodes.values():
+        if node.label.isVisible():
+            polygon = panel.view.mapFromScene(node.label.sceneBoundingRect())
+            rects.append(QRectF(polygon.boundingRect()))
+    return rects
+
+
+def test_labels_shown_in_a_small_picture_never_cover_each_other(
+    qtbot: QtBot, panel: NetworkPanel
+) -> None:
+    """Zoomed out to fit a small window, the labels that would pile up are hidden (each name
+    stays in the tooltips and the table); zooming in shows them again; a saved picture has all."""
+    panel.view.resize(320, 200)
+    qtbot.waitUntil(lambda: panel.view.viewport().width() <= 320)
+    panel.view.fit()
+    names = {node.label.text() for node in panel.scene.nodes.values()}
+    shown = [n for n in panel.scene.nodes.values() if n.label.isVisible()]
+    assert 0 < len(shown) < len(names)
+    rects = _label_rects(panel)
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
+    biggest = max(panel.scene.nodes.values(), key=lambda n: n.radius)
+    assert biggest.label.isVisible()
+    for _ in range(6):
+        panel.view.zoom(2)
+    assert len([n for n in panel.scene.nodes.values() if n.label.isVisible()]) > len(shown)
+    hidden = [n for n in panel.scene.nodes.values() if not n.label.isVisible()]
+    with panel.scene.every_label():
+        assert all(node.label.isVisible() for node in panel.scene.nodes.values())
+    assert all(not node.label.isVisible() for node in hidden)
+
+
+def test_the_selected_stakeholder_is_always_named(qtbot: QtBot, panel: NetworkPanel) -> None:
+    panel.view.resize(320, 200)
+    panel.view.fit()
+    hidden = next(n for n in panel.scene.nodes.values() if not n.label.isVisible())
+    panel.pick(hidden.key)
+    assert hidden.label.isVisible()
+
+
+def test_the_picture_fits_again_when_the_window_is_resized(
+    qtbot: QtBot, panel: NetworkPanel
+) -> None:
+    """Drawn before the view had its size (a first start), the picture still fills the view."""
+    panel.view.resize(200, 120)
+    panel.view.fit()
+    small = panel.view.transform().m11()
+    panel.view.resize(900, 600)
+    qtbot.waitUntil(lambda: panel.view.transform().m11() > 2 * small)
+    bounds = panel.view.mapFromScene(panel.scene.itemsBoundingRect()).boundingRect()
+    viewport = panel.view.viewport().rect()
+    assert bounds.width() > 0.7 * viewport.width() or bounds.height() > 0.7 * viewport.height()
+    panel.view.zoom(2)  # zoomed by the person: a resize keeps their scale
+    zoomed = panel.view.transform().m11()
+    panel.view.resize(700, 500)
+    assert panel.view.transform().m11() == zoomed
+
+
+def test_the_save_buttons_say_what_happened(
+    panel: NetworkPanel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen: list[str] = []
+    monkeypatch.setattr(saving.QFileDialog, "getSaveFileName", lambda *_args: (chosen[-1], ""))
+    before = panel.summary.text()
+    chosen.append("")  # cancelled: nothing written, nothing said
+    panel.network_button.click()
+    assert panel.summary.text() == before and not list(tmp_path.iterdir())
+    chosen.append(str(tmp_path / "ties.csv"))
+    panel.network_button.click()
+    assert panel.summary.text() == f"Saved {tmp_path / 'ties.csv'}."
+    assert (tmp_path / "ties.csv").read_text(encoding="utf-8").count("\n") > 10
+    chosen.append(str(tmp_path / "missing folder" / "map.png"))
+    panel.picture_button.click()
+    assert panel.summary.text().startswith(f"Could not save {tmp_path / 'missing folder'}")
+    assert not (tmp_path / "missing folder").exists()

@@ -186,11 +186,6 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect: with the Local Government Association selected, the matrix view's "
-    "minimum width (1,054 px) is wider than an 800 px screen, so the window outgrows it",
-)
 def test_screenshot_writes_a_png_without_a_display(tmp_path: Path) -> None:
     target = tmp_path / "matrix.png"
     done = _run("--screenshot", str(target), "--view", "matrix", "--select", LGA)

@@ -107,7 +107,7 @@ def category_choices() -> list[Choice]:
 def source_choices(sources: Sequence[SourceRow]) -> list[Choice]:
     """'All sources' and each source (value: its id)."""
     return [Choice("All sources", None)] + [
-        Choice(f"{s.publication}: {s.title}" if s.headline else s.title, s.id, s.date_label)
+        Choice(s.name, s.id, f"{s.statement_count} statements" if s.statement_count else "")
         for s in sources
     ]
 
@@ -122,9 +122,7 @@ def stakeholder_choices(stakeholders: Sequence[StakeholderRow]) -> list[Choice]:
 def reader_source_choice(source: SourceRow, matches: bool) -> Choice:
     """A source by its headline, publication and date; 'matches the search' when its text does."""
     return Choice(
-        (f"{source.headline} \u2014 " if source.headline else "(no headline) ")
-        + f"{source.publication}, {source.date_label}"
-        + (" \u2014 matches the search" if matches else ""),
+        source.name + (" \u2014 matches the search" if matches else ""),
         source,
         f"{source.statement_count} statements",
     )

@@ -140,7 +140,7 @@ class ComparisonModel(QAbstractTableModel):
             font.setItalic(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            source = f"\n{quote.publication}, {quote.date_label}" if quote else ""
+            source = f"\n{quote.source_name}" if quote else ""
             return f"{position.summary}{source}\nPress Enter to read the quotation in its source."
         return None
 

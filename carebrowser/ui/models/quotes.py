@@ -10,7 +10,16 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from carebrowser.queries import PAGE_SIZE, Archive, Filters, Page, QuoteRow, QuoteSort, match_spans
+from carebrowser.queries import (
+    PAGE_SIZE,
+    Archive,
+    Filters,
+    Page,
+    QuoteRow,
+    QuoteSort,
+    match_spans,
+    source_name,
+)
 from carebrowser.ui.models.resets import resetting
 from carebrowser.ui.models.roles import EDITORIAL_ROLE, ID_ROLE, MATCH_SPANS_ROLE, ROOT, ROW_ROLE
 from carebrowser.ui.models.variants import returns_variant
@@ -223,19 +232,16 @@ class QuoteTableModel(QAbstractTableModel):
         if column == PROPOSALS:
             return "\n".join(quote.proposals)
         if column == SOURCE:
-            return f"{quote.headline}\n{quote.publication}" if quote.headline else quote.publication
+            return quote.source_name
         return quote.date_label
 
     def _tooltip(self, row: int, column: int) -> str:
         quote = self._rows[row]
         # A cell may be narrower, or its row shorter, than its text: the tooltip has all of it.
         if column == SOURCE:
-            author = f", by {quote.author}" if quote.author else ""
-            headline = f"\u2018{quote.headline}\u2019, " if quote.headline else ""
-            return (
-                f"{headline}{quote.publication}{author}, {quote.date_label}. "
-                "Press Enter to read it."
-            )
+            author = f"by {quote.author}" if quote.author else None
+            named = source_name(quote.publication, quote.headline, quote.date_label, author)
+            return f"{named}. Press Enter to read it."
         if column == STATEMENT:
             about = f" On {'; '.join(quote.proposals)}." if quote.proposals else ""
             # Rich text, so that a long statement wraps in the tooltip.

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -41,7 +40,7 @@ from carebrowser.analysis.kinds import (
 from carebrowser.analysis.layout import NodeKey, Point
 from carebrowser.analysis.networks import Network
 from carebrowser.queries import Archive, Filters
-from carebrowser.ui.network import texts, worker
+from carebrowser.ui.network import saving, texts, worker
 from carebrowser.ui.network.models import ACTOR_HEADER, TIE_HEADER, RowsModel, actor_rows, tie_rows
 from carebrowser.ui.network.scene import (
     NetworkScene,
@@ -95,6 +94,11 @@ class NetworkPanel(QWidget):
         for normalisation in NORMALISATIONS:
             self.normalisation_box.addItem(texts.NORMALISATION_LABELS[normalisation], normalisation)
         self.normalisation_box.setCurrentIndex(NORMALISATIONS.index(DEFAULT_NORMALISATION))
+        for choice in (self.kind_box, self.normalisation_box):  # elided, no wider than needed
+            choice.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            choice.setMinimumContentsLength(12)
         self.limit_box = named(
             QSpinBox(self),
             "Most stakeholders",
@@ -125,10 +129,11 @@ class NetworkPanel(QWidget):
             "to go from stakeholder to stakeholder; Ctrl+plus and Ctrl+minus zoom, Ctrl+0 fits.",
             tooltip=False,
         )
-        self.key = QLabel(self)
-        self.key.setWordWrap(True)
-        self.key.setTextFormat(Qt.TextFormat.RichText)
-        named(self.key, "Key to the picture", "What the shapes, lines and colours mean")
+        # The key is a tab beside the ties, so that the picture keeps the height of a small
+        # window or a large font; the picture's tooltips name each shape too.
+        self.key = named(
+            QTextBrowser(self), "Key to the picture", "What the shapes, lines and colours mean"
+        )
 
         self.ties = RowsModel(TIE_HEADER, self)
         self.ties_table = self._table(
@@ -152,8 +157,9 @@ class NetworkPanel(QWidget):
         self.tabs.addTab(self.ties_table, "&Ties")
         self.tabs.addTab(self.actors_table, "Stakeholders &drawn")
         self.tabs.addTab(self.coalitions, "Coalitio&ns")
+        self.tabs.addTab(self.key, "Ke&y")
         # A tab bar tells a screen reader no description: it takes no focus, and its tabs are
-        # reached by their letters (Alt+T, Alt+D, Alt+N) or Ctrl+Tab from inside.
+        # reached by their letters (Alt+T, Alt+D, Alt+N, Alt+Y) or Ctrl+Tab from inside.
         self.tabs.setUsesScrollButtons(False)
         for part in (self.tabs.tabBar(), *self.tabs.tabBar().findChildren(QToolButton)):
             part.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -179,13 +185,16 @@ class NetworkPanel(QWidget):
             controls.addWidget(label)
             controls.addWidget(box)
         controls.addStretch(1)
+        # The buttons share the heading's line, so that the window keeps a narrow minimum width.
+        top_line = QHBoxLayout()
+        self.heading = heading(self.heading_text(), self)
+        top_line.addWidget(self.heading, 1)
         for button in (self.fit_button, self.picture_button, self.network_button):
-            controls.addWidget(button)
+            top_line.addWidget(button)
         picture = QWidget(self)
         picture_layout = QVBoxLayout(picture)
         picture_layout.setContentsMargins(0, 0, 0, 0)
         picture_layout.addWidget(self.view, 1)
-        picture_layout.addWidget(self.key)
         side = QSplitter(Qt.Orientation.Vertical, self)
         side.setObjectName("network_side")
         side.setChildrenCollapsible(False)
@@ -205,10 +214,13 @@ class NetworkPanel(QWidget):
         self.splitter.addWidget(self.statements)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 1)
+        # Shares, not the parts' size hints: the picture gets three fifths of the width and the
+        # picture and tables two thirds of the height, whatever the font size.
+        self.top.setSizes([3000, 2000])
+        self.splitter.setSizes([2000, 1000])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = heading(self.heading_text(), self)
-        layout.addWidget(self.heading)
+        layout.addLayout(top_line)
         layout.addLayout(controls)
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
@@ -311,7 +323,7 @@ class NetworkPanel(QWidget):
         self.coalitions.setHtml(texts.coalitions_html(network))
 
     def _show_key(self) -> None:
-        self.key.setText(texts.key_html())
+        self.key.setHtml(texts.key_html())
 
     # -- what is selected -------------------------------------------------------------------
 
@@ -356,6 +368,7 @@ class NetworkPanel(QWidget):
 
     def _select_everywhere(self, key: tuple[object, ...]) -> None:
         self.scene.mark(key)
+        self.view.place_labels()  # the selected node's label first
         for table, model in ((self.ties_table, self.ties), (self.actors_table, self.actors)):
             row = model.row_of(key)
             if row >= 0:
@@ -433,45 +446,18 @@ class NetworkPanel(QWidget):
 
     def save_network(self, path: Path) -> None:
         """Save the network: GraphML, or for a .csv name the list of ties."""
-        from carebrowser.export import write_csv
-        from carebrowser.export.networks import network_edges_table, write_graphml
-
-        if self.network is None:
-            return
-        if Path(path).suffix.lower() == ".csv":
-            write_csv(network_edges_table(self.network), path)
-        else:
-            write_graphml(self.network, path)
+        if self.network is not None:
+            saving.save_network(self.network, path)
 
     def _ask_picture(self) -> None:
-        path, _chosen = QFileDialog.getSaveFileName(
-            self,
-            "Save the picture",
-            "carebrowser network.png",
-            "PNG image (*.png);;SVG drawing (*.svg)",
-        )
-        if path:
-            self._saving(lambda: self.save_picture(Path(path)), path)
+        self._said(saving.ask(self, saving.PICTURE, self.save_picture))
 
     def _ask_network(self) -> None:
-        path, _chosen = QFileDialog.getSaveFileName(
-            self,
-            "Save the network",
-            "carebrowser network.graphml",
-            "GraphML (*.graphml);;List of ties, CSV (*.csv)",
-        )
-        if path:
-            self._saving(lambda: self.save_network(Path(path)), path)
+        self._said(saving.ask(self, saving.NETWORK, self.save_network))
 
-    def _saving(self, save: object, path: str) -> None:
-        from carebrowser.export import ExportError
-
-        try:
-            save()  # type: ignore[operator]
-        except (OSError, ExportError) as error:
-            self.summary.setText(f"Could not save {path}: {error}. Choose another place or name.")
-            return
-        self.summary.setText(f"Saved {path}.")
+    def _said(self, message: str) -> None:
+        if message:  # nothing when the person cancelled
+            self.summary.setText(message)
 
     # -- for the window ---------------------------------------------------------------------
 

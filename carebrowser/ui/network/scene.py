@@ -6,9 +6,10 @@ told by colour alone; a node's shape says its category, its size its statements.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from PySide6.QtCore import QLineF, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF, QTransform
@@ -301,6 +302,19 @@ class NetworkScene(QGraphicsScene):
                 for item in (band, copy):
                     self.addItem(item)
                     self._marks.append(item)
+
+    @contextlib.contextmanager
+    def every_label(self) -> Iterator[None]:
+        """Every label shown while the picture is saved (a saved picture is drawn at a scale
+        where they fit), then as the view had placed them."""
+        hidden = [node.label for node in self.nodes.values() if not node.label.isVisible()]
+        for label in hidden:
+            label.setVisible(True)
+        try:
+            yield
+        finally:
+            for label in hidden:
+                label.setVisible(False)
 
     def node_item(self, key: NodeKey) -> NodeItem | None:
         """The item drawn for a node."""

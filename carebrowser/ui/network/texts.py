@@ -128,7 +128,7 @@ def _stance(stance: str) -> str:
 def _quotes(quotes: tuple[QuoteRow, ...]) -> str:
     return "".join(
         f"<li>\u201c{html.escape(q.text)}\u201d \u2014 {html.escape(q.kind_label)}, "
-        f"{html.escape(q.publication)}, {html.escape(q.date_label)}</li>"
+        f"{html.escape(q.source_name)}</li>"
         for q in quotes
     )
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsView, QToolTip, QWidget
@@ -34,6 +35,8 @@ from carebrowser.ui.network.scene import EdgeItem, NetworkScene, NodeItem
 STEP = 1.25
 #: The margin around the picture when it is fitted or saved, in pixels.
 MARGIN = 24.0
+#: The room kept free around a label shown, in pixels, so that neighbours stay legible.
+LABEL_GAP = 2.0
 #: How far from a node or tie, in pixels of the view, a click still picks it.
 CLICK_REACH = 4
 
@@ -53,22 +56,58 @@ class NetworkView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        #: Whether the whole network is shown (fitted), so that a resize fits it again; a zoom
+        #: by the person keeps their scale instead.
+        self.fitted = True
 
     def fit(self) -> None:
         """Show the whole network."""
+        self.fitted = True
         bounds = self.network_scene.itemsBoundingRect()
-        if bounds.isEmpty():
-            return
-        self.fitInView(
-            bounds.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN), Qt.AspectRatioMode.KeepAspectRatio
-        )
+        if not bounds.isEmpty():
+            self.fitInView(
+                bounds.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN),
+                Qt.AspectRatioMode.KeepAspectRatio,
+            )
+        self.place_labels()
 
     def zoom(self, factor: float) -> None:
         """Zoom in (> 1) or out (< 1) around the view's centre."""
         anchor = self.transformationAnchor()
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.scale(factor, factor)
+        self._scale_by(factor)
         self.setTransformationAnchor(anchor)
+
+    def _scale_by(self, factor: float) -> None:
+        self.fitted = False
+        self.scale(factor, factor)
+        self.place_labels()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.fitted:
+            self.fit()
+        else:
+            self.place_labels()
+
+    def place_labels(self) -> None:
+        """Show the labels that fit without covering another, the selected node's and the
+        biggest nodes' first; the others show again when zoomed in (every name stays in the
+        node's tooltip and in the table of stakeholders drawn)."""
+        scene = self.network_scene
+        chosen = scene.current[:2] if scene.current[:1] in (("s",), ("p",)) else ()
+        taken: list[QRectF] = []
+        for node in sorted(
+            scene.nodes.values(), key=lambda n: (n.key != chosen, -n.radius, n.label.text())
+        ):
+            at = self.mapFromScene(node.pos())
+            size = node.label.boundingRect()
+            below = at.y() + node.radius * self.transform().m22() + 2
+            place = QRectF(at.x() - size.width() / 2, below, size.width(), size.height())
+            free = not any(place.intersects(other) for other in taken)
+            node.label.setVisible(free)
+            if free:
+                taken.append(place.adjusted(-LABEL_GAP, -LABEL_GAP, LABEL_GAP, LABEL_GAP))
 
     def item_at(self, point: QPoint) -> NodeItem | EdgeItem | None:
         """What a click at *point* (in the view) picks: among the nodes within a few pixels, the
@@ -116,7 +155,7 @@ class NetworkView(QGraphicsView):
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120
         if steps:
-            self.scale(STEP**steps, STEP**steps)
+            self._scale_by(STEP**steps)
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -169,7 +208,8 @@ def render_image(scene: NetworkScene, scale: float = 1.0) -> QImage:
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    scene.render(painter, QRectF(0, 0, size.width(), size.height()), source)
+    with scene.every_label():
+        scene.render(painter, QRectF(0, 0, size.width(), size.height()), source)
     painter.end()
     return image
 
@@ -190,7 +230,8 @@ def save_picture(scene: NetworkScene, path: Path) -> None:
         generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
         generator.setTitle("carebrowser network")
         painter = QPainter(generator)
-        scene.render(painter, QRectF(0, 0, source.width(), source.height()), source)
+        with scene.every_label():
+            scene.render(painter, QRectF(0, 0, source.width(), source.height()), source)
         ok = painter.end()
     else:
         ok = QImageWriter(str(path), QByteArray(b"png")).write(render_image(scene, 2.0))
