@@ -167,3 +167,32 @@ def test_a_value_of_two_dashes_is_taken_as_typed(
     target = tmp_path / "--"
     assert main(["export", what, f"--output={target}"]) == 0
     assert target.read_text(encoding="utf-8-sig").startswith(("quote_id,", "stakeholder"))
+
+
+def test_export_positions_of_some_stances(capsys: pytest.CaptureFixture[str]) -> None:
+    fines = "Fines for delayed discharge (bed blocking)"
+    status, out, _ = _run(capsys, "export", "positions", "--proposal", fines)
+    every = _rows(out)
+    status, out, _ = _run(
+        capsys,
+        "export",
+        "positions",
+        "--proposal",
+        fines,
+        "--stance",
+        "opposes",
+        "--stance",
+        "concerns",
+    )
+    assert status == 0
+    kept = _rows(out)
+    assert kept == [r for r in every if r["stance"] in ("opposes", "concerns")]
+    assert 0 < len(kept) < len(every)
+
+
+def test_an_unknown_stance_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["export", "positions", "--stance", "hates"])
+    out, err = capsys.readouterr()
+    assert stopped.value.code == 2 and out == ""
+    assert "--stance" in err and "conditional support" in err

@@ -375,3 +375,40 @@ def test_a_statement_names_its_source_as_the_source_list_does(archive: Archive) 
     for source in unnamed:  # named by the headline, where the capture shows one
         first = f"\u2018{source.headline}\u2019, " if source.headline else "Unnamed publication, "
         assert source.name == first + source.date_label
+
+
+AGAINST = frozenset({"opposes", "concerns"})
+
+
+def test_the_stance_filter_keeps_positions_of_those_stances(archive: Archive) -> None:
+    every = archive.positions(Filters())
+    kept = archive.positions(Filters(stances=AGAINST))
+    assert [p.id for p in kept] == [p.id for p in every if p.stance in AGAINST]
+    assert 0 < len(kept) < len(every)
+    fines = archive.find_proposals(["Fines for delayed discharge (bed blocking)"])
+    on_fines = archive.positions(Filters(stances=AGAINST, proposals=fines))
+    assert on_fines and all(p.proposal_id in fines and p.stance in AGAINST for p in on_fines)
+    matrix = archive.matrix(Filters(stances=AGAINST))
+    assert {p.id for p in matrix.cells.values()} == {p.id for p in kept}
+    assert {s.id for s in matrix.stakeholders} == {p.stakeholder_id for p in kept}
+    assert {p.id for p in matrix.proposals} == {p.proposal_id for p in kept}
+    assert archive.matrix_size(Filters(stances=AGAINST)) == (len(matrix.stakeholders), len(kept))
+
+
+def test_the_stance_filter_keeps_the_statements_that_are_evidence_of_those_stances(
+    archive: Archive,
+) -> None:
+    fines = archive.find_proposals(["Fines for delayed discharge (bed blocking)"])
+    filters = Filters(stances=AGAINST, proposals=fines)
+    expected = {
+        quote.id
+        for position in archive.positions(filters)
+        for quote in archive.evidence(position.id)
+    }
+    quotes = archive.quotes(filters, limit=1000).rows
+    assert expected and {q.id for q in quotes} == expected
+    # The counts that the stored totals answer for a stakeholder alone follow the stances too.
+    lga = archive.find_stakeholders(["Local Government Association"])
+    of_lga = Filters(stakeholders=lga, stances=frozenset({"supports"}))
+    assert archive.quote_count(of_lga) == len(archive.quotes(of_lga, limit=1000).rows)
+    assert archive.quote_count(of_lga) < archive.quote_count(Filters(stakeholders=lga))

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from carebrowser.data.dates import date_bound
+from carebrowser.data.vocabulary import STANCES
 from carebrowser.passwords import hide_passwords
 from carebrowser.queries import Archive, Filters
 
@@ -101,12 +102,21 @@ def add_database_option(parser: argparse.ArgumentParser, *, default: Any = None)
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
-    """The filters of the window's filter bar: names, categories, proposals, sources, search,
-    and the date range (a statement counts by the first day of its date's span)."""
+    """The filters of the window's filter bar: names, categories, proposals, sources, stances,
+    search, and the date range (a statement counts by the first day of its date's span)."""
     parser.add_argument("--stakeholder", action=Text, repeatable=True, default=[], metavar="NAME")
     parser.add_argument("--category", action=Text, repeatable=True, default=[], metavar="C")
     parser.add_argument("--proposal", action=Text, repeatable=True, default=[], metavar="NAME")
     parser.add_argument("--source", action=Text, repeatable=True, default=[], metavar="S")
+    parser.add_argument(
+        "--stance",
+        action="append",
+        choices=STANCES,
+        default=[],
+        metavar="STANCE",
+        help="only positions taken with this stance, and their evidence; repeat for several "
+        f"(--stance opposes --stance concerns); one of: {', '.join(STANCES)}",
+    )
     parser.add_argument(
         "--search",
         action=Text,
@@ -186,4 +196,5 @@ def filters(archive: Archive, args: argparse.Namespace) -> Filters:
         search=args.search,
         date_from=getattr(args, "date_from", None),
         date_to=getattr(args, "date_to", None),
+        stances=frozenset(args.stance),
     )

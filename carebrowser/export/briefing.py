@@ -277,6 +277,8 @@ class _Writer:
             filters.append(f"categories {', '.join(scope.categories)}")
         if scope.sources:
             filters.append(f"sources {'; '.join(scope.sources)}")
+        if scope.stances:
+            filters.append(f"positions taken with the stance {' or '.join(scope.stances)}")
         if scope.search:
             filters.append(f"statements matching {OPEN_QUOTE}{scope.search}{CLOSE_QUOTE}")
         if scope.chosen_statements is not None:

@@ -59,6 +59,8 @@ class Scope:
     search: str
     date_from: dt.date | None
     date_to: dt.date | None
+    #: Only positions taken with these stances (and their evidence), in the vocabulary's order.
+    stances: tuple[str, ...] = ()
     #: Whether only some statements were chosen (a selection in the statement list).
     chosen_statements: int | None = None
 
@@ -272,6 +274,7 @@ class BriefingReader(MatrixReader, SourceReader):
             search=filters.search.strip(),
             date_from=filters.date_from,
             date_to=filters.date_to,
+            stances=tuple(s for s in STANCES if s in filters.stances),
             chosen_statements=len(statements) if statements is not None else None,
         )
         return Briefing(

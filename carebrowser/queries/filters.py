@@ -16,10 +16,12 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Filters:
-    """Stakeholders, categories, proposals, sources, a date range and search text, all optional.
+    """Stakeholders, categories, proposals, sources, stances, a date range and search text, all
+    optional.
 
     Empty sets mean "no restriction". Values within one field are alternatives (OR); fields
-    combine (AND).
+    combine (AND). Stances keep the positions taken with one of them, and the statements that
+    are evidence of such a position (on the proposals filtered, where they are).
     """
 
     stakeholders: frozenset[int] = field(default_factory=frozenset)
@@ -29,6 +31,7 @@ class Filters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     search: str = ""
+    stances: frozenset[str] = field(default_factory=frozenset)
 
     def but(self, **changes: object) -> Filters:
         """A copy with some fields changed."""

@@ -39,6 +39,8 @@ class MatrixReader(PositionReader, StakeholderReader, ProposalReader):
         condition = exists().where(Position.stakeholder_id == Stakeholder.id)
         if filters.proposals:
             condition = condition.where(Position.proposal_id.in_(sorted(filters.proposals)))
+        if filters.stances:
+            condition = condition.where(Position.stance.in_(sorted(filters.stances)))
         evidence = self._evidence_condition(filters)
         return condition if evidence is None else condition.where(evidence)
 
@@ -160,6 +162,8 @@ class MatrixReader(PositionReader, StakeholderReader, ProposalReader):
                 Stakeholder.category.in_(sorted(filters.categories))
             )
             where.append(Position.stakeholder_id.in_(in_categories))
+        if filters.stances:
+            where.append(Position.stance.in_(sorted(filters.stances)))
         evidence = self._evidence_condition(filters)
         if evidence is not None:
             where.append(evidence)

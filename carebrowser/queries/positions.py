@@ -66,6 +66,8 @@ class PositionReader(StatementReader):
             where.append(Stakeholder.category.in_(sorted(filters.categories)))
         if filters.proposals:
             where.append(Position.proposal_id.in_(sorted(filters.proposals)))
+        if filters.stances:
+            where.append(Position.stance.in_(sorted(filters.stances)))
         evidence = self._evidence_condition(filters)
         if evidence is not None:
             where.append(evidence)
@@ -74,7 +76,12 @@ class PositionReader(StatementReader):
     def _evidence_condition(self, filters: Filters) -> Any | None:
         """For a position: some evidence passes the statement filters (search, sources, dates)."""
         where = self._statement_where(
-            filters.but(stakeholders=frozenset(), categories=frozenset(), proposals=frozenset())
+            filters.but(
+                stakeholders=frozenset(),
+                categories=frozenset(),
+                proposals=frozenset(),
+                stances=frozenset(),
+            )
         )
         if not where:
             return None

@@ -8,7 +8,15 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, func, literal, select, tuple_
 
-from carebrowser.data.schema import Proposal, Source, Stakeholder, Statement, statement_proposal
+from carebrowser.data.schema import (
+    Position,
+    Proposal,
+    Source,
+    Stakeholder,
+    Statement,
+    position_evidence,
+    statement_proposal,
+)
 from carebrowser.queries import reading
 from carebrowser.queries.filters import PAGE_SIZE, Filters, Page, QuoteSort
 from carebrowser.queries.reading import (
@@ -61,6 +69,8 @@ class StatementReader(Reader):
             )
         if filters.sources:
             where.append(Statement.source_id.in_(sorted(filters.sources)))
+        if filters.stances:
+            where.append(Statement.id.in_(self._evidence_of_stances(filters)))
         if filters.search.strip():
             where.append(self._search.statement_matches(filters.search))
         if in_order:
@@ -71,6 +81,19 @@ class StatementReader(Reader):
         if filters.date_to is not None:
             where.append(Statement.sort_date <= filters.date_to)
         return where
+
+    @staticmethod
+    def _evidence_of_stances(filters: Filters) -> Any:
+        """The statements that are evidence of a position taken with one of the stances
+        filtered, on one of the proposals filtered where there are some."""
+        evidence = (
+            select(position_evidence.c.statement_id)
+            .join(Position, Position.id == position_evidence.c.position_id)
+            .where(Position.stance.in_(sorted(filters.stances)))
+        )
+        if filters.proposals:
+            evidence = evidence.where(Position.proposal_id.in_(sorted(filters.proposals)))
+        return evidence
 
     def _quote_order(self, sort: QuoteSort) -> tuple[Any, ...]:
         if sort == "source":
@@ -186,7 +209,13 @@ class StatementReader(Reader):
         """The count from the stored counts, for filters of stakeholders or categories alone, or
         of sources alone (every statement has one speaker and one source); else None.
         """
-        if filters.proposals or filters.date_from or filters.date_to or filters.search.strip():
+        if (
+            filters.proposals
+            or filters.stances
+            or filters.date_from
+            or filters.date_to
+            or filters.search.strip()
+        ):
             return None
         by_speaker = filters.stakeholders or filters.categories
         if bool(filters.sources) == bool(by_speaker):

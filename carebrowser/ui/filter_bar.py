@@ -28,6 +28,7 @@ from carebrowser.ui.models.choices import (
     category_choices,
     proposal_choices,
     source_choices,
+    stance_choices,
 )
 from carebrowser.ui.widgets import LazyComboBox, named
 
@@ -75,6 +76,11 @@ class FilterBar(QWidget):
             LazyComboBox(self),
         )
         self.source.setModel(PagedChoiceListModel(source_choices([]), self._source_page, self))
+        self.stance = self._combo(
+            "Stance filter",
+            "Only positions taken with this stance, and the statements that are their evidence",
+            stance_choices(),
+        )
         self.dated = named(
             QCheckBox("&Dated", self),
             "Filter by date",
@@ -106,25 +112,42 @@ class FilterBar(QWidget):
         self._search_row.addWidget(self._dates, 2)
         self._search_row.addWidget(self.clear_button)
         self._dates_row = QHBoxLayout()
-        choices = QHBoxLayout()
+        # Each choice with its label, so that the last two can move to a row of their own.
+        self._choices: list[QWidget] = []
         for text, widget in (
             ("&Proposal:", self.proposal),
             ("C&ategory:", self.category),
             ("&Source:", self.source),
+            ("Stan&ce:", self.stance),
         ):
-            label = QLabel(text, self)
+            pair = QWidget(self)
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(text, pair)
             label.setBuddy(widget)
-            choices.addWidget(label)
-            choices.addWidget(widget, 1)
+            widget.setParent(pair)
+            pair_layout.addWidget(label)
+            pair_layout.addWidget(widget, 1)
+            self._choices.append(pair)
+        self._choices_row, self._more_choices_row = QHBoxLayout(), QHBoxLayout()
+        for pair in self._choices:
+            self._choices_row.addWidget(pair, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._search_row)
         layout.addLayout(self._dates_row)
-        layout.addLayout(choices)
+        layout.addLayout(self._choices_row)
+        layout.addLayout(self._more_choices_row)
         self._narrow = False
-        # The widest a row must be in three rows: the least the bar asks for.
+        spacing = layout.spacing()
+        widths = [pair.minimumSizeHint().width() for pair in self._choices]
+        #: The least width the four choices need on one row.
+        self._one_row_of_choices = sum(widths) + 3 * spacing
+        # The widest a row must be when narrow (the dates and two choices on rows of their
+        # own): the least the bar asks for.
         self._narrowest = max(
-            choices.minimumSize().width(),
+            widths[0] + widths[1] + spacing,
+            widths[2] + widths[3] + spacing,
             self._dates.minimumSizeHint().width(),
             search_label.minimumSizeHint().width()
             + self.search.minimumWidth()
@@ -136,7 +159,7 @@ class FilterBar(QWidget):
         self._typing.timeout.connect(self.filters_changed)
         self.search.textChanged.connect(self._typing.start)
         self.search.returnPressed.connect(self._search_now)
-        for combo in (self.proposal, self.category, self.source):
+        for combo in (self.proposal, self.category, self.source, self.stance):
             combo.currentIndexChanged.connect(self.filters_changed)
         self.dated.toggled.connect(self._dated_toggled)
         self.date_from.dateChanged.connect(self._date_changed)
@@ -146,7 +169,8 @@ class FilterBar(QWidget):
 
     @property
     def narrow(self) -> bool:
-        """Whether the dates are on a row of their own (the bar is too narrow for two rows)."""
+        """Whether the dates and the last two choices are on rows of their own (the bar is too
+        narrow for two rows)."""
         return self._narrow
 
     def minimumSizeHint(self) -> QSize:
@@ -158,23 +182,30 @@ class FilterBar(QWidget):
         self._arrange(event.size().width())
 
     def _arrange(self, width: int) -> None:
-        """Dates beside the search when two rows fit *width*, else on a row of their own."""
+        """Dates beside the search and the choices on one row when two rows fit *width*; else
+        the dates on a row of their own and the choices on two."""
         others = (self._search_row.itemAt(i) for i in range(self._search_row.count()))
         beside = (
             sum(i.minimumSize().width() for i in others if i and i.widget() is not self._dates)
             + self._dates.minimumSizeHint().width()
             + 3 * self._search_row.spacing()
         )
-        narrow = width < max(beside, self._narrowest)
+        narrow = width < max(beside, self._one_row_of_choices, self._narrowest)
         if narrow == self._narrow:
             return
         self._narrow = narrow
         if narrow:
             self._search_row.removeWidget(self._dates)
             self._dates_row.addWidget(self._dates)
+            for pair in self._choices[2:]:
+                self._choices_row.removeWidget(pair)
+                self._more_choices_row.addWidget(pair, 1)
         else:
             self._dates_row.removeWidget(self._dates)
             self._search_row.insertWidget(2, self._dates, 2)
+            for pair in self._choices[2:]:
+                self._more_choices_row.removeWidget(pair)
+                self._choices_row.addWidget(pair, 1)
         self.updateGeometry()
 
     def _combo(
@@ -243,7 +274,15 @@ class FilterBar(QWidget):
             date_from=self.date_from.date().toPython() if dated else None,  # type: ignore[arg-type]
             date_to=self.date_to.date().toPython() if dated else None,  # type: ignore[arg-type]
             search=self.search.text(),
+            stances=self._stances(),
         )
+
+    def _stances(self) -> frozenset[str]:
+        model = self.stance.model()
+        if not isinstance(model, ChoiceListModel):
+            return frozenset()
+        value = model.value(self.stance.currentIndex())
+        return value if isinstance(value, frozenset) else frozenset()
 
     def set_filters(self, filters: Filters) -> None:
         """Show *filters* (one value per field is shown; the first when several); emits once."""
@@ -252,6 +291,7 @@ class FilterBar(QWidget):
             self.proposal,
             self.category,
             self.source,
+            self.stance,
             self.dated,
             self.date_from,
             self.date_to,
@@ -272,6 +312,10 @@ class FilterBar(QWidget):
                     model.pin(choice)
             if isinstance(model, ChoiceListModel):
                 combo.setCurrentIndex(max(model.row_of(value), 0))
+        stances = self.stance.model()
+        if isinstance(stances, ChoiceListModel):
+            stances.set_choices(stance_choices(filters.stances))
+            self.stance.setCurrentIndex(max(stances.row_of(filters.stances or None), 0))
         dated = filters.date_from is not None or filters.date_to is not None
         self.dated.setChecked(dated)
         self.date_from.setEnabled(dated)

@@ -10,7 +10,7 @@ from typing import Generic, TypeVar, cast
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QSplitter, QWidget
 
-from carebrowser.data.vocabulary import CATEGORIES
+from carebrowser.data.vocabulary import CATEGORIES, STANCES
 from carebrowser.passwords import hide_passwords
 from carebrowser.queries import Archive, Filters
 
@@ -131,6 +131,7 @@ def filters_to_plain(archive: Archive, filters: Filters) -> dict[str, object]:
         "sources": sorted(sources[i] for i in filters.sources if i in sources),
         "date_from": filters.date_from.isoformat() if filters.date_from else None,
         "date_to": filters.date_to.isoformat() if filters.date_to else None,
+        "stances": sorted(filters.stances),
     }
 
 
@@ -159,4 +160,5 @@ def filters_from_plain(archive: Archive, plain: dict[str, object]) -> Filters:
         date_from=_date(plain.get("date_from")),
         date_to=_date(plain.get("date_to")),
         search=search if isinstance(search, str) else "",
+        stances=frozenset(_strings(plain.get("stances")) & set(STANCES)),
     )

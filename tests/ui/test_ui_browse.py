@@ -13,6 +13,7 @@ from carebrowser.queries import Archive, Filters
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.models.quotes import KIND, SOURCE, SPEAKER, STATEMENT
 from carebrowser.ui.models.roles import EDITORIAL_ROLE
+from carebrowser.ui.settings import Settings, filters_from_plain, filters_to_plain
 from carebrowser.ui.widgets import counted
 
 
@@ -192,3 +193,25 @@ def test_typing_in_the_closed_proposal_chooser_finds_a_title(
         qtbot.keyClicks(combo, typed)
     assert combo.currentText() == wanted.title
     assert window.filter_bar.filters().proposals == {wanted.id}
+
+
+def test_the_stance_filter_keeps_the_matrix_and_statements_to_those_stances(
+    qtbot: QtBot, window: MainWindow, archive: Archive, settings: Settings
+) -> None:
+    against = frozenset({"opposes", "concerns"})
+    window.set_view("matrix")
+    bar = window.filter_bar
+    with qtbot.waitSignal(bar.filters_changed):
+        bar.stance.setCurrentIndex(bar.stance.findText("Opposes or has concerns"))
+    assert bar.filters().stances == against
+    expected = {p.id for p in archive.positions(Filters(stances=against))}
+    qtbot.waitUntil(lambda: {p.id for p in window.matrix.model.matrix.cells.values()} == expected)
+    assert expected
+    # Remembered as the other filters are, and shown again when read back.
+    plain = filters_to_plain(archive, bar.filters())
+    assert filters_from_plain(archive, plain).stances == against
+    bar.clear()
+    assert bar.filters().stances == frozenset()
+    bar.set_filters(Filters(stances=frozenset({"mixed", "supports"})))
+    assert bar.stance.currentText() == "Supports or mixed"
+    assert bar.filters().stances == {"mixed", "supports"}

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from carebrowser.data.vocabulary import CATEGORIES
+from carebrowser.data.vocabulary import CATEGORIES, STANCES
 from carebrowser.queries import ProposalRow, SourceRow, StakeholderRow
 from carebrowser.ui.models.resets import resetting
 from carebrowser.ui.models.roles import ID_ROLE, ROOT, ROW_ROLE
@@ -102,6 +102,34 @@ def category_choices() -> list[Choice]:
     return [Choice("All categories", None)] + [
         Choice(c[0].upper() + c[1:], c, f"Stakeholders in the category {c}") for c in CATEGORIES
     ]
+
+
+#: The stance filter's choices beyond each stance alone: the two the questions ask most.
+STANCE_GROUPS = (
+    ("Supports, with or without conditions", ("supports", "conditional support")),
+    ("Opposes or has concerns", ("opposes", "concerns")),
+)
+
+
+def stance_label(stances: frozenset[str]) -> str:
+    """A set of stances in words, in the vocabulary's order: 'opposes or concerns'."""
+    return " or ".join(s for s in STANCES if s in stances)
+
+
+def stance_choices(extra: frozenset[str] = frozenset()) -> list[Choice]:
+    """'All stances', each stance, the usual groups of them (value: a frozenset of stances);
+    and *extra*, a set of stances none of these stands for (as a saved filter may hold)."""
+    choices = [Choice("All stances", None)]
+    for stance in STANCES:
+        choices.append(
+            Choice(stance[0].upper() + stance[1:], frozenset({stance}), f"Positions: {stance}")
+        )
+    for label, stances in STANCE_GROUPS:
+        choices.append(Choice(label, frozenset(stances), f"Positions: {' or '.join(stances)}"))
+    if extra and all(c.value != extra for c in choices):
+        label = stance_label(extra)
+        choices.append(Choice(label[0].upper() + label[1:], extra, f"Positions: {label}"))
+    return choices
 
 
 def source_choices(sources: Sequence[SourceRow]) -> list[Choice]:
