@@ -196,3 +196,19 @@ def test_an_unknown_stance_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
     out, err = capsys.readouterr()
     assert stopped.value.code == 2 and out == ""
     assert "--stance" in err and "conditional support" in err
+
+
+def test_export_quotes_of_an_organisation_with_its_people(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lga = ("--stakeholder", "Local Government Association")
+    _status, out, _ = _run(capsys, "export", "quotes", *lga)
+    alone = {r["stakeholder"] for r in _rows(out)}
+    status, out, _ = _run(capsys, "export", "quotes", *lga, "--with-people")
+    assert status == 0
+    assert alone == {"Local Government Association"}
+    assert {r["stakeholder"] for r in _rows(out)} == {
+        "Local Government Association",
+        "John Ransford",
+        "Rita Stringfellow",
+    }

@@ -412,3 +412,17 @@ def test_the_stance_filter_keeps_the_statements_that_are_evidence_of_those_stanc
     of_lga = Filters(stakeholders=lga, stances=frozenset({"supports"}))
     assert archive.quote_count(of_lga) == len(archive.quotes(of_lga, limit=1000).rows)
     assert archive.quote_count(of_lga) < archive.quote_count(Filters(stakeholders=lga))
+
+
+def test_the_people_of_an_organisation_are_those_affiliated_to_it(archive: Archive) -> None:
+    lga = archive.find_stakeholders(["Local Government Association"])
+    people = archive.people_of(lga)
+    assert [p.name for p in people] == ["John Ransford", "Rita Stringfellow"]
+    assert all(p.kind == "person" and p.id not in lga for p in people)
+    everyone = archive.all_stakeholders()
+    organisations = {s.id for s in everyone if s.kind != "person"}
+    affiliated = archive.people_of(organisations)
+    assert {p.id for p in affiliated} == {
+        s.id for s in everyone if s.kind == "person" and s.organisation
+    }
+    assert archive.people_of([]) == []

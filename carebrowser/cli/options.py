@@ -109,6 +109,11 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--proposal", action=Text, repeatable=True, default=[], metavar="NAME")
     parser.add_argument("--source", action=Text, repeatable=True, default=[], metavar="S")
     parser.add_argument(
+        "--with-people",
+        action="store_true",
+        help="with an organisation named by --stakeholder, include the people who speak for it",
+    )
+    parser.add_argument(
         "--stance",
         action="append",
         choices=STANCES,
@@ -188,8 +193,11 @@ def add_output_option(
 
 def filters(archive: Archive, args: argparse.Namespace) -> Filters:
     """The filters named by add_filter_options()' options; UnknownName for a name not found."""
+    stakeholders = archive.find_stakeholders(args.stakeholder)
+    if args.with_people:
+        stakeholders |= {person.id for person in archive.people_of(stakeholders)}
     return Filters(
-        stakeholders=archive.find_stakeholders(args.stakeholder),
+        stakeholders=stakeholders,
         categories=archive.find_categories(args.category),
         proposals=archive.find_proposals(args.proposal),
         sources=archive.find_sources(args.source),

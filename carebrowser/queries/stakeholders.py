@@ -231,3 +231,23 @@ class StakeholderReader(Reader):
         rows = self._rows_where_in(stakeholder_select(), Stakeholder.id, wanted)
         found = {row[0]: StakeholderRow(*row) for row in rows}
         return [found[i] for i in wanted if i in found]
+
+    def people_of(self, organisation_ids: Iterable[int]) -> list[StakeholderRow]:
+        """The people who speak for these organisations (their first or second affiliation),
+        by sort name; none of the organisations themselves."""
+        wanted = sorted(set(organisation_ids))
+        if not wanted:
+            return []
+        query = (
+            stakeholder_select()
+            .where(
+                or_(
+                    Stakeholder.organisation_id.in_(wanted),
+                    Stakeholder.second_organisation_id.in_(wanted),
+                ),
+                Stakeholder.id.not_in(wanted),
+            )
+            .order_by(Stakeholder.sort_name, Stakeholder.id)
+        )
+        with self.engine.connect() as connection:
+            return [StakeholderRow(*row) for row in connection.execute(query)]

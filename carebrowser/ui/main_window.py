@@ -33,7 +33,7 @@ from carebrowser.data.database import (
     is_query_failure,
     query_error_message,
 )
-from carebrowser.queries import Archive, Filters
+from carebrowser.queries import Archive, Filters, StakeholderRow
 from carebrowser.ui import errors, reads
 from carebrowser.ui import settings as options
 from carebrowser.ui.actions import build_actions
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.reporter = reporter if reporter is not None else errors.reporter()
         #: The stakeholders last chosen, kept through a list that could not be read.
         self._chosen: frozenset[int] = frozenset()
+        self._people: list[StakeholderRow] = []
         #: Why the database server cannot be reached, until a retry reads it again.
         self.server_lost: str | None = None
         #: The filters as the settings keep them (by the dataset's keys), worked out when they
@@ -259,8 +260,11 @@ class MainWindow(QMainWindow):
     # -- what the panels say to each other ----------------------------------------------------
 
     def filters(self) -> Filters:
-        """The filter bar's filters with the stakeholder selection."""
-        return self.filter_bar.filters().but(stakeholders=self.stakeholders.selected_ids())
+        """The filter bar's filters with the stakeholder selection (and the people of the
+        organisations selected, unless "With their people" is unticked)."""
+        chosen = self.stakeholders.selected_ids()
+        people = frozenset(p.id for p in self._people)
+        return self.filter_bar.filters().but(stakeholders=chosen | people)
 
     def _filters_changed(self) -> None:
         self.statusBar().clearMessage()  # what an export or a copy said is not about these
@@ -286,6 +290,9 @@ class MainWindow(QMainWindow):
     def _stakeholders_chosen(self) -> None:
         self.statusBar().clearMessage()
         self._chosen = self.stakeholders.selected_ids()
+        self._people = []
+        with self.reading("finding the people of the organisations selected"):
+            self._people = self.stakeholders.people_of_selected()
         self._show_statements("showing the statements of the stakeholders selected")
 
     def _show_statements(self, doing: str = "showing the statements") -> None:
@@ -297,6 +304,10 @@ class MainWindow(QMainWindow):
             heading = "Statements of " + ", ".join(s.name for s in chosen)
         else:
             heading = f"Statements of {len(chosen)} stakeholders"
+        if chosen and self._people:
+            names = ", ".join(p.name for p in self._people[:3])
+            more = len(self._people) - 3
+            heading += f", with their people ({names}{f' and {more} more' if more > 0 else ''})"
         if filters.search.strip():
             heading += f" matching \u201c{filters.search.strip()}\u201d"
         if filters.dated:

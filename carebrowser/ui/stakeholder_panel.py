@@ -104,6 +104,13 @@ class StakeholderPanel(QWidget):
             "councils rated best and worst performers, and the organisations of speakers",
         )
         self.speaking.setChecked(True)
+        self.with_people = named(
+            QCheckBox("W&ith their people", self),
+            "Include the people of an organisation selected",
+            "With an organisation selected, include the statements and positions of the "
+            "people who speak for it (its chief executive, its chair, ...)",
+        )
+        self.with_people.setChecked(True)
 
         self.name_filter = named(
             QLineEdit(self),
@@ -160,6 +167,7 @@ class StakeholderPanel(QWidget):
         layout.addLayout(filter_row)
         # On a row of its own, so that it never widens the panel.
         layout.addWidget(self.speaking)
+        layout.addWidget(self.with_people)
         layout.addWidget(self.tree, 1)
         layout.addLayout(bottom_row)
 
@@ -170,6 +178,7 @@ class StakeholderPanel(QWidget):
         self.name_filter.textChanged.connect(lambda _text: self._typing.start(0))
         self.name_filter.returnPressed.connect(self._apply_name)
         self.speaking.toggled.connect(self._apply_speaking)
+        self.with_people.toggled.connect(lambda _on: self.selection_changed.emit())
         self.model.modelReset.connect(self._after_reset)
         # Further pages of a category are read when its end scrolls into view.
         self._fetching = QTimer(self, singleShot=True, interval=0)
@@ -320,6 +329,14 @@ class StakeholderPanel(QWidget):
     def selected_ids(self) -> frozenset[int]:
         """The ids of the selected stakeholders."""
         return frozenset(s.id for s in self.selected())
+
+    def people_of_selected(self) -> list[StakeholderRow]:
+        """The people who speak for the organisations selected, when "With their people" is
+        ticked (those selected themselves left out); else none."""
+        if not self.with_people.isChecked():
+            return []
+        chosen = self.selected_ids()
+        return [p for p in self.archive.people_of(chosen) if p.id not in chosen]
 
     def select(self, ids: Iterable[int], *, emit: bool = True) -> None:
         """Select exactly these stakeholders: those the category filter shows (the name box may

@@ -48,10 +48,22 @@ def test_select_the_lga_and_read_its_statements(
     settle(qtbot)  # the statements are read off the GUI thread
 
     assert panel.selected_ids() == {lga.id}
+    # With its people by default, as the heading says; unticked, the LGA alone.
+    people = archive.people_of([lga.id])
+    assert [p.name for p in people] == ["John Ransford", "Rita Stringfellow"]
+    assert window.statements.heading.text() == (
+        f"Statements of {LGA}, with their people (John Ransford, Rita Stringfellow)"
+    )
+    with_people = archive.quotes(Filters(stakeholders=frozenset({lga.id, *(p.id for p in people)})))
+    model = window.statements.model
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert [model.quote(r).id for r in range(model.rowCount())] == [q.id for q in with_people.rows]
+    panel.with_people.click()
     expected = archive.quotes(Filters(stakeholders=frozenset({lga.id}))).rows
     table = window.statements.table
     texts = shown_column(table, STATEMENT)
-    assert len(texts) == len(expected) > 0
+    assert len(with_people.rows) > len(texts) == len(expected) > 0
     assert all(speaker.split("\n")[0] == LGA for speaker in shown_column(table, SPEAKER))
     # 000: "despite serious concerns from the Local Government Association"
     assert any("Local Government Association" in t or "LGA" in t for t in texts)

@@ -67,7 +67,10 @@ def test_the_whole_walk_by_keyboard(qtbot: QtBot, window: MainWindow, archive: A
     settle(qtbot)  # the statements are read off the GUI thread
     statements = window.statements.model
     assert statements.rowCount() > 0
-    assert all(statements.quote(r).stakeholder == LGA for r in range(statements.rowCount()))
+    # The LGA with its people (as the heading says), who speak for it.
+    voices = {LGA, *(p.name for p in archive.people_of({lga.id}))}
+    assert voices == {LGA, "John Ransford", "Rita Stringfellow"}
+    assert {statements.quote(r).stakeholder for r in range(statements.rowCount())} <= voices
 
     # Tab on to the statements (the tables do not trap Tab), Enter opens the reader there.
     tab_to(qtbot, window.statements.table)

@@ -78,7 +78,10 @@ def test_a_stopped_server_is_a_clear_status_and_retry_reads_it_again(
         panel = window.stakeholders
         click(qtbot, panel.tree, panel.model.index_of(lga.id))
         settle(qtbot)  # the statements are read off the GUI thread
-        lga_trusts = archive.quotes(Filters(stakeholders=frozenset({lga.id}), search="trusts"))
+        people = frozenset(p.id for p in archive.people_of({lga.id}))
+        lga_trusts = archive.quotes(
+            Filters(stakeholders=frozenset({lga.id}) | people, search="trusts")
+        )
         assert _statements_shown(window) == [q.id for q in lga_trusts.rows] != []
 
         server.stop()
