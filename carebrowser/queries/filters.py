@@ -21,7 +21,7 @@ class Filters:
 
     Empty sets mean "no restriction". Values within one field are alternatives (OR); fields
     combine (AND). Stances keep the positions taken with one of them, and the statements that
-    are evidence of such a position (on the proposals filtered, where they are).
+    show one of them (their own stance, on the proposals filtered where there are some).
     """
 
     stakeholders: frozenset[int] = field(default_factory=frozenset)

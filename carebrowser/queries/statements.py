@@ -9,12 +9,11 @@ from typing import Any
 from sqlalchemy import Engine, Select, func, literal, select, tuple_
 
 from carebrowser.data.schema import (
-    Position,
     Proposal,
     Source,
     Stakeholder,
     Statement,
-    position_evidence,
+    StatementStance,
     statement_proposal,
 )
 from carebrowser.queries import reading
@@ -70,7 +69,7 @@ class StatementReader(Reader):
         if filters.sources:
             where.append(Statement.source_id.in_(sorted(filters.sources)))
         if filters.stances:
-            where.append(Statement.id.in_(self._evidence_of_stances(filters)))
+            where.append(Statement.id.in_(self._showing_stances(filters)))
         if filters.search.strip():
             where.append(self._search.statement_matches(filters.search))
         if in_order:
@@ -83,17 +82,15 @@ class StatementReader(Reader):
         return where
 
     @staticmethod
-    def _evidence_of_stances(filters: Filters) -> Any:
-        """The statements that are evidence of a position taken with one of the stances
-        filtered, on one of the proposals filtered where there are some."""
-        evidence = (
-            select(position_evidence.c.statement_id)
-            .join(Position, Position.id == position_evidence.c.position_id)
-            .where(Position.stance.in_(sorted(filters.stances)))
+    def _showing_stances(filters: Filters) -> Any:
+        """The statements that show one of the stances filtered (their own stance, as the
+        timeline draws it), on one of the proposals filtered where there are some."""
+        showing = select(StatementStance.statement_id).where(
+            StatementStance.stance.in_(sorted(filters.stances))
         )
         if filters.proposals:
-            evidence = evidence.where(Position.proposal_id.in_(sorted(filters.proposals)))
-        return evidence
+            showing = showing.where(StatementStance.proposal_id.in_(sorted(filters.proposals)))
+        return showing
 
     def _quote_order(self, sort: QuoteSort) -> tuple[Any, ...]:
         if sort == "source":
