@@ -60,6 +60,7 @@ def test_select_the_lga_and_read_its_statements(
         model.fetchMore(QModelIndex())
     assert [model.quote(r).id for r in range(model.rowCount())] == [q.id for q in with_people.rows]
     panel.with_people.click()
+    settle(qtbot)
     expected = archive.quotes(Filters(stakeholders=frozenset({lga.id}))).rows
     table = window.statements.table
     texts = shown_column(table, STATEMENT)
@@ -219,6 +220,14 @@ def test_the_stance_filter_keeps_the_matrix_and_statements_to_those_stances(
     expected = {p.id for p in archive.positions(Filters(stances=against))}
     qtbot.waitUntil(lambda: {p.id for p in window.matrix.model.matrix.cells.values()} == expected)
     assert expected
+    settle(qtbot)
+    model = window.statements.model
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    showing = archive.quotes(Filters(stances=against), limit=1000).rows
+    assert showing and [model.quote(r).id for r in range(model.rowCount())] == [
+        q.id for q in showing
+    ]
     # Remembered as the other filters are, and shown again when read back.
     plain = filters_to_plain(archive, bar.filters())
     assert filters_from_plain(archive, plain).stances == against

@@ -96,6 +96,7 @@ def test_a_stopped_server_is_a_clear_status_and_retry_reads_it_again(
         assert "Check that the server is running" in said and "Traceback" not in said
         assert dialog.windowTitle() == "carebrowser: the database server cannot be reached"
         assert window.status.text() == SERVER_LOST_STATUS and window.retry_button.isVisible()
+        settle(qtbot)  # the statements' own read, off the GUI thread, fails too
         heading = window.statements.heading.text()
         assert heading.startswith(f"Statements of {MILBURN} matching") and "could not be" in heading
         assert _statements_shown(window) == []
