@@ -112,7 +112,7 @@ class TimelinePanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.picture_button = named(
-            QPushButton("Save pi&cture\u2026", self),
+            QPushButton("Save i&mage\u2026", self),
             "Save the picture",
             "Save the timeline as shown as a PNG image or an SVG drawing",
         )
