@@ -190,17 +190,13 @@ def _move_into_place(temporary: str, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path, mode: str = "w", **kwargs: object) -> Iterator[IO[str]]:
-    """Write to a temporary file beside *path*, then move it into place; on failure, Ctrl+C,
-    SIGTERM or SIGHUP remove it."""
-    path = Path(path)
+def _in_place(path: Path) -> Iterator[tuple[int, str]]:
+    """A temporary file beside *path* (its descriptor and name), moved into place when the
+    block ends; removed on failure, Ctrl+C, SIGTERM or SIGHUP."""
     with _terminating_as_interrupt():
         handle, temporary = _temporary_beside(path)
         try:
-            with os.fdopen(handle, mode, **kwargs) as stream:  # type: ignore[call-overload]
-                yield stream
-                stream.flush()
-                os.fsync(stream.fileno())
+            yield handle, temporary
             _move_into_place(temporary, path)
         except OSError as error:
             Path(temporary).unlink(missing_ok=True)
@@ -208,24 +204,29 @@ def atomic_file(path: Path, mode: str = "w", **kwargs: object) -> Iterator[IO[st
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, mode: str = "w", **kwargs: object) -> Iterator[IO[str]]:
+    """Write to a temporary file beside *path*, then move it into place; on failure, Ctrl+C,
+    SIGTERM or SIGHUP remove it."""
+    path = Path(path)
+    with (
+        _in_place(path) as (handle, _temporary),
+        os.fdopen(handle, mode, **kwargs) as stream,  # type: ignore[call-overload]
+    ):
+        yield stream
+        stream.flush()
+        os.fsync(stream.fileno())
 
 
 def atomic_path(path: Path, write: Callable[[Path], None]) -> None:
     """Let *write* fill a temporary path beside *path*, then move it into place, or remove it
     (on failure, Ctrl+C, SIGTERM or SIGHUP)."""
     path = Path(path)
-    with _terminating_as_interrupt():
-        handle, temporary = _temporary_beside(path)
-        try:
-            os.close(handle)
-            write(Path(temporary))
-            _move_into_place(temporary, path)
-        except OSError as error:
-            Path(temporary).unlink(missing_ok=True)
-            raise ExportError(_explain(error, path)) from error
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    with _in_place(path) as (handle, temporary):
+        os.close(handle)
+        write(Path(temporary))
 
 
 def _write_rows(table: Table, stream: IO[str], progress: Callable[[int], bool] | None) -> int:
