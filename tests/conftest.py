@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +19,19 @@ from carebrowser.data.database import open_database
 from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive
 from carebrowser.ui.errors import ErrorReporter, install_error_hooks
+
+#: A test that has not ended after this long is stuck (a deadlock): every thread's stack is
+#: printed and the run ends, rather than waiting for ever. Nothing is measured by it.
+STUCK_AFTER_SECONDS = 900
+
+
+@pytest.fixture(autouse=True)
+def _stuck_test_guard() -> Iterator[None]:
+    """Print every thread's stack and end the run if a test is stuck (works even when a thread
+    holds Python's interpreter lock, where no Python-level timeout could run)."""
+    faulthandler.dump_traceback_later(STUCK_AFTER_SECONDS, exit=True, file=sys.__stderr__)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(scope="session")

@@ -279,6 +279,55 @@ def test_a_server_frozen_mid_session_shows_the_lost_server_status_and_retry_work
         assert not window.retry_button.isVisible()
 
 
+#: Run in a process of its own: cancels a read on a frozen server, then shows that its other
+#: threads still run. Cancelling with libpq's PQcancel held Python's interpreter lock while it
+#: waited for the silent server, and the whole process (the window with it) stopped for good.
+_CANCEL_ON_A_FROZEN_SERVER = """
+import sys, threading
+from carebrowser.data.cancelling import Cancellation
+from carebrowser.data.database import open_database
+
+engine, _info = open_database(sys.argv[1])
+with engine.connect() as connection:
+    connection.exec_driver_sql("SELECT 1")
+    token = Cancellation()
+    token._using(connection.connection.dbapi_connection)
+    print("connected", flush=True)
+    sys.stdin.readline()  # the server is frozen now
+    token.cancel()  # asks the server to cancel, on a thread of its own
+    ran = threading.Event()
+    threading.Thread(target=ran.set).start()
+    print("other threads run:", ran.wait(30), flush=True)
+    sys.stdout.flush()
+    import os
+    os._exit(0)  # the frozen connection is not closed politely
+"""
+
+
+def test_cancelling_a_read_on_a_frozen_server_stops_no_other_thread(
+    pg_server: Server, pg_url: str, short_limit: None
+) -> None:
+    with freezing_proxy(pg_server.host, pg_server.port) as proxy:
+        child = subprocess.Popen(
+            [sys.executable, "-c", _CANCEL_ON_A_FROZEN_SERVER, proxy.url(pg_url)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None and child.stdin is not None
+        try:
+            assert child.stdout.readline().strip() == "connected"
+            proxy.freeze()
+            child.stdin.write("\n")
+            child.stdin.flush()
+            # A hang guard, not a measure: the child answers at once, or never did.
+            out, _ = child.communicate(timeout=120)
+        finally:
+            child.kill()
+            child.wait()
+    assert out.strip() == "other threads run: True"
+
+
 def test_a_query_after_the_freeze_ends_with_a_clear_sentence(
     pg_server: Server, pg_url: str, short_limit: None
 ) -> None:

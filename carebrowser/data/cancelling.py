@@ -2,7 +2,7 @@
 
 A thread runs a read inside ``with cancellable(token):``; ``token.cancel()`` from any other
 thread then stops it: a statement SQLite is running is interrupted (``sqlite3.Connection.
-interrupt``), one PostgreSQL is running is cancelled (psycopg's ``cancel``), and any later
+interrupt``), one PostgreSQL is running is cancelled (psycopg's ``cancel_safe``), and any later
 statement of that read raises ReadCancelled before it starts. Engines opened by
 carebrowser.data.database are watched this way (watch_cancellation); a read outside
 ``cancellable`` is never cancelled.
@@ -75,8 +75,23 @@ def _stop(connection: Any) -> None:
 
 
 def _cancel_quietly(connection: Any) -> None:
+    """Ask the server to cancel, without ever holding up the other threads.
+
+    psycopg's cancel() calls libpq's PQcancel, which waits for the server's answer holding
+    Python's interpreter lock: a server that stopped answering would then stop every thread
+    of the process, the GUI thread too, for good. cancel_safe() (libpq 17 or later) waits
+    without it, and for a bounded time; with an older libpq the server is not asked, and the
+    superseded read, whose result is dropped anyway, runs to its end or to the watchdog's limit.
+    """
+    import psycopg  # only PostgreSQL connections come here
+
+    from carebrowser.data.watchdog import connect_seconds
+
+    if not psycopg.capabilities.has_cancel_safe():
+        _log.debug("libpq older than 17: a superseded read is not cancelled on the server")
+        return
     try:
-        connection.cancel()
+        connection.cancel_safe(timeout=connect_seconds())
     except Exception:  # the server may be gone: the read ends with its own error
         _log.debug("could not cancel a superseded read on the server", exc_info=True)
 
