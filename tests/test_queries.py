@@ -428,3 +428,18 @@ def test_the_people_of_an_organisation_are_those_affiliated_to_it(archive: Archi
         s.id for s in everyone if s.kind == "person" and s.organisation
     }
     assert archive.people_of([]) == []
+
+
+def test_the_people_of_each_organisation_are_grouped_under_it(archive: Archive) -> None:
+    everyone = archive.all_stakeholders()
+    organisations = {s.id for s in everyone if s.kind != "person"}
+    grouped = archive.people_by_organisation(organisations)
+    lga = next(iter(archive.find_stakeholders(["Local Government Association"])))
+    assert [p.name for p in grouped[lga]] == ["John Ransford", "Rita Stringfellow"]
+    # The same people as people_of, each under every organisation they speak for, by name.
+    for organisation, people in grouped.items():
+        assert people == archive.people_of([organisation])
+    assert set(grouped) <= organisations and all(grouped.values())
+    with_statements = archive.people_by_organisation(organisations, speaking=True)
+    assert all(p.statement_count > 0 for people in with_statements.values() for p in people)
+    assert archive.people_by_organisation([]) == {}

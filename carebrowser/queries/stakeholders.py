@@ -232,6 +232,33 @@ class StakeholderReader(Reader):
         found = {row[0]: StakeholderRow(*row) for row in rows}
         return [found[i] for i in wanted if i in found]
 
+    def people_by_organisation(
+        self, organisation_ids: Iterable[int], *, speaking: bool = False
+    ) -> dict[int, list[StakeholderRow]]:
+        """The people who speak for each of these organisations (their first or second
+        affiliation), by name; with *speaking*, only those with statements. An organisation
+        without people is left out."""
+        wanted = sorted(set(organisation_ids))
+        if not wanted:
+            return {}
+        query = stakeholder_select(
+            Stakeholder.organisation_id, Stakeholder.second_organisation_id, Stakeholder.sort_name
+        )
+        if speaking:
+            query = query.where(Stakeholder.statement_count > 0)
+        rows: dict[int, Any] = {}
+        for column in (Stakeholder.organisation_id, Stakeholder.second_organisation_id):
+            for row in self._rows_where_in(query, column, wanted):
+                rows[row[0]] = row
+        organisations = set(wanted)
+        people: dict[int, list[StakeholderRow]] = {}
+        for row in sorted(rows.values(), key=lambda r: (r[12], r[0])):
+            person = StakeholderRow(*row[:10])
+            for organisation in dict.fromkeys(row[10:12]):
+                if organisation in organisations and organisation != person.id:
+                    people.setdefault(organisation, []).append(person)
+        return people
+
     def people_of(self, organisation_ids: Iterable[int]) -> list[StakeholderRow]:
         """The people who speak for these organisations (their first or second affiliation),
         by sort name; none of the organisations themselves."""

@@ -128,7 +128,8 @@ class StakeholderPanel(QWidget):
         self.tree = named(
             _Tree(self),
             "Stakeholders",
-            "Stakeholders grouped by category with counts. Select one or more (Ctrl or Shift "
+            "Stakeholders grouped by category with counts; the people who speak for an "
+            "organisation are listed under it too. Select one or more (Ctrl or Shift "
             "with click or Space) to read what they said.",
             tooltip=False,
         )
@@ -246,9 +247,12 @@ class StakeholderPanel(QWidget):
             self._counting.start(0)
 
     def _rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not parent.isValid():  # categories the counts brought: open, as the others are
-            for row in range(first, last + 1):
-                self.tree.expand(self.model.index(row, 0))
+        # Categories the counts brought, and the people of organisations a page brought: open,
+        # as the others are.
+        for row in range(first, last + 1):
+            index = self.model.index(row, 0, parent)
+            if self.model.hasChildren(index):
+                self.tree.expand(index)
         self._fetch_soon()
 
     def _count(self) -> None:
@@ -281,10 +285,13 @@ class StakeholderPanel(QWidget):
 
     @staticmethod
     def _place(index: QModelIndex) -> tuple[int, int] | None:
-        """(category row, stakeholder row) of a row of the tree, -1 for a category's own row."""
+        """(category row, stakeholder row) of a row of the tree, -1 for a category's own row
+        (a person under an organisation: the organisation's)."""
         if not index.isValid():
             return None
         parent = index.parent()
+        if parent.parent().isValid():
+            index, parent = parent, parent.parent()
         return (parent.row(), index.row()) if parent.isValid() else (index.row(), -1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

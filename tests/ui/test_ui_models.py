@@ -201,3 +201,30 @@ def test_asking_for_roles_a_model_lacks_keeps_none_alive(archive: Archive) -> No
             index.data(unused_role)
             model.headerData(99, Qt.Orientation.Horizontal, unused_role)
     assert sys.getrefcount(None) >= before - 50
+
+
+def test_the_people_of_an_organisation_are_listed_under_it(
+    qtmodeltester: ModelTester, archive: Archive
+) -> None:
+    for page_size in (3, 200):  # the organisation read in a later page, and in the first
+        model = StakeholderTreeModel(archive, page_size=page_size)
+        model.count_categories()
+        local = model.category_index("local government")
+        while model.has_more(local):
+            model.read_more(local)
+        names = [model.index(r, 0, local).data() for r in range(model.rowCount(local))]
+        lga = model.index(names.index(LGA), 0, local)
+        assert model.hasChildren(lga)
+        people = [model.index(r, 0, lga) for r in range(model.rowCount(lga))]
+        assert [p.data() for p in people] == ["John Ransford", "Rita Stringfellow"]
+        assert all(p.parent() == lga for p in people)
+        assert people[0].data(ROW_ROLE).kind == "person"
+        assert "speaks for Local Government Association" in people[0].data(
+            Qt.ItemDataRole.ToolTipRole
+        )
+        # They stand in their own category's list too; a person has nobody under them.
+        assert "John Ransford" in names
+        ransford = model.index(names.index("John Ransford"), 0, local)
+        assert not model.hasChildren(ransford) and not model.hasChildren(people[0])
+        assert model.stakeholders([people[0], ransford]) == [people[0].data(ROW_ROLE)]
+        qtmodeltester.check(model)

@@ -40,3 +40,23 @@ def test_the_list_starts_with_the_voices_and_a_tick_shows_everyone_named(
     assert panel.selected_ids() == {blackpool.id}
     qtbot.keyClick(panel.speaking, Qt.Key.Key_Space)
     assert panel.speaking.isChecked() and panel.selected_ids() == frozenset()
+
+
+def test_the_people_of_an_organisation_show_under_it_and_can_be_chosen_there(
+    qtbot: QtBot, window: MainWindow, archive: Archive
+) -> None:
+    panel = window.stakeholders
+    model = panel.model
+    lga = model.index_of(stakeholder(archive, "Local Government Association").id)
+    assert panel.tree.isExpanded(lga)  # open, so the link shows without a click
+    people = [model.index(row, 0, lga) for row in range(model.rowCount(lga))]
+    assert [p.data() for p in people] == ["John Ransford", "Rita Stringfellow"]
+    assert all(panel.tree.visualRect(p).height() > 0 for p in people)
+    # A click on a person under the organisation chooses that person.
+    panel.tree.scrollTo(people[1])
+    qtbot.mouseClick(
+        panel.tree.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=panel.tree.visualRect(people[1]).center(),
+    )
+    assert [s.name for s in panel.selected()] == ["Rita Stringfellow"]

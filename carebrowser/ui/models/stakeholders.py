@@ -1,4 +1,5 @@
-"""The stakeholder tree: category rows with counts, stakeholders under them, filtered in SQL."""
+"""The stakeholder tree: category rows with counts, stakeholders under them, filtered in SQL;
+under an organisation, the people who speak for it."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ _STAKEHOLDER_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _SERVED = _TEXT | {_TOOLTIP, ROW_ROLE, ID_ROLE}
 #: internalId of category rows; a stakeholder's internalId is its category's row + 1.
 _CATEGORY_ID = 0
+#: A person under an organisation: this bit, the category's row << 32, the organisation's row.
+_PERSON = 1 << 48
+_ROW_BITS = 0xFFFF_FFFF
 #: The cursor of a category not read yet (None: read to its end).
 _FROM_START: tuple[object, ...] = ()
 
@@ -46,6 +50,9 @@ class _Category:
 
 class StakeholderTreeModel(QAbstractItemModel):
     """Categories with their stakeholder counts; each category's stakeholders as children.
+
+    An organisation's people (those who speak for it, see Archive.people_by_organisation) are
+    its children, read with each page of stakeholders; they also stand in their own category.
 
     A new filter reads the first screenful in one statement. When that is the whole list, its
     rows give the counts; otherwise the last category read shows "(N+)" and the categories after
@@ -69,6 +76,8 @@ class StakeholderTreeModel(QAbstractItemModel):
         #: Only stakeholders with statements (the voices in the debate), or everyone named.
         self.speaking = speaking
         self._tree: list[_Category] = []
+        #: The people of each organisation read so far, by the organisation's id.
+        self._people: dict[int, list[StakeholderRow]] = {}
         self._busy = False
         #: Whether the categories' counts are still to be read.
         self.counting = False
@@ -123,7 +132,13 @@ class StakeholderTreeModel(QAbstractItemModel):
             category.count = len(category.rows)
         if first.cursor is not None:
             tree[-1].cursor, tree[-1].counted = first.cursor, False
-        self._tree, self.counting = tree, first.cursor is not None
+        people = self._read_people(first.rows)
+        self._tree, self.counting, self._people = tree, first.cursor is not None, people
+
+    def _read_people(self, rows: Iterable[StakeholderRow]) -> dict[int, list[StakeholderRow]]:
+        """The people of the organisations among *rows*."""
+        organisations = [row.id for row in rows if row.kind == "organisation"]
+        return self.archive.people_by_organisation(organisations, speaking=self.speaking)
 
     def count_categories(self) -> None:
         """Read the categories' counts, when the list is longer than its first screenful: the
@@ -205,7 +220,9 @@ class StakeholderTreeModel(QAbstractItemModel):
             return
         category = self._tree[parent.row()]
         page = self._page(category, max(self.page_size, at_least))
+        people = self._read_people(page.rows)
         category.cursor = page.cursor
+        self._people.update(people)
         if page.rows:
             first = len(category.rows)
             self._busy = True  # views and the model tester may ask for more meanwhile
@@ -228,14 +245,20 @@ class StakeholderTreeModel(QAbstractItemModel):
             if row < len(self._tree):
                 return self.createIndex(row, column, id=_CATEGORY_ID)
             return QModelIndex()
-        category = parent.row()
-        if (
-            parent.internalId() == _CATEGORY_ID
-            and parent.column() == 0
-            and row < len(self._tree[category].rows)
-        ):
-            return self.createIndex(row, column, id=category + 1)
+        owner = parent.internalId()
+        if parent.column() != 0:
+            return QModelIndex()
+        if owner == _CATEGORY_ID:
+            if row < len(self._tree[parent.row()].rows):
+                return self.createIndex(row, column, id=parent.row() + 1)
+        elif not owner & _PERSON and row < len(self._people_under(owner - 1, parent.row())):
+            person = _PERSON | (owner - 1) << 32 | parent.row()
+            return self.createIndex(row, column, id=person)
         return QModelIndex()
+
+    def _people_under(self, category: int, row: int) -> list[StakeholderRow]:
+        """The people shown under the stakeholder at *row* of the *category*-th category."""
+        return self._people.get(self._tree[category].rows[row].id, [])
 
     def parent(self, child: Index = ROOT) -> QModelIndex:  # type: ignore[override]
         if not child.isValid():
@@ -243,14 +266,20 @@ class StakeholderTreeModel(QAbstractItemModel):
         owner = child.internalId()
         if owner == _CATEGORY_ID:
             return QModelIndex()
+        if owner & _PERSON:
+            category = (owner >> 32) & 0xFFFF
+            return self.createIndex(owner & _ROW_BITS, 0, id=category + 1)
         return self.createIndex(owner - 1, 0, id=_CATEGORY_ID)
 
     def rowCount(self, parent: Index = ROOT) -> int:
         if not parent.isValid():
             return len(self._tree)
-        if parent.column() != 0 or parent.internalId() != _CATEGORY_ID:
+        owner = parent.internalId()
+        if parent.column() != 0 or owner & _PERSON:
             return 0
-        return len(self._tree[parent.row()].rows)
+        if owner == _CATEGORY_ID:
+            return len(self._tree[parent.row()].rows)
+        return len(self._people_under(owner - 1, parent.row()))
 
     def columnCount(self, parent: Index = ROOT) -> int:
         return _COLUMNS
@@ -258,9 +287,12 @@ class StakeholderTreeModel(QAbstractItemModel):
     def hasChildren(self, parent: Index = ROOT) -> bool:
         if not parent.isValid():
             return bool(self._tree)
-        if parent.column() != 0 or parent.internalId() != _CATEGORY_ID:
+        owner = parent.internalId()
+        if parent.column() != 0 or owner & _PERSON:
             return False
-        return self._tree[parent.row()].count > 0
+        if owner == _CATEGORY_ID:
+            return self._tree[parent.row()].count > 0
+        return bool(self._people_under(owner - 1, parent.row()))
 
     # Views are not offered fetchMore(): QTreeView reads a page of every expanded category at
     # each layout, most of them out of sight. The stakeholder panel reads a category's next
@@ -278,18 +310,26 @@ class StakeholderTreeModel(QAbstractItemModel):
         owner = index.internalId()
         if owner == _CATEGORY_ID:
             return self._category_data(self._tree[index.row()], index.column(), role)
-        row = self._tree[owner - 1].rows[index.row()]
+        if owner & _PERSON:
+            organisation = self._tree[(owner >> 32) & 0xFFFF].rows[owner & _ROW_BITS]
+            row = self._people[organisation.id][index.row()]
+            if role == _TOOLTIP:
+                return f"{self._tooltip(row)}; speaks for {organisation.name}"
+        else:
+            row = self._tree[owner - 1].rows[index.row()]
         if role in _TEXT:
             return row.name if index.column() == 0 else row.description
         if role == _TOOLTIP:
-            statements = (
-                f"{row.statement_count:,} statement{'s' if row.statement_count != 1 else ''}"
-            )
-            detail = f" ({row.description})" if row.description else ""
-            return f"{row.name}{detail}: {statements}"
+            return self._tooltip(row)
         if role == ROW_ROLE:
             return row
         return row.id  # ID_ROLE
+
+    @staticmethod
+    def _tooltip(row: StakeholderRow) -> str:
+        statements = f"{row.statement_count:,} statement{'s' if row.statement_count != 1 else ''}"
+        detail = f" ({row.description})" if row.description else ""
+        return f"{row.name}{detail}: {statements}"
 
     @staticmethod
     def _category_data(category: _Category, column: int, role: int) -> Any:
