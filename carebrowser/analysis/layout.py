@@ -4,15 +4,15 @@ Agreement pulls stakeholders together (networkx's spring layout over the agreeme
 fixed seed); conflict does not. A layout that follows an earlier one starts from the earlier
 positions, and is then turned, scaled and moved onto them (least squares), so that a filter
 change moves nodes only as far as the new ties need.
+
+networkx and numpy are imported where they are used: the window lays a network out on a reading
+thread, and its GUI thread never waits for their import (about 300 ms).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-
-import networkx as nx
-import numpy as np
 
 from carebrowser.analysis.kinds import SEED
 from carebrowser.analysis.networks import Network
@@ -42,6 +42,9 @@ def layout(
     keys = node_keys(network)
     if not keys:
         return {}
+    import networkx as nx
+    import numpy as np
+
     graph = nx.Graph()
     graph.add_nodes_from(keys)
     two_mode = network.kind == "affiliation"
@@ -84,6 +87,8 @@ def _spread(points: dict[NodeKey, Point], rounds: int = 60) -> dict[NodeKey, Poi
     keys = list(points)
     if len(keys) < 2:
         return points
+    import numpy as np
+
     at = np.array([points[k] for k in keys])
     room = ROOM / math.sqrt(len(keys))
     for _ in range(rounds):
@@ -106,6 +111,8 @@ def _spread(points: dict[NodeKey, Point], rounds: int = 60) -> dict[NodeKey, Poi
 def _onto(points: dict[NodeKey, Point], earlier: Mapping[NodeKey, Point]) -> dict[NodeKey, Point]:
     """*points* turned, scaled and moved to lie as near as they can to *earlier* (Procrustes,
     over the nodes both have; no mirror image, so the picture is not flipped)."""
+    import numpy as np
+
     common = [k for k in points if k in earlier]
     moving = np.array([points[k] for k in common])
     fixed = np.array([earlier[k] for k in common])

@@ -27,9 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
-
-import networkx as nx
+from typing import TYPE_CHECKING, Final
 
 from carebrowser.analysis.kinds import (
     DEFAULT_LIMIT,
@@ -41,6 +39,11 @@ from carebrowser.analysis.kinds import (
 )
 from carebrowser.queries.filters import Filters
 from carebrowser.queries.networks import ActorRow, NetworkReader, NetworkRows, PairRow
+
+if TYPE_CHECKING:
+    # Imported where a graph is made (on a reading thread in the window): networkx and numpy
+    # take about 300 ms to import, which the coalition map's first showing would otherwise wait.
+    import networkx as nx
 
 #: Words left out of a long name's initials ("Association of Directors of Social Services").
 _MINOR_WORDS: Final = frozenset({"of", "for", "and", "the", "on", "in", "to", "upon"})
@@ -255,6 +258,8 @@ def _coalitions(
 ) -> list[Coalition]:
     """Louvain communities of the congruence network (fixed seed) of two members or more,
     largest first; each with the proposals most of its pairs agree on."""
+    import networkx as nx
+
     activity = {a.id: a.activity for a in actors}
     graph = nx.Graph()
     graph.add_nodes_from(a.id for a in actors)
@@ -288,6 +293,8 @@ def _coalitions(
 def to_graph(network: Network) -> nx.Graph:
     """The network as a networkx graph with the attributes GraphML carries: nodes' label,
     category, statement count, coalition; edges' weight, kind and proposals (titles)."""
+    import networkx as nx
+
     graph = nx.Graph(kind=network.kind, normalisation=network.normalisation)
     for actor in network.actors:
         graph.add_node(

@@ -144,3 +144,62 @@ def test_start_up_is_kept_from_the_garbage_collector_which_then_runs(
 
 def test_the_window_has_the_application_icon_at_every_size(session: dict[str, Any]) -> None:
     assert session["icon"] == [16, 24, 32, 48, 64, 128, 256]
+
+
+#: A fresh process: the window, then the coalition map shown until it is drawn; which thread
+#: first imported networkx and numpy (the GUI thread must not wait for them: about 300 ms).
+MAP_SESSION = """
+import json, sys, threading
+from importlib.abc import MetaPathFinder
+
+first_imported = {}
+
+class Watcher(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name in ("networkx", "numpy") and name not in first_imported:
+            first_imported[name] = threading.current_thread() is threading.main_thread()
+        return None
+
+sys.meta_path.insert(0, Watcher())
+from carebrowser.cli import argument_parser
+from carebrowser.ui import reads
+from carebrowser.ui.app import application, open_window
+from carebrowser.ui.main_window import NETWORK
+
+window = open_window(argument_parser().parse_args([]))
+app = application()
+window.set_view(NETWORK)
+panel = window.network
+for _ in range(20_000):  # until the map is drawn (a bound, not a measure)
+    app.processEvents()
+    scene = panel.view.scene()
+    if scene is not None and scene.items() and not reads.activity().reading():
+        break
+    reads.wait_for_reads(10)
+drawn = len(panel.view.scene().items()) if panel.view.scene() is not None else 0
+window.close()
+print(json.dumps({"on_gui_thread": first_imported, "drawn": drawn}))
+"""
+
+
+def test_the_coalition_map_imports_networkx_off_the_gui_thread(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", MAP_SESSION],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["drawn"] > 0  # the map was drawn
+    # Both were imported, each first by a reading thread, never by the GUI thread.
+    assert found["on_gui_thread"] == {"networkx": False, "numpy": False}
