@@ -155,6 +155,29 @@ class StakeholderReader(Reader):
         last = rows[limit - 1]
         return Page(result, (last.category, last.sort_name, last.id))
 
+    def stakeholders_as_listed(
+        self,
+        name: str = "",
+        *,
+        after: tuple[object, ...] | None = None,
+        limit: int = PAGE_SIZE,
+    ) -> Page[StakeholderRow]:
+        """A page of the stakeholders whose name, alias or role contains *name*, in the list's
+        order (categories in the vocabulary's order, each by name): the first with *after*
+        None, then the page after the cursor the last one gave. Every read is on the covering
+        index, category by category, as first_stakeholders()."""
+        if after is None:
+            return self.first_stakeholders(name=name, limit=limit)
+        category = str(after[0])
+        page = self.stakeholders({category}, name, after=after, limit=limit)
+        if page.cursor is not None:
+            return page
+        later = CATEGORIES[CATEGORIES.index(category) + 1 :] if category in CATEGORIES else ()
+        if not later:
+            return Page(page.rows, None)
+        rest = self.first_stakeholders(later, name, limit=limit - len(page.rows))
+        return Page(page.rows + rest.rows, rest.cursor)
+
     def prepare_name_filter(self) -> None:
         """Read a little through the statements a name typed into the stakeholder list runs, so
         that they are built and compiled (3-6 ms, once) before the first keystroke is typed."""

@@ -25,10 +25,13 @@ from carebrowser.ui.models.choices import (
     Choice,
     ChoicePage,
     PagedChoiceListModel,
+    grouped_stakeholder_choices,
+    stakeholder_choice,
     stakeholder_choices,
 )
 from carebrowser.ui.models.comparison import AGREEMENT, FIXED_COLUMNS, PROPOSAL, ComparisonModel
-from carebrowser.ui.widgets import LazyComboBox, counted, heading, named, setup_table
+from carebrowser.ui.pickers import FindingComboBox
+from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 if TYPE_CHECKING:
     from carebrowser.export import Table
@@ -37,8 +40,13 @@ if TYPE_CHECKING:
 MAX_COMPARED = 4
 #: Stakeholders read at a time into the pickers (20,000 at the largest).
 STAKEHOLDER_PAGE = PAGE_SIZE
-#: Typing a name into a closed picker looks this many pages of stakeholders deep for it.
-FIND_PAGES = 5
+#: Stakeholders read at a time into a picker's list of those matching what is typed.
+MATCH_PAGE = 100
+
+
+def _listed_as(found: Choice) -> Choice:
+    """A stakeholder found by typing, as the pickers' list names it."""
+    return stakeholder_choice(found.value) if isinstance(found.value, StakeholderRow) else found
 
 
 class ComparePanel(QWidget):
@@ -50,19 +58,20 @@ class ComparePanel(QWidget):
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.archive = archive
-        # '(none)' and the stakeholders by category then name, read a page at a time: the
-        # first when the view is first shown, more as a picker's list is scrolled.
+        # '(none)' and the stakeholders under their categories, in the stakeholder list's order,
+        # read a page at a time: the first when the view is first shown, more as a picker's list
+        # is scrolled.
         self.choices = PagedChoiceListModel(stakeholder_choices([]), self._stakeholder_page, self)
         self._compared: list[int] = []
         self.model = ComparisonModel(self)
 
         pickers = QGridLayout()
-        self.pickers: list[QComboBox] = []
+        self.pickers: list[FindingComboBox] = []
         for number in range(1, MAX_COMPARED + 1):
             picker = named(
-                LazyComboBox(self, find=self._find),
+                FindingComboBox(self._matching, "stakeholder", self, listed_as=_listed_as),
                 f"Stakeholder {number} to compare",
-                "Choose a stakeholder; type the first letters to jump to a name"
+                "Choose a stakeholder; type part of a name, alias or role to list those matching"
                 + ("" if number <= 2 else " (optional)"),
             )
             picker.setModel(self.choices)
@@ -127,24 +136,21 @@ class ComparePanel(QWidget):
             self.ensure_loaded()
         self._refresh()
 
+    # A page of either list is read on the GUI thread: up to MATCH_PAGE rows of the covering
+    # index, category by category, as the stakeholder list's name box reads them.
+
     def _stakeholder_page(self, after: object | None) -> ChoicePage:
         cursor = after if isinstance(after, tuple) else None
-        page = self.archive.stakeholders(after=cursor, limit=STAKEHOLDER_PAGE)
-        return stakeholder_choices(page.rows)[1:], page.cursor
+        page = self.archive.stakeholders_as_listed(after=cursor, limit=STAKEHOLDER_PAGE)
+        category = str(cursor[0]) if cursor else None
+        return grouped_stakeholder_choices(page.rows, category), page.cursor
 
-    def _find(self, typed: str) -> Choice | None:
-        """The first stakeholder in the pickers' order whose name starts with *typed*."""
-        folded, cursor = typed.casefold(), None
-        for _page in range(FIND_PAGES):
-            # Names, aliases and roles containing it, by category then name.
-            page = self.archive.stakeholders(name=typed, after=cursor, limit=STAKEHOLDER_PAGE)
-            for stakeholder in page.rows:
-                if stakeholder.name.casefold().startswith(folded):
-                    return stakeholder_choices([stakeholder])[1]
-            if page.cursor is None:
-                break
-            cursor = page.cursor
-        return None
+    def _matching(self, typed: str, after: object | None) -> ChoicePage:
+        """A page of the stakeholders whose name, alias or role holds *typed*, grouped."""
+        cursor = after if isinstance(after, tuple) else None
+        page = self.archive.stakeholders_as_listed(typed, after=cursor, limit=MATCH_PAGE)
+        category = str(cursor[0]) if cursor else None
+        return grouped_stakeholder_choices(page.rows, category, described=True), page.cursor
 
     def set_stakeholders(self, ids: Sequence[int]) -> None:
         """Compare these stakeholders (the first four); the pickers show them.
@@ -162,6 +168,40 @@ class ComparePanel(QWidget):
             picker.setCurrentIndex(max(row, 0))
             picker.blockSignals(False)
         self._refresh(extra=max(0, len(ids) - MAX_COMPARED))
+
+    def add_stakeholder(self, stakeholder_id: int) -> str:
+        """Add one stakeholder to the comparison, in the first picker left empty, unless four are
+        compared already; what was done (or what to do), as a sentence for the status bar."""
+        found = self.archive.stakeholders_by_ids([stakeholder_id])
+        if not found:
+            return "That stakeholder is no longer in the database."
+        stakeholder, compared = found[0], self.compared()
+        if any(s.id == stakeholder_id for s in compared):
+            return f"{stakeholder.name} is compared already."
+        empty = next(
+            (
+                p
+                for p in self.pickers
+                if not isinstance(self.choices.value(p.currentIndex()), StakeholderRow)
+            ),
+            None,
+        )
+        if empty is None:
+            return (
+                f"Four stakeholders are compared already: to compare {stakeholder.name}, choose "
+                "it in place of one of them (Alt+1 to Alt+4), or select two to four and press "
+                "Compare selected."
+            )
+        empty.setCurrentIndex(self.choices.pin(stakeholder_choice(stakeholder)))
+        if len(compared) == 0:
+            return (
+                f"{stakeholder.name} is in the comparison: choose a stakeholder to compare it "
+                "with, or select two to four and press Compare selected."
+            )
+        return (
+            f"Added {stakeholder.name} to the comparison. To compare other stakeholders only, "
+            "select two to four and press Compare selected."
+        )
 
     def compared(self) -> list[StakeholderRow]:
         """The chosen stakeholders, each once, in picker order."""

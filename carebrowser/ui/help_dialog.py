@@ -28,6 +28,11 @@ SHORTCUTS = (
     ("Ctrl+End / Ctrl+Home", "the last (reading the rest) / first statement"),
     ("Ctrl+Space", "stakeholder list: add the current stakeholder, or take it out"),
     ("Shift+Up / Shift+Down", "stakeholder list: extend the selection"),
+    (
+        "Alt+1 to Alt+4",
+        "comparison: a stakeholder picker; type part of a name, Up / Down, Enter to choose, "
+        "Escape to keep the choice",
+    ),
     ("F8 / Shift+F8", "next / previous statement in the reader"),
     ("Ctrl+E", "export the selection (or everything shown) to Excel or CSV"),
     ("Ctrl+C", "copy the selection as a table, for Excel or Word"),

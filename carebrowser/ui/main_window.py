@@ -315,10 +315,17 @@ class MainWindow(QMainWindow):
         self.statements.show_statements(filters, heading, doing)
 
     def compare_stakeholders(self, ids: Sequence[int]) -> None:
-        """Compare these stakeholders (two to four) in the comparison view."""
+        """Compare these stakeholders (two to four) in the comparison view; one alone is added
+        to the comparison shown (which it never replaces), and the status bar says so."""
+        message = ""
         with self.reading("comparing stakeholders"):
-            self.compare.set_stakeholders(list(ids))
+            if len(ids) == 1:
+                message = self.compare.add_stakeholder(ids[0])
+            else:
+                self.compare.set_stakeholders(list(ids))
         self.set_view(COMPARE)
+        if message:
+            self.statusBar().showMessage(message, 15_000)
 
     def open_statement(self, source_id: int, statement_id: int) -> None:
         """Open the reader at a statement (Back returns to where it was opened from)."""

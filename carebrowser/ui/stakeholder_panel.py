@@ -149,7 +149,8 @@ class StakeholderPanel(QWidget):
         self.compare_button = named(
             QPushButton("Co&mpare selected", self),
             "Compare selected stakeholders",
-            "Show the two to four selected stakeholders side by side, proposal by proposal",
+            "Show the two to four selected stakeholders side by side, proposal by proposal; one "
+            "selected is added to the comparison",
         )
         self.count_label = QLabel(self)
         # Its text changes with every keystroke and selection: a width that ignores the text
@@ -320,7 +321,7 @@ class StakeholderPanel(QWidget):
             self.count_label.setText(
                 f"{chosen:,} of {total} selected" if chosen else f"{total} shown"
             )
-        self.compare_button.setEnabled(chosen >= 2)
+        self.compare_button.setEnabled(chosen >= 1)  # one is added to the comparison
         self.status_changed.emit()
 
     def selected(self) -> list[StakeholderRow]:

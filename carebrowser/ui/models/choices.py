@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from carebrowser.data.vocabulary import CATEGORIES, STANCES
 from carebrowser.queries import ProposalRow, SourceRow, StakeholderRow
@@ -33,6 +34,15 @@ class Choice:
     label: str
     value: object
     tooltip: str = ""
+    #: A heading over the choices after it (a category): shown, never chosen.
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class CategoryHeading:
+    """What a category's heading in a list of stakeholders stands for."""
+
+    category: str
 
 
 class ChoiceListModel(QAbstractListModel):
@@ -57,6 +67,10 @@ class ChoiceListModel(QAbstractListModel):
         self._choices[first : last + 1] = choices
         self.dataChanged.emit(self.index(first), self.index(last), _LABEL_ROLES)
 
+    def choice(self, row: int) -> Choice:
+        """The choice in *row*."""
+        return self._choices[row]
+
     def value(self, row: int) -> object:
         """What the choice in *row* stands for."""
         return self._choices[row].value if 0 <= row < len(self._choices) else None
@@ -72,14 +86,26 @@ class ChoiceListModel(QAbstractListModel):
             -1,
         )
 
+    def is_heading(self, row: int) -> bool:
+        """Whether *row* is a heading (not a choice)."""
+        return 0 <= row < len(self._choices) and self._choices[row].heading
+
     def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self._choices)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if index.isValid() and self.is_heading(index.row()):
+            # Disabled: combo boxes and list views step over it and never choose it.
+            return Qt.ItemFlag.ItemNeverHasChildren
+        return super().flags(index)
 
     @returns_variant
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._choices):
             return None
         choice = self._choices[index.row()]
+        if choice.heading:
+            return self._heading_data(choice, role)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return choice.label
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -89,6 +115,23 @@ class ChoiceListModel(QAbstractListModel):
         if role == ID_ROLE:
             value = getattr(choice.value, "id", choice.value)
             return value if isinstance(value, int | str) else None
+        return None
+
+    @staticmethod
+    def _heading_data(choice: Choice, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return choice.label
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{choice.label} (heading)"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return choice.tooltip or None
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            # In the text's own colour: a disabled row's grey would be too faint to read.
+            return QGuiApplication.palette().color(QPalette.ColorRole.WindowText)
         return None
 
 
@@ -142,9 +185,39 @@ def source_choices(sources: Sequence[SourceRow]) -> list[Choice]:
 
 def stakeholder_choices(stakeholders: Sequence[StakeholderRow]) -> list[Choice]:
     """'(none)' and each stakeholder (value: the row)."""
-    return [Choice("(none)", None)] + [
-        Choice(s.name, s, s.description or s.category) for s in stakeholders
-    ]
+    return [Choice("(none)", None)] + [stakeholder_choice(s) for s in stakeholders]
+
+
+def stakeholder_choice(stakeholder: StakeholderRow, *, described: bool = False) -> Choice:
+    """A stakeholder by name (value: the row); *described* adds its role or organisation."""
+    label = stakeholder.name
+    more = stakeholder.role or stakeholder.organisation
+    if described and more:
+        label += f" \u2014 {more}"
+    return Choice(label, stakeholder, stakeholder.description or stakeholder.category)
+
+
+def category_label(category: str) -> str:
+    """A category as a heading: 'Local government'."""
+    return category[0].upper() + category[1:] if category else category
+
+
+def grouped_stakeholder_choices(
+    stakeholders: Sequence[StakeholderRow], after: str | None = None, *, described: bool = False
+) -> list[Choice]:
+    """The stakeholders (in the list's order) under a heading for each category, as the
+    stakeholder list groups them; *after* is the category of the choices before these (a page
+    that goes on in it adds no heading)."""
+    choices: list[Choice] = []
+    for stakeholder in stakeholders:
+        if stakeholder.category != after:
+            after = stakeholder.category
+            label = category_label(after)
+            choices.append(
+                Choice(label, CategoryHeading(after), f"Stakeholders in the category {after}", True)
+            )
+        choices.append(stakeholder_choice(stakeholder, described=described))
+    return choices
 
 
 def reader_source_choice(source: SourceRow, matches: bool) -> Choice:
