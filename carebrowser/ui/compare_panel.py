@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -105,7 +105,12 @@ class ComparePanel(QWidget):
         self.table.setModel(self.model)
         self.table.setItemDelegate(StanceDelegate(self.table))
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # A long name is elided in its header (the whole name is in the header's tooltip).
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # The fixed columns are sized to the table's width as it changes (see _size_columns).
+        self.table.viewport().installEventFilter(self)
 
         top = QHBoxLayout()
         top.addWidget(heading("Compare stakeholders", self, elide=True), 1)
@@ -240,10 +245,26 @@ class ComparePanel(QWidget):
         self._size_columns()
         self.status_changed.emit()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._size_columns()
+        return super().eventFilter(watched, event)
+
     def _size_columns(self) -> None:
+        """The stakeholders' columns get the width: the proposal's title wraps within a fifth of
+        the table (less with three or four stakeholders), the agreement within an eighth (or
+        their headers, if wider)."""
         header = self.table.horizontalHeader()
-        for column in (PROPOSAL, AGREEMENT):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        if header.count() < len(FIXED_COLUMNS):
+            return
+        width = self.table.viewport().width()
+        least = 10 * self.table.fontMetrics().averageCharWidth()
+        many = len(self.model.stakeholders) > 2
+        for column, share in ((PROPOSAL, 0.15 if many else 0.2), (AGREEMENT, 0.125)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            wanted = max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            cap = max(int(width * share), least, header.sectionSizeHint(column))
+            header.resizeSection(column, min(wanted, cap))
 
     def _disagreements_only(self, only: bool) -> None:
         self.model.set_disagreements_only(only)

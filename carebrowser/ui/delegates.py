@@ -220,6 +220,10 @@ class StanceDelegate(QStyledItemDelegate):
             style = opt.widget.style() if opt.widget else QApplication.style()
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
             pad = opt.fontMetrics.height() // 4
+            # In a column too narrow for it the stance is elided (the tooltip says it whole).
+            label = opt.fontMetrics.elidedText(
+                label, Qt.TextElideMode.ElideRight, max(0, opt.rect.width() - 6 * pad)
+            )
             chip = QRect(opt.rect.left() + pad, opt.rect.top() + pad, 0, 0)
             chip.setSize(
                 QSize(

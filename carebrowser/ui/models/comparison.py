@@ -141,7 +141,10 @@ class ComparisonModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             source = f"\n{quote.source_name}" if quote else ""
-            return f"{position.summary}{source}\nPress Enter to read the quotation in its source."
+            return (
+                f"{stance_label(position.stance)}: {position.summary}{source}\n"
+                "Press Enter to read the quotation in its source."
+            )
         return None
 
     @returns_variant
@@ -156,5 +159,6 @@ class ComparisonModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return stakeholder.name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return stakeholder.description or stakeholder.category
+            # The whole name: a narrow column elides it.
+            return f"{stakeholder.name}\n{stakeholder.description or stakeholder.category}"
         return None
