@@ -364,3 +364,33 @@ def test_the_paged_list_model(qtmodeltester: ModelTester, synthetic: Archive) ->
     assert model.value(1) == source
     with pytest.raises(IndexError):
         model.replace(model.rowCount(), reader_source_choices([source], set()))
+
+
+def test_the_finder_reads_its_matches_a_page_at_a_time(
+    qtbot: QtBot, synthetic: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compare_panel, "MATCH_PAGE", 20)
+    no_whole_tables(monkeypatch)
+    compare = ComparePanel(synthetic)
+    qtbot.addWidget(compare)
+    compare.show()
+    qtbot.waitExposed(compare)
+    picker = compare.pickers[0]
+    picker.setFocus()
+    QTest.keyClicks(picker, "a")
+    finder = picker.finder
+    model = finder.model
+    assert model is not None
+
+    def found() -> list[StakeholderRow]:
+        assert model is not None
+        rows = (model.value(r) for r in range(model.rowCount()))
+        return [v for v in rows if isinstance(v, StakeholderRow)]
+
+    assert len(found()) == 20 and model.canFetchMore()
+    finder.matches.scrollToBottom()
+    qtbot.waitUntil(lambda: len(found()) > 20)
+    read = found()
+    assert read == synthetic.stakeholders_as_listed("a", limit=len(read)).rows
+    QTest.keyClick(finder.edit, Qt.Key.Key_Escape)
+    assert not finder.isVisible() and picker.currentIndex() == 0
