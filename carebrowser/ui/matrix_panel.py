@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -23,7 +23,14 @@ from carebrowser.data.vocabulary import STANCES
 from carebrowser.queries import Archive, Filters, MatrixBlock, PositionRow, ProposalRow
 from carebrowser.queries.timeline import Timeline
 from carebrowser.ui.delegates import StanceDelegate
-from carebrowser.ui.models.matrix import HEADER_WIDTH, MatrixModel, MatrixRows, stance_label
+from carebrowser.ui.models.matrix import (
+    HEADER_WIDTH,
+    Cursor,
+    MatrixFetch,
+    MatrixModel,
+    MatrixRows,
+    stance_label,
+)
 from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.widgets import counted, heading, named, setup_table
 
@@ -64,6 +71,13 @@ class MatrixPanel(QWidget):
         self.timeline = Timeline(archive.engine)
         self.model.set_changes_of(self._changes_of)
         self._reads = ReadStream(self)
+        # Further rows, as the table is scrolled to its end, are read off the GUI thread too.
+        self._pages = ReadStream(self)
+        self.model.read_off_thread(
+            self._pages.read,
+            self._pages.cancel,
+            lambda error: self.read_failed.emit(error, "reading more of the matrix"),
+        )
 
         self.hide_empty_box = named(
             QCheckBox("Hide empt&y rows and columns", self),
@@ -226,11 +240,11 @@ class MatrixPanel(QWidget):
         self._stale = False
         filters, hide_empty = self.filters, self.hide_empty_box.isChecked()
 
-        def read() -> tuple[list[ProposalRow], Callable[[], MatrixRows], MatrixRows]:
+        def read() -> tuple[list[ProposalRow], MatrixFetch, MatrixRows]:
             proposals, batch = self._batches(filters, hide_empty)
-            return proposals, batch, batch()
+            return proposals, batch, batch(None)
 
-        def show(answer: tuple[list[ProposalRow], Callable[[], MatrixRows], MatrixRows]) -> None:
+        def show(answer: tuple[list[ProposalRow], MatrixFetch, MatrixRows]) -> None:
             proposals, batch, first = answer
             current = self.model.position_at(self.table.currentIndex())
             self.model.set_lazy(proposals, batch, first)
@@ -246,22 +260,19 @@ class MatrixPanel(QWidget):
 
     def _batches(
         self, filters: Filters | None = None, hide_empty: bool | None = None
-    ) -> tuple[list[ProposalRow], Callable[[], MatrixRows]]:
-        """The columns, and a reader of the next batch of rows with their cells (on any
-        thread: nothing of the panel is touched)."""
+    ) -> tuple[list[ProposalRow], MatrixFetch]:
+        """The columns, and a reader of a batch of rows with their cells (on any thread:
+        nothing of the panel is touched)."""
         filters = self.filters if filters is None else filters
         hide_empty = self.hide_empty_box.isChecked() if hide_empty is None else hide_empty
         proposals = self.archive.matrix_proposals(filters, hide_empty=hide_empty)
         columns = [p.id for p in proposals]
-        after: tuple[object, ...] | None = None
 
-        def batch() -> MatrixRows:
-            nonlocal after
+        def batch(after: Cursor) -> MatrixRows:
             rows, cells, cursor = self.archive.matrix_block(
                 filters, hide_empty=hide_empty, columns=columns, after=after, limit=MATRIX_BATCH
             )
-            after = cursor  # only now: a batch whose cells cannot be read is read again
-            return rows, cells, cursor is not None
+            return rows, cells, cursor
 
         return proposals, batch
 
@@ -291,7 +302,7 @@ class MatrixPanel(QWidget):
         for _batch in range(FIND_BATCHES):  # a row not read yet: read on a little way
             if index.isValid() or not self.model.canFetchMore():
                 break
-            self.model.fetchMore()
+            self.model.fetch_now()
             index = self.model.index_of(stakeholder_id, proposal_id)
         if index.isValid():
             self.table.selectionModel().setCurrentIndex(

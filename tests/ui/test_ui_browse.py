@@ -135,7 +135,7 @@ def test_matrix_options_hide_empty_and_transpose(
     matrix.hide_empty_box.click()
     assert not window.window_actions.hide_empty.isChecked()
     while matrix.model.canFetchMore():  # rows come a batch at a time
-        matrix.model.fetchMore()
+        matrix.model.fetch_now()
     assert matrix.model.rowCount() == len(archive.all_stakeholders()) >= rows
     assert matrix.model.columnCount() == len(archive.proposals()) >= columns
     matrix.hide_empty_box.click()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QModelIndex, QObject
 from pytestqt.qtbot import QtBot
+from ui_helpers import settle
 
 from carebrowser.data.database import DatabaseInfo, open_database
 from carebrowser.data.synth import Sizes, synthesize
@@ -17,6 +19,7 @@ from carebrowser.queries import Archive, Filters
 from carebrowser.ui import export_subjects, matrix_panel, quote_panel, stakeholder_panel
 from carebrowser.ui.main_window import MATRIX, MainWindow
 from carebrowser.ui.matrix_panel import MATRIX_BATCH, MatrixPanel
+from carebrowser.ui.models.matrix import Cursor, MatrixFetch, MatrixModel, MatrixRows
 from carebrowser.ui.models.roles import ID_ROLE, ROW_ROLE
 from carebrowser.ui.settings import Settings
 
@@ -65,11 +68,16 @@ def test_the_matrix_reads_its_rows_a_batch_at_a_time(qtbot: QtBot, synthetic: Ar
     assert model.columnCount() == len(whole.proposals)
     assert panel.status_text().startswith("Showing the first ")
     first = [s.id for s in model.matrix.stakeholders]
+    # Scrolled to its end, the table reads the next batch off the GUI thread.
     model.fetchMore()
-    assert model.rowCount() > MATRIX_BATCH
+    assert model.fetching and model.rowCount() == MATRIX_BATCH
+    model.fetchMore()  # asked again meanwhile: one batch is read, once
+    settle(qtbot)
+    assert not model.fetching
+    assert model.rowCount() == 2 * MATRIX_BATCH
     assert [s.id for s in model.matrix.stakeholders][:MATRIX_BATCH] == first
     while model.canFetchMore():
-        model.fetchMore()
+        model.fetch_now()
     assert not model.canFetchMore()
     assert {s.id for s in model.matrix.stakeholders} == {s.id for s in whole.stakeholders}
     assert model.rowCount() == len(whole.stakeholders)
@@ -81,6 +89,7 @@ def test_the_matrix_reads_its_rows_a_batch_at_a_time(qtbot: QtBot, synthetic: Ar
     panel.transpose_box.setChecked(True)
     assert model.columnCount() == MATRIX_BATCH and model.rowCount() == len(whole.proposals)
     model.fetchMore()
+    settle(qtbot)
     assert model.columnCount() > MATRIX_BATCH
 
 
@@ -355,3 +364,45 @@ def test_a_failed_preparation_is_not_an_error(
     qtbot.waitUntil(lambda: window.stakeholders.model.name == "co")
     assert window.stakeholders.model.rowCount() > 0
     window.close()
+
+
+def test_a_batch_read_for_a_matrix_shown_before_is_never_added(synthetic: Archive) -> None:
+    """The next batch is read off the GUI thread; when the matrix is replaced meanwhile (the
+    filters changed), that batch's answer is dropped, and one is read for the new matrix."""
+    started: list[tuple[Callable[[], Any], Callable[[Any], None]]] = []
+    cancelled: list[bool] = []
+    model = MatrixModel()
+    model.read_off_thread(
+        lambda read, show, _failed: started.append((read, show)),
+        lambda: cancelled.append(True),
+        lambda error: pytest.fail(f"no read fails here: {error}"),
+    )
+
+    def batches(filters: Filters) -> MatrixFetch:
+        proposals = synthetic.matrix_proposals(filters, hide_empty=True)
+
+        def fetch(after: Cursor) -> MatrixRows:
+            return synthetic.matrix_block(
+                filters, hide_empty=True, columns=[p.id for p in proposals], after=after, limit=5
+            )
+
+        return fetch
+
+    everyone, councils = Filters(), Filters(categories=frozenset({"council"}))
+    model.set_lazy(synthetic.matrix_proposals(everyone, hide_empty=True), batches(everyone))
+    model.fetchMore()
+    model.fetchMore()  # asked again while the first is under way: nothing more is read
+    assert len(started) == 1 and model.fetching and model.rowCount() == 5
+    read, show = started[0]
+    answer = read()  # on a reading thread, in the window
+    model.set_lazy(synthetic.matrix_proposals(councils, hide_empty=True), batches(councils))
+    assert cancelled and not model.fetching
+    show(answer)  # arrives all the same: dropped
+    first = [s.id for s in model.matrix.stakeholders]
+    assert model.rowCount() == 5 and all(s.category == "council" for s in model.matrix.stakeholders)
+    model.fetchMore()
+    read, show = started[1]
+    show(read())
+    whole = synthetic.matrix(councils, hide_empty=True)
+    assert [s.id for s in model.matrix.stakeholders] == [s.id for s in whole.stakeholders][:10]
+    assert [s.id for s in model.matrix.stakeholders][:5] == first

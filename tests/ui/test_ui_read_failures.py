@@ -17,7 +17,7 @@ from ui_helpers import LGA, proposal, settle, stakeholder
 from carebrowser.queries import Archive, Filters, Page, QuoteRow, QuoteSort
 from carebrowser.ui import settings as options
 from carebrowser.ui.main_window import MainWindow
-from carebrowser.ui.models.matrix import MatrixModel, MatrixRows
+from carebrowser.ui.models.matrix import Cursor, MatrixModel, MatrixRows
 from carebrowser.ui.models.quotes import QuoteTableModel, statements_fetch
 from carebrowser.ui.models.stakeholders import StakeholderTreeModel
 from carebrowser.ui.settings import Settings
@@ -123,7 +123,7 @@ def test_a_matrix_that_cannot_be_read_leaves_the_one_shown(
     before = model.matrix
     resets = Resets(model)
 
-    def gone() -> MatrixRows:
+    def gone(_after: Cursor) -> MatrixRows:
         raise sqlite3.OperationalError(GONE)
 
     with pytest.raises(sqlite3.OperationalError):

@@ -35,8 +35,24 @@ _ROLES = frozenset(
 )
 
 
-#: One batch of rows read by fetchMore: the stakeholders, their cells, whether more follow.
-MatrixRows = tuple[Sequence[StakeholderRow], dict[tuple[int, int], PositionRow], bool]
+#: Where the next batch of rows starts (None: at the first row).
+Cursor = tuple[object, ...] | None
+#: One batch of rows read by fetchMore: the stakeholders, their cells, where the next batch
+#: starts (None: none follows).
+MatrixRows = tuple[Sequence[StakeholderRow], dict[tuple[int, int], PositionRow], Cursor]
+#: Reads the batch of rows that starts at a cursor (on any thread).
+MatrixFetch = Callable[[Cursor], MatrixRows]
+#: A batch with the changes of position of its stakeholders.
+_Batch = tuple[
+    Sequence[StakeholderRow],
+    dict[tuple[int, int], PositionRow],
+    Cursor,
+    dict[tuple[int, int], "ChangeOfPosition"],
+]
+#: Runs a read off the GUI thread: (read, show its answer, tell its failure).
+StartRead = Callable[
+    [Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], Any
+]
 #: Reads the changes of position of some stakeholders, by (stakeholder id, proposal id).
 ChangesOf = Callable[[Sequence[int]], dict[tuple[int, int], ChangeOfPosition]]
 
@@ -58,10 +74,27 @@ class MatrixModel(QAbstractTableModel):
         super().__init__(parent)
         self.matrix = matrix or Matrix((), (), {})
         self.transposed = False
-        self._fetch: Callable[[], MatrixRows] | None = None
+        self._fetch: MatrixFetch | None = None
+        self._after: Cursor = None
+        #: Whether the next batch is being read off the GUI thread.
+        self.fetching = False
+        self._start_read: StartRead | None = None
+        self._cancel_read: Callable[[], None] = lambda: None
+        self._fetch_failed: Callable[[BaseException], None] = lambda _error: None
         #: The changes of position of the stakeholders read, flagged in their cells.
         self.changes: dict[tuple[int, int], ChangeOfPosition] = {}
         self._changes_of: ChangesOf | None = None
+
+    def read_off_thread(
+        self,
+        start: StartRead,
+        cancel: Callable[[], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """Read further batches (fetchMore, as the view scrolls to the end) with *start*, which
+        runs a read off the GUI thread; *cancel* drops the one under way; *failed* hears of a
+        batch that could not be read. Without it, fetchMore reads on the GUI thread."""
+        self._start_read, self._cancel_read, self._fetch_failed = start, cancel, failed
 
     def set_changes_of(self, changes_of: ChangesOf | None) -> None:
         """Read the changes of position of each batch of stakeholders with *changes_of*."""
@@ -76,16 +109,23 @@ class MatrixModel(QAbstractTableModel):
 
     def set_matrix(self, matrix: Matrix) -> None:
         """Show another matrix (after the filters changed)."""
+        changes = self._read_changes(matrix.stakeholders)
+        self._stop_fetching()
         with resetting(self):
             self.matrix = matrix
-            self.changes = self._read_changes(matrix.stakeholders)
+            self.changes = changes
             self._fetch = None
         self._headers_changed()
+
+    def _stop_fetching(self) -> None:
+        if self.fetching:
+            self._cancel_read()
+            self.fetching = False
 
     def set_lazy(
         self,
         proposals: Sequence[ProposalRow],
-        fetch: Callable[[], MatrixRows],
+        fetch: MatrixFetch,
         first: MatrixRows | None = None,
     ) -> None:
         """Show a matrix read a batch of stakeholders at a time: the first now (or *first*,
@@ -93,23 +133,56 @@ class MatrixModel(QAbstractTableModel):
         scrolled to the end).
 
         The first batch is read before the reset: when it cannot be read, nothing changes."""
-        rows, cells, more = fetch() if first is None else first
+        rows, cells, after = fetch(None) if first is None else first
         changes = self._read_changes(rows)
+        self._stop_fetching()
         with resetting(self):
             self.matrix = Matrix(tuple(rows), tuple(proposals), dict(cells))
             self.changes = changes
-            self._fetch = fetch if more else None
+            self._fetch, self._after = (fetch if after is not None else None), after
         self._headers_changed()
 
     def canFetchMore(self, parent: Index = ROOT) -> bool:
         return not parent.isValid() and self._fetch is not None
 
     def fetchMore(self, parent: Index = ROOT) -> None:
-        if parent.isValid() or self._fetch is None:
+        """Read the next batch: off the GUI thread when read_off_thread() said how, the rows
+        added when they arrive (the view asks again meanwhile: nothing more is read)."""
+        if parent.isValid() or self._fetch is None or self.fetching:
             return
-        rows, cells, more = self._fetch()
-        changes = self._read_changes(rows)
-        if not more:
+        if self._start_read is None:
+            self.fetch_now()
+            return
+        fetch, after = self._fetch, self._after
+        self.fetching = True
+        self._start_read(
+            lambda: self._read_batch(fetch, after),
+            lambda batch: self._add(fetch, batch),
+            self._failed_fetch,
+        )
+
+    def fetch_now(self) -> None:
+        """Read the next batch now, on this thread (for a caller that needs it at once)."""
+        self._stop_fetching()
+        if self._fetch is not None:
+            fetch = self._fetch
+            self._add(fetch, self._read_batch(fetch, self._after))
+
+    def _read_batch(self, fetch: MatrixFetch, after: Cursor) -> _Batch:
+        rows, cells, cursor = fetch(after)
+        return rows, cells, cursor, self._read_changes(rows)
+
+    def _failed_fetch(self, error: BaseException) -> None:
+        self.fetching = False
+        self._fetch_failed(error)
+
+    def _add(self, fetch: MatrixFetch, batch: _Batch) -> None:
+        if fetch is not self._fetch:
+            return  # read for a matrix shown before
+        self.fetching = False
+        rows, cells, after, changes = batch
+        self._after = after
+        if after is None:
             self._fetch = None
         if not rows:
             return
