@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [archives.SIZES[name.strip().upper()] for name in args.sizes.split(",")]
     only = [name.strip() for name in args.only.split(",") if name.strip()]
-    pg_names = {m.__name__ for m in postgresql.PG_METRICS}
+    pg_names = {m.__name__ for m in postgresql.PG_METRICS + postgresql.PG_WINDOW_METRICS}
     if args.postgresql is None and pg_names & set(only):
         parser.error(f"{', '.join(sorted(pg_names & set(only)))} need --postgresql URL|auto")
     if args.postgresql == "auto" and (reason := postgresql.why_not_auto()):
@@ -112,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
     if args.postgresql is not None:
         measures += [postgresql.bound(m, urls) for m in postgresql.PG_METRICS]
+        if not args.no_window:
+            measures += [postgresql.bound(m, urls) for m in postgresql.PG_WINDOW_METRICS]
     if only:
         measures = [m for m in measures if m.__name__ in only]
     figures: list[Figure] = []

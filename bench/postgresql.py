@@ -35,6 +35,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.metrics import SEARCH, Figure, _busiest, _lines, median_ms
+from bench.responsiveness import pg_responsiveness_metrics
 from carebrowser.data import postgres
 from carebrowser.data.database import open_database, sqlite_uri
 from carebrowser.data.publish import COUNTED, check_database
@@ -332,15 +333,23 @@ def pg_export_quotes(path: Path, size: str, runs: int, url: str) -> Figure:
     )
 
 
-PG_METRICS = (pg_stakeholder_first_page, pg_search_first_page, pg_export_quotes)
+PG_METRICS: tuple[Callable[[Path, str, int, str], Figure | list[Figure]], ...] = (
+    pg_stakeholder_first_page,
+    pg_search_first_page,
+    pg_export_quotes,
+)
+#: Those that open the window (left out with --no-window).
+PG_WINDOW_METRICS: tuple[Callable[[Path, str, int, str], Figure | list[Figure]], ...] = (
+    pg_responsiveness_metrics,
+)
 
 
 def bound(
-    metric: Callable[[Path, str, int, str], Figure], urls: dict[str, str]
-) -> Callable[[Path, str, int], Figure]:
+    metric: Callable[[Path, str, int, str], Figure | list[Figure]], urls: dict[str, str]
+) -> Callable[[Path, str, int], Figure | list[Figure]]:
     """*metric* on the database prepared for each size (named as *metric*, for --only)."""
 
-    def measure(path: Path, size: str, runs: int) -> Figure:
+    def measure(path: Path, size: str, runs: int) -> Figure | list[Figure]:
         if size not in urls:
             raise RuntimeError(f"no PostgreSQL database for {size}: publishing it failed")
         return metric(path, size, runs, urls[size])

@@ -7,6 +7,7 @@ paint). Each interaction is driven as a person would (keys typed 120 ms apart, c
 switches) and measured until everything it asked for has been read and painted.
 
     python -m bench.responsiveness ARCHIVE.sqlite   # prints one JSON line
+    python -m bench.responsiveness postgresql+psycopg://USER@HOST/DATABASE   # the same, served
 """
 
 from __future__ import annotations
@@ -90,8 +91,9 @@ def _settle(app: Any, done: Callable[[], bool] = lambda: True, limit: float = 12
     _run(app, 60)
 
 
-def probe(path: Path) -> dict[str, list[float]]:
-    """Open the window on *path* and measure each interaction's gaps (ms)."""
+def probe(path: Path | str) -> dict[str, list[float]]:
+    """Open the window on *path* (a file, or a PostgreSQL address) and measure each
+    interaction's gaps (ms)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import tempfile
 
@@ -195,13 +197,12 @@ def _p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
 
 
-def responsiveness_metrics(path: Path, size: str, runs: int) -> list[Figure]:
-    """The GUI thread's longest pause and 99th percentile latency, per interaction (the
-    median over *runs* probes, each in a process of its own)."""
+def _probes(address: str, runs: int) -> list[dict[str, list[float]]]:
+    """*runs* probes of the window on *address*, each in a process of its own."""
     results: list[dict[str, list[float]]] = []
     for _ in range(max(1, runs)):
         done = subprocess.run(
-            [sys.executable, "-m", "bench.responsiveness", str(path)],
+            [sys.executable, "-m", "bench.responsiveness", address],
             cwd=ROOT,
             env={**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")},
             capture_output=True,
@@ -211,10 +212,22 @@ def responsiveness_metrics(path: Path, size: str, runs: int) -> list[Figure]:
         if done.returncode != 0:
             raise RuntimeError(f"the responsiveness probe failed: {done.stderr[-2000:]}")
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return results
+
+
+def _medians(results: list[dict[str, list[float]]], key: str) -> tuple[float, float]:
+    """The median over *results* of the longest pause and of the 99th percentile."""
+    longest = statistics.median(max(r[key], default=0.0) for r in results)
+    return longest, statistics.median(_p99(r[key]) for r in results)
+
+
+def responsiveness_metrics(path: Path, size: str, runs: int) -> list[Figure]:
+    """The GUI thread's longest pause and 99th percentile latency, per interaction (the
+    median over *runs* probes, each in a process of its own)."""
+    results = _probes(str(path), runs)
     figures = []
     for label, key in INTERACTIONS:
-        longest = statistics.median(max(r[key], default=0.0) for r in results)
-        p99 = statistics.median(_p99(r[key]) for r in results)
+        longest, p99 = _medians(results, key)
         pause = f"GUI thread's longest pause: {label} (window)"
         latency = f"event-loop latency, 99th percentile: {label} (window)"
         figures.append(Figure(pause, size, longest, None, "<= 50 ms at L", runs=len(results)))
@@ -222,5 +235,28 @@ def responsiveness_metrics(path: Path, size: str, runs: int) -> list[Figure]:
     return figures
 
 
+def pg_responsiveness_metrics(path: Path, size: str, runs: int, url: str) -> list[Figure]:
+    """The same on the archive served by PostgreSQL at *url*; the baseline is the SQLite
+    file, probed in the same run (alternately, so that both meet the same machine)."""
+    served: list[dict[str, list[float]]] = []
+    local: list[dict[str, list[float]]] = []
+    for _ in range(max(1, runs)):
+        served += _probes(url, 1)
+        local += _probes(str(path), 1)
+    figures = []
+    for label, key in INTERACTIONS:
+        (longest, p99), (longest_sqlite, p99_sqlite) = _medians(served, key), _medians(local, key)
+        pause = f"GUI thread's longest pause: {label} (window, PostgreSQL)"
+        latency = f"event-loop latency, 99th percentile: {label} (window, PostgreSQL)"
+        note = "baseline: SQLite, same run"
+        figures.append(
+            Figure(pause, size, longest, longest_sqlite, "<= 50 ms at L", note=note, runs=runs)
+        )
+        figures.append(
+            Figure(latency, size, p99, p99_sqlite, "<= 16 ms at L", note=note, runs=runs)
+        )
+    return figures
+
+
 if __name__ == "__main__":
-    print(json.dumps(probe(Path(sys.argv[1]))))
+    print(json.dumps(probe(sys.argv[1])))

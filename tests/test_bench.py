@@ -76,3 +76,25 @@ def test_the_harness_measures_postgresql(tmp_path: Path) -> None:
         assert "| PostgreSQL 1" in row, row
     assert "the same file" in next(row for row in rows if "export quotes" in row)
     assert not any("failed" in row for row in rows)
+
+
+@pytest.mark.slow
+def test_the_harness_measures_the_window_on_postgresql(tmp_path: Path) -> None:
+    import pg_server
+
+    reason = pg_server.why_not()
+    if reason:
+        pytest.skip(reason)
+    only = "pg_responsiveness_metrics"
+    result = _bench("--cache", str(tmp_path), "--postgresql", "auto", "--only", only)
+    rows = [
+        line for line in result.stdout.splitlines() if line.startswith("| ") and "| S |" in line
+    ]
+    for metric in (
+        "GUI thread's longest pause: typing a search (window, PostgreSQL)",
+        "event-loop latency, 99th percentile: scrolling the matrix (window, PostgreSQL)",
+    ):
+        row = next((row for row in rows if metric in row), None)
+        assert row is not None, metric
+        assert "baseline: SQLite, same run" in row, row
+    assert not any("failed" in row for row in rows)
