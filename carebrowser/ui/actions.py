@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QToolBar
+from PySide6.QtWidgets import QMainWindow, QToolBar, QToolButton
 
 from carebrowser.ui.views import VIEWS
 
@@ -147,4 +147,10 @@ def build_actions(window: QMainWindow) -> Actions:
     toolbar.addAction(actions.export)
     toolbar.addAction(actions.help)
     window.addToolBar(toolbar)
+    # The ">>" button that shows the actions a narrow window has no room for: Qt leaves it
+    # without a name for a screen reader.
+    more = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    if more is not None:
+        more.setAccessibleName("More views and actions")
+        more.setToolTip("The views and actions the toolbar has no room for")
     return actions

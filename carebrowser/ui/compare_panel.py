@@ -81,6 +81,9 @@ class ComparePanel(QWidget):
             picker.setMinimumContentsLength(16)
             label = QLabel(f"&{number}:", self)
             label.setBuddy(picker)
+            # On Linux a combo box is named by its label (its own name is its current text):
+            # a screen reader says "Stakeholder 1 to compare", not "1:".
+            label.setAccessibleName(picker.accessibleName())
             # Two by two, so that the pickers fit at twice the usual font size.
             row, column = divmod(number - 1, 2)
             pickers.addWidget(label, row, 2 * column)

@@ -52,7 +52,7 @@ from carebrowser.ui.export_worker import (
     ExportWorker,
 )
 from carebrowser.ui.settings import Option, Settings
-from carebrowser.ui.widgets import counted, heading, named
+from carebrowser.ui.widgets import counted, heading, named, with_clear_button
 
 log = logging.getLogger("carebrowser.ui.export")
 
@@ -166,7 +166,7 @@ class ExportDialog(QDialog):
         self.path_edit = named(
             QLineEdit(self), "File name", "The name of the file to write, in the folder below"
         )
-        self.path_edit.setClearButtonEnabled(True)
+        with_clear_button(self.path_edit, "Clear the file name")
         self.folder_label = named(
             QLabel(self), "Folder", "The folder the file is written to; Choose changes it"
         )

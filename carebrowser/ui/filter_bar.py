@@ -30,7 +30,7 @@ from carebrowser.ui.models.choices import (
     source_choices,
     stance_choices,
 )
-from carebrowser.ui.widgets import LazyComboBox, named
+from carebrowser.ui.widgets import LazyComboBox, named, with_clear_button
 
 #: Typing pauses this long (ms) before the search runs.
 TYPING_PAUSE = 250
@@ -52,7 +52,7 @@ class FilterBar(QWidget):
             "a word). Any text may be typed.",
         )
         self.search.setPlaceholderText("Search statements and sources (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
+        with_clear_button(self.search, "Clear the search")
         self.archive = archive
         # 2,000 proposals and 100,000 sources at the largest: each read a page at a time, from
         # the first popup on.

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.queries import Archive, Filters, StakeholderRow
 from carebrowser.ui.models.stakeholders import StakeholderTreeModel
-from carebrowser.ui.widgets import heading, named, own_viewport
+from carebrowser.ui.widgets import heading, named, own_viewport, with_clear_button
 
 if TYPE_CHECKING:
     from carebrowser.export import Table
@@ -119,7 +119,7 @@ class StakeholderPanel(QWidget):
             "already selected stay selected",
         )
         self.name_filter.setPlaceholderText("Type to filter stakeholders")
-        self.name_filter.setClearButtonEnabled(True)
+        with_clear_button(self.name_filter, "Clear the name")
         label = QLabel("&Name:", self)
         label.setBuddy(self.name_filter)
 

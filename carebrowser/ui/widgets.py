@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListView,
     QTableView,
+    QToolButton,
     QWidget,
 )
 
@@ -35,6 +37,18 @@ def named(widget: W, name: str, description: str, tooltip: bool = True) -> W:
     if tooltip and not widget.toolTip():
         widget.setToolTip(description)
     return widget
+
+
+def with_clear_button(edit: QLineEdit, name: str) -> QLineEdit:
+    """Give *edit* its clear button, named: Qt leaves the button without a name, which a screen
+    reader announces as a bare "push button"."""
+    edit.setClearButtonEnabled(True)
+    # The button, not its action: a text given to the action would show the button while the
+    # box is empty.
+    for button in edit.findChildren(QToolButton):
+        button.setAccessibleName(name)
+        button.setToolTip(name)
+    return edit
 
 
 def counted(count: int, noun: str) -> str:

@@ -22,12 +22,12 @@ FIXED_COLUMNS = ("Proposal", "Agreement")
 DISAGREE_MARK = "\u2260 disagree"
 
 
-def agreement_label(row: ComparisonRow) -> str:
-    """Whether the stakeholders agree, in words: never told by a colour or a glyph alone."""
-    if row.disagree:
-        return DISAGREE_MARK
+def agreement_label(row: ComparisonRow, *, spoken: bool = False) -> str:
+    """Whether the stakeholders agree, in words: never told by a colour or a glyph alone; and
+    *spoken*, for a screen reader, in words alone ("disagree", not "not equal to disagree")."""
     taken = sum(p is not None for p in row.positions)
-    return "= same stance" if taken > 1 else "one position only"
+    label = DISAGREE_MARK if row.disagree else "= same stance" if taken > 1 else "one position only"
+    return label.removeprefix("\u2260 ").removeprefix("= ") if spoken else label
 
 
 class ComparisonModel(QAbstractTableModel):
@@ -110,8 +110,10 @@ class ComparisonModel(QAbstractTableModel):
                 return row.proposal.summary
             return None
         if column == AGREEMENT:
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if role == Qt.ItemDataRole.DisplayRole:
                 return agreement_label(row)
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return agreement_label(row, spoken=True)
             if role == Qt.ItemDataRole.FontRole and row.disagree:
                 font = QFont()
                 font.setBold(True)

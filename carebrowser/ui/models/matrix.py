@@ -308,6 +308,8 @@ class MatrixModel(QAbstractTableModel):
         if not 0 <= section < len(items):
             return None
         item = items[section]
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # the name without the header's breaks
+            return item.name if isinstance(item, StakeholderRow) else item.title
         if isinstance(item, StakeholderRow):
             if role == Qt.ItemDataRole.DisplayRole:
                 return _wrap(item.name) if orientation == Qt.Orientation.Horizontal else item.name
@@ -321,7 +323,13 @@ class MatrixModel(QAbstractTableModel):
         return None
 
 
-_HEADER_ROLES = frozenset({Qt.ItemDataRole.DisplayRole.value, Qt.ItemDataRole.ToolTipRole.value})
+_HEADER_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole.value,
+        Qt.ItemDataRole.ToolTipRole.value,
+        Qt.ItemDataRole.AccessibleTextRole.value,
+    }
+)
 
 
 @functools.lru_cache(maxsize=4096)  # headers are asked for again at each paint

@@ -129,6 +129,8 @@ class NetworkPanel(QWidget):
             "to go from stakeholder to stakeholder; Ctrl+plus and Ctrl+minus zoom, Ctrl+0 fits.",
             tooltip=False,
         )
+        # The drawing area takes the focus with the picture: a screen reader names it too.
+        self.view.viewport().setAccessibleName("Network picture")
         # The key is a tab beside the ties, so that the picture keeps the height of a small
         # window or a large font; the picture's tooltips name each shape too.
         self.key = named(
@@ -153,7 +155,13 @@ class NetworkPanel(QWidget):
             "Coalitions",
             "Each coalition's members and the proposals that bind them",
         )
-        self.tabs = QTabWidget(self)
+        self.tabs = named(
+            QTabWidget(self),
+            "Network tables",
+            "The ties, the stakeholders drawn, the coalitions and the key to the picture "
+            "(Alt+T, Alt+D, Alt+N, Alt+Y)",
+            tooltip=False,
+        )
         self.tabs.addTab(self.ties_table, "&Ties")
         self.tabs.addTab(self.actors_table, "Stakeholders &drawn")
         self.tabs.addTab(self.coalitions, "Coalitio&ns")

@@ -3,6 +3,7 @@ or zoomed out a row per row and period with its stances counted."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -22,6 +23,14 @@ CELL_COLUMNS = ("Period", "Row", "Stances", "Total")
 def stance_words(stance: str) -> str:
     """'✘ opposes': the glyph and the word."""
     return f"{STANCE_GLYPHS.get(stance, '?')} {stance}"
+
+
+_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    STANCE_ROLE,
+)
 
 
 class TimelineTableModel(QAbstractTableModel):
@@ -54,10 +63,14 @@ class TimelineTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if not index.isValid() or role not in _ROLES:
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, STANCE_ROLE):
-            return None
+        # What a screen reader reads: the same, with each stance as a word alone ("concerns",
+        # not "! concerns").
+        spoken = role == Qt.ItemDataRole.AccessibleTextRole
+        stance: Callable[[str], str] = str if spoken else stance_words
+        if spoken:
+            role = Qt.ItemDataRole.DisplayRole
         row, column = index.row(), index.column()
         if self.picture.marks is None:
             if role != Qt.ItemDataRole.DisplayRole:
@@ -67,7 +80,7 @@ class TimelineTableModel(QAbstractTableModel):
             return (
                 period_label(cell.first, cell.last, months),
                 self._names.get(cell.row_id, ""),
-                ", ".join(f"{n} {stance_words(stance)}" for stance, n in cell.counts),
+                ", ".join(f"{n} {stance(taken)}" for taken, n in cell.counts),
                 str(cell.total),
             )[column]
         mark = self.picture.marks[row]
@@ -78,7 +91,7 @@ class TimelineTableModel(QAbstractTableModel):
             mark.date_label,
             mark.stakeholder,
             mark.proposal,
-            stance_words(mark.stance),
+            stance(mark.stance),
             change.describe() if change is not None else "",
             mark.text,
             mark.headline or mark.publication,
