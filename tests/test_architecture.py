@@ -27,7 +27,7 @@ EXPORTS = [
     (f"{what}{suffix}.{fmt}", ["export", what, "--format", fmt, *extra])
     for what in ("quotes", "positions", "matrix")
     for fmt in ("csv", "xlsx")
-    for suffix, extra in (("", []), (".filtered", ["--search", "care", "--category", "council"]))
+    for suffix, extra in (("", []), (".filtered", ["--search", "care*", "--category", "council"]))
 ]
 LISTS = ["stakeholders", "proposals", "sources"]
 

@@ -3,6 +3,8 @@ with '-', one convention of exit statuses (documented), names with stray white s
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 import sqlite3
@@ -50,8 +52,11 @@ def test_db_before_or_after_the_command(
 
 
 def test_a_search_that_begins_with_a_dash(capsys: pytest.CaptureFixture[str]) -> None:
-    status, expected, _ = _run(capsys, "export", "quotes", "--search", "care")
+    # '-care' is the search for statements without the word care, as in the window.
+    status, expected, _ = _run(capsys, "export", "quotes", "--search", "NOT care")
     assert status == 0 and expected.count("\n") > 10
+    quotes = [row["quote"] for row in csv.DictReader(io.StringIO(expected))]
+    assert not any(re.search(r"\bcare\b", quote, re.IGNORECASE) for quote in quotes)
     for argv in (["--search", "-care"], ["--search=-care"]):
         assert _run(capsys, "export", "quotes", *argv) == (0, expected, "")
     status, out, err = _run(capsys, "export", "quotes", "--search", "--", "--format", "csv")

@@ -79,8 +79,9 @@ def test_search_finds_a_phrase_from_an_article(archive: Archive) -> None:
     assert archive.sources("monolithic")
 
 
-def test_search_words_are_all_required_and_the_last_is_a_prefix(archive: Archive) -> None:
-    both = archive.quotes(Filters(search="children trust"), limit=1000).rows
+def test_search_words_are_all_required_and_a_star_makes_a_prefix(archive: Archive) -> None:
+    assert not archive.quotes(Filters(search="children trust"), limit=1000).rows
+    both = archive.quotes(Filters(search="children trust*"), limit=1000).rows
     assert both
     for quote in both:
         folded = quote.text.casefold()
@@ -107,16 +108,23 @@ def test_very_long_search_is_accepted(archive: Archive) -> None:
     assert all("care" in q.text.casefold() for q in rows)
 
 
-def test_operators_are_searched_as_words() -> None:
-    assert fts5_query('care AND (trusts OR "fines")') == '"care" "and" "trusts" "or" "fines" *'
+def test_a_search_is_written_as_fts5_syntax_from_its_parsed_terms() -> None:
+    assert fts5_query('care AND (trusts OR "fines")') == ('"care" AND ("trusts" OR "fines")', False)
+    assert fts5_query('care -"star ratings" trust*') == (
+        '("care" AND "trust" *) NOT "star ratings"',
+        False,
+    )
+    assert fts5_query("NOT fines") == ('"fines"', True)
     assert fts5_query("  *** ") is None
 
 
 def test_match_spans_follow_the_search() -> None:
     text = "Care trusts, caring carers and Carlisle"
-    assert [text[a:b] for a, b in match_spans(text, "trusts car")] == [
+    assert [text[a:b] for a, b in match_spans(text, "trusts car*")] == [
         "Care", "trusts", "caring", "carers", "Carlisle",
     ]  # fmt: skip
+    assert [text[a:b] for a, b in match_spans(text, "care trusts")] == ["Care", "trusts"]
+    assert [text[a:b] for a, b in match_spans(text, '"care trusts" -caring')] == ["Care trusts"]
 
 
 def test_matrix_and_comparison(archive: Archive) -> None:

@@ -127,7 +127,9 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
         action=Text,
         default="",
         metavar="TEXT",
-        help="words the statements hold (a search beginning with '-': --search=-TEXT works too)",
+        help='the statements\' search, as in the window: every word, "a phrase", trust* for '
+        "trust, trusts..., OR for either, -word or NOT word to leave out (--search=-TEXT works "
+        "too)",
     )
     parser.add_argument(
         "--from",

@@ -1,16 +1,19 @@
-"""Full-text indexes: FTS5 on SQLite, and the escaping that makes any user text a valid query."""
+"""Full-text indexes: FTS5 on SQLite, and a parsed search (carebrowser.data.search_syntax) written
+as an FTS5 query, so that any user text is a valid query."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import Connection, text
 
-#: Words as FTS5's unicode61 tokenizer sees them: runs of letters, digits and marks.
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+from carebrowser.data.search_syntax import (
+    MAX_SEARCH_WORDS,
+    SearchQuery,
+    Term,
+    parse_search,
+    search_words,
+)
 
-#: At most this many words of a search are used; the rest are ignored.
-MAX_SEARCH_WORDS = 16
+__all__ = ["MAX_SEARCH_WORDS", "create_sqlite", "fts5_query", "search_words"]
 
 _SQLITE_DDL = (
     "CREATE VIRTUAL TABLE statement_fts USING fts5("
@@ -29,27 +32,30 @@ def create_sqlite(connection: Connection) -> None:
         connection.execute(text(statement))
 
 
-def search_words(user_text: str) -> list[str]:
-    """The words of a user's search, in order, without duplicates; operators are plain words."""
-    words: list[str] = []
-    for match in _WORD.finditer(user_text):
-        word = match.group().lower()
-        if word not in words:
-            words.append(word)
-        if len(words) == MAX_SEARCH_WORDS:
-            break
-    return words
+def _fts5_term(term: Term) -> str:
+    # Words are runs of letters and digits: nothing in them needs escaping inside the quotes.
+    return '"' + " ".join(term.words) + '"' + (" *" if term.prefix else "")
 
 
-def fts5_query(user_text: str) -> str | None:
-    """An FTS5 MATCH expression finding rows that contain every word, the last one as a prefix.
+def _fts5_any(terms: tuple[Term, ...]) -> str:
+    written = [_fts5_term(t) for t in terms]
+    return written[0] if len(written) == 1 else "(" + " OR ".join(written) + ")"
 
-    Each word is a quoted string, so AND/OR/NOT, '*', quotes and brackets typed by the user are
-    searched for as text and never raise a syntax error. None when the text has no words.
-    """
-    words = search_words(user_text)
-    if not words:
+
+def fts5_expression(query: SearchQuery) -> tuple[str, bool] | None:
+    """*query* as an FTS5 MATCH expression, and whether the rows it matches are the ones to leave
+    out (a search of excluded terms only: FTS5's NOT needs something on its left). None when the
+    query has no terms."""
+    if not query:
         return None
-    terms = [f'"{word}"' for word in words]
-    terms[-1] += " *"
-    return " ".join(terms)
+    if not query.groups:
+        return _fts5_any(query.excluded), True
+    required = " AND ".join(_fts5_any(group) for group in query.groups)
+    if query.excluded:
+        required = f"({required}) NOT {_fts5_any(query.excluded)}"
+    return required, False
+
+
+def fts5_query(user_text: str) -> tuple[str, bool] | None:
+    """The FTS5 expression of a user's search (see fts5_expression); never a syntax error."""
+    return fts5_expression(parse_search(user_text))

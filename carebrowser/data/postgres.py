@@ -5,12 +5,14 @@ Full-text search does not use PostgreSQL's own parser. Its tokens differ from th
 FTS5 (it keeps "10-15" as '10' and '-15', reads URLs and e-mail addresses as single words, keeps
 diacritics) and, in a database whose LC_CTYPE is C, it takes curly quotes for letters, so that
 '“monolithic' would be a word. Instead, publishing splits every text into words here, in Python,
-exactly as ``carebrowser.data.fts.search_words`` splits a search (runs of letters and digits),
+exactly as ``carebrowser.data.search_syntax`` splits a search (runs of letters and digits),
 folds them as FTS5's ``unicode61 remove_diacritics 2`` does (lower case, no diacritics), and
-stores them as a ``tsvector`` in ``statement_fts`` and ``source_fts``, each with a GIN index.
-A search becomes a ``tsquery`` of the same folded words, each a quoted lexeme, AND-ed, the last a
-prefix (``'care' & 'trusts':*``), cast from text and never parsed from what the user typed. So
-both backends find the same statements for the same words, whatever the server's locale (tests
+stores them with their positions as a ``tsvector`` in ``statement_fts`` and ``source_fts``, each
+with a GIN index. A search, parsed once by ``search_syntax``, becomes a ``tsquery`` of the same
+folded words, each a quoted lexeme: ``care "children's trusts" -fines`` is
+``'care' & ('children' <-> 's' <-> 'trusts') & !'fines'``, cast from text and never parsed from
+what the user typed. So both backends find the same statements for the same search, whatever
+the server's locale (tests
 compare the words with FTS5's own index for the characters of English and Western European
 text; in other scripts FTS5 removes fewer diacritics than ``fold`` does).
 
@@ -40,8 +42,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.types import NullType, TypeEngine
 
-from carebrowser.data.fts import search_words
 from carebrowser.data.schema import Base
+from carebrowser.data.search_syntax import Term, parse_search
 from carebrowser.passwords import ENCODINGS, hide_passwords, unencoded_password
 
 #: The driver carebrowser uses for PostgreSQL; "postgresql://" and "postgres://" addresses get it.
@@ -50,6 +52,9 @@ DRIVER = "postgresql+psycopg"
 COLLATION = "C"
 #: PostgreSQL refuses lexemes longer than this many bytes; longer words are not indexed.
 MAX_LEXEME_BYTES = 2047
+#: A tsvector holds at most this many positions of a word, and none past LAST_POSITION.
+MAX_POSITIONS = 256
+LAST_POSITION = 16383
 #: TCP keepalives: a connection idle this many seconds is probed, every KEEPALIVE_INTERVAL
 #: seconds, and given up after KEEPALIVE_COUNT probes without an answer (a dropped network).
 KEEPALIVE_IDLE = 10
@@ -127,68 +132,99 @@ def fold(word: str) -> str:
     return unicodedata.normalize("NFC", bare)
 
 
-def _word_set(texts: Iterable[str | None]) -> set[str]:
-    words: set[str] = set()
+def _words_in_order(text_: str) -> list[str]:
+    """The words of *text_*, in order, lower case (not yet folded)."""
+    lowered = text_.lower()
+    if len(lowered) != len(text_):  # 'İ' lowers to two characters: per word, as searches
+        return [w.lower() for w in _WORD.findall(text_)]
+    # Fast: ASCII punctuation becomes spaces (UTF-8 keeps other characters' bytes >= 128), then
+    # only the few pieces holding other characters need the regular expression.
+    words: list[str] = []
+    for piece in lowered.encode().translate(_ASCII_SPACES).decode().split():
+        if piece.isascii():
+            words.append(piece)
+        else:
+            words.extend(_WORD.findall(piece))
+    return words
+
+
+def _positions(texts: Iterable[str | None]) -> dict[str, list[int]]:
+    """Each folded word of *texts* and where it stands (1, 2, ...), as a tsvector holds them.
+
+    A gap of one position between texts keeps a phrase from running from a headline into its
+    text, as FTS5 keeps one within a column. PostgreSQL holds at most MAX_POSITIONS positions of
+    a word, none past LAST_POSITION: phrases are found only within the first 16,383 words.
+    """
+    found: dict[str, list[int]] = {}
+    at = 0
     for text_ in texts:
         if not text_:
             continue
-        lowered = text_.lower()
-        if len(lowered) != len(text_):  # 'İ' lowers to two characters: per word, as searches
-            words.update(w.lower() for w in _WORD.findall(text_))
-            continue
-        # Fast: ASCII punctuation becomes spaces (UTF-8 keeps other characters' bytes >= 128),
-        # then only the few pieces holding other characters need the regular expression.
-        pieces = set(lowered.encode().translate(_ASCII_SPACES).decode().split(" "))
-        for piece in [p for p in pieces if not p.isascii()]:
-            pieces.discard(piece)
-            pieces.update(_WORD.findall(piece))
-        words |= pieces  # "" (between two spaces) is discarded below
-    for word in [w for w in words if not w.isascii()]:
-        words.discard(word)
-        words.add(fold(word))
-    words.discard("")
-    if max(map(len, words), default=0) * 4 > MAX_LEXEME_BYTES:
-        words = {w for w in words if len(w.encode()) <= MAX_LEXEME_BYTES}
-    return words
+        for word in _words_in_order(text_):
+            at += 1
+            folded = word if word.isascii() else fold(word)
+            if not folded or len(folded.encode()) > MAX_LEXEME_BYTES:
+                continue
+            places = found.setdefault(folded, [])
+            if at <= LAST_POSITION and len(places) < MAX_POSITIONS:
+                places.append(at)
+        at += 1
+    return found
 
 
 def document_words(*texts: str | None) -> list[str]:
     """The distinct folded words of *texts*, sorted; words too long to index are left out."""
-    return sorted(_word_set(texts))
+    return sorted(_positions(texts))
 
 
 def document(*texts: str | None) -> str:
-    """The text form of the tsvector of *texts*' words: what publishing stores.
+    """The text form of the tsvector of *texts*' words and their positions: what publishing
+    stores, so that phrases can be searched for ('care':3 'trusts':4).
 
     The words are runs of letters and digits, so none holds a quote or a backslash to escape.
     """
-    words = _word_set(texts)
-    return "'" + "' '".join(words) + "'" if words else ""
+    return " ".join(
+        f"'{word}':{','.join(map(str, places))}" if places else f"'{word}'"
+        for word, places in _positions(texts).items()
+    )
 
 
 def _lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsquery_text(user_text: str) -> str | None:
-    """A tsquery finding documents with every word of *user_text*, the last one as a prefix.
-
-    Each word is a quoted lexeme, so operators, quotes and brackets typed by the user are plain
-    words and never a syntax error. None when nothing can match: no words, or a word too long to
-    have been indexed.
-    """
-    words: list[str] = []
-    for word in search_words(user_text):
-        folded = fold(word)
-        if len(folded.encode()) > MAX_LEXEME_BYTES:
-            return None
-        if folded:  # not deduplicated: 'cafe café' is 'cafe' AND prefix 'cafe', as in FTS5
-            words.append(folded)
-    if not words:
+def _tsquery_term(term: Term) -> str | None:
+    """A term as a tsquery: its words FOLLOWED BY one another; None if it cannot match."""
+    words = [fold(w) for w in term.words]
+    if any(len(w.encode()) > MAX_LEXEME_BYTES for w in words):
         return None
-    terms = [_lexeme(w) for w in words]
-    terms[-1] += ":*"
-    return " & ".join(terms)
+    lexemes = [_lexeme(w) for w in words if w]
+    if not lexemes:
+        return None
+    if term.prefix:
+        lexemes[-1] += ":*"
+    return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+
+
+def tsquery_text(user_text: str) -> str | None:
+    """A tsquery of the search *user_text* (carebrowser.data.search_syntax): every group AND-ed,
+    a group's terms OR-ed, excluded terms negated.
+
+    Each word is a quoted lexeme, so brackets and quotes typed by the user never make a syntax
+    error. None when nothing can match: no terms, or a required word too long to be indexed.
+    """
+    query = parse_search(user_text)
+    parts: list[str] = []
+    for group in query.groups:
+        written = [t for t in map(_tsquery_term, group) if t is not None]
+        if not written:
+            return None
+        parts.append(written[0] if len(written) == 1 else "(" + " | ".join(written) + ")")
+    for term in query.excluded:
+        written_term = _tsquery_term(term)
+        if written_term is not None:  # a word too long to index is in no document
+            parts.append("!" + written_term)
+    return " & ".join(parts) if parts else None
 
 
 # -- connecting -------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from carebrowser.data.search_syntax import describe_search
 from carebrowser.data.vocabulary import STANCE_COLOURS, STANCES
 from carebrowser.export.writers import Cancelled, atomic_path
 from carebrowser.queries.briefing import Briefing, BriefingEntry, BriefingSection
@@ -280,7 +281,7 @@ class _Writer:
         if scope.stances:
             filters.append(f"positions taken with the stance {' or '.join(scope.stances)}")
         if scope.search:
-            filters.append(f"statements matching {OPEN_QUOTE}{scope.search}{CLOSE_QUOTE}")
+            filters.append(f"statements matching {describe_search(scope.search)}")
         if scope.chosen_statements is not None:
             filters.append(f"only the {scope.chosen_statements} statements chosen")
         self.labelled("Filters", _listed(filters, "none"))

@@ -2,7 +2,7 @@
 
 from carebrowser.queries.archive import Archive, UnknownName, disagreements
 from carebrowser.queries.filters import PAGE_SIZE, Filters, Page, QuoteSort
-from carebrowser.queries.highlight import match_spans
+from carebrowser.queries.highlight import match_spans, search_matches
 from carebrowser.queries.rows import (
     CategoryCount,
     ComparisonRow,
@@ -40,5 +40,6 @@ __all__ = [
     "disagreements",
     "format_date",
     "match_spans",
+    "search_matches",
     "source_name",
 ]

@@ -33,10 +33,10 @@ class SearchBackend(Protocol):
     """Turns a user's search text into SQL conditions; any text is accepted."""
 
     def statement_matches(self, user_text: str) -> Any:
-        """A condition true for statements whose text contains every word of *user_text*."""
+        """A condition true for statements whose text matches the search *user_text*."""
 
     def source_matches(self, user_text: str) -> Any:
-        """A condition true for sources whose headline or text contains every word."""
+        """A condition true for sources whose headline or text matches the search."""
 
 
 class SQLiteSearch:
@@ -49,17 +49,21 @@ class SQLiteSearch:
         return _fts5_matches(Source.id, "source", fts5_query(user_text))
 
 
-def _fts5_matches(column: Any, table: str, query: str | None) -> Any:
-    """*column* IN the rowids of *table*_fts that match *query* (nothing when it is None)."""
+def _fts5_matches(column: Any, table: str, query: tuple[str, bool] | None) -> Any:
+    """*column* IN the rowids of *table*_fts that match *query*, or NOT IN them when the query
+    only excludes (nothing when it is None)."""
     if query is None:
         # Matches nothing but keeps the table: false() left positions()' EXISTS without it.
         return column.in_(())
+    expression, excluding = query
     matching = (
         select(text("rowid"))
         .select_from(text(f"{table}_fts"))
-        .where(text(f"{table}_fts MATCH :{table}_query").bindparams(**{f"{table}_query": query}))
+        .where(
+            text(f"{table}_fts MATCH :{table}_query").bindparams(**{f"{table}_query": expression})
+        )
     )
-    return column.in_(matching)
+    return column.not_in(matching) if excluding else column.in_(matching)
 
 
 def _tsquery(name: str, query: str) -> Any:

@@ -33,6 +33,7 @@ from carebrowser.data.database import (
     is_query_failure,
     query_error_message,
 )
+from carebrowser.data.search_syntax import describe_search
 from carebrowser.queries import Archive, Filters, StakeholderRow
 from carebrowser.ui import errors, reads
 from carebrowser.ui import settings as options
@@ -311,7 +312,7 @@ class MainWindow(QMainWindow):
             more = len(self._people) - 3
             heading += f", with their people ({names}{f' and {more} more' if more > 0 else ''})"
         if filters.search.strip():
-            heading += f" matching \u201c{filters.search.strip()}\u201d"
+            heading += f" matching {describe_search(filters.search)}"
         if filters.dated:
             heading += f", {filters.period()}"
         self.statements.show_statements(filters, heading, doing)

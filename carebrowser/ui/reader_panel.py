@@ -20,7 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carebrowser.queries import PAGE_SIZE, Archive, Filters, SourceRow, SourceText, match_spans
+from carebrowser.queries import (
+    PAGE_SIZE,
+    Archive,
+    Filters,
+    SourceRow,
+    SourceText,
+    match_spans,
+    search_matches,
+)
 from carebrowser.ui.models.choices import (
     ChoicePage,
     PagedChoiceListModel,
@@ -206,9 +214,7 @@ class ReaderPanel(QWidget):
         if self.isVisible():
             self._mark_matches()  # hidden, when next shown
         if self._shown is not None:
-            self.marks.mark_matches(
-                self._shown.source.text, match_spans(self._shown.source.text, search)
-            )
+            self.marks.mark_matches(self._shown.source.text, self._search_spans())
             self.status_changed.emit()
 
     def show_source(self, source_id: int, statement_id: int | None = None) -> None:
@@ -255,13 +261,28 @@ class ReaderPanel(QWidget):
         self._shown = _Shown(text, order)
         self.active = None
         self.about.setText(_about_html(text.source))
-        self.marks.show(text, match_spans(text.text, self.search))
+        self.marks.show(text, self._search_spans())
         self.details.setHtml(
             "<p>Select a highlighted statement (click it, press Tab then Enter, or use "
             "Next statement) to see who said it and which positions cite it.</p>"
             + self._provenance()
         )
         self.status_changed.emit()
+
+    def _matches_search(self) -> bool:
+        """Whether the source shown matches the search (its headline or text), as the index
+        finds it."""
+        if self._shown is None or not self.search.strip():
+            return False
+        source = self._shown.source
+        return search_matches(self.search, source.source.headline, source.text)
+
+    def _search_spans(self) -> list[tuple[int, int]]:
+        """Where the search matches in the text: nothing when the source does not match it (a
+        word it must not hold is there, or a word it needs is missing)."""
+        if self._shown is None or not self._matches_search():
+            return []
+        return match_spans(self._shown.source.text, self.search)
 
     def step(self, step: int) -> None:
         """Highlight the next (step 1) or previous (step -1) statement of the source."""
@@ -323,10 +344,15 @@ class ReaderPanel(QWidget):
         if self._shown is None:
             return "No source"
         count = len(self._shown.order)
-        found = len(match_spans(self._shown.source.text, self.search))
-        matches = (
-            f", {found} search match{'es' if found != 1 else ''}" if self.search.strip() else ""
-        )
+        found = len(self._search_spans())
+        if not self.search.strip():
+            matches = ""
+        elif not self._matches_search():
+            matches = ", no match for the search"
+        elif not found:
+            matches = ", the search matches its headline"
+        else:
+            matches = f", {found} search match{'es' if found != 1 else ''}"
         place = (
             f", statement {self._shown.order.index(self.active) + 1} of {count} selected"
             if self.active in self._shown.order
