@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from pg_server import Server
 from psycopg import sql
 from sqlalchemy import text
+from test_reliability_search import SEARCH_TEXT
 
 from carebrowser.cli import main
 from carebrowser.data.build import sort_name
@@ -527,3 +528,20 @@ def test_a_lost_server_is_a_clear_message_and_a_retry_works(
         assert len(list(csv.reader(io.StringIO(capsys.readouterr().out)))) > 100
     finally:
         engine.dispose()
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(user_text=SEARCH_TEXT)
+def test_any_text_is_a_search_on_postgresql_too(
+    sqlite_archive: Archive, pg_archive: Archive, user_text: str
+) -> None:
+    # Operators, quotes, brackets, NUL, lone surrogates: never a syntax error on the server.
+    filters = Filters(search=user_text)
+    found = [q.id for q in pg_archive.quotes(filters, limit=50).rows]
+    assert pg_archive.quote_count(filters) >= len(found)
+    pg_archive.sources(user_text)
+    pg_archive.matrix(filters)
+    if user_text.isascii():  # the same statements where both split text the same way
+        assert found == [q.id for q in sqlite_archive.quotes(filters, limit=50).rows]

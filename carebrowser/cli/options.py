@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from carebrowser.data.dates import date_bound
+from carebrowser.data.search_syntax import SEARCH_HELP
 from carebrowser.data.vocabulary import STANCES
 from carebrowser.passwords import hide_passwords
 from carebrowser.queries import Archive, Filters
@@ -127,9 +128,7 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
         action=Text,
         default="",
         metavar="TEXT",
-        help='the statements\' search, as in the window: every word, "a phrase", trust* for '
-        "trust, trusts..., OR for either, -word or NOT word to leave out (--search=-TEXT works "
-        "too)",
+        help=SEARCH_HELP.replace("%", "%%") + " (a search beginning with '-': --search=-TEXT)",
     )
     parser.add_argument(
         "--from",

@@ -20,6 +20,13 @@ WORD = re.compile(r"[^\W_]+", re.UNICODE)
 #: At most this many words of a search are used; the rest are ignored.
 MAX_SEARCH_WORDS = 16
 
+#: The grammar in two sentences, as the search box's tooltip, the help and the command line say it.
+SEARCH_HELP = (
+    'A search finds the statements holding every word; "quoted words" must stand together, '
+    "trust* finds trust, trusts and trustee, OR finds either side, and -word or NOT word leaves "
+    'out what holds that word. For example: "care trusts" OR "children\'s trusts" -fines'
+)
+
 #: What opens and closes a phrase: straight quotes and the curly ones Word and e-mail write.
 _QUOTES = '"\u201c\u201d\u201e\u201f'
 #: A piece of a search: a quoted phrase (its closing quote may be missing) or a run of other text.

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carebrowser.data.search_syntax import SEARCH_HELP
 from carebrowser.queries import Archive, Filters
 from carebrowser.ui.models.choices import (
     Choice,
@@ -48,10 +49,11 @@ class FilterBar(QWidget):
         self.search = named(
             QLineEdit(self),
             "Search",
-            "Search the statements and sources for these words (the last may be the start of "
-            "a word). Any text may be typed.",
+            f"{SEARCH_HELP}. Any text may be typed.",
         )
-        self.search.setPlaceholderText("Search statements and sources (Ctrl+F)")
+        self.search.setPlaceholderText(
+            'Search statements and sources: words, "a phrase", trust*, OR, -word (Ctrl+F)'
+        )
         with_clear_button(self.search, "Clear the search")
         self.archive = archive
         # 2,000 proposals and 100,000 sources at the largest: each read a page at a time, from

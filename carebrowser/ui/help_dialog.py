@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 from carebrowser import __version__
 from carebrowser.data.build import CAPTURES_FOLDER
 from carebrowser.data.database import DatabaseInfo
+from carebrowser.data.search_syntax import SEARCH_HELP
 from carebrowser.data.vocabulary import STANCE_GLYPHS
 from carebrowser.queries import Archive, SourceRow
 from carebrowser.ui.about import about_html, icon_html
@@ -90,6 +91,10 @@ def help_html(archive: Archive, info: DatabaseInfo) -> str:
         "quotation, reported speech or editorial opinion. Typos are as printed; statements "
         "marked \u201ccut off in the source\u201d end where the capture ends.</p>"
         f"<p>Stances are shown in words, glyphs and colour: {stances}.</p>"
+        f"<h2>Searching</h2><p>{_e(SEARCH_HELP)}.</p>"
+        "<p>The search narrows every view: the statements, the matrix and the coalition map "
+        "(to positions resting on a statement that matches), the timeline and the exports. "
+        "The reader marks where a source matches.</p>"
         f"<h2>Keyboard</h2><table>{keys}</table>"
         f"{about_html(archive, info)}"
         f"<h2>The data</h2><p>Database: {_e(info.label)} (schema version "

@@ -23,6 +23,7 @@ from carebrowser.data.vocabulary import STANCES
 from carebrowser.queries import Archive, Filters, MatrixBlock, PositionRow, ProposalRow
 from carebrowser.queries.timeline import Timeline
 from carebrowser.ui.delegates import StanceDelegate
+from carebrowser.ui.empty_note import EmptyNote, no_match_text
 from carebrowser.ui.models.matrix import (
     HEADER_WIDTH,
     Cursor,
@@ -111,6 +112,7 @@ class MatrixPanel(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
         self._size_cells()
+        self.empty_note = EmptyNote(self.table, self._empty_text)
 
         controls = QHBoxLayout()
         self.heading = heading("Proposal matrix", self, elide=True)
@@ -127,6 +129,7 @@ class MatrixPanel(QWidget):
         self._filling = QTimer(self, singleShot=True, interval=0)
         self._filling.timeout.connect(self._fill)
         self.model.modelReset.connect(self._fill_soon)
+        self.model.modelReset.connect(self.empty_note.refresh)
         self.model.rowsInserted.connect(self._fill_soon)
         self.model.columnsInserted.connect(self._fill_soon)
         self.table.verticalScrollBar().rangeChanged.connect(self._fill_soon)
@@ -174,6 +177,12 @@ class MatrixPanel(QWidget):
         if self.filters.dated:
             return f"Proposal matrix, as of {self.filters.period()}"
         return "Proposal matrix"
+
+    def _empty_text(self) -> str:
+        """Why the matrix is empty, when the filters and search leave no position."""
+        if self._stale or self.model.matrix.stakeholders:
+            return ""
+        return no_match_text(self.filters, "positions")
 
     def _changes_of(self, ids: Sequence[int]) -> dict[tuple[int, int], ChangeOfPosition]:
         """The changes of position of these stakeholders that the filters show."""

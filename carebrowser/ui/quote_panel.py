@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.queries import Archive, Filters, Page, PositionRow, QuoteRow, QuoteSort
 from carebrowser.ui.delegates import HighlightDelegate, WrappedTextDelegate
+from carebrowser.ui.empty_note import EmptyNote, no_match_text
 from carebrowser.ui.models.quotes import (
     DATE,
     KIND,
@@ -78,6 +79,8 @@ class QuotePanel(QWidget):
         self.position: PositionRow | None = None
         self._total = 0
         self._total_exact = True
+        #: Whether the statements shown are those of the filters (not a position's evidence).
+        self._of_filters = False
         self.model = QuoteTableModel(evidence_fetch(archive, None), self, page_size=QUOTE_PAGE)
         self._reads = ReadStream(self)
 
@@ -127,6 +130,7 @@ class QuotePanel(QWidget):
             share=0.5,
         )
         self.table.verticalHeader().hide()
+        self.empty_note = EmptyNote(self.table, self._empty_text)
 
         controls = QHBoxLayout()
         controls.addWidget(self.heading, 1)
@@ -146,6 +150,8 @@ class QuotePanel(QWidget):
         self.table.doubleClicked.connect(self._open)
         self.model.modelReset.connect(self._contents_changed)
         self.model.rowsInserted.connect(self._contents_changed)
+        self.model.modelReset.connect(self.empty_note.refresh)
+        self.model.rowsInserted.connect(self.empty_note.refresh)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -185,6 +191,7 @@ class QuotePanel(QWidget):
         def show(answer: tuple[tuple[int, bool], Page[QuoteRow]]) -> None:
             (total, exact), first = answer
             self.filters, self.position, self.positions = filters, None, ()
+            self._of_filters = True
             self.heading.setText(heading_text)
             self._total, self._total_exact = total, exact
             if (self.model.sort_by, self.model.descending) == (sort_by, descending):
@@ -213,6 +220,7 @@ class QuotePanel(QWidget):
         else:
             chosen = tuple(position)
         self._reads.cancel()  # statements asked for before: not shown over these
+        self._of_filters = False
         self.positions = chosen
         self.position = chosen[0] if chosen else None
         self._total = len({i for p in chosen for i in p.evidence_quote_ids})
@@ -235,7 +243,7 @@ class QuotePanel(QWidget):
 
     def show_quotes(self, ids: Sequence[int], heading_text: str, search: str = "") -> None:
         """Show the given statements (the timeline's mark chosen), under *heading_text*."""
-        self.position = None
+        self.position, self._of_filters = None, False
         self.heading.setText(heading_text)
         self._total, self._total_exact = len(ids), True
         try:
@@ -247,6 +255,7 @@ class QuotePanel(QWidget):
     def _not_read(self, search: str) -> None:
         """Say in the heading that the statements could not be read; show none."""
         self._total, self._total_exact = 0, True
+        self._of_filters = False
         self.heading.setText(f"{self.heading.text()} — {NOT_READ}")
         self.model.set_source(evidence_fetch(self.archive, None), search)  # reads nothing
 
@@ -292,6 +301,12 @@ class QuotePanel(QWidget):
 
     def _contents_changed(self) -> None:
         self.status_changed.emit()
+
+    def _empty_text(self) -> str:
+        """Why no statement is shown, when the filters and search leave none."""
+        if not self._of_filters or self.model.rowCount():
+            return ""
+        return no_match_text(self.filters)
 
     # -- for the status bar and exports -------------------------------------------------------
 

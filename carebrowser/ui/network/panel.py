@@ -40,6 +40,7 @@ from carebrowser.analysis.kinds import (
 from carebrowser.analysis.layout import NodeKey, Point
 from carebrowser.analysis.networks import Network
 from carebrowser.queries import Archive, Filters
+from carebrowser.ui.empty_note import EmptyNote, no_match_text
 from carebrowser.ui.network import saving, texts, worker
 from carebrowser.ui.network.models import ACTOR_HEADER, TIE_HEADER, RowsModel, actor_rows, tie_rows
 from carebrowser.ui.network.scene import (
@@ -131,6 +132,7 @@ class NetworkPanel(QWidget):
         )
         # The drawing area takes the focus with the picture: a screen reader names it too.
         self.view.viewport().setAccessibleName("Network picture")
+        self.empty_note = EmptyNote(self.view, self._empty_text)
         # The key is a tab beside the ties, so that the picture keeps the height of a small
         # window or a large font; the picture's tooltips name each shape too.
         self.key = named(
@@ -317,12 +319,19 @@ class NetworkPanel(QWidget):
         self.actors.set_rows(*(result.actors if result.actors[1] else actor_rows(network)))
         self._show_coalitions(network)
         self._show_summary(network)
+        self.empty_note.refresh()
         self.view.fit()
         self.detail.setPlainText("Select a stakeholder or a tie to see what it rests on.")
         if self._pending:
             self._pick_pending()
         self.network_shown.emit()
         self.status_changed.emit()
+
+    def _empty_text(self) -> str:
+        """Why no stakeholder is drawn, when the filters and search leave no position."""
+        if self.network is None or self.network.actors:
+            return ""
+        return no_match_text(self.filters, "positions")
 
     def _show_summary(self, network: Network) -> None:
         self.summary.setText(texts.summary(network, self.scene.drawn_ties))

@@ -32,6 +32,7 @@ from carebrowser.analysis.timeline_picture import Cell, Picture, read_rows, read
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.timeline import Axis, StanceMark, Timeline, Window
 from carebrowser.ui.delegates import StanceDelegate
+from carebrowser.ui.empty_note import EmptyNote, no_match_text
 from carebrowser.ui.quote_panel import NOT_READ
 from carebrowser.ui.timeline.canvas import TimelineCanvas
 from carebrowser.ui.timeline.reading import Reads
@@ -120,6 +121,10 @@ class TimelinePanel(QWidget):
             QCheckBox("As a &table", self),
             "Show the timeline as a table",
             "Show the same marks as a table, one row each in time order (for a screen reader)",
+        )
+        self.empty_notes = (
+            EmptyNote(self.canvas, self._empty_text),
+            EmptyNote(self.table, self._empty_text),
         )
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.canvas)
@@ -260,6 +265,8 @@ class TimelinePanel(QWidget):
         self.model.set_picture(shown)
         self._size_columns()
         self.heading.setText(self.heading_text())
+        for note in self.empty_notes:
+            note.refresh()
         if self.canvas.current >= 0:
             self._select_table_row(self.canvas.current)
         elif self.canvas.count():
@@ -268,6 +275,10 @@ class TimelinePanel(QWidget):
         else:
             self.mark_selected.emit(None)
         self.status_changed.emit()
+
+    def _empty_text(self) -> str:
+        """Why the timeline is empty, when the filters and search leave no stance."""
+        return "" if self.picture.total_rows else no_match_text(self.filters, "stances")
 
     def _size_columns(self) -> None:
         metrics = self.fontMetrics()
