@@ -10,9 +10,11 @@ from ui_helpers import settle
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.data.search_syntax import SEARCH_HELP
-from carebrowser.queries import Archive
+from carebrowser.queries import Archive, Filters
 from carebrowser.ui.help_dialog import help_html
 from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui.models.quotes import STATEMENT, QuoteTableModel, ids_fetch
+from carebrowser.ui.models.roles import MATCH_SPANS_ROLE
 
 
 def _search(qtbot: QtBot, window: MainWindow, text: str) -> None:
@@ -113,3 +115,19 @@ def test_the_search_box_and_the_help_explain_the_grammar(
     assert SEARCH_HELP.replace('"', "&quot;").replace("'", "&#x27;") in help_html(
         archive, DatabaseInfo("the bundled dataset", 1, True)
     )
+
+
+def test_statements_the_search_does_not_match_show_no_match(archive: Archive) -> None:
+    # A matrix cell's evidence is shown whole: those of its statements that hold "care" but
+    # also "trusts" do not match "care -trusts", and show no match.
+    both = [q for q in archive.all_quotes(Filters(search='"care trusts"'))][:2]
+    alone = [q for q in archive.all_quotes(Filters(search="care -trusts"))][:2]
+    assert both and alone
+    model = QuoteTableModel(ids_fetch(archive, [q.id for q in both + alone]))
+    model.set_source(ids_fetch(archive, [q.id for q in both + alone]), "care -trusts")
+    spans = {
+        model.quote(r).id: model.index(r, STATEMENT).data(MATCH_SPANS_ROLE)
+        for r in range(model.rowCount())
+    }
+    assert all(spans[q.id] == [] for q in both)
+    assert all(spans[q.id] for q in alone)

@@ -18,6 +18,7 @@ from carebrowser.queries import (
     QuoteRow,
     QuoteSort,
     match_spans,
+    search_matches,
     source_name,
 )
 from carebrowser.ui.models.resets import resetting
@@ -210,7 +211,10 @@ class QuoteTableModel(QAbstractTableModel):
         if spans is None:
             quote = self._rows[row]
             _shown, offset = statement_text(quote)
-            found = match_spans(quote.text, self.search) if self.search else []
+            # A matrix cell's evidence may hold statements the search does not match: those
+            # show no match, as the reader marks none in a source it does not match.
+            matched = self.search and search_matches(self.search, quote.text)
+            found = match_spans(quote.text, self.search) if matched else []
             spans = self._spans[row] = [(s + offset, e + offset) for s, e in found]
         return spans
 
