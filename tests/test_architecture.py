@@ -28,6 +28,9 @@ EXPORTS = [
     for what in ("quotes", "positions", "matrix")
     for fmt in ("csv", "xlsx")
     for suffix, extra in (("", []), (".filtered", ["--search", "care*", "--category", "council"]))
+] + [
+    (f"positions.summary.{fmt}", ["export", "positions", "--layout", "summary", "--format", fmt])
+    for fmt in ("csv", "xlsx")
 ]
 LISTS = ["stakeholders", "proposals", "sources"]
 

@@ -13,13 +13,16 @@ import pytest
 
 from carebrowser.cli import main
 from carebrowser.data.database import bundled_database_path
-from carebrowser.export import POSITION_COLUMNS, QUOTE_COLUMNS
+from carebrowser.export import POSITION_COLUMNS, POSITION_EVIDENCE_COLUMNS, QUOTE_COLUMNS
 
 QUOTE_HEADER = (
     "quote_id,stakeholder,category,organisation,role,quote,kind,proposals,source,publication,"
     "author,date,start,end"
 )
 POSITION_HEADER = "stakeholder,category,proposal,stance,summary,evidence_count,evidence_quote_ids"
+EVIDENCE_HEADER = (
+    "stakeholder,category,proposal,stance,summary,quote,kind,source,publication,headline,date"
+)
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -35,10 +38,13 @@ def _rows(text: str) -> list[dict[str, str]]:
 def test_headers_are_exact(capsys: pytest.CaptureFixture[str]) -> None:
     assert ",".join(QUOTE_COLUMNS) == QUOTE_HEADER
     assert ",".join(POSITION_COLUMNS) == POSITION_HEADER
+    assert ",".join(POSITION_EVIDENCE_COLUMNS) == EVIDENCE_HEADER
     status, out, _ = _run(capsys, "export", "quotes")
     assert status == 0
     assert out.splitlines()[0] == QUOTE_HEADER
     status, out, _ = _run(capsys, "export", "positions")
+    assert out.splitlines()[0] == EVIDENCE_HEADER
+    status, out, _ = _run(capsys, "export", "positions", "--layout", "summary")
     assert out.splitlines()[0] == POSITION_HEADER
     status, out, _ = _run(capsys, "export", "matrix")
     assert out.splitlines()[0].startswith("stakeholder,")
@@ -68,10 +74,43 @@ def test_export_search_and_proposal(capsys: pytest.CaptureFixture[str]) -> None:
         "children's trusts",
         "--category",
         "local government",
+        "--layout",
+        "summary",
     )
     rows = _rows(out)
     assert rows and {r["category"] for r in rows} == {"local government"}
     assert all(int(r["evidence_count"]) == len(r["evidence_quote_ids"].split("; ")) for r in rows)
+
+
+def test_positions_carry_their_quotations_and_sources(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = _run(
+        capsys, "export", "positions", "--stakeholder", "LGA", "--proposal", "children's trusts"
+    )
+    assert status == 0
+    (row,) = _rows(out)
+    assert row["stakeholder"] == "Local Government Association"
+    assert row["stance"] == "concerns"
+    assert row["quote"] == (
+        "despite serious concerns from the Local Government Association, the Association of "
+        "Directors of Social Services and the NHS confederation"
+    )
+    assert row["kind"] == "reported speech"
+    assert row["publication"] == "LGCnet" and row["headline"] == ""
+    assert row["date"] == "on or after 16 Oct 2002 (inferred)"
+    assert row["source"] == "LGCnet, on or after 16 Oct 2002 (inferred)"
+    # With its people: a row per statement of John Ransford's position too, each verbatim.
+    status, out, _ = _run(
+        capsys, "export", "positions", "--stakeholder", "LGA", "--with-people",
+        "--proposal", "children's trusts",
+    )  # fmt: skip
+    rows = _rows(out)
+    assert [r["stakeholder"] for r in rows].count("John Ransford") == 2
+    assert any("heath secretary had not considered" in r["quote"] for r in rows)  # typo kept
+    assert _run(capsys, "export", "quotes", "--layout", "summary")[0] == 2, (
+        "only positions have layouts"
+    )
 
 
 def test_matrix_columns_are_proposals(capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,13 +20,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.escape import unescape
 
 from carebrowser.cli import main
-from carebrowser.data.vocabulary import STANCE_COLOURS
+from carebrowser.data.vocabulary import KIND_LABELS, STANCE_COLOURS
 from carebrowser.export import (
+    POSITION_EVIDENCE_COLUMNS,
     QUOTE_COLUMNS,
     Table,
     comparison_table,
     matrix_table,
     neutralise,
+    position_evidence_table,
     positions_table,
     quotes_table,
     write_csv,
@@ -227,7 +229,7 @@ def test_a_workbook_is_ready_to_read(tmp_path: Path, archive: Archive) -> None:
     sources = [[c.value for c in r] for r in book["Sources"].iter_rows()]
     assert tuple(sources[0]) == SOURCE_COLUMNS
     cited = set().union(*(p.evidence_source_ids for p in positions))
-    assert {r[0] for r in sources[1:]} == {s.key for s in archive.sources_by_ids(cited)}
+    assert {r[0] for r in sources[1:]} == {s.name for s in archive.sources_by_ids(cited)}
     for source in sources[1:]:
         assert source[1] and source[4] and source[5]  # publication, date and its precision
     book.close()
@@ -240,6 +242,32 @@ def test_every_quote_row_names_a_listed_source(tmp_path: Path, archive: Archive)
     listed = {r[0] for r in _xlsx(path, "Sources")[1:]}
     column = quotes[0].index("source")
     assert {r[column] for r in quotes[1:]} == listed
+
+
+def test_every_evidence_row_names_a_listed_source(tmp_path: Path, archive: Archive) -> None:
+    path = tmp_path / "positions.xlsx"
+    positions = archive.positions()
+    table = position_evidence_table(positions, archive.evidence_by_position)
+    written = write_xlsx(table, path, archive.sources_by_ids)
+    rows = _xlsx(path)
+    assert tuple(rows[0]) == POSITION_EVIDENCE_COLUMNS
+    assert written == len(rows) - 1 == sum(len(p.evidence_quote_ids) for p in positions)
+    assert written == archive.evidence_row_count()
+    header: list[object] = rows[0]
+    column = header.index
+    sources = _xlsx(path, "Sources")
+    listed = {r[0]: r for r in sources[1:]}
+    assert {r[column("source")] for r in rows[1:]} == set(listed)
+    quotes = {q.text for p in positions for q in archive.evidence(p.id)}
+    for row in rows[1:]:
+        assert row[column("quote")] in quotes  # verbatim
+        assert str(row[column("kind")]).split(",")[0] in KIND_LABELS.values()
+        source = listed[row[column("source")]]
+        cited = (row[column("publication")], row[column("headline")] or "")
+        assert (source[1], source[2] or "") == cited
+    book = openpyxl.load_workbook(path)
+    assert book.worksheets[0].cell(2, column("quote") + 1).alignment.wrap_text
+    book.close()
 
 
 def test_matrix_cells_are_coloured_words(tmp_path: Path, archive: Archive) -> None:

@@ -198,7 +198,6 @@ FORMULAS = {
     "title 1": "=1+1; a title",
     "title 2": "@SUM(A1:A2)",
     "title 3": "\tTabbed, title",
-    "source key": "=source-1",
     "publication": "+Publication, Inc.",
     "author 1": "@author",
     "author 2": "\r\nCRLF author",
@@ -243,10 +242,18 @@ def _formula_like(path: Path) -> None:
         )
         db.execute(f"UPDATE statement SET truncated = 1 WHERE id IN {tuple(statements[130:140])}")
         sources = [row[0] for row in db.execute("SELECT id FROM source ORDER BY id")]
+        # The source's name starts with its publication, and is neutralised as it is.
         db.execute(
-            "UPDATE source SET key = ?, publication = ?, author = ? WHERE id = ?",
-            (FORMULAS["source key"], FORMULAS["publication"], FORMULAS["author 1"], sources[0]),
+            "UPDATE source SET key = '=source-1', publication = ?, author = ? WHERE id = ?",
+            (FORMULAS["publication"], FORMULAS["author 1"], sources[0]),
         )
+        # Named by its headline alone; and, with no headline, by its publication and date.
+        db.execute(
+            "UPDATE source SET publication = 'Unnamed publication', headline = '=1 in 3' "
+            f"WHERE id = {sources[3]}"
+        )
+        db.execute(f"UPDATE source SET headline = NULL WHERE id = {sources[4]}")
+        db.execute(f"UPDATE source SET headline = '' WHERE id = {sources[5]}")
         db.execute("UPDATE source SET author = ? WHERE id = ?", (FORMULAS["author 2"], sources[1]))
         # An early year, which SQLite holds as '0999-...' and which is shown as 999.
         db.execute(f"UPDATE source SET date = '0999-03-07' WHERE id = {sources[2]}")
@@ -321,6 +328,8 @@ def test_formula_like_text_gives_the_same_bytes(formula_archive: Archive) -> Non
         assert any(cell.startswith("'" + value) for cell in cells), value
     for start in FORMULA_STARTS:
         assert any(cell.startswith("'" + start) for cell in cells), start
+    # An unnamed publication's source is named by its headline (which starts no formula).
+    assert any(cell.startswith("\u2018=1 in 3\u2019, ") for cell in cells)
     assert _streamed(formula_archive, Filters()) == everything
     assert _differences(formula_archive) == []
 

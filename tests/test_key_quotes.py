@@ -87,10 +87,13 @@ def test_the_quotes_export_role_is_the_source_s(capsys: pytest.CaptureFixture[st
     assert main(["export", "quotes", "--stakeholder", "John Ransford"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
     by_source = {row["source"]: row["role"] for row in rows}
-    assert by_source["lgc-milburn-shake-up"] == "director of education and social policy at the LGA"
-    assert by_source["cc-deputy-mayor-new-york"] == (
-        "Local Government Association\u2019s head of social affairs"
+    # Each source as every view names it: "Publication, 'Headline', date".
+    lgc = "LGCnet, on or after 16 Oct 2002 (inferred)"
+    community_care = (
+        "Community Care, \u2018Deputy mayor of New York speaks to\u2019, Oct 2001 (inferred)"
     )
+    assert by_source[lgc] == "director of education and social policy at the LGA"
+    assert by_source[community_care] == "Local Government Association\u2019s head of social affairs"
 
 
 def test_joint_posts_name_both_organisations(archive: Archive) -> None:

@@ -41,6 +41,14 @@ def add_command(commands: Any) -> None:
     add_filter_options(export)
     add_format_option(export, graphml=True)
     add_network_options(export)
+    export.add_argument(
+        "--layout",
+        choices=["evidence", "summary"],
+        default=None,
+        help="positions: a row per position and statement it rests on, with the quotation and "
+        "its source (evidence, the default), or a row per position with its statements' ids "
+        "(summary)",
+    )
     add_output_option(export, metavar="FILE", help="write to FILE (default: stdout)")
 
 
@@ -58,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
         if export_format == "xlsx" and not args.output and args.what != "network":
             print("carebrowser: an xlsx export needs a file: add -o FILE.xlsx", file=sys.stderr)
             return EXIT_USAGE
+        if args.layout is not None and args.what != "positions":
+            print("carebrowser: only positions have layouts: leave out --layout", file=sys.stderr)
+            return EXIT_USAGE
         chosen = filters(archive, args)
         if args.what == "network":
             return write_network(archive, args, chosen)
@@ -67,11 +78,11 @@ def run(args: argparse.Namespace) -> int:
         if export_format == "xlsx":
             from carebrowser.export.xlsx import write_xlsx
 
-            table = export_table(archive, args.what, chosen)
+            table = export_table(archive, args.what, chosen, layout=args.layout or "evidence")
             title = sheet_title(args.what, chosen)
             write_xlsx(table, Path(args.output), archive.sources_by_ids, sheet_title=title)
         else:
-            cells = csv_cells(archive, args.what, chosen)
+            cells = csv_cells(archive, args.what, chosen, layout=args.layout or "evidence")
             write_csv(cells, Path(args.output) if args.output else sys.stdout)
         return 0
 
@@ -95,9 +106,17 @@ def sheet_title(what: str, filters: Filters) -> str:
     return f"{what} to {last.isoformat()}"
 
 
-def export_table(archive: Archive, what: str, filters: Filters) -> Table:
-    """The rows of an export of quotes, positions, the matrix or the timeline."""
-    from carebrowser.export import matrix_blocks_table, positions_table, quotes_table
+def export_table(
+    archive: Archive, what: str, filters: Filters, *, layout: str = "evidence"
+) -> Table:
+    """The rows of an export of quotes, positions (in the *layout* asked for), the matrix or the
+    timeline."""
+    from carebrowser.export import (
+        matrix_blocks_table,
+        position_evidence_table,
+        positions_table,
+        quotes_table,
+    )
 
     if what == "timeline":
         from carebrowser.export.timeline import timeline_table
@@ -106,8 +125,10 @@ def export_table(archive: Archive, what: str, filters: Filters) -> Table:
         return timeline_table(Timeline(archive.engine), filters)
     if what == "quotes":
         return quotes_table(archive.all_quotes(filters))
-    if what == "positions":
+    if what == "positions" and layout == "summary":
         return positions_table(archive.positions(filters))
+    if what == "positions":
+        return position_evidence_table(archive.positions(filters), archive.evidence_by_position)
     # A block of rows at a time, read as it is written: at the largest size the whole grid is
     # 19,523 x 2,001 cells.
     proposals = archive.matrix_proposals(filters)
@@ -117,7 +138,9 @@ def export_table(archive: Archive, what: str, filters: Filters) -> Table:
     )
 
 
-def csv_cells(archive: Archive, what: str, filters: Filters) -> Table | CellBatches:
+def csv_cells(
+    archive: Archive, what: str, filters: Filters, *, layout: str = "evidence"
+) -> Table | CellBatches:
     """What a CSV export writes: the quotes' cells come ready-made from the database.
 
     (A workbook is made from export_table(): its sources sheet needs each row's source.)
@@ -126,7 +149,7 @@ def csv_cells(archive: Archive, what: str, filters: Filters) -> Table | CellBatc
 
     if what == "quotes":
         return quote_batches(archive, filters)
-    return export_table(archive, what, filters)
+    return export_table(archive, what, filters, layout=layout)
 
 
 def briefing(args: argparse.Namespace) -> int:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from carebrowser.queries import (
@@ -30,6 +31,11 @@ QUOTE_COLUMNS = (
 POSITION_COLUMNS = (
     "stakeholder", "category", "proposal", "stance", "summary", "evidence_count",
     "evidence_quote_ids",
+)  # fmt: skip
+#: The positions' evidence layout: a row per position and statement it rests on.
+POSITION_EVIDENCE_COLUMNS = (
+    "stakeholder", "category", "proposal", "stance", "summary", "quote", "kind", "source",
+    "publication", "headline", "date",
 )  # fmt: skip
 MATRIX_FIRST_COLUMN = "stakeholder"
 STAKEHOLDER_COLUMNS = (
@@ -76,7 +82,7 @@ def quote_cells(quote: QuoteRow) -> tuple[object, ...]:
         quote.text,
         quote.kind_label + (", truncated" if quote.truncated else ""),
         "; ".join(quote.proposals),
-        quote.source_key,
+        quote.source_name,
         quote.publication,
         quote.author or "",
         quote.date_label,
@@ -130,6 +136,49 @@ def positions_table(positions: Sequence[PositionRow]) -> Table:
     return Table(POSITION_COLUMNS, rows, frozenset({"stance"}), sources)
 
 
+#: Positions whose evidence is read at a time by position_evidence_table().
+EVIDENCE_BATCH = 200
+
+
+def _evidence_cells(p: PositionRow, quote: QuoteRow | None) -> tuple[object, ...]:
+    position = (p.stakeholder, p.category, p.proposal, p.stance, p.summary)
+    if quote is None:  # a position without evidence (a damaged file): its row, all the same
+        return (*position, "", "", "", "", "", "")
+    return (
+        *position,
+        quote.text,
+        quote.kind_label + (", truncated" if quote.truncated else ""),
+        quote.source_name,
+        quote.publication,
+        quote.headline or "",
+        quote.date_label,
+    )
+
+
+def position_evidence_table(
+    positions: Iterable[PositionRow],
+    evidence: Callable[[Sequence[int]], Mapping[int, Sequence[QuoteRow]]],
+) -> Table:
+    """The positions' evidence layout: a row per position and statement it rests on, with the
+    quotation verbatim, its kind and its source; *evidence* reads the statements of some
+    positions (Archive.evidence_by_position), a batch at a time as the rows are written."""
+    table = Table(POSITION_EVIDENCE_COLUMNS, [], frozenset({"stance"}))
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        iterator = iter(positions)
+        while batch := list(itertools.islice(iterator, EVIDENCE_BATCH)):
+            quotes = evidence([p.id for p in batch])
+            for position in batch:
+                shown: Sequence[QuoteRow | None] = quotes.get(position.id) or [None]
+                for quote in shown:
+                    if quote is not None:
+                        table.source_ids.add(quote.source_id)
+                    yield _evidence_cells(position, quote)
+
+    table.rows = rows()
+    return table
+
+
 def matrix_table(matrix: Matrix) -> Table:
     """The matrix export: a stakeholder column, then one column per proposal holding the stance."""
     table = matrix_blocks_table(matrix.proposals, [(matrix.stakeholders, matrix.cells)])
@@ -164,6 +213,15 @@ def matrix_positions_table(
 
     table.rows = rows()
     return table
+
+
+def matrix_positions(
+    proposals: Sequence[ProposalRow], blocks: Iterable[MatrixBlock]
+) -> Iterator[PositionRow]:
+    """A matrix's positions in its order, row by row and column by column, the rows coming a
+    block at a time."""
+    for _stakeholder, cells in _matrix_rows(proposals, blocks, set()):
+        yield from (cell for cell in cells if cell is not None)
 
 
 def _matrix_rows(
@@ -215,7 +273,7 @@ def stakeholders_table(stakeholders: Iterable[StakeholderRow]) -> Table:
 def source_cells(source: SourceRow) -> tuple[object, ...]:
     """A source as a row of the sources sheet."""
     return (
-        source.key,
+        source.name,
         source.publication,
         source.headline or "",
         source.author or "",

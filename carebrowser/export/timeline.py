@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from carebrowser.analysis.timeline import ChangeOfPosition, changes_of_position
 from carebrowser.export.shapes import Table
 from carebrowser.queries import Filters
+from carebrowser.queries.rows import source_name
 from carebrowser.queries.timeline import StanceMark, Timeline
 
 TIMELINE_COLUMNS = (
@@ -33,7 +34,7 @@ def mark_cells(mark: StanceMark, change: ChangeOfPosition | None) -> tuple[objec
         change.describe() if change is not None else "",
         mark.text + (" [truncated]" if mark.truncated else ""),
         mark.quote_id,
-        mark.source_key,
+        source_name(mark.publication, mark.headline, mark.date_label),
         mark.publication,
         mark.headline or "",
         mark.note or "",

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, case, cast, func, literal, select
+from sqlalchemy import Select, String, and_, case, cast, func, literal, select
 
 from carebrowser.data.schema import Proposal, Source, Stakeholder, Statement, statement_proposal
 from carebrowser.data.vocabulary import KIND_LABELS
 from carebrowser.queries import backend
 from carebrowser.queries.filters import Filters, QuoteSort
 from carebrowser.queries.reading import organisation_name, with_organisations
+from carebrowser.queries.rows import UNNAMED_PUBLICATION
 from carebrowser.queries.statements import StatementReader
 
 #: The quotes export's columns, in order: the labels of quote_cells_select()'s columns.
@@ -76,6 +77,20 @@ class _Cells:
         # NULL for a date that is not one (a damaged file): quote_cell_batches() stops there.
         return label if valid is None else case((valid, label), else_=None)
 
+    def source_name(self) -> Any:
+        """The source as source_name() names it: "Publication, 'Headline', date" (an unnamed
+        publication by its headline alone)."""
+        has_headline = and_(Source.headline.is_not(None), Source.headline != "")
+        publication = case(
+            (and_(has_headline, Source.publication == UNNAMED_PUBLICATION), literal("", String)),
+            else_=Source.publication + literal(", ", String),
+        )
+        headline = case(
+            (has_headline, literal("\u2018", String) + Source.headline + "\u2019, "),
+            else_=literal("", String),
+        )
+        return publication + headline + self.date()
+
     def proposals(self) -> Any:
         """The titles of a statement's proposals in title order, joined by '; ' ('' for none)."""
         titles = (
@@ -118,7 +133,7 @@ def quote_cells_select(
         sql.safe(Statement.text),
         sql.kind(),
         sql.proposals(),
-        sql.safe(Source.key),
+        sql.safe(sql.source_name()),
         sql.safe(Source.publication),
         sql.safe(func.coalesce(Source.author, "")),
         sql.date(),

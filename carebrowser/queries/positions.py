@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from carebrowser.data.schema import Position, Proposal, Stakeholder, Statement, position_evidence
 from carebrowser.queries.filters import PAGE_SIZE, Filters, Page, QuoteSort
@@ -121,6 +121,35 @@ class PositionReader(StatementReader):
         with self.engine.connect() as connection:
             ids = list(connection.scalars(query))
         return self.quotes_by_ids(ids)
+
+    def evidence_by_position(self, position_ids: Sequence[int]) -> dict[int, list[QuoteRow]]:
+        """The statements each position rests on, by date: the evidence layout's rows."""
+        links: dict[int, list[int]] = defaultdict(list)
+        with self.engine.connect() as connection:
+            for chunk in chunks(list(dict.fromkeys(position_ids)), 500):
+                query = (
+                    select(position_evidence.c.position_id, Statement.id)
+                    .join(Statement, Statement.id == position_evidence.c.statement_id)
+                    .where(position_evidence.c.position_id.in_(chunk))
+                    .order_by(position_evidence.c.position_id, Statement.sort_date, Statement.id)
+                )
+                for position_id, statement_id in connection.execute(query):
+                    links[position_id].append(statement_id)
+        quotes = {q.id: q for q in self.quotes_by_ids(i for ids in links.values() for i in ids)}
+        return {p: [quotes[i] for i in ids if i in quotes] for p, ids in links.items()}
+
+    def evidence_row_count(self, filters: Filters = Filters()) -> int:
+        """The rows of the evidence layout of positions(filters): a row per position and
+        statement it rests on (a position without evidence, one row all the same)."""
+        query = (
+            select(func.count())
+            .select_from(Position)
+            .join(Stakeholder, Stakeholder.id == Position.stakeholder_id)
+            .outerjoin(position_evidence, position_evidence.c.position_id == Position.id)
+            .where(*self._position_where(filters))
+        )
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
 
     def evidence_quotes(
         self,

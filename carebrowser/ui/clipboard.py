@@ -1,8 +1,9 @@
 """A selection on the clipboard: tab-separated text for spreadsheets, an HTML table for documents.
 
-Both carry the export's columns and a header row. Cells are neutralised as in CSV, so a paste
-into Excel executes no formula; HTML is escaped and declared UTF-8, stance cells coloured with
-the palette and carrying their word.
+Both carry a header row and the columns the view shows, in the order it shows them (the matrix:
+its grid of stance words), never an internal id or a character offset. Cells are neutralised as
+in CSV, so a paste into Excel executes no formula; HTML is escaped and declared UTF-8, stance
+cells coloured with the palette and carrying their word.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtWidgets import QTableView
 
 from carebrowser.data.vocabulary import STANCE_COLOURS
 from carebrowser.export import Table, neutralise
@@ -67,6 +69,34 @@ def to_html(
         '<table border="1" cellspacing="0" cellpadding="3">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></body></html>"
     )
+
+
+def one_line(text: object) -> str:
+    """A cell shown on several lines (a speaker and their role, a statement's proposals) as one:
+    'Alan Milburn, health secretary'."""
+    lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
+    joined = ""
+    for line in lines:
+        joined += (" " if joined.endswith(",") else ", ") + line if joined else line
+    return joined
+
+
+def shown_columns(view: QTableView) -> list[int]:
+    """The view's columns as the person sees them: those not hidden, in their visual order."""
+    header = view.horizontalHeader()
+    logical = (header.logicalIndex(visual) for visual in range(header.count()))
+    return [column for column in logical if not header.isSectionHidden(column)]
+
+
+def shown_table(view: QTableView, rows: Sequence[int]) -> Table:
+    """Rows of *view* as it shows them: its header's names and its cells' text, column by
+    column in the order shown."""
+    model = view.model()
+    columns = shown_columns(view)
+    display, horizontal = Qt.ItemDataRole.DisplayRole, Qt.Orientation.Horizontal
+    header = tuple(one_line(model.headerData(c, horizontal, display)) for c in columns)
+    body = [tuple(one_line(model.index(r, c).data(display)) for c in columns) for r in rows]
+    return Table(header, body)
 
 
 def table_mime_data(table: Table) -> QMimeData:

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 from carebrowser.export import (
     CellBatches,
     Table,
+    matrix_positions,
     matrix_positions_table,
     matrix_table,
+    position_evidence_table,
     positions_table,
     quote_batches,
     quotes_table,
@@ -81,6 +83,9 @@ class ExportSubject:
     shapes: tuple[ExportShape, ...]
     #: The Word briefing of the same choice, where the view offers one.
     briefing: BriefingOffer | None = None
+    #: What Ctrl+C copies of the selection, where it is not the first layout: the columns the
+    #: view shows, in the order shown (the matrix: its grid).
+    clipboard: Callable[[], Table] | None = None
 
 
 def file_stem(shape: ExportShape, today: dt.date | None = None) -> str:
@@ -167,7 +172,49 @@ def quote_subject(panel: QuotePanel) -> ExportSubject:
         _summary("statement", selected), cells,
     )  # fmt: skip
     briefing = offer(panel.archive, quote_briefing(panel))
-    return ExportSubject(panel.heading.text(), selected, (shape,), briefing)
+    return ExportSubject(
+        panel.heading.text(), selected, (shape,), briefing, functools.partial(_shown_rows, panel)
+    )
+
+
+def _shown_rows(panel: QuotePanel) -> Table:
+    """The selected statements as the panel shows them: its columns, in its order."""
+    from carebrowser.ui.clipboard import shown_table
+
+    rows = sorted(i.row() for i in panel.table.selectionModel().selectedRows())
+    return shown_table(panel.table, rows)
+
+
+#: The layouts of positions, as the dialog offers them; the evidence is the window's default.
+EVIDENCE_LABEL = "One row per position and statement, with the quotation and its source"
+SUMMARY_LABEL = "One row per position, its statements by id"
+
+
+def _with_statements(
+    said: Callable[[int], str], positions: Callable[[], int]
+) -> Callable[[int], str]:
+    """The dialog's sentence of the evidence layout: *said* of the positions, then the rows."""
+
+    def say(rows: int) -> str:
+        count = positions()
+        if count == 0:
+            return said(0)
+        theirs = "its" if count == 1 else "their"
+        return f"{said(count).rstrip('.')} with {theirs} statements: {counted(rows, 'row')}."
+
+    return say
+
+
+def _evidence_shape(
+    archive: Archive, positions: Callable[[], list[PositionRow]], said: Callable[[int], str]
+) -> ExportShape:
+    """The positions' evidence layout, of positions already read."""
+    return _shape(
+        EVIDENCE_LABEL, "positions", "row",
+        lambda: sum(max(1, len(p.evidence_quote_ids)) for p in positions()),
+        lambda: position_evidence_table(positions(), archive.evidence_by_position),
+        _with_statements(said, lambda: len(positions())),
+    )  # fmt: skip
 
 
 def _sub_matrix(matrix: Matrix, positions: list[PositionRow]) -> Matrix:
@@ -187,8 +234,9 @@ def matrix_subject(panel: MatrixPanel) -> ExportSubject:
     if not chosen:
         return _whole_matrix_subject(panel)
     grid = _sub_matrix(panel.model.matrix, chosen)
+    evidence = _evidence_shape(panel.archive, lambda: chosen, _summary("position", True))
     rows = _shape(
-        "One row per position", "positions", "position", lambda: len(chosen),
+        SUMMARY_LABEL, "positions", "position", lambda: len(chosen),
         lambda: positions_table(chosen), _summary("position", True),
     )  # fmt: skip
     whose = f"of the {counted(len(chosen), 'selected position')}"
@@ -197,7 +245,9 @@ def matrix_subject(panel: MatrixPanel) -> ExportSubject:
         lambda: len(grid.stakeholders), lambda: matrix_table(grid), _of("stakeholder row", whose),
     )  # fmt: skip
     briefing = offer(panel.archive, matrix_briefing(panel))
-    return ExportSubject(panel.heading_text(), True, (rows, cross), briefing)
+    return ExportSubject(
+        panel.heading_text(), True, (evidence, rows, cross), briefing, lambda: matrix_table(grid)
+    )
 
 
 def _whole_matrix_subject(panel: MatrixPanel) -> ExportSubject:
@@ -214,11 +264,19 @@ def _whole_matrix_subject(panel: MatrixPanel) -> ExportSubject:
         lambda: size()[0], lambda: panel.export_table(False), _of("stakeholder row", whose),
     )  # fmt: skip
     rows = _shape(
-        "One row per position", "positions", "position", lambda: size()[1], positions,
+        SUMMARY_LABEL, "positions", "position", lambda: size()[1], positions,
         _summary("position", False),
     )  # fmt: skip
+    evidence = _shape(
+        EVIDENCE_LABEL, "positions", "row",
+        lambda: panel.archive.evidence_row_count(panel.filters),
+        lambda: position_evidence_table(
+            matrix_positions(*panel.shown_matrix()), panel.archive.evidence_by_position
+        ),
+        _with_statements(_summary("position", False), lambda: size()[1]),
+    )  # fmt: skip
     briefing = offer(panel.archive, matrix_briefing(panel))
-    return ExportSubject(panel.heading_text(), False, (cross, rows), briefing)
+    return ExportSubject(panel.heading_text(), False, (cross, evidence, rows), briefing)
 
 
 def comparison_subject(panel: ComparePanel) -> ExportSubject:
@@ -260,7 +318,21 @@ def reader_subject(panel: ReaderPanel) -> ExportSubject:
     )  # fmt: skip
     source = panel.current_source()
     origin = f"Source: {source.title}" if source is not None else "Source reader"
-    return ExportSubject(origin, selected, (shape,))
+    return ExportSubject(
+        origin, selected, (shape,), clipboard=functools.partial(_reader_rows, panel, selected)
+    )
+
+
+def _reader_rows(panel: ReaderPanel, selected: bool) -> Table:
+    """The highlighted statement with the columns the statement lists show."""
+    from carebrowser.ui.clipboard import one_line
+    from carebrowser.ui.models.quotes import HEADERS, QuoteTableModel
+
+    ids = [panel.active] if selected and panel.active is not None else []
+    quotes = panel.archive.quotes_by_ids(ids)
+    columns = range(len(HEADERS))
+    rows = [tuple(one_line(QuoteTableModel.shown_text(q, c)) for c in columns) for q in quotes]
+    return Table(HEADERS, rows)
 
 
 def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubject:
@@ -296,11 +368,18 @@ def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubj
         lambda: quotes_table(panel.archive.all_quotes(theirs)), _of("statement", whose),
     )  # fmt: skip
     stances = _shape(
-        "Their positions, one row each", "positions", "position", lambda: len(positions()),
-        lambda: positions_table(positions()), _of("position", whose),
+        "Their positions, one row each, their statements by id", "positions", "position",
+        lambda: len(positions()), lambda: positions_table(positions()), _of("position", whose),
     )  # fmt: skip
+    evidence = _shape(
+        "Their positions, a row per statement, with the quotation and its source",
+        "positions", "row", lambda: panel.archive.evidence_row_count(theirs),
+        lambda: position_evidence_table(positions(), panel.archive.evidence_by_position),
+        _with_statements(_of("position", whose), lambda: len(positions())),
+    )  # fmt: skip
+    shapes = (people, statements, evidence, stances)
     briefing = offer(panel.archive, stakeholder_briefing(panel, filters))
-    return ExportSubject("Stakeholder list", selected, (people, statements, stances), briefing)
+    return ExportSubject("Stakeholder list", selected, shapes, briefing)
 
 
 def timeline_subject(panel: TimelinePanel) -> ExportSubject:

@@ -499,7 +499,7 @@ class MainWindow(QMainWindow):
 
     def copy_selection(self, panel: ExportablePanel | None = None) -> bool:
         """Copy a panel's selection as tab-separated text and an HTML table (text as text)."""
-        from carebrowser.ui.clipboard import table_mime_data
+        from carebrowser.ui.clipboard import table_mime_data, table_rows
 
         focus = QApplication.focusWidget()
         if panel is None and _has_selected_text(focus):
@@ -515,10 +515,14 @@ class MainWindow(QMainWindow):
             )
             return False
         shape = subject.shapes[0]
-        QGuiApplication.clipboard().setMimeData(table_mime_data(shape.table()))
-        count = shape.count()
+        if subject.clipboard is not None:
+            copied = subject.clipboard()
+            count, noun = len(table_rows(copied)), "row"
+        else:
+            copied, count, noun = shape.table(), shape.count(), shape.noun
+        QGuiApplication.clipboard().setMimeData(table_mime_data(copied))
         self.statusBar().showMessage(
-            f"Copied {count} {shape.noun}{'' if count == 1 else 's'} as a table.", 10_000
+            f"Copied {count} {noun}{'' if count == 1 else 's'} as a table.", 10_000
         )
         return True
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from ui_helpers import shown_window
 
@@ -26,3 +28,11 @@ def settings(tmp_path: Path) -> Settings:
 def window(qtbot: QtBot, archive: Archive, settings: Settings) -> Iterator[MainWindow]:
     """The main window over the bundled dataset, shown offscreen."""
     yield from shown_window(qtbot, archive, DatabaseInfo("the bundled dataset", 1, True), settings)
+
+
+@pytest.fixture(autouse=True)
+def _clipboard_emptied(qapp: QApplication) -> Iterator[None]:
+    """Each test finds the clipboard empty and leaves it so: a table copied as QMimeData and
+    still on the clipboard when the interpreter exits crashes it on the offscreen platform."""
+    yield
+    QGuiApplication.clipboard().clear()

@@ -24,11 +24,13 @@ from test_ui_browse import click
 from ui_helpers import LGA, MILBURN, proposal, settle, stakeholder
 
 from carebrowser.export import (
-    POSITION_COLUMNS,
+    POSITION_EVIDENCE_COLUMNS,
     QUOTE_COLUMNS,
     Table,
     comparison_table,
+    matrix_table,
     neutralise,
+    position_evidence_table,
     positions_table,
     quotes_table,
 )
@@ -38,6 +40,7 @@ from carebrowser.ui import export_subjects
 from carebrowser.ui.clipboard import to_html, to_tsv, tsv_cell
 from carebrowser.ui.errors import ErrorReporter
 from carebrowser.ui.export_dialog import EXPORT_FORMAT, ExportDialog
+from carebrowser.ui.export_subjects import _sub_matrix
 from carebrowser.ui.export_worker import ExportDone, ExportJob
 from carebrowser.ui.main_window import MainWindow
 
@@ -138,51 +141,61 @@ def test_three_positions_on_two_proposals_open_in_a_spreadsheet_in_two_actions(
     cells = three_by_two(archive)
     select_cells(qtbot, window, cells)
 
+    chosen = window.matrix.selected_positions()  # in the order the matrix shows them
+    statements = sum(len(p.evidence_quote_ids) for p in chosen)
     dialog = ctrl_e(window)
-    assert dialog.summary.text() == "Exporting the 6 selected positions."
+    assert dialog.summary.text() == (
+        f"Exporting the 6 selected positions with their statements: {statements} rows."
+    )
     assert dialog.export_format() == "xlsx"
     assert dialog.folder == documents
     done = enter(qtbot, window, dialog)
 
-    assert done.path.parent == documents and done.path.suffix == ".xlsx" and done.rows == 6
+    assert done.path.parent == documents and done.path.suffix == ".xlsx"
+    assert done.rows == statements
     assert opened == [done.path]
     assert str(done.path) in window.statusBar().currentMessage()
     assert not window.findChildren(QProgressDialog)  # quick: no progress dialog flashed up
     rows = _xlsx(done.path)
-    assert tuple(rows[0]) == POSITION_COLUMNS
+    # A row per position and statement: the quotation verbatim, its kind and its source.
+    assert tuple(rows[0]) == POSITION_EVIDENCE_COLUMNS
     by_pair = {(p.stakeholder_id, p.proposal_id): p for p in archive.positions()}
-    chosen = window.matrix.selected_positions()  # in the order the matrix shows them
     assert sorted(p.id for p in chosen) == sorted(by_pair[c].id for c in cells)
-    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [
-        (p.stakeholder, p.proposal, p.stance) for p in chosen
+    evidence = [(p, q) for p in chosen for q in archive.evidence(p.id)]
+    assert [(r[0], r[2], r[3], r[5], r[7]) for r in rows[1:]] == [
+        (p.stakeholder, p.proposal, p.stance, q.text, q.source_name) for p, q in evidence
     ]
-    assert rows == [list(r) for r in _xlsx_expected(chosen)]
+    assert rows == [list(r) for r in _xlsx_expected(chosen, archive)]
     sources = _xlsx(done.path, "Sources")
-    assert {r[0] for r in sources[1:]} == {
-        s.key for s in archive.sources_by_ids(set().union(*(p.evidence_source_ids for p in chosen)))
-    }
+    # The Sources sheet is keyed by the name the rows give each source.
+    assert {r[0] for r in sources[1:]} == {q.source_name for _p, q in evidence}
 
-    # The same selection as CSV holds the same cells.
+    # The same selection as CSV holds the same cells; its summary layout is a choice away.
     dialog = ctrl_e(window)
     choose_csv(qtbot, dialog)
     as_csv = enter(qtbot, window, dialog)
     assert as_csv.path.suffix == ".csv" and as_csv.path.parent == documents
     _same_cells(_csv(as_csv.path), _xlsx(done.path))
-    assert _csv(as_csv.path) == expected(positions_table(chosen))
+    dialog = ctrl_e(window)
+    press(dialog.layout_box, Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier)
+    assert dialog.shape().label == export_subjects.SUMMARY_LABEL
+    assert dialog.summary.text() == "Exporting the 6 selected positions."
+    assert _csv(enter(qtbot, window, dialog).path) == expected(positions_table(chosen))
 
-    # ... and pastes into a document as a table.
+    # ... and pastes into a document as a table: the grid the matrix shows.
     press(window.matrix.table, Qt.Key.Key_C)
     data = QGuiApplication.clipboard().mimeData()
     assert data.hasText() and data.hasHtml()
-    table = expected(positions_table(chosen))
+    table = expected(matrix_table(_sub_matrix(window.matrix.model.matrix, chosen)))
     assert [line.split("\t") for line in data.text().splitlines()] == table
     header, body = parse_html_table(data.html())
     assert header == table[0] and body == table[1:]
 
 
-def _xlsx_expected(chosen: list[PositionRow]) -> list[tuple[object, ...]]:
-    table = positions_table(chosen)
-    return [table.header, *(tuple(row) for row in table.rows)]
+def _xlsx_expected(chosen: list[PositionRow], archive: Archive) -> list[tuple[object, ...]]:
+    """The evidence of *chosen* as a workbook holds it (an empty cell is no value)."""
+    table = position_evidence_table(chosen, archive.evidence_by_position)
+    return [table.header, *(tuple(c if c != "" else None for c in row) for row in table.rows)]
 
 
 class _TableParser(HTMLParser):
@@ -249,12 +262,22 @@ def test_the_stakeholder_list_exports_the_selected_stakeholders_and_their_positi
     dialog.layout_box.setCurrentIndex(2)
     assert dialog.shape().name == "positions"
     theirs = archive.positions(Filters(stakeholders=frozenset({lga.id, milburn.id})))
+    statements = sum(len(p.evidence_quote_ids) for p in theirs)
     assert dialog.summary.text() == (
-        f"Exporting the {len(theirs)} positions of the 2 selected stakeholders."
+        f"Exporting the {len(theirs)} positions of the 2 selected stakeholders with their "
+        f"statements: {statements} rows."
     )
     done = enter(qtbot, window, dialog)
     assert done.path.suffix == ".csv"  # the format chosen last time
-    assert _csv(done.path) == expected(positions_table(theirs))
+    assert _csv(done.path) == expected(
+        position_evidence_table(theirs, archive.evidence_by_position)
+    )
+    dialog = ctrl_e(window)
+    dialog.layout_box.setCurrentIndex(3)
+    assert dialog.summary.text() == (
+        f"Exporting the {len(theirs)} positions of the 2 selected stakeholders."
+    )
+    assert _csv(enter(qtbot, window, dialog).path) == expected(positions_table(theirs))
 
 
 def test_statements_selected_or_all_shown_after_a_search(
@@ -397,10 +420,21 @@ def test_the_matrix_with_nothing_selected_exports_the_grid_shown(
     )
     assert dialog.path_edit.text().startswith("carebrowser matrix ")
     dialog.layout_box.setCurrentIndex(1)
+    statements = sum(len(p.evidence_quote_ids) for p in matrix.cells.values())
+    assert dialog.summary.text() == (
+        f"Exporting all {len(matrix.cells)} positions shown (nothing selected) with their "
+        f"statements: {statements} rows."
+    )
+    assert dialog.path_edit.text().startswith("carebrowser positions ")
+    evidence = _xlsx(enter(qtbot, window, dialog).path)
+    assert tuple(evidence[0]) == POSITION_EVIDENCE_COLUMNS and len(evidence) == statements + 1
+    shown = {(p.stakeholder, p.proposal) for p in matrix.cells.values()}
+    assert {(r[0], r[2]) for r in evidence[1:]} == shown
+    dialog = ctrl_e(window)
+    dialog.layout_box.setCurrentIndex(2)
     assert dialog.summary.text() == (
         f"Exporting all {len(matrix.cells)} positions shown (nothing selected)."
     )
-    assert dialog.path_edit.text().startswith("carebrowser positions ")
     dialog.layout_box.setCurrentIndex(0)
     rows = _xlsx(enter(qtbot, window, dialog).path)
     assert rows[0] == ["stakeholder", *(p.title for p in matrix.proposals)]
@@ -420,14 +454,45 @@ def test_ctrl_c_copies_tab_separated_text_and_an_html_table(
     click(qtbot, panel.table, panel.model.index(1, 1), CTRL)
     press(panel.table, Qt.Key.Key_C)
     data = QGuiApplication.clipboard().mimeData()
-    table = expected(Table(QUOTE_COLUMNS, [quote_cells(q) for q in panel.model.quotes([0, 1])]))
+    quotes = panel.model.quotes([0, 1])
+    # The columns the table shows, in its order: no statement id, no character offsets.
+    table = expected(
+        Table(
+            ("Speaker", "Statement", "Kind", "Proposals", "Source", "Date"),
+            [_as_shown(q) for q in quotes],
+        )
+    )
     lines = data.text().split("\n")
     assert lines[-1] == "" and len(lines) == 4
     assert [line.split("\t") for line in lines[:-1]] == [[tsv_cell(c) for c in r] for r in table]
     header, body = parse_html_table(data.html())
-    assert header == list(QUOTE_COLUMNS) and body == table[1:]
+    assert header == table[0] and body == table[1:]
     assert '<meta charset="utf-8">' in data.html()
-    assert "Copied 2 statements" in window.statusBar().currentMessage()
+    assert "Copied 2 rows" in window.statusBar().currentMessage()
+    assert not any(q.quote_id in data.text() for q in quotes)
+
+    # Columns moved or hidden are copied as they are shown.
+    columns = panel.table.horizontalHeader()
+    columns.moveSection(4, 0)  # Source first
+    columns.hideSection(3)  # no Proposals
+    press(panel.table, Qt.Key.Key_C)
+    moved = [[r[4], r[0], r[1], r[2], r[5]] for r in table]
+    text = QGuiApplication.clipboard().mimeData().text()
+    assert [line.split("\t") for line in text.splitlines()] == moved
+
+
+def _as_shown(quote: QuoteRow) -> tuple[str, ...]:
+    """A statement as the statement table shows it, each cell on one line."""
+    detail = ", ".join(p for p in (quote.role, quote.organisation) if p)
+    opening, closing = ("\u201c", "\u201d") if quote.kind == "direct" else ("", "")
+    return (
+        f"{quote.stakeholder}, {detail}" if detail else quote.stakeholder,
+        f"{opening}{quote.text}{closing}",
+        quote.kind_label,
+        ", ".join(quote.proposals),
+        quote.source_name,
+        quote.date_label,
+    )
 
 
 def test_ctrl_c_in_the_search_box_copies_its_text(qtbot: QtBot, window: MainWindow) -> None:
@@ -664,9 +729,11 @@ def test_a_block_selected_with_the_keyboard_is_what_is_exported(
     assert inside
     dialog = ctrl_e(window)
     noun = "position" if len(inside) == 1 else "positions"
-    assert dialog.summary.text() == f"Exporting the {len(inside)} selected {noun}."
+    assert dialog.summary.text().startswith(f"Exporting the {len(inside)} selected {noun} with")
     rows = _xlsx(enter(qtbot, window, dialog).path)
-    assert [r[0:4:2] for r in rows[1:]] == [[p.stakeholder, p.proposal] for p in inside]
+    assert [r[0:4:2] for r in rows[1:]] == [
+        [p.stakeholder, p.proposal] for p in inside for _id in p.evidence_quote_ids
+    ]
 
 
 def test_the_reader_exports_the_statement_it_highlights(

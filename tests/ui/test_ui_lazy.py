@@ -13,7 +13,7 @@ from ui_helpers import settle
 
 from carebrowser.data.database import DatabaseInfo, open_database
 from carebrowser.data.synth import Sizes, synthesize
-from carebrowser.export import matrix_table
+from carebrowser.export import matrix_table, position_evidence_table
 from carebrowser.export import positions_table as export_positions_table
 from carebrowser.queries import Archive, Filters
 from carebrowser.ui import export_subjects, matrix_panel, quote_panel, stakeholder_panel
@@ -116,11 +116,14 @@ def test_the_whole_matrix_is_exported_from_the_database_not_from_the_rows_read(
     read = panel.model.rowCount()
     monkeypatch.setattr(matrix_panel, "EXPORT_ROWS", 7)  # many blocks of rows
     subject = export_subjects.matrix_subject(panel)
-    grid, positions = subject.shapes
+    grid, evidence, positions = subject.shapes
     assert not subject.selected
     assert grid.count() == len(whole.stakeholders)
     assert positions.count() == len(whole.cells)
+    statements = sum(len(p.evidence_quote_ids) for p in whole.cells.values())
+    assert evidence.count() == statements
     grid_table, positions_table = grid.table(), positions.table()
+    evidence_table = evidence.table()
     # Counting and making the tables read no more of the panel's rows (the GUI thread's);
     # the export reads the rows as it writes them, on its own thread.
     assert panel.model.rowCount() == read and panel.model.canFetchMore()
@@ -137,6 +140,10 @@ def test_the_whole_matrix_is_exported_from_the_database_not_from_the_rows_read(
     expected_positions = export_positions_table(in_order)
     assert list(positions_table.rows) == list(expected_positions.rows)
     assert positions_table.source_ids == expected_positions.source_ids
+    expected_evidence = position_evidence_table(in_order, synthetic.evidence_by_position)
+    evidence_rows = list(evidence_table.rows)
+    assert evidence_rows == list(expected_evidence.rows) and len(evidence_rows) == statements
+    assert evidence_table.source_ids == expected_evidence.source_ids
 
 
 def test_the_window_reads_no_whole_table_for_views_not_shown(

@@ -225,6 +225,11 @@ class QuoteTableModel(QAbstractTableModel):
         return font
 
     @staticmethod
+    def shown_text(quote: QuoteRow, column: int) -> str:
+        """A statement's cell in *column* as the table shows it."""
+        return QuoteTableModel._display(quote, column)
+
+    @staticmethod
     def _display(quote: QuoteRow, column: int) -> str:
         if column == SPEAKER:
             detail = ", ".join(p for p in (quote.role, quote.organisation) if p)
