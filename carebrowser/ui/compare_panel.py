@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carebrowser.queries import PAGE_SIZE, Archive, Filters, StakeholderRow
+from carebrowser.queries import PAGE_SIZE, Archive, Filters, PositionRow, StakeholderRow
 from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.models.choices import (
     Choice,
@@ -58,6 +58,9 @@ class ComparePanel(QWidget):
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.archive = archive
+        #: Whether an export of the positions compared takes in the people of the
+        #: organisations compared: the stakeholder list's "With their people", wired by the view.
+        self.with_people: Callable[[], bool] = lambda: False
         # '(none)' and the stakeholders under their categories, in the stakeholder list's order,
         # read a page at a time: the first when the view is first shown, more as a picker's list
         # is scrolled.
@@ -295,6 +298,21 @@ class ComparePanel(QWidget):
     def selection_count(self) -> int:
         """How many proposal rows are selected."""
         return len({i.row() for i in self.table.selectionModel().selectedIndexes()})
+
+    def compared_positions(self, selected_only: bool) -> list[PositionRow]:
+        """The positions of those compared (and the people of the organisations among them,
+        when with_people() says so) on the selected proposal rows, or on all shown."""
+        rows = self.model.shown_rows()
+        if selected_only:
+            chosen = sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
+            rows = [rows[r] for r in chosen]
+        proposals = frozenset(row.proposal.id for row in rows)
+        if not proposals:
+            return []  # no proposals would mean every proposal
+        ids = [s.id for s in self.model.stakeholders]
+        if self.with_people():
+            ids += [p.id for p in self.archive.people_of(ids)]
+        return self.archive.positions(Filters(stakeholders=frozenset(ids), proposals=proposals))
 
     def export_table(self, selected_only: bool) -> Table:
         """The selected proposal rows, or all shown, as a comparison export table."""

@@ -200,7 +200,7 @@ def _with_statements(
         if count == 0:
             return said(0)
         theirs = "its" if count == 1 else "their"
-        return f"{said(count).rstrip('.')} with {theirs} statements: {counted(rows, 'row')}."
+        return f"{said(count).rstrip('.')}, with {theirs} statements: {counted(rows, 'row')}."
 
     return say
 
@@ -280,7 +280,9 @@ def _whole_matrix_subject(panel: MatrixPanel) -> ExportSubject:
 
 
 def comparison_subject(panel: ComparePanel) -> ExportSubject:
-    """The selected proposal rows of the comparison, or every row shown."""
+    """The selected proposal rows of the comparison, or every row shown; or the positions in
+    them, a row per statement (with the people of the organisations compared, when the list
+    includes them)."""
     selected = panel.selection_count() > 0
     count = panel.selection_count if selected else panel.model.rowCount
     shape = _shape(
@@ -289,8 +291,18 @@ def comparison_subject(panel: ComparePanel) -> ExportSubject:
     )  # fmt: skip
     names = ", ".join(s.name for s in panel.model.stakeholders)
     origin = f"Comparison of {names}" if names else "Comparison (choose two to four stakeholders)"
+    positions = functools.cache(lambda: panel.compared_positions(selected))
+    people = " and their people" if panel.with_people() else ""
+    rows = "the selected proposals" if selected else "the proposals shown"
+    evidence = _shape(
+        "The positions compared, a row per statement, with the quotation and its source",
+        "positions", "row", lambda: sum(max(1, len(p.evidence_quote_ids)) for p in positions()),
+        lambda: position_evidence_table(positions(), panel.archive.evidence_by_position),
+        _with_statements(_of("position", f"of those compared{people} on {rows}"),
+                         lambda: len(positions())),
+    )  # fmt: skip
     briefing = offer(panel.archive, comparison_briefing(panel))
-    return ExportSubject(origin, selected, (shape,), briefing)
+    return ExportSubject(origin, selected, (shape, evidence), briefing)
 
 
 def network_subject(panel: NetworkPanel) -> ExportSubject:

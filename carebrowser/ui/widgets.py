@@ -302,22 +302,35 @@ class LazyComboBox(QComboBox):
             self._read_past_the_end()
         text = event.text()
         typed = bool(text) and text.isprintable() and not event.modifiers() & chords
-        if not typed or self.isEditable() or text == " ":
+        typing = (
+            self._typing.isValid()
+            and self._typing.elapsed() <= QApplication.keyboardInputInterval()
+        )
+        # A space opens the list, unless it is one of the words being typed ("Children's t").
+        if not typed or self.isEditable() or (text == " " and not (typing and self._typed)):
             super().keyPressEvent(event)
             return
         model = self._paged()
         if model is not None:
             model.start()
-        if (
-            self._typing.isValid()
-            and self._typing.elapsed() <= QApplication.keyboardInputInterval()
-        ):
-            self._typed += text
-        else:
-            self._typed = text
+        self._typed = self._typed + text if typing else text
         self._typing.start()
-        super().keyPressEvent(event)  # jumps among the rows read
+        if text == " ":
+            self._search_rows_read(text)
+        else:
+            super().keyPressEvent(event)  # jumps among the rows read
         self._find_typed(model)
+
+    def _search_rows_read(self, text: str) -> None:
+        """Go on with the search among the rows read as QComboBox does with a letter (which it
+        would not do with a space: that opens the list)."""
+        view = self.view()
+        view.setCurrentIndex(self.model().index(self.currentIndex(), self.modelColumn()))
+        row = self.currentIndex()
+        view.keyboardSearch(text)
+        if view.currentIndex().row() != row:
+            self.setCurrentIndex(view.currentIndex().row())
+            self.activated.emit(self.currentIndex())
 
     def _find_typed(self, model: PagedChoiceListModel | None) -> None:
         # The same letter again steps through the rows starting with it ('aaa' is 'a').

@@ -145,7 +145,7 @@ def test_three_positions_on_two_proposals_open_in_a_spreadsheet_in_two_actions(
     statements = sum(len(p.evidence_quote_ids) for p in chosen)
     dialog = ctrl_e(window)
     assert dialog.summary.text() == (
-        f"Exporting the 6 selected positions with their statements: {statements} rows."
+        f"Exporting the 6 selected positions, with their statements: {statements} rows."
     )
     assert dialog.export_format() == "xlsx"
     assert dialog.folder == documents
@@ -264,7 +264,7 @@ def test_the_stakeholder_list_exports_the_selected_stakeholders_and_their_positi
     theirs = archive.positions(Filters(stakeholders=frozenset({lga.id, milburn.id})))
     statements = sum(len(p.evidence_quote_ids) for p in theirs)
     assert dialog.summary.text() == (
-        f"Exporting the {len(theirs)} positions of the 2 selected stakeholders with their "
+        f"Exporting the {len(theirs)} positions of the 2 selected stakeholders, with their "
         f"statements: {statements} rows."
     )
     done = enter(qtbot, window, dialog)
@@ -422,7 +422,7 @@ def test_the_matrix_with_nothing_selected_exports_the_grid_shown(
     dialog.layout_box.setCurrentIndex(1)
     statements = sum(len(p.evidence_quote_ids) for p in matrix.cells.values())
     assert dialog.summary.text() == (
-        f"Exporting all {len(matrix.cells)} positions shown (nothing selected) with their "
+        f"Exporting all {len(matrix.cells)} positions shown (nothing selected), with their "
         f"statements: {statements} rows."
     )
     assert dialog.path_edit.text().startswith("carebrowser positions ")
@@ -729,7 +729,7 @@ def test_a_block_selected_with_the_keyboard_is_what_is_exported(
     assert inside
     dialog = ctrl_e(window)
     noun = "position" if len(inside) == 1 else "positions"
-    assert dialog.summary.text().startswith(f"Exporting the {len(inside)} selected {noun} with")
+    assert dialog.summary.text().startswith(f"Exporting the {len(inside)} selected {noun}, with")
     rows = _xlsx(enter(qtbot, window, dialog).path)
     assert [r[0:4:2] for r in rows[1:]] == [
         [p.stakeholder, p.proposal] for p in inside for _id in p.evidence_quote_ids
