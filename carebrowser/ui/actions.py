@@ -29,6 +29,7 @@ class Actions:
     quit: QAction
     export: QAction
     copy: QAction
+    copy_quotations: QAction
 
 
 def _action(
@@ -98,6 +99,12 @@ def build_actions(window: QMainWindow) -> Actions:
             QKeySequence.StandardKey.Copy,
             "Copy the selection as a table, to paste into Excel or Word",
         ),
+        copy_quotations=_action(
+            window,
+            "Copy with the &quotations",
+            "Ctrl+Shift+C",
+            "Copy the positions selected with their quotations and sources, a row per statement",
+        ),
     )
     if actions.find.shortcut().isEmpty():
         actions.find.setShortcut(QKeySequence("Ctrl+F"))
@@ -122,6 +129,7 @@ def build_actions(window: QMainWindow) -> Actions:
     file_menu.addAction(actions.quit)
     edit_menu = menus.addMenu("&Edit")
     edit_menu.addAction(actions.copy)
+    edit_menu.addAction(actions.copy_quotations)
     edit_menu.addSeparator()
     edit_menu.addAction(actions.find)
     edit_menu.addAction(actions.clear_filters)

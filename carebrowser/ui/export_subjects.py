@@ -86,6 +86,8 @@ class ExportSubject:
     #: What Ctrl+C copies of the selection, where it is not the first layout: the columns the
     #: view shows, in the order shown (the matrix: its grid).
     clipboard: Callable[[], Table] | None = None
+    #: What Ctrl+Shift+C copies: positions selected with their quotations, where there are.
+    quotations: ExportShape | None = None
 
 
 def file_stem(shape: ExportShape, today: dt.date | None = None) -> str:
@@ -186,8 +188,8 @@ def _shown_rows(panel: QuotePanel) -> Table:
 
 
 #: The layouts of positions, as the dialog offers them; the evidence is the window's default.
-EVIDENCE_LABEL = "One row per position and statement, with the quotation and its source"
-SUMMARY_LABEL = "One row per position, its statements by id"
+EVIDENCE_LABEL = "Positions with their quotations"
+SUMMARY_LABEL = "One row per position, statements by id"
 
 
 def _with_statements(
@@ -246,8 +248,9 @@ def matrix_subject(panel: MatrixPanel) -> ExportSubject:
     )  # fmt: skip
     briefing = offer(panel.archive, matrix_briefing(panel))
     return ExportSubject(
-        panel.heading_text(), True, (evidence, rows, cross), briefing, lambda: matrix_table(grid)
-    )
+        panel.heading_text(), True, (evidence, rows, cross), briefing, lambda: matrix_table(grid),
+        evidence,
+    )  # fmt: skip
 
 
 def _whole_matrix_subject(panel: MatrixPanel) -> ExportSubject:
@@ -295,14 +298,14 @@ def comparison_subject(panel: ComparePanel) -> ExportSubject:
     people = " and their people" if panel.with_people() else ""
     rows = "the selected proposals" if selected else "the proposals shown"
     evidence = _shape(
-        "The positions compared, a row per statement, with the quotation and its source",
+        "The positions compared, with their quotations",
         "positions", "row", lambda: sum(max(1, len(p.evidence_quote_ids)) for p in positions()),
         lambda: position_evidence_table(positions(), panel.archive.evidence_by_position),
         _with_statements(_of("position", f"of those compared{people} on {rows}"),
                          lambda: len(positions())),
     )  # fmt: skip
     briefing = offer(panel.archive, comparison_briefing(panel))
-    return ExportSubject(origin, selected, (shape, evidence), briefing)
+    return ExportSubject(origin, selected, (shape, evidence), briefing, quotations=evidence)
 
 
 def network_subject(panel: NetworkPanel) -> ExportSubject:
@@ -380,11 +383,11 @@ def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubj
         lambda: quotes_table(panel.archive.all_quotes(theirs)), _of("statement", whose),
     )  # fmt: skip
     stances = _shape(
-        "Their positions, one row each, their statements by id", "positions", "position",
+        "Their positions, statements by id", "positions", "position",
         lambda: len(positions()), lambda: positions_table(positions()), _of("position", whose),
     )  # fmt: skip
     evidence = _shape(
-        "Their positions, a row per statement, with the quotation and its source",
+        "Their positions with their quotations",
         "positions", "row", lambda: panel.archive.evidence_row_count(theirs),
         lambda: position_evidence_table(positions(), panel.archive.evidence_by_position),
         _with_statements(_of("position", whose), lambda: len(positions())),

@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
         self.stack.currentChanged.connect(self._update_status)
         actions.export.triggered.connect(lambda: self.export_selection())
         actions.copy.triggered.connect(lambda: self.copy_selection())
+        actions.copy_quotations.triggered.connect(lambda: self.copy_selection(quotations=True))
 
     def _offer_menu(self, view: QAbstractItemView, panel: ExportablePanel) -> None:
         """Copy and Export on a right click (or the menu key) in *view*."""
@@ -497,12 +498,15 @@ class MainWindow(QMainWindow):
         chosen = panel or self.export_panel()
         return self.exports.open_dialog(chosen.export_subject(self.filter_bar.filters()))
 
-    def copy_selection(self, panel: ExportablePanel | None = None) -> bool:
-        """Copy a panel's selection as tab-separated text and an HTML table (text as text)."""
+    def copy_selection(
+        self, panel: ExportablePanel | None = None, *, quotations: bool = False
+    ) -> bool:
+        """Copy a panel's selection as tab-separated text and an HTML table (text as text): the
+        columns it shows; with *quotations*, positions with their quotations and sources."""
         from carebrowser.ui.clipboard import table_mime_data, table_rows
 
         focus = QApplication.focusWidget()
-        if panel is None and _has_selected_text(focus):
+        if panel is None and not quotations and _has_selected_text(focus):
             focus.copy()  # type: ignore[union-attr]
             return True
         chosen = panel or self.export_panel()
@@ -515,7 +519,15 @@ class MainWindow(QMainWindow):
             )
             return False
         shape = subject.shapes[0]
-        if subject.clipboard is not None:
+        if quotations and subject.quotations is None:
+            self.statusBar().showMessage(
+                "Only positions are copied with their quotations: select cells of the matrix.",
+                10_000,
+            )
+            return False
+        if quotations and subject.quotations is not None:
+            copied, count, noun = subject.quotations.table(), subject.quotations.count(), "row"
+        elif subject.clipboard is not None:
             copied = subject.clipboard()
             count, noun = len(table_rows(copied)), "row"
         else:
@@ -533,6 +545,14 @@ class MainWindow(QMainWindow):
         copy = menu.addAction("&Copy", lambda: self.copy_selection(panel))
         copy.setShortcut(self.window_actions.copy.shortcut())
         copy.setEnabled(panel.selection_count() > 0)
+        if panel.selection_count() > 0:
+            subject = panel.export_subject(self.filter_bar.filters())
+            if subject.quotations is not None:
+                with_quotes = menu.addAction(
+                    "Copy with the &quotations",
+                    lambda: self.copy_selection(panel, quotations=True),
+                )
+                with_quotes.setShortcut(self.window_actions.copy_quotations.shortcut())
         export = menu.addAction("&Export\u2026", lambda: self.export_selection(panel))
         export.setShortcut(self.window_actions.export.shortcut())
         menu.popup(view.viewport().mapToGlobal(at))

@@ -190,6 +190,18 @@ def test_three_positions_on_two_proposals_open_in_a_spreadsheet_in_two_actions(
     assert [line.split("\t") for line in data.text().splitlines()] == table
     header, body = parse_html_table(data.html())
     assert header == table[0] and body == table[1:]
+    assert "Copied 3 rows" in window.statusBar().currentMessage()  # LGA, Milburn, ADSS
+
+    # Ctrl+Shift+C copies the positions with their quotations, as the file holds them.
+    press(window.matrix.table, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    data = QGuiApplication.clipboard().mimeData()
+    with_quotes = expected(position_evidence_table(chosen, archive.evidence_by_position))
+    assert [line.split("\t") for line in data.text().splitlines()] == [
+        [tsv_cell(c) for c in row] for row in with_quotes
+    ]
+    header, body = parse_html_table(data.html())
+    assert header == with_quotes[0] and body == with_quotes[1:]
+    assert f"Copied {statements} rows" in window.statusBar().currentMessage()
 
 
 def _xlsx_expected(chosen: list[PositionRow], archive: Archive) -> list[tuple[object, ...]]:
