@@ -119,6 +119,9 @@ def test_every_shape_holds_the_same_cells_in_csv_and_xlsx(tmp_path: Path, archiv
     shapes: dict[str, Callable[[], Table]] = {
         "quotes": lambda: quotes_table(archive.all_quotes()),
         "positions": lambda: positions_table(archive.positions()),
+        "evidence": lambda: position_evidence_table(
+            archive.positions(), archive.evidence_by_position
+        ),
         "matrix": lambda: matrix_table(archive.matrix()),
         "comparison": lambda: comparison_table(compared, archive.compare([lga, milburn])),
         "stakeholders": lambda: stakeholders_table(archive.all_stakeholders()),
