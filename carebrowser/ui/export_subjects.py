@@ -365,7 +365,9 @@ def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubj
                 panel.model.categories, panel.model.name, speaking=panel.model.speaking
             )
         ) or frozenset({NOBODY})
-    theirs = filters.but(stakeholders=ids, categories=panel.model.categories)
+    # Their statements and positions take in their people's, as the statements beside show.
+    speakers = frozenset(p.id for p in panel.people_of_selected()) if selected else frozenset()
+    theirs = filters.but(stakeholders=ids | speakers, categories=panel.model.categories)
     count = panel.selection_count if selected else panel.model.total
     people = _shape(
         "One row per stakeholder", "stakeholders", "stakeholder", count,
@@ -373,6 +375,7 @@ def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubj
     )  # fmt: skip
     whose = (
         f"of the {counted(panel.selection_count(), 'selected stakeholder')}"
+        + (" and their people" if speakers else "")
         if selected
         else "of the stakeholders shown (nothing selected)"
     )

@@ -273,11 +273,16 @@ def test_the_stakeholder_list_exports_the_selected_stakeholders_and_their_positi
     dialog = ctrl_e(window)
     dialog.layout_box.setCurrentIndex(2)
     assert dialog.shape().name == "positions"
-    theirs = archive.positions(Filters(stakeholders=frozenset({lga.id, milburn.id})))
+    # With their people (John Ransford and Rita Stringfellow speak for the LGA), as the
+    # statements beside the list show.
+    people = {p.id for p in archive.people_of([lga.id, milburn.id])}
+    assert people
+    theirs = archive.positions(Filters(stakeholders=frozenset({lga.id, milburn.id, *people})))
+    assert {p.stakeholder_id for p in theirs} & people
     statements = sum(len(p.evidence_quote_ids) for p in theirs)
     assert dialog.summary.text() == (
-        f"Exporting the {len(theirs)} positions of the 2 selected stakeholders, with their "
-        f"statements: {statements} rows."
+        f"Exporting the {len(theirs)} positions of the 2 selected stakeholders and their "
+        f"people, with their statements: {statements} rows."
     )
     done = enter(qtbot, window, dialog)
     assert done.path.suffix == ".csv"  # the format chosen last time
@@ -287,7 +292,7 @@ def test_the_stakeholder_list_exports_the_selected_stakeholders_and_their_positi
     dialog = ctrl_e(window)
     dialog.layout_box.setCurrentIndex(3)
     assert dialog.summary.text() == (
-        f"Exporting the {len(theirs)} positions of the 2 selected stakeholders."
+        f"Exporting the {len(theirs)} positions of the 2 selected stakeholders and their people."
     )
     assert _csv(enter(qtbot, window, dialog).path) == expected(positions_table(theirs))
 
