@@ -408,4 +408,14 @@ def timeline_subject(panel: TimelinePanel) -> ExportSubject:
         "One row per stance, in time order", "timeline", "stance", count,
         lambda: panel.export_table(selected), _summary("stance", selected),
     )  # fmt: skip
-    return ExportSubject(panel.heading_text(), selected, (shape,))
+    copied = functools.partial(_without_ids, lambda: panel.export_table(True))
+    return ExportSubject(panel.heading_text(), selected, (shape,), clipboard=copied)
+
+
+def _without_ids(table: Callable[[], Table]) -> Table:
+    """A table without its statements' ids: the clipboard carries what a person reads."""
+    whole = table()
+    kept = [i for i, name in enumerate(whole.header) if name != "quote_id"]
+    rows = [tuple(row[i] for i in kept) for row in whole.rows]
+    header = tuple(whole.header[i] for i in kept)
+    return Table(header, rows, whole.stance_columns, whole.source_ids)

@@ -765,6 +765,17 @@ def test_the_reader_exports_the_statement_it_highlights(
     choose_csv(qtbot, dialog)
     rows = _csv(enter(qtbot, window, dialog).path)
     assert rows == expected(Table(QUOTE_COLUMNS, [quote_cells(quote)]))
+    # Ctrl+C copies the statement's words, selected in the text ...
+    press(QApplication.focusWidget(), Qt.Key.Key_C)
+    assert QGuiApplication.clipboard().text() == quote.text
+    # ... and Copy (its context menu's) the statement with the columns the statement lists
+    # show: no id, no offsets.
+    assert window.copy_selection(window.reader)
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert [line.split("\t") for line in lines] == [
+        ["Speaker", "Statement", "Kind", "Proposals", "Source", "Date"],
+        [tsv_cell(c) for c in _as_shown(quote)],
+    ]
 
 
 def test_every_control_of_the_export_dialog_is_named(window: MainWindow) -> None:

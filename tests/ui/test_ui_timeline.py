@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from timeline_fixture import build_changed_database
 from ui_helpers import settle
 
 from carebrowser.analysis import timeline_picture
 from carebrowser.data.database import open_database
+from carebrowser.export.timeline import TIMELINE_COLUMNS
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.timeline import StanceMark
 from carebrowser.ui.main_window import MainWindow
@@ -350,3 +352,9 @@ def test_ctrl_e_in_the_timeline_exports_its_stances(qtbot: QtBot, window: MainWi
     assert chosen.selected and chosen.shapes[0].count() == 1
     (row,) = list(chosen.shapes[0].table().rows)
     assert row[9] == panel.current_mark().quote_id  # type: ignore[union-attr]
+    # Ctrl+C copies the stance as it reads, without the statement's id.
+    QTest.keyClick(panel.canvas, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t") == [n for n in TIMELINE_COLUMNS if n != "quote_id"]
+    assert lines[1].split("\t")[4] == row[4]  # the stakeholder
+    assert str(row[9]) not in lines[1]
