@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
             self.reporter.retry_requested.connect(self.retry)
         self.statements.open_statement.connect(self.open_statement)
         self.statements.read_failed.connect(self.read_failed)
+        self.stakeholders.read_failed.connect(self.read_failed)
         self._wire(self._views[STAKEHOLDERS])
         self.stack.currentChanged.connect(self._update_status)
         actions.export.triggered.connect(lambda: self.export_selection())

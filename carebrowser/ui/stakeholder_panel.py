@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -34,7 +35,8 @@ from PySide6.QtWidgets import (
 
 from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.queries import Archive, Filters, StakeholderRow
-from carebrowser.ui.models.stakeholders import StakeholderTreeModel
+from carebrowser.ui.models.stakeholders import Filter, FirstScreen, StakeholderTreeModel
+from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.widgets import heading, named, own_viewport, with_clear_button
 
 if TYPE_CHECKING:
@@ -90,6 +92,10 @@ class StakeholderPanel(QWidget):
     selection_changed = Signal()
     compare_requested = Signal(list)
     status_changed = Signal()
+    #: A read off the GUI thread that failed (the window reports it), and what was being done.
+    read_failed = Signal(object, str)
+    #: The list of a new filter is shown (read off the GUI thread): for tests and benchmarks.
+    filtered = Signal()
 
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +103,9 @@ class StakeholderPanel(QWidget):
         # Those with statements by default: the councils rated best and worst, and the
         # organisations of speakers, have none, and a new reader would click into empty tables.
         self.model = StakeholderTreeModel(archive, self, page_size=TREE_PAGE, speaking=True)
+        # A new filter's first screenful is read off the GUI thread; the list shown stays
+        # until it arrives, and a newer keystroke's read replaces an older one.
+        self._reads = ReadStream(self)
         self.speaking = named(
             QCheckBox("&With statements only", self),
             "Only stakeholders with statements",
@@ -233,11 +242,34 @@ class StakeholderPanel(QWidget):
     def _refilter(
         self, categories: frozenset[str], name: str, speaking: bool | None = None
     ) -> None:
-        before = self.selected()
-        self.model.set_filter(categories, name, speaking=speaking)
+        wanted = self.model.filter_for(categories, name, speaking)
+        if wanted == self.model.filter:
+            self._reads.cancel()  # back to the list shown: a read under way is not wanted
+            return
+        self._reads.read(
+            lambda: self.model.read_first(wanted),
+            self._show_filtered,
+            lambda error: self._filter_failed(wanted, error),
+        )
+
+    def _show_filtered(self, first: FirstScreen) -> None:
+        before = self.selected()  # as it is now: a click may have changed it meanwhile
+        self.model.show_first(first)
         self._select([s.id for s in before], {s.id: s for s in before}, emit=False)
         if self.selected_ids() != {s.id for s in before}:
             self.selection_changed.emit()
+        self.filtered.emit()
+
+    def _filter_failed(self, wanted: Filter, error: BaseException) -> None:
+        before = self.selected()
+        self.model.keep_failed(wanted)
+        with contextlib.suppress(*QUERY_ERRORS):  # what the list still shows is selected again
+            self._select([s.id for s in before], {s.id: s for s in before}, emit=False)
+        self.read_failed.emit(error, "filtering the stakeholders")
+
+    def filtering(self) -> bool:
+        """Whether a new filter's list is being read."""
+        return self._reads.reading()
 
     def _after_reset(self) -> None:
         self.tree.expandAll()

@@ -314,11 +314,19 @@ def test_a_long_list_is_painted_before_its_category_counts_are_read(
     expected = {c.category: c.count for c in read(synthetic, (), "e", speaking=True)}
     assert sum(expected.values()) > TREE_PAGE
     painted.clear()
+    shown: list[tuple[bool, str, str]] = []
+    panel.filtered.connect(
+        lambda: shown.append(
+            (model.counting, panel.count_label.text(), model.index(model.rowCount() - 1, 0).data())
+        )
+    )
     panel.name_filter.setText("e")
     panel.name_filter.returnPressed.emit()  # at once, rather than on the next turn
+    qtbot.waitUntil(lambda: bool(shown))  # read off the GUI thread
     # The first screenful, with a lower bound for the last category read...
-    assert model.counting and panel.count_label.text() == f"at least {TREE_PAGE} shown"
-    assert model.index(model.rowCount() - 1, 0).data().endswith("+)")
+    counting, label, last = shown[0]
+    assert counting and label == f"at least {TREE_PAGE} shown"
+    assert last.endswith("+)")
     # ...painted, then counted.
     qtbot.waitUntil(lambda: not model.counting)
     assert counted_after_paint == [True]

@@ -83,6 +83,7 @@ def test_the_category_filter_deselects_whom_it_leaves_out(
     settle(qtbot)
     _type(qtbot, window, "milburn")
     panel.set_categories([milburn.category])
+    settle(qtbot)  # the list is read off the GUI thread
     assert panel.selected_ids() == {milburn.id}
     _type(qtbot, window, "")
     assert panel.selected_ids() == {milburn.id}

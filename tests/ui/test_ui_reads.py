@@ -243,3 +243,52 @@ def test_a_search_keeps_the_rows_shown_until_its_own_arrive_and_never_shows_an_o
     assert "fines" in panel.heading.text()
     assert [panel.model.quote(r).id for r in range(panel.model.rowCount())] == fines
     assert window.focusWidget() is window.filter_bar.search  # the keyboard stayed there
+
+
+def test_a_slow_name_filter_keeps_the_list_and_typing_and_shows_only_the_latest(
+    qtbot: QtBot, window: MainWindow, gates: list[Gate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stakeholder list's read for "mil" is held: the keys go on being taken, the list
+    shown stays, "lga" is read and shown; "mil"'s answer, let go after, is never shown."""
+    panel = window.stakeholders
+    gate = Gate()
+    gates.append(gate)
+    first_stakeholders = Archive.first_stakeholders
+    asked: list[str] = []
+
+    def held_first(self: Archive, categories: Any, name: str, **named: Any) -> Any:
+        asked.append(name)
+        if name == "mil":
+            gate.wait()
+        return first_stakeholders(self, categories, name, **named)
+
+    monkeypatch.setattr(Archive, "first_stakeholders", held_first)
+    before = panel.model.known_total()
+    shown: list[str] = []
+    panel.filtered.connect(lambda: shown.append(panel.model.name))
+    panel.name_filter.setText("mil")
+    panel.name_filter.returnPressed.emit()
+    assert gate.entered.wait(GATE_SECONDS)
+    qtbot.waitUntil(activity().busy)  # under way: the status bar says so
+    assert panel.model.name == "" and panel.model.known_total() == before  # the list stays
+    qtbot.keyClicks(panel.name_filter, "x")  # typing goes on meanwhile
+    assert panel.name_filter.text() == "milx"
+    with qtbot.waitSignal(panel.filtered, timeout=10_000):
+        panel.name_filter.setText("local government")
+        panel.name_filter.returnPressed.emit()
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)  # any queued answer of the held read is delivered now, and dropped
+    assert shown == ["local government"] and panel.model.name == "local government"
+    names = {s.name for s in panel.model.stakeholders(_every_row(panel.model))}
+    assert "Local Government Association" in names and "Alan Milburn" not in names
+    assert "mil" in asked
+
+
+def _every_row(model: Any) -> list[Any]:
+    """The index of every stakeholder row of the list (categories' children)."""
+    rows = []
+    for category in range(model.rowCount()):
+        parent = model.index(category, 0)
+        rows += [model.index(row, 0, parent) for row in range(model.rowCount(parent))]
+    return rows

@@ -11,6 +11,7 @@ from ui_helpers import LGA, MILBURN, settle, stakeholder
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive, Filters
+from carebrowser.ui import reads
 from carebrowser.ui.main_window import COMPARE, MATRIX, READER, STAKEHOLDERS, MainWindow
 from carebrowser.ui.quote_panel import QUOTE_PAGE
 from carebrowser.ui.settings import Settings
@@ -26,8 +27,14 @@ def key(widget: QWidget | None, which: Qt.Key, modifier: Qt.KeyboardModifier = C
 
 
 def _settle() -> None:
-    for _ in range(3):
-        QApplication.processEvents()
+    """Let the window take the keys, and show what it read for them off the GUI thread."""
+    for _ in range(1000):  # a bound, not a measure
+        for _ in range(3):
+            QApplication.processEvents()
+        if not reads.activity().reading():
+            return
+        reads.wait_for_reads(100)
+    raise AssertionError("the window's reads did not end")
 
 
 def _names(window: MainWindow) -> set[str]:

@@ -33,6 +33,26 @@ _ROW_BITS = 0xFFFF_FFFF
 _FROM_START: tuple[object, ...] = ()
 
 
+@dataclass(frozen=True)
+class Filter:
+    """What the list shows: the categories (all when empty), a name fragment, and whether only
+    stakeholders with statements."""
+
+    categories: frozenset[str]
+    name: str
+    speaking: bool
+
+
+@dataclass
+class FirstScreen:
+    """A filter's first screenful, read on any thread (StakeholderTreeModel.read_first)."""
+
+    filter: Filter
+    tree: list[_Category]
+    counting: bool
+    people: dict[int, list[StakeholderRow]]
+
+
 @dataclass
 class _Category:
     name: str
@@ -98,30 +118,70 @@ class StakeholderTreeModel(QAbstractItemModel):
         the read fails, the list read before stays, without further pages, and the filter is
         kept, so that reading it again with force reads what was asked for.
         """
-        categories = frozenset(categories)
-        speaking = self.speaking if speaking is None else speaking
-        same = (categories, name, speaking) == (self.categories, self.name, self.speaking)
-        if same and not force:
+        wanted = self.filter_for(categories, name, speaking)
+        if wanted == self.filter and not force:
             return
-        before = self._tree
+        try:
+            first = self.read_first(wanted)
+        except BaseException:
+            self.keep_failed(wanted)
+            raise
+        self.show_first(first)
+
+    @property
+    def filter(self) -> Filter:
+        """The filter the list follows."""
+        return Filter(self.categories, self.name, self.speaking)
+
+    def filter_for(
+        self, categories: Iterable[str] = (), name: str = "", speaking: bool | None = None
+    ) -> Filter:
+        """The filter of *categories*, *name* and *speaking* (None: as it is now)."""
+        speaking = self.speaking if speaking is None else speaking
+        return Filter(frozenset(categories), name, speaking)
+
+    def keep_failed(self, wanted: Filter) -> None:
+        """After the first screenful of *wanted* could not be read: the list read before stays,
+        without further pages or counts (they would follow another filter), and the filter is
+        kept, so that reading it again with force reads what was asked for."""
         self._busy = True  # no fetching while views and testers hear of the reset
         try:
             with resetting(self):
-                self.categories, self.name, self.speaking = categories, name, speaking
-                try:
-                    self._load()
-                except BaseException:
-                    for category in before:
-                        category.cursor = None  # its next page would follow another filter
-                    self._tree = before
-                    self.counting = False  # and so would its counts
-                    raise
+                self.categories, self.name, self.speaking = (
+                    wanted.categories,
+                    wanted.name,
+                    wanted.speaking,
+                )
+                for category in self._tree:
+                    category.cursor = None
+                self.counting = False
+        finally:
+            self._busy = False
+
+    def show_first(self, first: FirstScreen) -> None:
+        """Show a first screenful read by read_first (on the GUI thread)."""
+        self._busy = True
+        try:
+            with resetting(self):
+                wanted = first.filter
+                self.categories, self.name, self.speaking = (
+                    wanted.categories,
+                    wanted.name,
+                    wanted.speaking,
+                )
+                self._tree, self.counting, self._people = first.tree, first.counting, first.people
         finally:
             self._busy = False
 
     def _load(self) -> None:
+        first = self.read_first(self.filter)
+        self._tree, self.counting, self._people = first.tree, first.counting, first.people
+
+    def read_first(self, wanted: Filter) -> FirstScreen:
+        """The first screenful of *wanted*, in one statement, and the people of its
+        organisations (on any thread: nothing of the model is touched)."""
         first = self.archive.first_stakeholders(
-            self.categories, self.name, speaking=self.speaking, limit=self.page_size
+            wanted.categories, wanted.name, speaking=wanted.speaking, limit=self.page_size
         )
         tree: list[_Category] = []
         for row in first.rows:
@@ -132,13 +192,15 @@ class StakeholderTreeModel(QAbstractItemModel):
             category.count = len(category.rows)
         if first.cursor is not None:
             tree[-1].cursor, tree[-1].counted = first.cursor, False
-        people = self._read_people(first.rows)
-        self._tree, self.counting, self._people = tree, first.cursor is not None, people
+        people = self._read_people(first.rows, wanted.speaking)
+        return FirstScreen(wanted, tree, first.cursor is not None, people)
 
-    def _read_people(self, rows: Iterable[StakeholderRow]) -> dict[int, list[StakeholderRow]]:
+    def _read_people(
+        self, rows: Iterable[StakeholderRow], speaking: bool
+    ) -> dict[int, list[StakeholderRow]]:
         """The people of the organisations among *rows*."""
         organisations = [row.id for row in rows if row.kind == "organisation"]
-        return self.archive.people_by_organisation(organisations, speaking=self.speaking)
+        return self.archive.people_by_organisation(organisations, speaking=speaking)
 
     def count_categories(self) -> None:
         """Read the categories' counts, when the list is longer than its first screenful: the
@@ -220,7 +282,7 @@ class StakeholderTreeModel(QAbstractItemModel):
             return
         category = self._tree[parent.row()]
         page = self._page(category, max(self.page_size, at_least))
-        people = self._read_people(page.rows)
+        people = self._read_people(page.rows, self.speaking)
         category.cursor = page.cursor
         self._people.update(people)
         if page.rows:
