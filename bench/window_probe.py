@@ -203,7 +203,7 @@ def window(db: str, rounds: int) -> None:
 
     main = open_window(args)
     assert not isinstance(main, int), "the window did not open"
-    from PySide6.QtCore import QModelIndex, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QTreeView
 
     app = application()
@@ -216,6 +216,8 @@ def window(db: str, rounds: int) -> None:
     tree_paints = _Paints(main.stakeholders.tree.viewport(), on_frame=ready)
     _until(app, lambda: ready.said)
     from PySide6.QtTest import QTest  # after the start: the app itself never imports it
+
+    from carebrowser.ui import reads
 
     timings: dict[str, list[float]] = {"keystroke": [], "keystroke_counted": [], "select": [],
                                        "matrix_first": [], "matrix": []}  # fmt: skip
@@ -271,16 +273,17 @@ def window(db: str, rounds: int) -> None:
         chosen = busiest[round_ % len(busiest)]
         tree = main.stakeholders.tree
         main.stakeholders.select([])
-        index = main.stakeholders.model.index_of(chosen)
+        _until(app, lambda: not reads.activity().reading())  # the cleared filter's list shown
 
-        def in_view(tree: QTreeView = tree, index: QModelIndex = index) -> bool:
+        def in_view(tree: QTreeView = tree, chosen: int = chosen) -> bool:
+            index = main.stakeholders.model.index_of(chosen)
             tree.scrollTo(index)  # again, if rows read meanwhile moved it
             app.processEvents()
             return tree.viewport().rect().contains(tree.visualRect(index).center())
 
         _until(app, in_view, limit=10)
         _until(app, lambda: not tree_paints.started)
-        spot = tree.visualRect(index).center()
+        spot = tree.visualRect(main.stakeholders.model.index_of(chosen)).center()
         started = time.perf_counter()
         QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=spot)
         if main.stakeholders.selected_ids() != frozenset({chosen}):
