@@ -37,6 +37,7 @@ INTERACTIONS = (
     ("switching to every view the first time (each made)", "views_first"),
     ("switching every view (made before)", "views"),
     ("opening the coalition map", "network"),
+    ("opening the timeline", "timeline"),
     ("scrolling the matrix", "scroll"),
     ("opening the export dialog and exporting", "export"),
 )
@@ -163,6 +164,13 @@ def probe(path: Path | str) -> dict[str, list[float]]:
         _settle(app, lambda: not window.filter_bar._typing.isActive())
         window.set_view(network)
         _settle(app, lambda: window.network.network is not None)
+
+    # The whole archive's timeline (the search cleared above), until its picture is painted.
+    timeline = next(n for n, spec in enumerate(VIEWS) if spec.name == "timeline")
+    with ticks.measuring(gaps, "timeline"):
+        window.set_view(timeline)
+        panel = window.view(timeline).timeline
+        _settle(app, lambda: not panel.reads.busy)
 
     matrix = next(n for n, spec in enumerate(VIEWS) if spec.name == "matrix")
     window.set_view(matrix)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,7 +41,7 @@ from carebrowser.ui.actions import build_actions
 from carebrowser.ui.filter_bar import FilterBar
 from carebrowser.ui.settings import LONGEST_SAVED_SEARCH, Settings, filters_to_plain
 from carebrowser.ui.sizing import first_launch_size
-from carebrowser.ui.views import VIEWS
+from carebrowser.ui.views import IMPORT_AFTER_MS, VIEWS, import_in_background
 
 if TYPE_CHECKING:
     # Imported where used: the export dialog, clipboard and help are not needed to start, nor
@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self._exports: ExportFlow | None = None
         self._connect()
         self._restore()
+        QTimer.singleShot(IMPORT_AFTER_MS, self, import_in_background)
 
     # -- the views, made when first needed ---------------------------------------------------
 

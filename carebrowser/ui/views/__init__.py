@@ -9,12 +9,19 @@ and writing its module.
 from __future__ import annotations
 
 import importlib
+import logging
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from carebrowser.ui.main_window import MainWindow
     from carebrowser.ui.views.base import View
+
+log = logging.getLogger("carebrowser.ui")
+#: How long after the window is made its other views' modules start being imported: after its
+#: first paint, which they must not delay.
+IMPORT_AFTER_MS = 500
 
 
 @dataclass(frozen=True)
@@ -60,3 +67,30 @@ VIEWS = (
     ViewSpec("network", "Coalition m&ap", "Ctrl+5", "carebrowser.ui.views.network"),
     ViewSpec("timeline", "Time&line of positions", "Ctrl+6", "carebrowser.ui.views.timeline"),
 )
+
+
+_importing: threading.Thread | None = None
+
+
+def import_in_background() -> threading.Thread:
+    """Import every view's module on a thread of its own (once), so that showing a view the
+    first time only makes its widgets on the GUI thread (each module took 15-70 ms there).
+
+    Importing a view's module makes classes and a few colours and pens, never a QObject, a
+    widget or a pixmap (tests/ui/test_ui_view_imports.py reads each module it imports for
+    what runs at import): Qt's value types may be made on any thread. A view shown while its
+    module is still being imported waits for that module only, under Python's import lock.
+    """
+    global _importing
+    if _importing is None:
+        _importing = threading.Thread(target=_import_views, name="view imports", daemon=True)
+        _importing.start()
+    return _importing
+
+
+def _import_views() -> None:
+    for spec in VIEWS:
+        try:
+            importlib.import_module(spec.module)
+        except Exception:  # imported again when the view is shown, where a failure is reported
+            log.debug("the module of the view %s was not imported ahead", spec.name, exc_info=True)

@@ -1,0 +1,153 @@
+"""The views' modules are imported off the GUI thread once the window is up, and importing them
+makes no Qt object that belongs to a thread (no QObject, widget or pixmap)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from carebrowser.ui.views import VIEWS
+
+ROOT = Path(__file__).resolve().parents[2]
+#: The Qt classes a module may make while it is imported, on any thread: values, not objects
+#: with a thread (Qt documents them reentrant), and PySide's declarations of signals.
+MADE_AT_IMPORT = {
+    "QColor",
+    "QPen",
+    "QBrush",
+    "QFont",
+    "QKeySequence",
+    "QModelIndex",
+    "Signal",
+    "Slot",
+    "Property",
+}
+#: A fresh process: the window on the bundled dataset, as the `carebrowser` command starts it;
+#: the event loop runs until its views' modules are imported; then every view is shown. Which
+#: thread first imported each module of carebrowser.ui is noted.
+SESSION = """
+import json, sys, threading
+from importlib.abc import MetaPathFinder
+
+first_imported = {}
+
+class Watcher(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.startswith("carebrowser.ui") and name not in first_imported:
+            first_imported[name] = threading.current_thread() is threading.main_thread()
+        return None
+
+sys.meta_path.insert(0, Watcher())
+from carebrowser.cli import argument_parser
+from carebrowser.ui import views
+from carebrowser.ui.app import application, open_window
+
+window = open_window(argument_parser().parse_args([]))
+app = application()
+at_start = dict(first_imported)
+modules = [spec.module for spec in views.VIEWS]
+for _ in range(4_000):  # until the views' modules are imported (a bound, not a measure)
+    app.processEvents()
+    if all(name in sys.modules for name in modules):
+        break
+    threading.Event().wait(0.005)
+for number in range(len(views.VIEWS)):
+    window.set_view(number)
+    app.processEvents()
+shown = window.current_view()
+window.close()
+print(json.dumps({"at_start": at_start, "first_imported": first_imported, "shown": shown}))
+"""
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What SESSION found, run once for this module's tests."""
+    folder = tmp_path_factory.mktemp("home")
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(folder / "config"),
+        "XDG_STATE_HOME": str(folder / "state"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SESSION],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_the_views_modules_are_imported_off_the_gui_thread(session: dict[str, Any]) -> None:
+    first = session["first_imported"]
+    assert session["shown"] == len(VIEWS) - 1  # every view was shown, the last one last
+    for spec in VIEWS[1:]:
+        assert spec.module not in session["at_start"]  # not before the window's first paint
+        assert first[spec.module] is False, f"{spec.module} was imported by the GUI thread"
+
+
+def _module_file(name: str) -> Path:
+    parts = name.split(".")
+    package = ROOT.joinpath(*parts) / "__init__.py"
+    return package if package.exists() else ROOT.joinpath(*parts).with_suffix(".py")
+
+
+def _made_at_import(tree: ast.Module) -> list[str]:
+    """The names of the Qt classes called while *tree*'s module runs (its body and its classes'
+    bodies; not its functions, which run later, on the thread that calls them)."""
+    qt_names = {
+        alias.asname or alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("PySide6")
+        for alias in node.names
+    }
+    made: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            for decorator in getattr(node, "decorator_list", []):
+                visit(decorator)
+            return
+        if isinstance(node, ast.Call):
+            root = node.func
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in qt_names:
+                made.append(ast.unparse(node.func))
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    for statement in tree.body:
+        visit(statement)
+    return made
+
+
+def test_importing_a_view_makes_no_qt_object_with_a_thread(session: dict[str, Any]) -> None:
+    off_thread = [name for name, gui in session["first_imported"].items() if gui is False]
+    assert "carebrowser.ui.network.scene" in off_thread  # the modules read below are the views'
+    for name in off_thread:
+        tree = ast.parse(_module_file(name).read_text(encoding="utf-8"))
+        made = {call.split(".")[0] for call in _made_at_import(tree)}
+        assert made <= MADE_AT_IMPORT, f"{name} makes {sorted(made - MADE_AT_IMPORT)} at import"
+
+
+def test_the_check_finds_a_widget_made_at_import() -> None:
+    source = (
+        "from PySide6.QtWidgets import QLabel\nfrom PySide6.QtGui import QColor\n"
+        "INK = QColor('#000')\nclass A:\n    NOTE = QLabel('x')\n"
+        "def later():\n    return QLabel('y')\n"
+    )
+    assert _made_at_import(ast.parse(source)) == ["QColor", "QLabel"]
