@@ -4,7 +4,8 @@ twin, zoom, a dragged date range, counts when zoomed out, and the picture saved.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from ui_helpers import settle
 from carebrowser.analysis import timeline_picture
 from carebrowser.data.database import open_database
 from carebrowser.export.timeline import TIMELINE_COLUMNS
-from carebrowser.queries import Archive, Filters
+from carebrowser.queries import Archive, Filters, ProposalRow
 from carebrowser.queries.timeline import StanceMark
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.timeline import TimelinePanel
@@ -358,3 +359,40 @@ def test_ctrl_e_in_the_timeline_exports_its_stances(qtbot: QtBot, window: MainWi
     assert lines[0].split("\t") == [n for n in TIMELINE_COLUMNS if n != "quote_id"]
     assert lines[1].split("\t")[4] == row[4]  # the stakeholder
     assert str(row[9]) not in lines[1]
+
+
+def test_the_changes_of_position_are_named_off_the_gui_thread(
+    qtbot: QtBot, changed_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[bool] = []
+    names = Archive.proposals_by_ids
+
+    def noted(self: Archive, ids: Iterable[int]) -> list[ProposalRow]:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return names(self, ids)
+
+    monkeypatch.setattr(Archive, "proposals_by_ids", noted)
+    panel = _panel(qtbot, changed_archive)
+    assert panel.picture.change_notes  # the LGA's change, in words
+    assert threads and not any(threads)  # each read on a reading thread
+
+
+def test_a_paint_draws_the_rows_on_screen_only(qtbot: QtBot, archive: Archive) -> None:
+    panel = _panel(qtbot, archive)
+    canvas = panel.canvas
+    panel.resize(1100, int(canvas.top + canvas.row_height * 1.5 + panel.pages.y() + 40))
+    settle(qtbot)
+    shown = canvas._rows_on_screen()
+    assert len(panel.picture.rows) > len(shown)  # some rows are below the picture
+    drawn: list[float] = []
+    draw = canvas._draw_centred
+    canvas._draw_centred = lambda painter, rect, text: (
+        drawn.append(rect.center().y())
+        or draw(  # type: ignore[method-assign]
+            painter, rect, text
+        )
+    )
+    canvas.grab()  # painted
+    assert drawn
+    bottom = canvas.row_top(shown.stop)
+    assert all(y < bottom for y in drawn)

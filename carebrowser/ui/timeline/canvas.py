@@ -28,6 +28,8 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
     QResizeEvent,
+    QStaticText,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
@@ -39,6 +41,9 @@ from carebrowser.queries.timeline import StanceMark
 from carebrowser.ui.timeline.scale import TimeScale, shifted, zoomed
 
 _INK = QColor("#000000")
+_EDGE = QColor("#333333")
+#: The stances' colours, made once (a colour parsed from its name at every part painted adds up).
+_STANCE_COLOURS = {stance: QColor(colour) for stance, colour in STANCE_COLOURS.items()}
 _RULE = QColor("#9a9a9a")
 #: Lines of source headlines, so that pieces of the same weeks do not overwrite each other.
 _SOURCE_LANES = 3
@@ -69,10 +74,16 @@ class TimelineCanvas(QAbstractScrollArea):
         self.current = -1
         self._chips: list[_Chip] = []
         self._cell_rects: list[tuple[QRectF, int]] = []
+        #: The same by row: a paint draws the rows on screen only, not the 200 read.
+        self._chips_of_row: dict[int, list[_Chip]] = {}
+        self._cells_of_row: dict[int, list[tuple[QRectF, int]]] = {}
         self._drag: tuple[float, float] | None = None
         #: The size drawn at when the whole picture is drawn at once (paint_all).
         self._page: QSize | None = None
         self._font_metrics: QFontMetricsF | None = None
+        #: The glyphs and counts of chips and cells, laid out once per font (drawText lays out
+        #: its text at every call: a picture zoomed out has a thousand of them on screen).
+        self._texts: dict[str, QStaticText] = {}
         #: The first row shown (the vertical scroll bar's value, kept to be read quickly).
         self._scrolled = 0
         self._line = 0.0
@@ -179,17 +190,21 @@ class TimelineCanvas(QAbstractScrollArea):
     def _layout(self) -> None:
         """Place the chips (marks) or cells (counts) of every row."""
         self._chips, self._cell_rects = [], []
+        self._chips_of_row, self._cells_of_row = {}, {}
         scale, rows = self.scale(), self._row_index()
         metrics = self._metrics()
+        line, row_height = self.line, self.row_height
         if self.picture.marks is None:
             for index, cell in enumerate(self.picture.cells):
                 row = rows.get(cell.row_id)
                 if row is None:
                     continue
                 left, right = scale.x(cell.first), scale.x_end(cell.last)
-                rect = QRectF(left + 1, 0, max(right - left - 2, 3), self.line + 2)
-                rect.moveTop(row * self.row_height + (self.row_height * 0.75 - rect.height()) / 2)
+                height = line + 2
+                top = row * row_height + (row_height * 0.75 - height) / 2
+                rect = QRectF(left + 1, top, max(right - left - 2, 3), height)
                 self._cell_rects.append((rect, index))
+                self._cells_of_row.setdefault(row, []).append((rect, index))
             return
         groups: dict[tuple[int, dt.date, dt.date, str], list[int]] = {}
         for index, mark in enumerate(self.picture.marks):
@@ -222,6 +237,7 @@ class TimelineCanvas(QAbstractScrollArea):
                 chip.rect.moveRight(limit)
                 limit = chip.rect.left() - 2
             self._chips += chips
+            self._chips_of_row[row] = chips
 
     def _shown(self, rect: QRectF) -> QRectF:
         """A laid-out rect (rows from 0) where it is drawn, scrolled."""
@@ -309,6 +325,10 @@ class TimelineCanvas(QAbstractScrollArea):
             painter.drawLine(QPointF(left, y), QPointF(left, top + self.sources_height - 2))
             if right - left > 3:
                 painter.drawLine(QPointF(left, y + 2), QPointF(right, y + 2))
+            if not free:
+                # Every lane's headline still runs here: the tick alone (its tooltip names
+                # it), not a headline written over another.
+                continue
             room = scale.left + scale.width - left
             label = metrics.elidedText(tick.title, Qt.TextElideMode.ElideRight, max(room - 6, 0))
             painter.drawText(QRectF(left + 4, y, room, self.line), Qt.AlignmentFlag.AlignTop, label)
@@ -347,10 +367,16 @@ class TimelineCanvas(QAbstractScrollArea):
         self._paint_changes(painter, scale, text)
         painter.restore()
 
+    def _rows_on_screen(self) -> range:
+        """The rows the viewport shows (those a paint draws)."""
+        first = self.verticalScrollBar().value()
+        return range(first, min(len(self.picture.rows), first + self._visible_rows() + 1))
+
     def _paint_marks(self, painter: QPainter, scale: TimeScale) -> None:
         marks = self.picture.marks or []
         current = self._chip_of(self.current)
-        for chip in self._chips:
+        shown = self._rows_on_screen()
+        for chip in (c for row in shown for c in self._chips_of_row.get(row, ())):
             rect = self._shown(chip.rect)
             if rect.bottom() < self.top or rect.top() > self._height():
                 continue
@@ -371,9 +397,7 @@ class TimelineCanvas(QAbstractScrollArea):
             painter.setBrush(colour)
             painter.drawRoundedRect(rect, 3, 3)
             painter.setPen(QPen(_INK))
-            painter.drawText(
-                rect, Qt.AlignmentFlag.AlignCenter, _chip_text(mark.stance, len(chip.marks))
-            )
+            self._draw_centred(painter, rect, _chip_text(mark.stance, len(chip.marks)))
             if chip is current:
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.setPen(QPen(_INK, 2.5))
@@ -382,38 +406,57 @@ class TimelineCanvas(QAbstractScrollArea):
 
     def _paint_cells(self, painter: QPainter) -> None:
         metrics = self._metrics()
-        for rect_laid, index in self._cell_rects:
-            rect = self._shown(rect_laid)
-            if rect.bottom() < self.top or rect.top() > self._height():
-                continue
+        glyph_widths = {s: metrics.horizontalAdvance(STANCE_GLYPHS[s]) + 2 for s in STANCES}
+        shown = self._rows_on_screen()
+        ink, edge = QPen(_INK), QPen(_EDGE, 1)
+        scrolled = self.row_top(0)
+        for rect_laid, index in (c for row in shown for c in self._cells_of_row.get(row, ())):
+            rect = rect_laid.translated(0, scrolled)
             cell = self.picture.cells[index]
-            left, total = rect.left(), max(cell.total, 1)
+            left, top, height = rect.left(), rect.top(), rect.height()
+            total = max(cell.total, 1)
+            counts = dict(cell.counts)
+            painter.setPen(ink)
             for stance in STANCES:
-                count = dict(cell.counts).get(stance, 0)
+                count = counts.get(stance, 0)
                 if not count:
                     continue
                 width = rect.width() * count / total
-                part = QRectF(left, rect.top(), width, rect.height())
-                painter.fillRect(part, QColor(STANCE_COLOURS[stance]))
-                glyph = STANCE_GLYPHS[stance]
-                if width >= metrics.horizontalAdvance(glyph) + 2:
-                    painter.setPen(QPen(_INK))
-                    painter.drawText(part, Qt.AlignmentFlag.AlignCenter, glyph)
+                part = QRectF(left, top, width, height)
+                painter.fillRect(part, _STANCE_COLOURS[stance])
+                if width >= glyph_widths[stance]:
+                    self._draw_centred(painter, part, STANCE_GLYPHS[stance])
                 left += width
-            painter.setPen(QPen(QColor("#333333"), 1))
+            painter.setPen(edge)
             painter.drawRect(rect)
             if index == self.current:
                 painter.setPen(QPen(_INK, 2.5))
                 painter.drawRect(rect.adjusted(-3, -3, 3, 3))
 
-    def _change_points(self, scale: TimeScale) -> list[tuple[QRectF, str]]:
-        """Where each change of position is flagged: at the first date of each later stance."""
+    def _draw_centred(self, painter: QPainter, rect: QRectF, text: str) -> None:
+        """Draw *text* (a glyph, a count) centred in *rect*."""
+        static = self._texts.get(text)
+        if static is None:
+            static = self._texts[text] = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(QTransform(), painter.font())
+        size = static.size()
+        centre = rect.center()
+        painter.drawStaticText(
+            QPointF(centre.x() - size.width() / 2, centre.y() - size.height() / 2), static
+        )
+
+    def _change_points(
+        self, scale: TimeScale, shown: range | None = None
+    ) -> list[tuple[QRectF, str]]:
+        """Where each change of position is flagged: at the first date of each later stance
+        (of the rows *shown*, else of every row)."""
         rows, points = self._row_index(), []
         metrics = self._metrics()
         side = metrics.horizontalAdvance(CHANGE_GLYPH) + 6
         for key, change in self.picture.changes.items():
             row = rows.get(self.picture.row_of_change(key))
-            if row is None:
+            if row is None or (shown is not None and row not in shown):
                 continue
             for step in change.steps[1:]:
                 x = scale.x(step.first)
@@ -422,7 +465,7 @@ class TimelineCanvas(QAbstractScrollArea):
         return points
 
     def _paint_changes(self, painter: QPainter, scale: TimeScale, text: QColor) -> None:
-        for rect, _words in self._change_points(scale):
+        for rect, _words in self._change_points(scale, self._rows_on_screen()):
             painter.setPen(QPen(_INK, 1))
             painter.setBrush(QColor("#ffffff"))
             painter.drawRect(rect)
@@ -651,6 +694,7 @@ class TimelineCanvas(QAbstractScrollArea):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
             self._font_metrics = None
+            self._texts = {}
             self._update_scrollbars()
             self._layout()
         super().changeEvent(event)

@@ -208,30 +208,15 @@ class TimelinePanel(QWidget):
     def _load(self) -> None:
         """Read the rows, the extent and the changes of position, then the whole extent."""
         self._stale = False
-        timeline, filters, axis = self.timeline, self.filters, self.axis
+        archive, timeline, filters, axis = self.archive, self.timeline, self.filters, self.axis
         fallback, limit = self.picture.bounds, timeline_picture.MARK_LIMIT
 
         def work() -> Picture:
             rows = read_rows(timeline, filters, axis, fallback=fallback)
+            rows.change_notes = change_notes(archive, rows)  # read here, not on the GUI thread
             return read_window(timeline, filters, rows, rows.bounds, mark_limit=limit)
 
         self._read(work)
-
-    def _change_notes(self, picture: Picture) -> dict[int, list[str]]:
-        """Each row's changes of position in words, naming the other axis."""
-        if not picture.changes:
-            return {}
-        others = {key[1] if picture.axis == "stakeholder" else key[0] for key in picture.changes}
-        if picture.axis == "stakeholder":
-            names = {p.id: p.title for p in self.archive.proposals_by_ids(others)}
-        else:
-            names = {s.id: s.name for s in self.archive.stakeholders_by_ids(others)}
-        notes: dict[int, list[str]] = {}
-        for key, change in sorted(picture.changes.items()):
-            row = picture.row_of_change(key)
-            other = key[1] if picture.axis == "stakeholder" else key[0]
-            notes.setdefault(row, []).append(f"{names.get(other, '?')}: {change.describe()}")
-        return notes
 
     def show_window(self, window: Window) -> None:
         """Show the period *window* (within the extent), reading what it holds."""
@@ -258,8 +243,6 @@ class TimelinePanel(QWidget):
         """Draw a picture read; keep the mark that was current if it is still shown."""
         current = self.canvas.current_mark()
         keep = (current.statement_id, current.proposal_id) if current else None
-        if shown.changes and not shown.change_notes:
-            shown.change_notes = self._change_notes(shown)
         self.picture = shown
         self.canvas.set_picture(shown, keep)
         self.model.set_picture(shown)
@@ -495,3 +478,21 @@ class TimelinePanel(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self.canvas.set_picture(self.picture)
+
+
+def change_notes(archive: Archive, picture: Picture) -> dict[int, list[str]]:
+    """Each row's changes of position in words, naming the other axis (read with *archive*: on
+    any thread)."""
+    if not picture.changes:
+        return {}
+    others = {key[1] if picture.axis == "stakeholder" else key[0] for key in picture.changes}
+    if picture.axis == "stakeholder":
+        names = {p.id: p.title for p in archive.proposals_by_ids(others)}
+    else:
+        names = {s.id: s.name for s in archive.stakeholders_by_ids(others)}
+    notes: dict[int, list[str]] = {}
+    for key, change in sorted(picture.changes.items()):
+        row = picture.row_of_change(key)
+        other = key[1] if picture.axis == "stakeholder" else key[0]
+        notes.setdefault(row, []).append(f"{names.get(other, '?')}: {change.describe()}")
+    return notes
