@@ -16,9 +16,11 @@ from carebrowser.data.cancelling import Cancellation, ReadCancelled, cancellable
 from carebrowser.data.database import open_database
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.networks import NetworkReader
+from carebrowser.queries.timeline import Timeline
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.network import NetworkPanel
 from carebrowser.ui.reads import ReadStream, activity, wait_for_reads
+from carebrowser.ui.timeline import TimelinePanel
 
 #: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
 GATE_SECONDS = 60
@@ -292,3 +294,66 @@ def _every_row(model: Any) -> list[Any]:
         parent = model.index(category, 0)
         rows += [model.index(row, 0, parent) for row in range(model.rowCount(parent))]
     return rows
+
+
+def test_the_timeline_made_while_its_first_read_is_held_leaves_the_window_answering(
+    qtbot: QtBot, window: MainWindow, gates: list[Gate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+6 the first time: the view is made and shown at once while its read is held; keys
+    typed are handled; the timeline is drawn when the read is let go."""
+    gate = Gate()
+    gates.append(gate)
+    rows = Timeline.rows
+
+    def slow(self: Timeline, *args: Any, **named: Any) -> Any:
+        gate.wait()
+        return rows(self, *args, **named)
+
+    monkeypatch.setattr(Timeline, "rows", slow)
+    window.set_view("timeline")
+    assert window.current_view() == 5  # shown at once, its read under way
+    panel = window.view(5).timeline  # type: ignore[attr-defined]
+    assert gate.entered.wait(GATE_SECONDS)
+    ticks: list[int] = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: bool(ticks))
+    qtbot.keyClicks(window.filter_bar.search, "x")
+    assert window.filter_bar.search.text() == "x"
+    assert not panel.picture.rows and not gate.opened.is_set()
+    window.filter_bar.search.clear()
+    gate.opened.set()
+    qtbot.waitUntil(lambda: bool(panel.picture.rows) and not panel.reads.busy, timeout=10_000)
+
+
+def test_a_superseded_timeline_is_never_drawn(
+    qtbot: QtBot, archive: Archive, gates: list[Gate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first filters' timeline is held while the second's is drawn; let go, it is dropped."""
+    panel = TimelinePanel(archive)
+    qtbot.addWidget(panel)
+    panel.show()
+    first_gate = Gate()
+    gates.append(first_gate)
+    rows = Timeline.rows
+    asked: list[Filters] = []
+
+    def held_first(self: Timeline, filters: Filters, *args: Any, **named: Any) -> Any:
+        asked.append(filters)
+        if len(asked) == 1:
+            first_gate.wait()
+        return rows(self, filters, *args, **named)
+
+    monkeypatch.setattr(Timeline, "rows", held_first)
+    drawn: list[int] = []
+    panel.canvas.set_picture = lambda picture, keep=None: drawn.append(picture.total_rows)  # type: ignore[method-assign]
+    panel.set_filters(Filters())
+    assert first_gate.entered.wait(GATE_SECONDS)
+    second = Filters(search="fines")
+    panel.set_filters(second)
+    qtbot.waitUntil(lambda: len(drawn) == 1, timeout=10_000)
+    first_gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)  # any queued answer of the first read is delivered now, and dropped
+    whole = len(Timeline(archive.engine).rows(Filters(), "stakeholder")[0])
+    assert len(drawn) == 1 and drawn[0] == panel.picture.total_rows != whole
+    assert asked[0] == Filters() and asked[1] == second

@@ -4,6 +4,7 @@ makes no Qt object that belongs to a thread (no QObject, widget or pixmap)."""
 from __future__ import annotations
 
 import ast
+import gc
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from carebrowser import startup
 from carebrowser.ui.views import VIEWS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,3 +153,23 @@ def test_the_check_finds_a_widget_made_at_import() -> None:
         "def later():\n    return QLabel('y')\n"
     )
     assert _made_at_import(ast.parse(source)) == ["QColor", "QLabel"]
+
+
+def test_modules_imported_later_are_kept_from_the_collector_as_start_ups_were(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frozen = gc.get_freeze_count()
+    monkeypatch.setattr(startup, "_kept", False)  # a test or another program: not its heap
+    with startup.importing():
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+    monkeypatch.setattr(startup, "_kept", True)  # started by carebrowser.launch
+    try:
+        with startup.importing():
+            assert not gc.isenabled()  # paused while modules are imported
+            made = [[object()] for _ in range(100)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + len(made)
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -348,10 +348,13 @@ def _lines_of(network: Network, edge: Edge) -> list[tuple[QColor, Qt.PenStyle]]:
 
 def _offset(line: QLineF, by: float) -> QLineF:
     """*line* moved sideways by *by* pixels."""
-    if by == 0 or line.length() == 0:
+    dx, dy = line.dx(), line.dy()
+    length = math.hypot(dx, dy)
+    if by == 0 or length == 0:
         return line
-    normal = line.normalVector().unitVector()
-    shift = QPointF(normal.dx() * by, normal.dy() * by)
+    # Along the line's normal (dy, -dx), as QLineF.normalVector() turns it; worked out here
+    # rather than by normalVector().unitVector(), whose first call held the GUI thread 100-200 ms.
+    shift = QPointF(dy / length * by, -dx / length * by)
     return QLineF(line.p1() + shift, line.p2() + shift)
 
 

@@ -16,9 +16,12 @@ from carebrowser.analysis.layout import NodeKey, Point, layout
 from carebrowser.analysis.networks import Network, read_network
 from carebrowser.queries import Filters
 from carebrowser.queries.networks import NetworkReader
+from carebrowser.startup import importing
 from carebrowser.ui.network.models import actor_rows, tie_rows
 
 Rows = tuple[list[tuple[object, ...]], list[tuple[object, ...]]]
+#: Whether no network has been computed yet in this process.
+_first = True
 
 
 @dataclass(frozen=True)
@@ -56,5 +59,11 @@ def compute(reader: NetworkReader, request: NetworkRequest) -> tuple[Network, di
 def compute_result(reader: NetworkReader, request: NetworkRequest, number: int) -> NetworkResult:
     """The network, its layout and its tables' rows for request *number* (on a reading thread,
     through carebrowser.ui.reads: its own connection, cancelled when superseded)."""
-    network, points = compute(reader, request)
+    global _first
+    if _first:  # networkx and numpy are imported now, as start-up imported its modules
+        _first = False
+        with importing():
+            network, points = compute(reader, request)
+    else:
+        network, points = compute(reader, request)
     return NetworkResult(number, request, network, points, tie_rows(network), actor_rows(network))

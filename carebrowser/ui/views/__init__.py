@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,6 +23,8 @@ log = logging.getLogger("carebrowser.ui")
 #: How long after the window is made its other views' modules start being imported: after its
 #: first paint, which they must not delay.
 IMPORT_AFTER_MS = 500
+#: How long the importing thread keeps Python's lock from the GUI thread at most, in seconds.
+SWITCH_WHILE_IMPORTING_S = 0.0005
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,25 @@ def import_in_background() -> threading.Thread:
     return _importing
 
 
+def imported_ahead() -> bool:
+    """Whether import_in_background has imported the views' modules (and finished)."""
+    return _importing is not None and not _importing.is_alive()
+
+
 def _import_views() -> None:
-    for spec in VIEWS:
-        try:
-            importlib.import_module(spec.module)
-        except Exception:  # imported again when the view is shown, where a failure is reported
-            log.debug("the module of the view %s was not imported ahead", spec.name, exc_info=True)
+    from carebrowser.startup import importing
+
+    # Python hands its lock from a thread that runs Python to one that waits every 5 ms; the
+    # GUI thread, which gives the lock up at many Qt calls, would wait that long at each while
+    # the modules are imported (a paint of a hundred calls, half a second): 0.5 ms meanwhile.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, SWITCH_WHILE_IMPORTING_S))
+    try:
+        with importing():
+            for spec in VIEWS:
+                try:
+                    importlib.import_module(spec.module)
+                except Exception:  # imported again when the view is shown, and reported there
+                    log.debug("%s was not imported ahead", spec.module, exc_info=True)
+    finally:
+        sys.setswitchinterval(interval)
