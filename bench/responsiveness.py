@@ -40,6 +40,7 @@ INTERACTIONS = (
     ("opening the timeline", "timeline"),
     ("scrolling the matrix", "scroll"),
     ("opening the export dialog and exporting", "export"),
+    ("comparing two stakeholders", "compare"),
 )
 
 
@@ -201,6 +202,19 @@ def probe(path: Path | str) -> dict[str, list[float]]:
             dialog.set_target(export_path)
             dialog.accept()
             _settle(app, lambda: not window.exports.busy())
+
+    compare = next(n for n, spec in enumerate(VIEWS) if spec.name == "compare")
+    window.set_view(compare)
+    _settle(app)
+    # Two of the busiest stakeholders near the top of the list, chosen by typing their names.
+    listed = window.archive.stakeholders_as_listed(limit=200).rows
+    busiest = sorted(listed, key=lambda s: -s.statement_count)[:2]
+    with ticks.measuring(gaps, "compare"):
+        for picker, chosen in zip(window.compare.pickers, busiest, strict=False):
+            type_into(picker, chosen.name)
+            QTest.keyClick(picker.finder.edit, Qt.Key.Key_Return)
+            _settle(app, lambda p=picker: not p.finder.isVisible())
+        _settle(app, lambda: len(window.compare.model.stakeholders) == len(busiest))
     window.close()
     ticks.timer.stop()
     engine.dispose()

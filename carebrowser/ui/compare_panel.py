@@ -1,4 +1,9 @@
-"""Side-by-side comparison of two to four stakeholders, proposal by proposal."""
+"""Side-by-side comparison of two to four stakeholders, proposal by proposal.
+
+Everything the panel reads (the comparison, the pickers' pages and their matches) is read on a
+reading thread (ui/reads.py): the comparison shown stays until the new one arrives, and one that
+a newer choice superseded is dropped.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carebrowser.queries import PAGE_SIZE, Archive, Filters, PositionRow, StakeholderRow
+from carebrowser.queries import (
+    PAGE_SIZE,
+    Archive,
+    ComparisonRow,
+    Filters,
+    PositionRow,
+    StakeholderRow,
+)
 from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.models.choices import (
     Choice,
@@ -31,6 +43,7 @@ from carebrowser.ui.models.choices import (
 )
 from carebrowser.ui.models.comparison import AGREEMENT, FIXED_COLUMNS, PROPOSAL, ComparisonModel
 from carebrowser.ui.pickers import FindingComboBox
+from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.widgets import counted, heading, named, setup_table
 
 if TYPE_CHECKING:
@@ -54,6 +67,10 @@ class ComparePanel(QWidget):
 
     open_statement = Signal(int, int)
     status_changed = Signal()
+    #: A comparison read off the GUI thread is shown.
+    shown = Signal()
+    #: A read off the GUI thread that failed (the window reports it), and what was being done.
+    read_failed = Signal(object, str)
 
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,7 +82,14 @@ class ComparePanel(QWidget):
         # read a page at a time: the first when the view is first shown, more as a picker's list
         # is scrolled.
         self.choices = PagedChoiceListModel(stakeholder_choices([]), self._stakeholder_page, self)
+        self._pages = ReadStream(self)
+        self.choices.read_off_thread(
+            self._pages.read, lambda error: self.read_failed.emit(error, "reading stakeholders")
+        )
+        self._reads = ReadStream(self)
         self._compared: list[int] = []
+        #: The stakeholders set_stakeholders() asked for, while they are being read.
+        self._setting: list[int] | None = None
         self.model = ComparisonModel(self)
 
         pickers = QGridLayout()
@@ -147,8 +171,13 @@ class ComparePanel(QWidget):
             self.ensure_loaded()
         self._refresh()
 
-    # A page of either list is read on the GUI thread: up to MATCH_PAGE rows of the covering
-    # index, category by category, as the stakeholder list's name box reads them.
+    def reading(self) -> bool:
+        """Whether a comparison is being read (the one shown stays until it arrives)."""
+        return self._reads.reading()
+
+    # A page of either list is read on a reading thread: up to MATCH_PAGE rows of the covering
+    # index, category by category, as the stakeholder list's name box reads them. Nothing of the
+    # panel is touched there.
 
     def _stakeholder_page(self, after: object | None) -> ChoicePage:
         cursor = after if isinstance(after, tuple) else None
@@ -164,31 +193,62 @@ class ComparePanel(QWidget):
         return grouped_stakeholder_choices(page.rows, category, described=True), page.cursor
 
     def set_stakeholders(self, ids: Sequence[int]) -> None:
-        """Compare these stakeholders (the first four); the pickers show them.
+        """Compare these stakeholders (the first four); the pickers show them when the
+        comparison is read (off the GUI thread; the comparison shown stays until then).
 
         Those not read yet are pinned to the top of the pickers' list: nothing else is read (a
         hidden comparison offers just them until it is shown)."""
-        wanted = list(ids[:MAX_COMPARED])
-        for picker in self.pickers:
-            picker.blockSignals(True)
-        missing = [i for i in wanted if self.choices.row_of_id(i) < 0]
-        for choice in stakeholder_choices(self.archive.stakeholders_by_ids(missing))[1:]:
-            self.choices.pin(choice)
-        for number, picker in enumerate(self.pickers):
-            row = self.choices.row_of_id(wanted[number]) if number < len(wanted) else 0
-            picker.setCurrentIndex(max(row, 0))
-            picker.blockSignals(False)
-        self._refresh(extra=max(0, len(ids) - MAX_COMPARED))
+        wanted = list(dict.fromkeys(ids[:MAX_COMPARED]))
+        extra = max(0, len(ids) - MAX_COMPARED)
+        known = {
+            i: value
+            for i in wanted
+            if isinstance(value := self.choices.value(self.choices.row_of_id(i)), StakeholderRow)
+        }
+        missing = [i for i in wanted if i not in known]
+        archive = self.archive
+
+        def read() -> tuple[list[StakeholderRow], list[StakeholderRow], list[ComparisonRow]]:
+            found = archive.stakeholders_by_ids(missing) if missing else []
+            rows = {**known, **{s.id: s for s in found}}
+            chosen = [rows[i] for i in wanted if i in rows]
+            compared = archive.compare([s.id for s in chosen]) if len(chosen) >= 2 else []
+            return found, chosen, compared
+
+        def show(
+            answer: tuple[list[StakeholderRow], list[StakeholderRow], list[ComparisonRow]],
+        ) -> None:
+            found, chosen, compared = answer
+            for choice in stakeholder_choices(found)[1:]:
+                self.choices.pin(choice)
+            for number, picker in enumerate(self.pickers):
+                picker.blockSignals(True)
+                row = self.choices.row_of_id(chosen[number].id) if number < len(chosen) else 0
+                picker.setCurrentIndex(max(row, 0))
+                picker.blockSignals(False)
+            self._show(chosen, compared, extra)
+
+        self._reads.read(read, show, self._failed)
+        self._setting = wanted
 
     def add_stakeholder(self, stakeholder_id: int) -> str:
         """Add one stakeholder to the comparison, in the first picker left empty, unless four are
-        compared already; what was done (or what to do), as a sentence for the status bar."""
+        compared already; what was done (or what to do), as a sentence for the status bar.
+
+        The stakeholder is read by its key here (one row); the comparison off the GUI thread."""
         found = self.archive.stakeholders_by_ids([stakeholder_id])
         if not found:
             return "That stakeholder is no longer in the database."
-        stakeholder, compared = found[0], self.compared()
-        if any(s.id == stakeholder_id for s in compared):
+        stakeholder, pending = found[0], self._setting
+        ids = list(pending) if pending is not None else [s.id for s in self.compared()]
+        if stakeholder_id in ids:
             return f"{stakeholder.name} is compared already."
+        if len(ids) >= MAX_COMPARED:
+            return (
+                f"Four stakeholders are compared already: to compare {stakeholder.name}, choose "
+                "it in place of one of them (Alt+1 to Alt+4), or select two to four and press "
+                "Compare selected."
+            )
         empty = next(
             (
                 p
@@ -197,14 +257,12 @@ class ComparePanel(QWidget):
             ),
             None,
         )
-        if empty is None:
-            return (
-                f"Four stakeholders are compared already: to compare {stakeholder.name}, choose "
-                "it in place of one of them (Alt+1 to Alt+4), or select two to four and press "
-                "Compare selected."
-            )
-        empty.setCurrentIndex(self.choices.pin(stakeholder_choice(stakeholder)))
-        if len(compared) == 0:
+        if pending is not None or empty is None:
+            # Those asked for a moment ago are still being read (or one is chosen twice).
+            self.set_stakeholders([*ids, stakeholder_id])
+        else:
+            empty.setCurrentIndex(self.choices.pin(stakeholder_choice(stakeholder)))
+        if not ids:
             return (
                 f"{stakeholder.name} is in the comparison: choose a stakeholder to compare it "
                 "with, or select two to four and press Compare selected."
@@ -213,6 +271,14 @@ class ComparePanel(QWidget):
             f"Added {stakeholder.name} to the comparison. To compare other stakeholders only, "
             "select two to four and press Compare selected."
         )
+
+    def kept_keys(self) -> list[str]:
+        """The keys of those compared, or of those asked for while they are still being read
+        (what the settings keep to the next start)."""
+        if self._setting is None:
+            return [s.key for s in self.compared()]
+        found = {s.id: s for s in self.archive.stakeholders_by_ids(self._setting)}  # at close
+        return [found[i].key for i in self._setting if i in found]
 
     def compared(self) -> list[StakeholderRow]:
         """The chosen stakeholders, each once, in picker order."""
@@ -233,10 +299,31 @@ class ComparePanel(QWidget):
         if [s.id for s in self.compared()] != self._compared:
             self._refresh()
 
-    def _refresh(self, *, extra: int = 0) -> None:
+    def _refresh(self) -> None:
+        """Read the comparison of the stakeholders the pickers show, off the GUI thread."""
         stakeholders = self.compared()
         self._compared = [s.id for s in stakeholders]
-        rows = self.archive.compare([s.id for s in stakeholders]) if len(stakeholders) >= 2 else []
+        self._setting = None  # the pickers' choice now supersedes what was asked for before
+        if len(stakeholders) < 2:
+            self._reads.cancel()  # a comparison on its way is no longer wanted
+            self._show(stakeholders, [], 0)
+            return
+        ids, archive = list(self._compared), self.archive
+        self._reads.read(
+            lambda: archive.compare(ids),
+            lambda rows: self._show(stakeholders, rows, 0),
+            self._failed,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self._setting = None
+        self.read_failed.emit(error, "comparing stakeholders")
+
+    def _show(
+        self, stakeholders: list[StakeholderRow], rows: list[ComparisonRow], extra: int
+    ) -> None:
+        self._compared = [s.id for s in stakeholders]
+        self._setting = None
         self.model.set_comparison(stakeholders if len(stakeholders) >= 2 else [], rows)
         if len(stakeholders) < 2:
             self.hint.setText(
@@ -250,6 +337,7 @@ class ComparePanel(QWidget):
         self.hint.setVisible(bool(self.hint.text()))
         self._size_columns()
         self.status_changed.emit()
+        self.shown.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
@@ -302,17 +390,26 @@ class ComparePanel(QWidget):
     def compared_positions(self, selected_only: bool) -> list[PositionRow]:
         """The positions of those compared (and the people of the organisations among them,
         when with_people() says so) on the selected proposal rows, or on all shown."""
+        return self.positions_reader(selected_only)()
+
+    def positions_reader(self, selected_only: bool) -> Callable[[], list[PositionRow]]:
+        """compared_positions() as a read that runs on any thread: what the panel shows and
+        selects is taken now, the database is read when it is called."""
         rows = self.model.shown_rows()
         if selected_only:
             chosen = sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
             rows = [rows[r] for r in chosen]
         proposals = frozenset(row.proposal.id for row in rows)
-        if not proposals:
-            return []  # no proposals would mean every proposal
         ids = [s.id for s in self.model.stakeholders]
-        if self.with_people():
-            ids += [p.id for p in self.archive.people_of(ids)]
-        return self.archive.positions(Filters(stakeholders=frozenset(ids), proposals=proposals))
+        with_people, archive = self.with_people(), self.archive
+
+        def read() -> list[PositionRow]:
+            if not proposals:
+                return []  # no proposals would mean every proposal
+            speakers = ids + ([p.id for p in archive.people_of(ids)] if with_people else [])
+            return archive.positions(Filters(stakeholders=frozenset(speakers), proposals=proposals))
+
+        return read
 
     def export_table(self, selected_only: bool) -> Table:
         """The selected proposal rows, or all shown, as a comparison export table."""

@@ -632,7 +632,7 @@ class MainWindow(QMainWindow):
         s.set_value(options.DISAGREEMENTS_ONLY, actions.disagreements_only.isChecked())
         s.set_keys(options.SELECTED, [row.key for row in self.stakeholders.selected()])
         if self.built(COMPARE):
-            s.set_keys(options.COMPARED, [row.key for row in self.compare.compared()])
+            s.set_keys(options.COMPARED, self.compare.kept_keys())
         s.set_value(options.QUOTE_SORT, self.statements.model.sort_by)
         s.set_value(options.QUOTE_DESCENDING, self.statements.model.descending)
         if self._saved_filters is not None:

@@ -1,11 +1,15 @@
-"""Pickers that a typed name narrows: a popup of the matches, grouped as the list groups them."""
+"""Pickers that a typed name narrows: a popup of the matches, grouped as the list groups them.
+
+The matches are read on a reading thread (ui/reads.py): the list shown stays until the matches
+of the latest text arrive; Enter pressed before they do chooses the best of them when they come.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -17,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.ui.models.choices import Choice, ChoicePage, PagedChoiceListModel
+from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.widgets import LazyComboBox, named, own_viewport
 
 #: Reads a page of the choices whose name contains the text, after a cursor (None: the first).
@@ -51,6 +55,8 @@ class ChoiceFinder(QFrame):
     """
 
     chosen = Signal(object)
+    #: The matches of the text typed last are shown (or why there are none).
+    shown = Signal()
 
     def __init__(self, picker: QWidget, search: ChoiceSearch, noun: str) -> None:
         super().__init__(picker, Qt.WindowType.Popup)
@@ -86,6 +92,13 @@ class ChoiceFinder(QFrame):
         layout.addStretch(0)  # the message at the top when nothing matches
         self.setFocusProxy(self.edit)
         self.model: PagedChoiceListModel | None = None
+        #: The first page of the matches of the text typed, and the further ones as the list
+        #: scrolls, are read off the GUI thread.
+        self.reads = ReadStream(self)
+        self._pages = ReadStream(self)
+        self.reads.busy_changed.connect(self._busy)
+        #: Enter was pressed before the matches of the text typed arrived.
+        self._choose_when_read = False
         self.edit.textChanged.connect(self._refilter)
         self.edit.installEventFilter(self)
         self.matches.clicked.connect(self._choose)
@@ -117,13 +130,19 @@ class ChoiceFinder(QFrame):
         self.edit.insert(text)
 
     def _refilter(self, text: str) -> None:
-        typed = text.strip()
-        model = PagedChoiceListModel([], lambda after: self._search(typed, after), self)
-        try:
-            model.start()
-        except QUERY_ERRORS as error:
-            self._show(None, f"The {self.noun}s could not be read ({error}); type again to retry.")
-            return
+        typed, search = text.strip(), self._search
+        self._pages.cancel()
+        self.reads.read(
+            lambda: search(typed, None), lambda page: self._read(typed, page), self._not_read
+        )
+
+    def _read(self, typed: str, page: ChoicePage) -> None:
+        """Show the first page of the matches of *typed*; the others are read as it scrolls."""
+        search = self._search
+        model = PagedChoiceListModel([], lambda after: search(typed, after), self)
+        model.read_off_thread(self._pages.read, self._not_read)
+        model.start_with(*page)
+        choose, self._choose_when_read = self._choose_when_read, False
         if model.rowCount() == 0:
             shown = f" \u2018{typed}\u2019" if typed else ""
             self._show(
@@ -131,11 +150,26 @@ class ChoiceFinder(QFrame):
                 f"No {self.noun} matches{shown}. Type less or other letters, or press Escape to "
                 "keep the choice as it was.",
             )
+            model.deleteLater()
+            self.shown.emit()
             return
         self._show(model, "")
         best = self._best_row(model, typed)
         self.matches.setCurrentIndex(model.index(best))
         self.matches.scrollTo(model.index(best))
+        self.shown.emit()
+        if choose:
+            self._choose()
+
+    def _not_read(self, error: BaseException) -> None:
+        self._choose_when_read = False
+        self._show(None, f"The {self.noun}s could not be read ({error}); type again to retry.")
+        self.shown.emit()
+
+    def _busy(self, busy: bool) -> None:
+        if busy:  # the list shown stays until the matches arrive
+            self.message.setText(f"Finding the {self.noun}s that match\u2026")
+            self.message.setVisible(True)
 
     def _show(self, model: PagedChoiceListModel | None, message: str) -> None:
         old, self.model = self.model, model
@@ -182,6 +216,13 @@ class ChoiceFinder(QFrame):
         self.hide()
         self.chosen.emit(choice)
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Closed (Escape, a choice, a click elsewhere): matches still on their way are not shown.
+        self.reads.cancel()
+        self._pages.cancel()
+        self._choose_when_read = False
+        super().hideEvent(event)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
@@ -190,9 +231,14 @@ class ChoiceFinder(QFrame):
                 QApplication.sendEvent(self.matches, event)
                 return True
             if key in _ENTER:
-                self._choose()
+                if self.reads.reading():
+                    self._choose_when_read = True  # the best match of what was typed
+                else:
+                    self._choose()
                 return True
             if key == Qt.Key.Key_Escape:
+                self.reads.cancel()
+                self._choose_when_read = False
                 self.hide()
                 return True
         return super().eventFilter(watched, event)

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from test_briefing import _check_quotes, cited_count, read_back
 from test_ui_browse import click
 from test_ui_export import CTRL, activate, ctrl_e, enter, select_cells
-from ui_helpers import LGA, MILBURN, proposal, stakeholder
+from ui_helpers import LGA, MILBURN, proposal, settle, stakeholder
 
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.briefing import BriefingRequest
@@ -137,6 +137,7 @@ def test_the_comparison_briefs_its_selected_proposals(
     activate(qtbot, window)
     lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
     window.compare_stakeholders([lga.id, milburn.id])
+    settle(qtbot)  # the comparison is read off the GUI thread
     panel = window.compare
     rows = [panel.model.comparison_row(r) for r in range(panel.model.rowCount())]
     wanted = lga_and_milburn(archive).proposals

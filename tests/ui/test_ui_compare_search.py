@@ -32,6 +32,7 @@ def test_compare_lga_and_milburn_and_find_disagreements(
     qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
 
     assert window.current_view() == COMPARE
+    settle(qtbot)  # the comparison is read off the GUI thread
     compare = window.compare
     header = compare.model.headerData
     shown_names = {header(2, Qt.Orientation.Horizontal), header(3, Qt.Orientation.Horizontal)}
@@ -138,6 +139,7 @@ def test_choose_two_from_the_matrix_to_compare(
     assert set(matrix.selected_stakeholder_ids()) == {lga.id, milburn.id}
     qtbot.mouseClick(matrix.compare_button, Qt.MouseButton.LeftButton)
     assert window.current_view() == COMPARE
+    settle(qtbot)
     assert {s.id for s in window.compare.compared()} == {lga.id, milburn.id}
     titles = {
         window.compare.model.index(r, PROPOSAL).data()

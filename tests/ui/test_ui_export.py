@@ -401,6 +401,7 @@ def test_the_comparison_exports_the_selected_proposals(
     activate(qtbot, window)
     lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
     window.compare_stakeholders([lga.id, milburn.id])
+    settle(qtbot)  # the comparison is read off the GUI thread
     panel = window.compare
     assert panel.model.rowCount() >= 3
     click(qtbot, panel.table, panel.model.index(0, 0))

@@ -41,7 +41,7 @@ def choose(qtbot: QtBot, combo: QComboBox, name: str) -> None:
     qtbot.keyClicks(combo, name)
     if focused() is not combo:
         key(qtbot, Qt.Key.Key_Return)
-    assert focused() is combo
+    qtbot.waitUntil(lambda: focused() is combo)  # the matches are read off the GUI thread
     assert combo.currentText() == name
 
 
@@ -109,6 +109,7 @@ def test_the_whole_walk_by_keyboard(qtbot: QtBot, window: MainWindow, archive: A
     tab_to(qtbot, compare.disagreements_box)
     key(qtbot, Qt.Key.Key_Space)
     assert compare.disagreements_box.isChecked()
+    settle(qtbot)  # the comparison is read off the GUI thread
     assert compare.model.rowCount() == sum(
         r.disagree for r in archive.compare([lga.id, milburn.id])
     )

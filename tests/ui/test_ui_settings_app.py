@@ -115,6 +115,7 @@ def test_select_and_view_options(qtbot: QtBot, window: MainWindow, archive: Arch
     assert prepare_window(window, args) is None
     assert window.current_view() == COMPARE
     ids = [stakeholder(archive, n).id for n in (LGA, MILBURN)]
+    settle(qtbot)  # the comparison is read off the GUI thread
     assert [s.id for s in window.compare.compared()] == ids
     assert window.stakeholders.selected_ids() == set(ids)
     bad = argparse.Namespace(db=None, screenshot=None, view=None, select=["Nobody At All"])

@@ -74,6 +74,7 @@ def test_ctrl_space_and_shift_arrows_gather_stakeholders_the_name_box_hides(
     # Both are compared with the button, by keyboard.
     panel.compare_button.setFocus(Qt.FocusReason.TabFocusReason)
     key(panel.compare_button, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier)
+    settle(qtbot)  # the comparison is read off the GUI thread
     assert {s.name for s in window.compare.compared()} == {MILBURN, LGA}
     # A plain arrow key starts a new selection, as a plain click does.
     window.set_view(STAKEHOLDERS)
@@ -146,5 +147,6 @@ def test_the_selection_and_the_comparison_are_kept_to_the_next_start(
     assert "Local Government Association" in second.statements.heading.text()
     assert not second.built(COMPARE)  # made when first shown, not at start
     second.set_view(COMPARE)
+    settle(qtbot)
     assert [s.id for s in second.compare.compared()] == [lga.id, milburn.id]
     second.close()

@@ -236,6 +236,10 @@ def reader_source_choices(sources: Sequence[SourceRow], matching: Set[int]) -> l
 
 #: One page of choices and the cursor of the next (None after the last).
 ChoicePage = tuple[list[Choice], object | None]
+#: Runs a read off the GUI thread: (read, show its answer, tell its failure).
+StartRead = Callable[
+    [Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], Any
+]
 
 
 class PagedChoiceListModel(ChoiceListModel):
@@ -261,6 +265,11 @@ class PagedChoiceListModel(ChoiceListModel):
         self._started = False
         self._done = False
         self._busy = False
+        #: Runs a read off the GUI thread: (read, show its answer, tell its failure).
+        self._start_read: StartRead | None = None
+        self._failed: Callable[[BaseException], None] = lambda _error: None
+        #: Whether a page is being read off the GUI thread.
+        self.fetching = False
 
     @contextlib.contextmanager
     def _inserting(self, first: int, count: int) -> Iterator[None]:
@@ -298,6 +307,11 @@ class PagedChoiceListModel(ChoiceListModel):
         if not self._read:
             self.fetchMore()
 
+    def start_with(self, choices: Sequence[Choice], cursor: object | None) -> None:
+        """Start with a first page read already (elsewhere, say on a reading thread)."""
+        self._started = True
+        self.extend(choices, cursor)
+
     def pin(self, choice: Choice) -> int:
         """Make sure *choice* is in the list (if not read yet, after the head and the choices
         pinned before it); its row."""
@@ -318,9 +332,41 @@ class PagedChoiceListModel(ChoiceListModel):
             with self._inserting(len(self._choices), len(new)):
                 self._choices += new
 
+    def read_off_thread(
+        self, start: StartRead, failed: Callable[[BaseException], None] | None = None
+    ) -> None:
+        """Read the pages with *start*, which runs a read off the GUI thread (a ReadStream's
+        read); *failed* hears of a page that could not be read. Without it, fetchMore reads on
+        the GUI thread."""
+        self._start_read = start
+        if failed is not None:
+            self._failed = failed
+
     def canFetchMore(self, parent: Index = ROOT) -> bool:
-        return not parent.isValid() and self._started and not self._done and not self._busy
+        return (
+            not parent.isValid()
+            and self._started
+            and not self._done
+            and not self._busy
+            and not self.fetching
+        )
 
     def fetchMore(self, parent: Index = ROOT) -> None:
-        if self.canFetchMore(parent):
+        if not self.canFetchMore(parent):
+            return
+        if self._start_read is None:
             self.extend(*self._fetch(self._cursor))
+            return
+        fetch, cursor = self._fetch, self._cursor
+        self.fetching = True
+        self._start_read(lambda: fetch(cursor), lambda page: self._arrived(cursor, page),
+                         self._not_read)  # fmt: skip
+
+    def _arrived(self, cursor: object | None, page: ChoicePage) -> None:
+        self.fetching = False
+        if cursor == self._cursor and not self._done:  # not a page added since
+            self.extend(*page)
+
+    def _not_read(self, error: BaseException) -> None:
+        self.fetching = False
+        self._failed(error)

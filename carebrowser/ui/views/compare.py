@@ -21,6 +21,7 @@ class CompareView(View):
         self.compare = compare = ComparePanel(window.archive, window)
         follow(window.window_actions.disagreements_only, compare.disagreements_box)
         compare.open_statement.connect(window.open_statement)
+        compare.read_failed.connect(window.read_failed)
         compare.with_people = window.stakeholders.with_people.isChecked
         super().__init__(compare, (compare,), ((compare.table, compare),))
 

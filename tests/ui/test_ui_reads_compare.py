@@ -1,0 +1,158 @@
+"""The comparison, the export dialog's counts and the matrix read off the GUI thread: a read held
+by an injected delay leaves the window answering and what it showed in place; an answer that a
+newer choice superseded is never shown."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+from ui_helpers import LGA, MILBURN, settle, stakeholder
+
+from carebrowser.queries import Archive
+from carebrowser.ui.compare_panel import ComparePanel
+from carebrowser.ui.reads import wait_for_reads
+
+#: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
+GATE_SECONDS = 30
+
+
+class Gate:
+    """An injected delay: a read that waits until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.opened = threading.Event()
+
+    def wait(self) -> None:
+        self.entered.set()
+        if not self.opened.wait(GATE_SECONDS):
+            raise TimeoutError("the test never let the read finish")
+
+
+@pytest.fixture
+def gate() -> Iterator[Gate]:
+    made = Gate()
+    yield made
+    made.opened.set()
+    assert wait_for_reads()
+    gc.collect()
+
+
+def answering(qtbot: QtBot) -> None:
+    """The GUI thread runs its event loop: a timer set now fires."""
+    ticks: list[int] = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: bool(ticks), timeout=2_000)
+
+
+def shown_compare(qtbot: QtBot, archive: Archive) -> ComparePanel:
+    compare = ComparePanel(archive)
+    qtbot.addWidget(compare)
+    compare.resize(1000, 600)
+    compare.show()
+    qtbot.waitExposed(compare)
+    settle(qtbot)
+    return compare
+
+
+def held_compare(monkeypatch: pytest.MonkeyPatch, gate: Gate, held: int) -> list[list[int]]:
+    """Hold the comparisons that take in stakeholder *held*; the ids each comparison asked."""
+    compare = Archive.compare
+    asked: list[list[int]] = []
+
+    def slow(self: Archive, ids: Sequence[int]) -> Any:
+        asked.append(list(ids))
+        if held in ids:
+            gate.wait()
+        return compare(self, ids)
+
+    monkeypatch.setattr(Archive, "compare", slow)
+    return asked
+
+
+def test_a_held_comparison_leaves_the_window_answering_and_the_old_rows_shown(
+    qtbot: QtBot, archive: Archive, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compare = shown_compare(qtbot, archive)
+    lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
+    rita = stakeholder(archive, "Rita Stringfellow")
+    compare.set_stakeholders([lga.id, milburn.id])
+    settle(qtbot)
+    before = [compare.model.comparison_row(r) for r in range(compare.model.rowCount())]
+    assert before and list(compare.model.stakeholders) == [lga, milburn]
+    held_compare(monkeypatch, gate, rita.id)
+    compare.add_stakeholder(rita.id)
+    assert gate.entered.wait(GATE_SECONDS)
+    answering(qtbot)
+    # The pickers answer keys: a letter opens the finder of the third picker.
+    picker = compare.pickers[3]
+    picker.setFocus()
+    QTest.keyClicks(picker, "lga")
+    assert picker.finder.isVisible() and picker.finder.edit.text() == "lga"
+    # The comparison shown stays until the new one arrives.
+    assert list(compare.model.stakeholders) == [lga, milburn]
+    assert [compare.model.comparison_row(r) for r in range(compare.model.rowCount())] == before
+    with qtbot.waitSignal(compare.shown, timeout=10_000):
+        gate.opened.set()
+    assert list(compare.model.stakeholders) == [lga, milburn, rita]
+
+
+def test_a_superseded_comparison_is_never_shown(
+    qtbot: QtBot, archive: Archive, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compare = shown_compare(qtbot, archive)
+    lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
+    rita = stakeholder(archive, "Rita Stringfellow")
+    asked = held_compare(monkeypatch, gate, rita.id)
+    shown: list[list[int]] = []
+    compare.shown.connect(lambda: shown.append([s.id for s in compare.model.stakeholders]))
+    compare.set_stakeholders([lga.id, rita.id])
+    assert gate.entered.wait(GATE_SECONDS)
+    with qtbot.waitSignal(compare.shown, timeout=10_000):
+        compare.set_stakeholders([lga.id, milburn.id])  # chosen before the first answered
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)  # the first read's answer, queued now, is dropped
+    assert asked[0] == [lga.id, rita.id]
+    assert shown == [[lga.id, milburn.id]]
+    assert [s.id for s in compare.compared()] == [lga.id, milburn.id]
+
+
+def test_the_finder_shows_the_matches_of_what_was_typed_last(
+    qtbot: QtBot, archive: Archive, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The matches of 'lg' are held while 'lga' is typed: the finder answers keys, shows the
+    matches of 'lga', and never those of 'lg'; Enter chooses among them."""
+    compare = shown_compare(qtbot, archive)
+    as_listed = Archive.stakeholders_as_listed
+
+    def held(self: Archive, name: str = "", **named: Any) -> Any:
+        if name == "lg":
+            gate.wait()
+        return as_listed(self, name, **named)
+
+    monkeypatch.setattr(Archive, "stakeholders_as_listed", held)
+    picker = compare.pickers[0]
+    picker.setFocus()
+    QTest.keyClicks(picker, "lg")
+    finder = picker.finder
+    assert gate.entered.wait(GATE_SECONDS)
+    answering(qtbot)
+    with qtbot.waitSignal(finder.shown, timeout=10_000):
+        QTest.keyClick(finder.edit, "a")
+    current = finder.current()
+    assert current is not None and current.label == LGA
+    listed = finder.model
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)
+    assert finder.model is listed
+    QTest.keyClick(finder.edit, Qt.Key.Key_Return)
+    assert picker.currentText() == LGA
