@@ -2,9 +2,11 @@
 
 ExportDialog says what will be written ("Exporting the 6 selected positions."), offers the
 layouts and formats, and proposes a name in the Documents folder; it asks before replacing a
-file. ExportFlow runs the export through an ExportWorker, shows progress with Cancel when it
-takes longer than half a second, reports failures on the window's one error channel, and opens
-the file or says where it is.
+file. A count that reads the database is read on a reading thread: the dialog opens at once,
+says the rows are being counted, and Export pressed meanwhile starts when they are. ExportFlow
+runs the export through an ExportWorker, shows progress with Cancel when it takes longer than
+half a second, reports failures on the window's one error channel, and opens the file or says
+where it is.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from carebrowser.ui.export_worker import (
     ExportJob,
     ExportWorker,
 )
+from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.settings import Option, Settings
 from carebrowser.ui.widgets import counted, heading, named, with_clear_button
 
@@ -119,6 +122,9 @@ def choose_with_file_dialog(
 class ExportDialog(QDialog):
     """Which rows, which layout and format, which file; Enter exports, Escape cancels."""
 
+    #: The rows to export are counted (and said), or could not be.
+    counted = Signal()
+
     def __init__(
         self,
         subject: ExportSubject,
@@ -137,6 +143,11 @@ class ExportDialog(QDialog):
         )
         self.replace_box: QMessageBox | None = None
         self._proposed = ""
+        #: The counts read off the GUI thread: by layout (-1: the briefing), count and sentence.
+        self._counts: dict[int, tuple[int, str]] = {}
+        self._reads = ReadStream(self)
+        #: Export was pressed while the rows were being counted: it starts when they are.
+        self._accept_when_counted = False
 
         self.summary = heading("", self)
         self.summary.setAccessibleName("What will be exported")
@@ -269,15 +280,70 @@ class ExportDialog(QDialog):
         shown = briefing is None and len(self.subject.shapes) > 1
         self.layout_label.setVisible(shown)
         self.layout_box.setVisible(shown)
-        if briefing is not None:
-            count = briefing.count()
-            self.summary.setText(briefing.summary(count))
-        else:
-            shape = self.shape()
-            count = shape.count()
-            self.summary.setText(shape.summary(count))
-        self.export_button.setEnabled(count > 0)
+        self._count()
         self._propose()
+
+    def _count(self) -> None:
+        """Say what will be exported: at once when the count reads nothing, else when the
+        database has counted it on a reading thread (the dialog says so meanwhile)."""
+        briefing = self.briefing()
+        if briefing is None:
+            shape = self.shape()
+            key, count, summary = self.layout_box.currentIndex(), shape.count, shape.summary
+            reads, noun = shape.reads, shape.noun
+        else:
+            key, count, summary, reads, noun = (
+                -1,
+                briefing.count,
+                briefing.summary,
+                True,
+                "quotation",
+            )
+        if key in self._counts:
+            self._counted(key, self._counts[key])
+        elif not reads:
+            self._reads.cancel()
+            number = count()
+            self._counted(key, (number, summary(number)))
+        else:
+
+            def read() -> tuple[int, str]:
+                number = count()
+                return number, summary(number)  # a summary may read what its count has not
+
+            self.summary.setText(f"Counting the {noun}s to export\u2026")
+            self._reads.read(read, lambda answer: self._counted(key, answer), self._not_counted)
+            self._say_when_counted()
+
+    def counting(self) -> bool:
+        """Whether the rows to export are being counted (off the GUI thread)."""
+        return self._reads.reading()
+
+    def _say_when_counted(self) -> None:
+        if self._accept_when_counted:
+            self.summary.setText(
+                self.summary.text().rstrip(".\u2026")
+                + "\u2026 the export starts as soon as they are counted."
+            )
+        self.summary.setAccessibleDescription(self.summary.text())
+
+    def _counted(self, key: int, answer: tuple[int, str]) -> None:
+        self._counts[key] = answer
+        count, said = answer
+        self.summary.setText(said)
+        self.summary.setAccessibleDescription(said)
+        self.export_button.setEnabled(count > 0)
+        self.counted.emit()
+        if self._accept_when_counted:
+            self._accept_when_counted = False
+            if count > 0:
+                self.accept()
+
+    def _not_counted(self, error: BaseException) -> None:
+        # Export stays possible: the file says how many rows it holds.
+        self._accept_when_counted = False
+        self.summary.setText(f"The rows could not be counted ({error}).")
+        self.counted.emit()
 
     def _stem(self) -> str:
         if self.briefing() is not None:
@@ -314,7 +380,8 @@ class ExportDialog(QDialog):
         self.path_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def accept(self) -> None:
-        """Check the file name, ask before replacing a file, then close to start the export."""
+        """Check the file name, ask before replacing a file, then close to start the export
+        (once the rows are counted, when they are being counted)."""
         if not self.path_edit.text().strip():
             self._say("Type a file name, or press Choose to pick one.")
             return
@@ -327,6 +394,19 @@ class ExportDialog(QDialog):
             return
         if _answers(path.exists):
             self._ask_to_replace(path)
+            return
+        self._accept_counted()
+
+    def done(self, result: int) -> None:
+        # Closed (exported or cancelled): a count still on its way is dropped, never shown.
+        self._reads.cancel()
+        self._accept_when_counted = False
+        super().done(result)
+
+    def _accept_counted(self) -> None:
+        if self.counting():
+            self._accept_when_counted = True
+            self._say_when_counted()
             return
         super().accept()  # a name the system refuses (too long, say) fails in the writer
 
@@ -346,7 +426,7 @@ class ExportDialog(QDialog):
         def answered() -> None:
             self.replace_box = None
             if box.clickedButton() is replace:
-                QDialog.accept(self)
+                self._accept_counted()
             else:
                 self.path_edit.setFocus(Qt.FocusReason.OtherFocusReason)
                 self.path_edit.selectAll()

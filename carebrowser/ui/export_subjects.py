@@ -2,9 +2,10 @@
 
 A panel's export_subject() method gives an ExportSubject (with its function here): whether rows
 are selected, and one or more ExportShapes (the matrix as a row per position or as a grid, the
-stakeholder list as the stakeholders or their statements or positions). A shape counts its rows
-and builds its Table on the GUI thread, where the selection is; the rows of a long table are
-read lazily, by the export worker.
+stakeholder list as the stakeholders or their statements or positions). A shape builds its
+Table on the GUI thread, where the selection is; the rows of a long table are read lazily, by
+the export worker. A count that reads the database (`reads`) takes what it needs of the panel
+when the subject is made, so that the dialog can run it, and the summary, on a reading thread.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ class ExportShape:
     #: For a CSV file, where there is one: the same rows with every cell computed by the
     #: database, which writes the same bytes several times faster.
     csv_cells: Callable[[], CellBatches] | None = None
+    #: Whether count (and summary) read the database: they then touch nothing of the panel, and
+    #: the dialog runs them on a reading thread.
+    reads: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,10 @@ def _shape(
     table: Callable[[], Table],
     summary: Callable[[int], str],
     csv_cells: Callable[[], CellBatches] | None = None,
+    *,
+    reads: bool = False,
 ) -> ExportShape:
-    return ExportShape(label, name, noun, functools.cache(count), table, summary, csv_cells)
+    return ExportShape(label, name, noun, functools.cache(count), table, summary, csv_cells, reads)
 
 
 def _shown_statements(panel: QuotePanel) -> Iterator[QuoteRow]:
@@ -168,10 +174,19 @@ def quote_subject(panel: QuotePanel) -> ExportSubject:
     else:
         table = lambda: quotes_table(_shown_statements(panel))  # noqa: E731
         cells = functools.partial(_shown_statement_cells, panel)
-    count = panel.selection_count if selected else panel.total_count
+    archive, filters = panel.archive, panel.filters
+    # Every statement of the filters is counted by the database, off the GUI thread.
+    every = not selected and panel.position is None
+    count = (
+        (lambda: archive.quote_count(filters))
+        if every
+        else panel.selection_count
+        if selected
+        else panel.total_count
+    )
     shape = _shape(
         "One row per statement", "statements", "statement", count, table,
-        _summary("statement", selected), cells,
+        _summary("statement", selected), cells, reads=every,
     )  # fmt: skip
     briefing = offer(panel.archive, quote_briefing(panel))
     return ExportSubject(
@@ -256,7 +271,9 @@ def matrix_subject(panel: MatrixPanel) -> ExportSubject:
 def _whole_matrix_subject(panel: MatrixPanel) -> ExportSubject:
     """The whole matrix shown, not only the rows the panel has read: counted in the database
     when the dialog asks, its rows read by the export as it writes them (on its own thread)."""
-    size = functools.cache(panel.shown_size)
+    archive, filters = panel.archive, panel.filters
+    hide_empty = panel.hide_empty_box.isChecked()
+    size = functools.cache(lambda: archive.matrix_size(filters, hide_empty=hide_empty))
 
     def positions() -> Table:
         return matrix_positions_table(*panel.shown_matrix())
@@ -265,18 +282,19 @@ def _whole_matrix_subject(panel: MatrixPanel) -> ExportSubject:
     cross = _shape(
         "A row per stakeholder, a column per proposal", "matrix", "stakeholder row",
         lambda: size()[0], lambda: panel.export_table(False), _of("stakeholder row", whose),
+        reads=True,
     )  # fmt: skip
     rows = _shape(
         SUMMARY_LABEL, "positions", "position", lambda: size()[1], positions,
-        _summary("position", False),
+        _summary("position", False), reads=True,
     )  # fmt: skip
     evidence = _shape(
         EVIDENCE_LABEL, "positions", "row",
-        lambda: panel.archive.evidence_row_count(panel.filters),
+        lambda: archive.evidence_row_count(filters),
         lambda: position_evidence_table(
-            matrix_positions(*panel.shown_matrix()), panel.archive.evidence_by_position
+            matrix_positions(*panel.shown_matrix()), archive.evidence_by_position
         ),
-        _with_statements(_summary("position", False), lambda: size()[1]),
+        _with_statements(_summary("position", False), lambda: size()[1]), reads=True,
     )  # fmt: skip
     briefing = offer(panel.archive, matrix_briefing(panel))
     return ExportSubject(panel.heading_text(), False, (cross, evidence, rows), briefing)
@@ -294,7 +312,7 @@ def comparison_subject(panel: ComparePanel) -> ExportSubject:
     )  # fmt: skip
     names = ", ".join(s.name for s in panel.model.stakeholders)
     origin = f"Comparison of {names}" if names else "Comparison (choose two to four stakeholders)"
-    positions = functools.cache(lambda: panel.compared_positions(selected))
+    positions = functools.cache(panel.positions_reader(selected))
     people = " and their people" if panel.with_people() else ""
     rows = "the selected proposals" if selected else "the proposals shown"
     evidence = _shape(
@@ -302,7 +320,7 @@ def comparison_subject(panel: ComparePanel) -> ExportSubject:
         "positions", "row", lambda: sum(max(1, len(p.evidence_quote_ids)) for p in positions()),
         lambda: position_evidence_table(positions(), panel.archive.evidence_by_position),
         _with_statements(_of("position", f"of those compared{people} on {rows}"),
-                         lambda: len(positions())),
+                         lambda: len(positions())), reads=True,
     )  # fmt: skip
     briefing = offer(panel.archive, comparison_briefing(panel))
     return ExportSubject(origin, selected, (shape, evidence), briefing, quotations=evidence)
@@ -379,21 +397,23 @@ def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubj
         if selected
         else "of the stakeholders shown (nothing selected)"
     )
-    positions = functools.cache(lambda: panel.archive.positions(theirs))
+    archive = panel.archive
+    positions = functools.cache(lambda: archive.positions(theirs))
     statements = _shape(
         "Their statements, one row each", "statements", "statement",
-        lambda: panel.archive.quote_count(theirs),
-        lambda: quotes_table(panel.archive.all_quotes(theirs)), _of("statement", whose),
+        lambda: archive.quote_count(theirs),
+        lambda: quotes_table(archive.all_quotes(theirs)), _of("statement", whose), reads=True,
     )  # fmt: skip
     stances = _shape(
         "Their positions, statements by id", "positions", "position",
         lambda: len(positions()), lambda: positions_table(positions()), _of("position", whose),
+        reads=True,
     )  # fmt: skip
     evidence = _shape(
         "Their positions with their quotations",
-        "positions", "row", lambda: panel.archive.evidence_row_count(theirs),
-        lambda: position_evidence_table(positions(), panel.archive.evidence_by_position),
-        _with_statements(_of("position", whose), lambda: len(positions())),
+        "positions", "row", lambda: archive.evidence_row_count(theirs),
+        lambda: position_evidence_table(positions(), archive.evidence_by_position),
+        _with_statements(_of("position", whose), lambda: len(positions())), reads=True,
     )  # fmt: skip
     shapes = (people, statements, evidence, stances)
     briefing = offer(panel.archive, stakeholder_briefing(panel, filters))
@@ -403,10 +423,15 @@ def stakeholder_subject(panel: StakeholderPanel, filters: Filters) -> ExportSubj
 def timeline_subject(panel: TimelinePanel) -> ExportSubject:
     """The mark chosen, or every stance of the timeline's filters, in time order."""
     selected = panel.selection_count() > 0
-    count = panel.selection_count if selected else panel.stance_count
+    timeline, filters = panel.timeline, panel.filters
+    count = (
+        panel.selection_count
+        if selected
+        else lambda: timeline.mark_count(filters, at_most=10**9)  # as panel.stance_count
+    )
     shape = _shape(
         "One row per stance, in time order", "timeline", "stance", count,
-        lambda: panel.export_table(selected), _summary("stance", selected),
+        lambda: panel.export_table(selected), _summary("stance", selected), reads=not selected,
     )  # fmt: skip
     copied = functools.partial(_without_ids, lambda: panel.export_table(True))
     return ExportSubject(panel.heading_text(), selected, (shape,), clipboard=copied)

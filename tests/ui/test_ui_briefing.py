@@ -108,6 +108,7 @@ def test_the_lga_and_milburn_on_three_proposals_in_two_actions(
     count = cited_count(archive, chosen)
     dialog = ctrl_e(window)
     choose_briefing(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == (
         f"A Word briefing of {count} quotations: 2 stakeholders on 3 proposals."
     )

@@ -144,6 +144,7 @@ def test_three_positions_on_two_proposals_open_in_a_spreadsheet_in_two_actions(
     chosen = window.matrix.selected_positions()  # in the order the matrix shows them
     statements = sum(len(p.evidence_quote_ids) for p in chosen)
     dialog = ctrl_e(window)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == (
         f"Exporting the 6 selected positions, with their statements: {statements} rows."
     )
@@ -179,6 +180,7 @@ def test_three_positions_on_two_proposals_open_in_a_spreadsheet_in_two_actions(
     dialog = ctrl_e(window)
     press(dialog.layout_box, Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier)
     assert dialog.shape().label == export_subjects.SUMMARY_LABEL
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == "Exporting the 6 selected positions."
     assert _csv(enter(qtbot, window, dialog).path) == expected(positions_table(chosen))
 
@@ -264,6 +266,7 @@ def test_the_stakeholder_list_exports_the_selected_stakeholders_and_their_positi
     click(qtbot, panel.tree, panel.model.index_of(milburn.id), CTRL)
     settle(qtbot)
     dialog = ctrl_e(window)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == "Exporting the 2 selected stakeholders."
     choose_csv(qtbot, dialog)
     rows = _csv(enter(qtbot, window, dialog).path)
@@ -280,6 +283,7 @@ def test_the_stakeholder_list_exports_the_selected_stakeholders_and_their_positi
     theirs = archive.positions(Filters(stakeholders=frozenset({lga.id, milburn.id, *people})))
     assert {p.stakeholder_id for p in theirs} & people
     statements = sum(len(p.evidence_quote_ids) for p in theirs)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == (
         f"Exporting the {len(theirs)} positions of the 2 selected stakeholders and their "
         f"people, with their statements: {statements} rows."
@@ -291,6 +295,7 @@ def test_the_stakeholder_list_exports_the_selected_stakeholders_and_their_positi
     )
     dialog = ctrl_e(window)
     dialog.layout_box.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == (
         f"Exporting the {len(theirs)} positions of the 2 selected stakeholders and their people."
     )
@@ -310,6 +315,7 @@ def test_statements_selected_or_all_shown_after_a_search(
     assert found >= 3
     panel.table.setFocus()
     dialog = ctrl_e(window)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == f"Exporting all {found} statements shown (nothing selected)."
     assert "matching \u201ctrust*\u201d" in dialog.origin.text()
     rows = _xlsx(enter(qtbot, window, dialog).path)
@@ -322,6 +328,7 @@ def test_statements_selected_or_all_shown_after_a_search(
     click(qtbot, panel.table, panel.model.index(2, 1))
     click(qtbot, panel.table, panel.model.index(0, 1), CTRL)
     dialog = ctrl_e(window)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == "Exporting the 2 selected statements."
     choose_csv(qtbot, dialog)
     chosen = panel.model.quotes([0, 2])
@@ -388,6 +395,7 @@ def test_a_cells_evidence_exports_from_its_context_menu(
     assert dialog is not None
     count = evidence.total_count()
     noun = "statement" if count == 1 else "statements"
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == f"Exporting all {count} {noun} shown (nothing selected)."
     rows = _xlsx(enter(qtbot, window, dialog).path)
     position = window.matrix.current_position()
@@ -408,6 +416,7 @@ def test_the_comparison_exports_the_selected_proposals(
     click(qtbot, panel.table, panel.model.index(2, 3), CTRL)
     panel.table.setFocus()
     dialog = ctrl_e(window)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == "Exporting the 2 selected proposals."
     assert LGA in dialog.origin.text() and MILBURN in dialog.origin.text()
     done = enter(qtbot, window, dialog)
@@ -432,6 +441,7 @@ def test_the_matrix_with_nothing_selected_exports_the_grid_shown(
     window.matrix.table.clearSelection()
     matrix = window.matrix.model.matrix
     dialog = ctrl_e(window)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == (
         f"Exporting the {len(matrix.stakeholders)} stakeholder rows of the matrix shown "
         "(nothing selected)."
@@ -439,6 +449,7 @@ def test_the_matrix_with_nothing_selected_exports_the_grid_shown(
     assert dialog.path_edit.text().startswith("carebrowser matrix ")
     dialog.layout_box.setCurrentIndex(1)
     statements = sum(len(p.evidence_quote_ids) for p in matrix.cells.values())
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == (
         f"Exporting all {len(matrix.cells)} positions shown (nothing selected), with their "
         f"statements: {statements} rows."
@@ -450,6 +461,7 @@ def test_the_matrix_with_nothing_selected_exports_the_grid_shown(
     assert {(r[0], r[2]) for r in evidence[1:]} == shown
     dialog = ctrl_e(window)
     dialog.layout_box.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == (
         f"Exporting all {len(matrix.cells)} positions shown (nothing selected)."
     )
@@ -747,6 +759,7 @@ def test_a_block_selected_with_the_keyboard_is_what_is_exported(
     assert inside
     dialog = ctrl_e(window)
     noun = "position" if len(inside) == 1 else "positions"
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text().startswith(f"Exporting the {len(inside)} selected {noun}, with")
     rows = _xlsx(enter(qtbot, window, dialog).path)
     assert [r[0:4:2] for r in rows[1:]] == [
@@ -761,6 +774,7 @@ def test_the_reader_exports_the_statement_it_highlights(
     quote = archive.quotes(Filters(search="monolithic"), limit=1).rows[0]
     window.open_statement(quote.source_id, quote.id)
     dialog = ctrl_e(window)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == "Exporting the 1 selected statement."
     assert dialog.origin.text().startswith("From: Source: ")
     choose_csv(qtbot, dialog)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from ui_helpers import LGA, MILBURN, settle, stakeholder
 
 from carebrowser.queries import Archive
 from carebrowser.ui.compare_panel import ComparePanel
+from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.reads import wait_for_reads
 
 #: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
@@ -156,3 +158,76 @@ def test_the_finder_shows_the_matches_of_what_was_typed_last(
     assert finder.model is listed
     QTest.keyClick(finder.edit, Qt.Key.Key_Return)
     assert picker.currentText() == LGA
+
+
+# -- the export dialog's counts ------------------------------------------------------------
+
+
+def held_matrix_size(monkeypatch: pytest.MonkeyPatch, gate: Gate) -> list[int]:
+    """Hold the matrix's count until the gate opens; how many counts were asked for."""
+    matrix_size = Archive.matrix_size
+    asked: list[int] = []
+
+    def slow(self: Archive, *args: Any, **named: Any) -> Any:
+        asked.append(1)
+        gate.wait()
+        return matrix_size(self, *args, **named)
+
+    monkeypatch.setattr(Archive, "matrix_size", slow)
+    return asked
+
+
+def test_the_export_dialog_opens_while_its_count_is_held_and_export_waits_for_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    archive: Archive,
+    gate: Gate,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    window.set_view("matrix")
+    settle(qtbot)
+    window.matrix.table.clearSelection()
+    held_matrix_size(monkeypatch, gate)
+    dialog = window.export_selection(window.matrix)
+    assert dialog is not None and dialog.isVisible()
+    assert gate.entered.wait(GATE_SECONDS)
+    answering(qtbot)
+    assert dialog.counting()
+    assert dialog.summary.text() == "Counting the stakeholder rows to export\u2026"
+    dialog.format_buttons["csv"].setChecked(True)
+    dialog.open_box.setChecked(False)
+    dialog.set_target(tmp_path / "matrix.csv")
+    dialog.accept()  # Export pressed before the count came: it waits, and says so
+    assert dialog.isVisible() and not window.exports.busy()
+    assert dialog.summary.text().endswith("the export starts as soon as they are counted.")
+    with qtbot.waitSignal(window.exports.finished, timeout=20_000):
+        gate.opened.set()
+    rows, _positions = matrix_size_of(archive, window)
+    assert (tmp_path / "matrix.csv").read_text(encoding="utf-8").count("\n") == rows + 1
+
+
+def matrix_size_of(archive: Archive, window: MainWindow) -> tuple[int, int]:
+    matrix = window.matrix
+    return archive.matrix_size(matrix.filters, hide_empty=matrix.hide_empty_box.isChecked())
+
+
+def test_a_count_for_a_dialog_closed_is_dropped(
+    qtbot: QtBot, window: MainWindow, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.set_view("matrix")
+    settle(qtbot)
+    window.matrix.table.clearSelection()
+    held_matrix_size(monkeypatch, gate)
+    dialog = window.export_selection(window.matrix)
+    assert dialog is not None
+    assert gate.entered.wait(GATE_SECONDS)
+    counted: list[str] = []
+    dialog.counted.connect(lambda: counted.append(dialog.summary.text()))
+    dialog.accept()  # Export pressed, waiting for the count ...
+    dialog.reject()  # ... then Cancel: nothing is exported when the count comes
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)
+    assert counted == [] and not window.exports.busy()
+    assert window.exports.dialog is None

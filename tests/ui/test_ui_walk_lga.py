@@ -148,6 +148,7 @@ def test_what_the_lga_with_its_people_said_about_childrens_trusts_against_milbur
     )
     evidence = {(p.stakeholder, q.text) for p in ours for q in archive.evidence(p.id)}
     statements_cited = sum(len(p.evidence_quote_ids) for p in ours)
+    qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == (
         f"Exporting the {len(ours)} positions of those compared and their people on the "
         f"proposals shown, with their statements: {statements_cited} rows."
