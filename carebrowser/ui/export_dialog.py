@@ -337,7 +337,7 @@ class ExportDialog(QDialog):
         if self._accept_when_counted:
             self._accept_when_counted = False
             if count > 0:
-                self.accept()
+                super().accept()  # its file was checked (and its replacing agreed) then
 
     def _not_counted(self, error: BaseException) -> None:
         # Export stays possible: the file says how many rows it holds.

@@ -26,6 +26,8 @@ from carebrowser.ui.delegates import StanceDelegate
 from carebrowser.ui.empty_note import EmptyNote, no_match_text
 from carebrowser.ui.models.matrix import (
     HEADER_WIDTH,
+    Changes,
+    ChangesOf,
     Cursor,
     MatrixFetch,
     MatrixModel,
@@ -186,7 +188,18 @@ class MatrixPanel(QWidget):
 
     def _changes_of(self, ids: Sequence[int]) -> dict[tuple[int, int], ChangeOfPosition]:
         """The changes of position of these stakeholders that the filters show."""
-        return changes_of_position(self.timeline.spells(self.filters, stakeholders=ids))
+        return self._changes_under(self.filters)(ids)
+
+    def _changes_under(self, filters: Filters) -> ChangesOf:
+        """_changes_of() under *filters*, on any thread (nothing of the panel is touched)."""
+        timeline = self.timeline
+
+        def changes(ids: Sequence[int]) -> dict[tuple[int, int], ChangeOfPosition]:
+            if not ids:
+                return {}
+            return changes_of_position(timeline.spells(filters, stakeholders=ids))
+
+        return changes
 
     def _fill_soon(self, *_signal_arguments: object) -> None:
         self._filling.start(0)
@@ -208,7 +221,9 @@ class MatrixPanel(QWidget):
             model.fetchMore()  # its rowsInserted (columnsInserted) looks again
 
     def showEvent(self, event: QShowEvent) -> None:
-        self.ensure_loaded()
+        # Shown with the matrix out of date: read off the GUI thread (the matrix shown stays).
+        if self._stale and not self._reads.reading():
+            self._load_off_thread()
         super().showEvent(event)
 
     def ensure_loaded(self) -> None:
@@ -228,7 +243,7 @@ class MatrixPanel(QWidget):
     def _reload(self) -> None:
         self._reads.cancel()  # read now, or when shown, with the options as they are
         if self.isVisible():
-            self._load()
+            self._load_off_thread()
         else:
             # Hidden: read it when shown (start-up and restored settings cost nothing here).
             self._stale = True
@@ -248,16 +263,22 @@ class MatrixPanel(QWidget):
         """Read the columns and the first batch on a reading thread, then show them."""
         self._stale = False
         filters, hide_empty = self.filters, self.hide_empty_box.isChecked()
+        changes_of = self._changes_under(filters)
+        Answer = tuple[list[ProposalRow], MatrixFetch, MatrixRows, Changes]
 
-        def read() -> tuple[list[ProposalRow], MatrixFetch, MatrixRows]:
+        def read() -> Answer:
             proposals, batch = self._batches(filters, hide_empty)
-            return proposals, batch, batch(None)
+            first = batch(None)
+            # The changes of position of the first rows, flagged in their cells, read here too.
+            return proposals, batch, first, changes_of([row.id for row in first[0]])
 
-        def show(answer: tuple[list[ProposalRow], MatrixFetch, MatrixRows]) -> None:
-            proposals, batch, first = answer
+        def show(answer: Answer) -> None:
+            proposals, batch, first, changes = answer
             current = self.model.position_at(self.table.currentIndex())
-            self.model.set_lazy(proposals, batch, first)
+            self.model.set_lazy(proposals, batch, first, changes)
             self._restore_current(current)
+            if current is None and self.table.hasFocus():
+                self.focus_table()  # focused before its rows came: on its first position
             self.status_changed.emit()
             self.shown.emit()
 

@@ -102,6 +102,7 @@ def test_the_lga_and_milburn_on_three_proposals_in_two_actions(
 ) -> None:
     activate(qtbot, window)
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     chosen = lga_and_milburn(archive)
     select_cells(qtbot, window, [(s, p) for s in chosen.stakeholders for p in chosen.proposals])
 

@@ -103,6 +103,7 @@ def test_click_a_matrix_cell_and_read_its_evidence(
 ) -> None:
     lga, trusts = stakeholder(archive, LGA), proposal(archive, "children's trusts")
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     matrix = window.matrix
     index = matrix.model.index_of(lga.id, trusts.id)
     position = matrix.model.position_at(index)
@@ -130,15 +131,18 @@ def test_matrix_options_hide_empty_and_transpose(
     qtbot: QtBot, window: MainWindow, archive: Archive
 ) -> None:
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     matrix = window.matrix
     rows, columns = matrix.model.rowCount(), matrix.model.columnCount()
     matrix.hide_empty_box.click()
+    settle(qtbot)  # the matrix is read off the GUI thread
     assert not window.window_actions.hide_empty.isChecked()
     while matrix.model.canFetchMore():  # rows come a batch at a time
         matrix.model.fetch_now()
     assert matrix.model.rowCount() == len(archive.all_stakeholders()) >= rows
     assert matrix.model.columnCount() == len(archive.proposals()) >= columns
     matrix.hide_empty_box.click()
+    settle(qtbot)  # the matrix is read off the GUI thread
     lga, trusts = stakeholder(archive, LGA), proposal(archive, "children's trusts")
     matrix.select_cell(lga.id, trusts.id)
     window.window_actions.transpose.trigger()
@@ -155,6 +159,7 @@ def test_matrix_options_hide_empty_and_transpose(
 def test_matrix_follows_the_filters(qtbot: QtBot, window: MainWindow, archive: Archive) -> None:
     trusts = proposal(archive, "children's trusts")
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     bar = window.filter_bar
     bar.proposal.showPopup()  # the list of proposals is read from its first popup on
     with qtbot.waitSignal(bar.filters_changed):
@@ -213,6 +218,7 @@ def test_the_stance_filter_keeps_the_matrix_and_statements_to_those_stances(
 ) -> None:
     against = frozenset({"opposes", "concerns"})
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     bar = window.filter_bar
     with qtbot.waitSignal(bar.filters_changed):
         bar.stance.setCurrentIndex(bar.stance.findText("Opposes or has concerns"))

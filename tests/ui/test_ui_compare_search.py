@@ -128,6 +128,7 @@ def test_choose_two_from_the_matrix_to_compare(
     lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
     trusts = proposal(archive, "children's trusts")
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     matrix = window.matrix
     click(qtbot, matrix.table, matrix.model.index_of(lga.id, trusts.id))
     click(

@@ -138,6 +138,7 @@ def test_three_positions_on_two_proposals_open_in_a_spreadsheet_in_two_actions(
 ) -> None:
     activate(qtbot, window)
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     cells = three_by_two(archive)
     select_cells(qtbot, window, cells)
 
@@ -378,6 +379,7 @@ def test_a_cells_evidence_exports_from_its_context_menu(
     qtbot: QtBot, window: MainWindow, archive: Archive, documents: Path, opened: list[Path]
 ) -> None:
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     lga = stakeholder(archive, LGA)
     trusts = proposal(archive, "children's trusts")
     assert window.matrix.select_cell(lga.id, trusts.id)
@@ -438,6 +440,7 @@ def test_the_matrix_with_nothing_selected_exports_the_grid_shown(
 ) -> None:
     activate(qtbot, window)
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     window.matrix.table.clearSelection()
     matrix = window.matrix.model.matrix
     dialog = ctrl_e(window)
@@ -538,6 +541,7 @@ def test_ctrl_c_in_the_search_box_copies_its_text(qtbot: QtBot, window: MainWind
 def test_nothing_selected_copies_nothing_and_says_so(qtbot: QtBot, window: MainWindow) -> None:
     QGuiApplication.clipboard().setText("kept")
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     window.matrix.table.clearSelection()
     assert not window.copy_selection(window.matrix)
     assert QGuiApplication.clipboard().text() == "kept"
@@ -583,6 +587,7 @@ def test_an_existing_file_is_replaced_only_when_the_person_says_so(
     existing = documents / "briefing.csv"
     existing.write_bytes(b"my own notes")
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     dialog = window.export_selection(window.matrix)
     assert dialog is not None
     choose_csv(qtbot, dialog)
@@ -745,6 +750,7 @@ def test_a_block_selected_with_the_keyboard_is_what_is_exported(
     """Shift+arrows select a block of cells; Ctrl+E, Enter: its positions are the file."""
     activate(qtbot, window)
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     lga = stakeholder(archive, LGA)
     assert window.matrix.select_cell(lga.id, proposal(archive, "children's trusts").id)
     table = window.matrix.table

@@ -85,6 +85,7 @@ def test_the_whole_walk_by_keyboard(qtbot: QtBot, window: MainWindow, archive: A
     # Ctrl+2: the matrix; arrows move from cell to cell and the evidence follows.
     key(qtbot, Qt.Key.Key_2, CTRL)
     assert window.current_view() == MATRIX
+    settle(qtbot)  # the matrix is read off the GUI thread
     assert focused() is window.matrix.table
     first = window.matrix.current_position()
     assert first is not None

@@ -63,6 +63,7 @@ def test_the_matrix_reads_its_rows_a_batch_at_a_time(qtbot: QtBot, synthetic: Ar
     assert panel.model.rowCount() == 0  # nothing read before it is shown
     panel.show()
     qtbot.waitExposed(panel)
+    settle(qtbot)  # the matrix is read off the GUI thread
     model = panel.model
     assert model.rowCount() == MATRIX_BATCH and model.canFetchMore()
     assert model.columnCount() == len(whole.proposals)
@@ -108,9 +109,11 @@ def test_the_whole_matrix_is_exported_from_the_database_not_from_the_rows_read(
     panel = MatrixPanel(synthetic)
     qtbot.addWidget(panel)
     panel.hide_empty_box.setChecked(hide_empty)
+    settle(qtbot)  # the matrix is read off the GUI thread
     panel.set_filters(filters)
     panel.show()
     qtbot.waitExposed(panel)
+    settle(qtbot)
     panel.table.clearSelection()
     assert panel.model.canFetchMore()  # only the first rows are read
     read = panel.model.rowCount()
@@ -171,6 +174,7 @@ def test_the_window_reads_no_whole_table_for_views_not_shown(
     assert len(values) > 2 and len(set(values)) == len(values)
     shown.filter_bar.clear()
     shown.set_view(MATRIX)
+    settle(qtbot)  # the matrix is read off the GUI thread
     assert shown.matrix.model.rowCount() > 0
     shown.close()
 
@@ -246,6 +250,7 @@ def test_a_tall_window_reads_matrix_rows_until_its_table_is_full(
 ) -> None:
     window = _shown(qtbot, synthetic, settings, height=2400)
     window.set_view(MATRIX)
+    settle(qtbot)  # the matrix is read off the GUI thread
     table, model = window.matrix.table, window.matrix.model
     # The first batch does not fill it; the panel reads on until its rows do, and no further.
     qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 0)

@@ -16,9 +16,11 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from ui_helpers import LGA, MILBURN, settle, stakeholder
 
-from carebrowser.queries import Archive
+from carebrowser.queries import Archive, Filters
+from carebrowser.queries.timeline import Timeline
 from carebrowser.ui.compare_panel import ComparePanel
 from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui.matrix_panel import MatrixPanel
 from carebrowser.ui.reads import wait_for_reads
 
 #: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
@@ -231,3 +233,61 @@ def test_a_count_for_a_dialog_closed_is_dropped(
     qtbot.wait(50)
     assert counted == [] and not window.exports.busy()
     assert window.exports.dialog is None
+
+
+# -- the matrix ----------------------------------------------------------------------------
+
+
+def test_the_matrix_shown_stays_while_its_columns_are_held_and_an_older_read_is_dropped(
+    qtbot: QtBot, archive: Archive, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hide empty rows and columns unticked: its read is held (the window answers, the matrix
+    shown stays); ticked again before it came, the newer read is shown, the held one never."""
+    panel = MatrixPanel(archive)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    settle(qtbot)
+    before = panel.model.matrix
+    assert before.stakeholders and panel.hide_empty_box.isChecked()
+    matrix_proposals = Archive.matrix_proposals
+
+    def held(self: Archive, filters: Any, *, hide_empty: bool) -> Any:
+        if not hide_empty:
+            gate.wait()
+        return matrix_proposals(self, filters, hide_empty=hide_empty)
+
+    monkeypatch.setattr(Archive, "matrix_proposals", held)
+    shown: list[object] = []
+    panel.shown.connect(lambda: shown.append(panel.model.matrix))
+    panel.hide_empty_box.setChecked(False)
+    assert gate.entered.wait(GATE_SECONDS)
+    answering(qtbot)
+    assert panel.model.matrix is before  # the matrix shown stays until the new one comes
+    with qtbot.waitSignal(panel.shown, timeout=10_000):
+        panel.hide_empty_box.setChecked(True)
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)
+    assert len(shown) == 1 and panel.model.matrix is shown[0]
+    assert [p.id for p in panel.model.matrix.proposals] == [p.id for p in before.proposals]
+
+
+def test_the_matrix_reads_its_changes_of_position_off_the_gui_thread(
+    qtbot: QtBot, archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spells = Timeline.spells
+    on_the_gui_thread: list[bool] = []
+
+    def recorded(self: Timeline, *args: Any, **named: Any) -> Any:
+        on_the_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return spells(self, *args, **named)
+
+    monkeypatch.setattr(Timeline, "spells", recorded)
+    panel = MatrixPanel(archive)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.shown, timeout=10_000):
+        panel.show()  # its first showing
+    with qtbot.waitSignal(panel.shown, timeout=10_000):
+        panel.set_filters(Filters(search="trusts"))
+    assert on_the_gui_thread and not any(on_the_gui_thread)

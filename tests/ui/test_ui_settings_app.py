@@ -40,6 +40,7 @@ def test_view_filters_and_layout_persist(
     first.resize(1000, 700)
     first.show()
     first.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     first.matrix.transpose_box.setChecked(True)
     first.filter_bar.set_filters(Filters(proposals=frozenset({trusts.id}), search="trusts"))
     browse = first.findChild(QSplitter, "browse")
@@ -51,6 +52,7 @@ def test_view_filters_and_layout_persist(
     second = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
     qtbot.addWidget(second)
     second.show()
+    settle(qtbot)  # the matrix is read off the GUI thread
     assert second.current_view() == MATRIX
     assert settings.geometry("window") is not None
     # The offscreen screen is 800 pixels wide, so Qt fits the width to it; the height is kept.
@@ -77,6 +79,7 @@ def test_views_not_shown_keep_their_options_and_sizes(
 
     first = window()
     first.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     first.matrix.transpose_box.setChecked(True)
     splitter = first.findChild(QSplitter, "matrix")
     sizes = splitter.sizes()
@@ -95,10 +98,12 @@ def test_views_not_shown_keep_their_options_and_sizes(
     third = window()
     assert not third.built(MATRIX)
     third.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     assert third.matrix.transpose_box.isChecked()
     assert third.matrix.hide_empty_box.isChecked() == hide_empty
     assert third.findChild(QSplitter, "matrix").sizes() == moved
     third.matrix.hide_empty_box.click()  # box and menu stay in step once it is made
+    settle(qtbot)  # the matrix is read off the GUI thread
     assert third.window_actions.hide_empty.isChecked() != hide_empty
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 from test_ui_browse import click
-from ui_helpers import LGA, MILBURN, proposal, stakeholder
+from ui_helpers import LGA, MILBURN, proposal, settle, stakeholder
 
 from carebrowser.queries import Archive
 from carebrowser.ui.main_window import MainWindow
@@ -163,6 +163,7 @@ def test_several_matrix_cells_show_the_evidence_of_them_all(
     lga = stakeholder(archive, LGA)
     trusts, care = proposal(archive, "children's trusts"), proposal(archive, "care trusts")
     window.set_view("matrix")
+    settle(qtbot)  # the matrix is read off the GUI thread
     matrix = window.matrix
     first = matrix.model.index_of(lga.id, trusts.id)
     second = matrix.model.index_of(lga.id, care.id)

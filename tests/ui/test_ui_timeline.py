@@ -255,6 +255,7 @@ def test_the_matrix_flags_the_change_of_position_in_its_cell(
     qtbot.addWidget(matrix)
     matrix.show()
     qtbot.waitExposed(matrix)
+    settle(qtbot)  # the matrix is read off the GUI thread
     lga = changed_archive.find_stakeholders(["LGA"])
     care_trusts = changed_archive.find_proposals(["Care trusts"])
     ((lga_id,), (proposal_id,)) = (tuple(lga), tuple(care_trusts))

@@ -53,8 +53,10 @@ _Batch = tuple[
 StartRead = Callable[
     [Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], Any
 ]
+#: The changes of position of some stakeholders, by (stakeholder id, proposal id).
+Changes = dict[tuple[int, int], ChangeOfPosition]
 #: Reads the changes of position of some stakeholders, by (stakeholder id, proposal id).
-ChangesOf = Callable[[Sequence[int]], dict[tuple[int, int], ChangeOfPosition]]
+ChangesOf = Callable[[Sequence[int]], Changes]
 
 
 def stance_label(stance: str) -> str:
@@ -127,14 +129,16 @@ class MatrixModel(QAbstractTableModel):
         proposals: Sequence[ProposalRow],
         fetch: MatrixFetch,
         first: MatrixRows | None = None,
+        changes: Changes | None = None,
     ) -> None:
         """Show a matrix read a batch of stakeholders at a time: the first now (or *first*,
-        read already), the others as the view asks for them (canFetchMore/fetchMore, when
-        scrolled to the end).
+        read already, with its *changes* of position when read too), the others as the view
+        asks for them (canFetchMore/fetchMore, when scrolled to the end).
 
         The first batch is read before the reset: when it cannot be read, nothing changes."""
         rows, cells, after = fetch(None) if first is None else first
-        changes = self._read_changes(rows)
+        if changes is None:
+            changes = self._read_changes(rows)
         self._stop_fetching()
         with resetting(self):
             self.matrix = Matrix(tuple(rows), tuple(proposals), dict(cells))
