@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -33,9 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.queries import Archive, Filters, StakeholderRow
-from carebrowser.ui.models.stakeholders import Filter, FirstScreen, StakeholderTreeModel
+from carebrowser.ui.models.roles import ROW_ROLE
+from carebrowser.ui.models.stakeholders import (
+    Counts,
+    Filter,
+    FirstScreen,
+    MorePage,
+    StakeholderTreeModel,
+)
 from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.widgets import heading, named, own_viewport, with_clear_button
 
@@ -106,6 +111,16 @@ class StakeholderPanel(QWidget):
         # A new filter's first screenful is read off the GUI thread; the list shown stays
         # until it arrives, and a newer keystroke's read replaces an older one.
         self._reads = ReadStream(self)
+        # The list's further pages (one at a time) and its category counts, read off the GUI
+        # thread too; a new filter's list drops what they read for the old one.
+        self._pages = ReadStream(self)
+        self._counts = ReadStream(self)
+        # The people of the organisations selected: selection_changed waits for them.
+        self._people_reads = ReadStream(self)
+        #: The people read for a selection (its ids), and a selection whose people could not be.
+        self._people_known: tuple[frozenset[int], list[StakeholderRow]] | None = None
+        self._people_failed: frozenset[int] | None = None
+        self._warming = ReadStream(self)
         self.speaking = named(
             QCheckBox("&With statements only", self),
             "Only stakeholders with statements",
@@ -189,7 +204,7 @@ class StakeholderPanel(QWidget):
         self.name_filter.textChanged.connect(lambda _text: self._typing.start(0))
         self.name_filter.returnPressed.connect(self._apply_name)
         self.speaking.toggled.connect(self._apply_speaking)
-        self.with_people.toggled.connect(lambda _on: self.selection_changed.emit())
+        self.with_people.toggled.connect(lambda _on: self._announce())
         self.model.modelReset.connect(self._after_reset)
         # Further pages of a category are read when its end scrolls into view.
         self._fetching = QTimer(self, singleShot=True, interval=0)
@@ -223,10 +238,10 @@ class StakeholderPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def _prepare(self) -> None:
-        try:
-            self.archive.prepare_name_filter()
-        except QUERY_ERRORS as error:  # the first keystroke's read will tell, if it fails too
+        def failed(error: BaseException) -> None:  # the first keystroke's read will tell too
             log.info("could not prepare the name filter: %s", error)
+
+        self._warming.read(self.archive.prepare_name_filter, lambda _none: None, failed)
 
     def set_categories(self, categories: Iterable[str]) -> None:
         """Keep to the stakeholders of *categories* (all when empty)."""
@@ -254,17 +269,22 @@ class StakeholderPanel(QWidget):
 
     def _show_filtered(self, first: FirstScreen) -> None:
         before = self.selected()  # as it is now: a click may have changed it meanwhile
+        self._pages.cancel()  # the old list's further pages and counts are not wanted now
+        self._counts.cancel()
         self.model.show_first(first)
-        self._select([s.id for s in before], {s.id: s for s in before}, emit=False)
+        # Among the rows read: those further down are selected as their pages arrive.
+        self._select([s.id for s in before], {s.id: s for s in before}, emit=False, read=False)
         if self.selected_ids() != {s.id for s in before}:
-            self.selection_changed.emit()
+            self._announce()
         self.filtered.emit()
 
     def _filter_failed(self, wanted: Filter, error: BaseException) -> None:
         before = self.selected()
+        self._pages.cancel()
+        self._counts.cancel()
         self.model.keep_failed(wanted)
-        with contextlib.suppress(*QUERY_ERRORS):  # what the list still shows is selected again
-            self._select([s.id for s in before], {s.id: s for s in before}, emit=False)
+        # What the list still shows is selected again.
+        self._select([s.id for s in before], {s.id: s for s in before}, emit=False, read=False)
         self.read_failed.emit(error, "filtering the stakeholders")
 
     def filtering(self) -> bool:
@@ -289,8 +309,20 @@ class StakeholderPanel(QWidget):
         self._fetch_soon()
 
     def _count(self) -> None:
-        self.model.count_categories()
-        self._update_count()
+        if not self.model.counting:
+            return
+        read, wanted = self.model.read_counts, self.model.filter
+
+        def failed(error: BaseException) -> None:
+            self.model.stop_counting()
+            self._update_count()
+            self.read_failed.emit(error, "counting the stakeholders")
+
+        self._counts.read(lambda: read(wanted), self._show_counts, failed)
+
+    def _show_counts(self, counts: Counts) -> None:
+        if self.model.show_counts(counts):
+            self._update_count()
 
     def _fetch_soon(self, *_signal_arguments: object) -> None:
         self._fetching.start(0)  # (a connected signal's int would otherwise be the interval)
@@ -307,14 +339,46 @@ class StakeholderPanel(QWidget):
             return
         if last is None:  # the rows end above the bottom of the view
             last = (self.model.rowCount(), 0)
+        if self._pages.reading():
+            return  # one page at a time: its rows, inserted, make the view look again
         for row in range(first[0], min(last[0], self.model.rowCount() - 1) + 1):
             category = self.model.index(row, 0)
             if not self.model.has_more(category) or not self.tree.isExpanded(category):
                 continue
             end = (row, self.model.rowCount(category) - 1)  # (row, -1): its own row
-            if first <= end <= last:
-                self.model.read_more(category)  # rowsInserted looks again, at the new layout
+            read = self.model.page_reader(category)
+            if first <= end <= last and read is not None:
+                name = str(category.data(ROW_ROLE))
+
+                def failed(error: BaseException, name: str = name) -> None:
+                    self.model.stop_reading(name)
+                    self.read_failed.emit(error, "reading more stakeholders")
+
+                self._pages.read(read, self._show_page, failed)
                 return
+
+    def _show_page(self, more: MorePage) -> None:
+        """Show a category's next page; select those of its stakeholders selected before they
+        were read (rowsInserted looks for more to read, at the new layout)."""
+        rows = self.model.show_page(more)
+        waiting = [row.id for row in rows if row.id in self._hidden]
+        if waiting:
+            selection = QItemSelection()
+            for stakeholder_id in waiting:
+                del self._hidden[stakeholder_id]
+                index = self.model.index_of(stakeholder_id, read=False)
+                selection.select(index, index.siblingAtColumn(self.model.columnCount() - 1))
+            selection_model = self.tree.selectionModel()
+            blocked = selection_model.blockSignals(True)  # the same stakeholders are selected
+            selection_model.select(
+                selection,
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            selection_model.blockSignals(blocked)
+            self.tree.viewport().update()
+            self._update_count()
+        elif not rows:
+            self._fetch_soon()  # nothing added (another list's page): look again
 
     @staticmethod
     def _place(index: QModelIndex) -> tuple[int, int] | None:
@@ -339,7 +403,36 @@ class StakeholderPanel(QWidget):
     def _selection_changed(self, *_signal_arguments: object) -> None:
         self._dropped.stop()
         self._update_count()
+        self._announce()
+
+    def _announce(self) -> None:
+        """Say that the selection changed (selection_changed), once the people of the
+        organisations selected are known: they are read off the GUI thread first."""
+        chosen = self.selected()
+        ids = frozenset(s.id for s in chosen)
+        if (
+            self.with_people.isChecked()
+            and any(s.kind == "organisation" for s in chosen)
+            and (self._people_known is None or self._people_known[0] != ids)
+        ):
+            people_of = self.archive.people_of
+            self._people_reads.read(
+                lambda: (ids, people_of(ids)),
+                self._show_people,
+                lambda error: self._people_not_read(ids, error),
+            )
+            return
+        self._people_reads.cancel()  # a selection before this one: its people are not wanted
         self.selection_changed.emit()
+
+    def _show_people(self, read: tuple[frozenset[int], list[StakeholderRow]]) -> None:
+        self._people_known, self._people_failed = read, None
+        self.selection_changed.emit()
+
+    def _people_not_read(self, ids: frozenset[int], error: BaseException) -> None:
+        self._people_failed = ids
+        self.read_failed.emit(error, "finding the people of the organisations selected")
+        self.selection_changed.emit()  # the statements of those selected, without their people
 
     def _update_count(self) -> None:
         chosen = self.selection_count()
@@ -347,7 +440,8 @@ class StakeholderPanel(QWidget):
         if self.model.counting:
             total = f"at least {total}"
         if self._hidden:
-            hidden = f"{len(self._hidden):,} hidden by the name filter"
+            where = "hidden by the name filter" if self.model.name.strip() else "further down"
+            hidden = f"{len(self._hidden):,} {where}"
             self.count_label.setText(f"{chosen:,} selected ({hidden}), {total} shown")
         else:
             self.count_label.setText(
@@ -376,19 +470,37 @@ class StakeholderPanel(QWidget):
         if not self.with_people.isChecked():
             return []
         chosen = self.selected_ids()
-        return [p for p in self.archive.people_of(chosen) if p.id not in chosen]
+        if self._people_known is not None and self._people_known[0] == chosen:
+            people = self._people_known[1]
+        elif chosen == self._people_failed or not any(
+            s.kind == "organisation" for s in self.selected()
+        ):
+            people = []
+        else:  # asked before selection_changed said so (an export): read here
+            people = self.archive.people_of(chosen)
+            self._people_known = (chosen, people)
+        return [p for p in people if p.id not in chosen]
 
     def select(self, ids: Iterable[int], *, emit: bool = True) -> None:
         """Select exactly these stakeholders: those the category filter shows (the name box may
         hide them); the first one in the list becomes current."""
         self._select(list(dict.fromkeys(ids)), {}, emit=emit)
 
-    def _select(self, ids: list[int], known: dict[int, StakeholderRow], *, emit: bool) -> None:
+    def _select(
+        self,
+        ids: list[int],
+        known: dict[int, StakeholderRow],
+        *,
+        emit: bool,
+        read: bool = True,
+    ) -> None:
+        """Select *ids*; with *read*, the list is read up to each (here and now), else those
+        not read yet wait, among the hidden ones, for their page."""
         selection = QItemSelection()
         first = None
         missing: list[int] = []
         for stakeholder_id in ids:
-            index = self.model.index_of(stakeholder_id)
+            index = self.model.index_of(stakeholder_id, read=read)
             if index.isValid():
                 selection.select(index, index.siblingAtColumn(self.model.columnCount() - 1))
                 first = first or index
@@ -411,7 +523,7 @@ class StakeholderPanel(QWidget):
         if not emit:
             self.tree.viewport().update()
         elif self._selected_rows() == rows_before and self._hidden.keys() != hidden_before.keys():
-            self.selection_changed.emit()  # only the hidden ones changed: the list said nothing
+            self._announce()  # only the hidden ones changed: the list said nothing
 
     def _selected_rows(self) -> set[tuple[int, int]]:
         """(category row, row) of each stakeholder selected in the list."""
@@ -420,8 +532,9 @@ class StakeholderPanel(QWidget):
     def _hidden_by_name(
         self, ids: list[int], known: dict[int, StakeholderRow]
     ) -> dict[int, StakeholderRow]:
-        """Of stakeholders not in the list, those that only the name box hides."""
-        if not ids or not self.model.name.strip():
+        """Of stakeholders not in the list, those that only the name box hides, or that are
+        further down than the list has been read."""
+        if not ids or (not self.model.name.strip() and self.model.read_to_end()):
             return {}
         unknown = [i for i in ids if i not in known]
         found = {**known, **{s.id: s for s in self.archive.stakeholders_by_ids(unknown)}}

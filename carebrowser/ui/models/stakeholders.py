@@ -3,13 +3,13 @@ under an organisation, the people who speak for it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from carebrowser.queries import PAGE_SIZE, Archive, Page, StakeholderRow
+from carebrowser.queries import PAGE_SIZE, Archive, CategoryCount, Page, StakeholderRow
 from carebrowser.ui.models.resets import resetting
 from carebrowser.ui.models.roles import ID_ROLE, ROOT, ROW_ROLE
 from carebrowser.ui.models.variants import returns_variant
@@ -51,6 +51,26 @@ class FirstScreen:
     tree: list[_Category]
     counting: bool
     people: dict[int, list[StakeholderRow]]
+
+
+@dataclass
+class MorePage:
+    """A category's next page, read on any thread (StakeholderTreeModel.page_reader)."""
+
+    filter: Filter
+    category: str
+    #: The cursor it was read after: shown only while the category still ends there.
+    after: tuple[object, ...] | None
+    page: Page[StakeholderRow]
+    people: dict[int, list[StakeholderRow]]
+
+
+@dataclass
+class Counts:
+    """A filter's category counts, read on any thread (StakeholderTreeModel.read_counts)."""
+
+    filter: Filter
+    counts: list[CategoryCount]
 
 
 @dataclass
@@ -205,9 +225,22 @@ class StakeholderTreeModel(QAbstractItemModel):
     def count_categories(self) -> None:
         """Read the categories' counts, when the list is longer than its first screenful: the
         last category read gets its count, the categories after it their rows."""
-        if not self.counting:
-            return
-        counts = self.archive.category_counts(self.categories, self.name, speaking=self.speaking)
+        if self.counting:
+            self.show_counts(self.read_counts(self.filter))
+
+    def read_counts(self, wanted: Filter) -> Counts:
+        """The categories' counts of *wanted* (on any thread: nothing of the model is touched)."""
+        counts = self.archive.category_counts(
+            wanted.categories, wanted.name, speaking=wanted.speaking
+        )
+        return Counts(wanted, counts)
+
+    def show_counts(self, read: Counts) -> bool:
+        """Show counts read by read_counts (on the GUI thread); False, and nothing shown, when
+        they are not the list's (another filter's, or counted already)."""
+        if not self.counting or read.filter != self.filter:
+            return False
+        counts = read.counts
         self.counting = False
         known = {category.name: category for category in self._tree}
         for category in self._tree:
@@ -227,17 +260,20 @@ class StakeholderTreeModel(QAbstractItemModel):
             self.beginInsertRows(ROOT, first, first + len(later) - 1)
             self._tree.extend(later)
             self.endInsertRows()
+        return True
 
-    def _page(self, category: _Category, limit: int) -> Page[StakeholderRow]:
-        after = category.cursor or None  # _FROM_START: the first page
-        return self.archive.stakeholders(
-            {category.name}, self.name, speaking=self.speaking, after=after, limit=limit
-        )
+    def stop_counting(self) -> None:
+        """After the counts could not be read: the list stays as read, its total "at least"."""
+        self.counting = False
 
     def total(self) -> int:
         """How many stakeholders pass the filter (loaded or not)."""
         self.count_categories()
         return self.known_total()
+
+    def read_to_end(self) -> bool:
+        """Whether every stakeholder that passes the filter has been read (and counted)."""
+        return not self.counting and all(c.cursor is None for c in self._tree)
 
     def known_total(self) -> int:
         """How many stakeholders are known to pass the filter, without reading the counts."""
@@ -251,12 +287,15 @@ class StakeholderTreeModel(QAbstractItemModel):
                 return self.index(row, 0)
         return QModelIndex()
 
-    def index_of(self, stakeholder_id: int) -> QModelIndex:
-        """The index of a stakeholder, reading its category up to it when needed."""
+    def index_of(self, stakeholder_id: int, *, read: bool = True) -> QModelIndex:
+        """The index of a stakeholder, reading its category up to it when needed (with *read*
+        False, only among the rows read so far)."""
         for row, category in enumerate(self._tree):
             for child, stakeholder in enumerate(category.rows):
                 if stakeholder.id == stakeholder_id:
                     return self.index(child, 0, self.index(row, 0))
+        if not read:
+            return QModelIndex()
         place = self.archive.stakeholder_place(
             stakeholder_id, self.categories, self.name, speaking=self.speaking
         )
@@ -277,23 +316,64 @@ class StakeholderTreeModel(QAbstractItemModel):
         return self._tree[parent.row()].cursor is not None
 
     def read_more(self, parent: Index, at_least: int = 0) -> None:
-        """Read the next page of the category at *parent* (at least *at_least* stakeholders)."""
-        if self._busy or not self.has_more(parent):
+        """Read the next page of the category at *parent* (at least *at_least* stakeholders)
+        here and now (index_of); the panel reads pages off the GUI thread (page_reader)."""
+        if self._busy:
             return
+        read = self.page_reader(parent, at_least)
+        if read is not None:
+            self.show_page(read())
+
+    def page_reader(self, parent: Index, at_least: int = 0) -> Callable[[], MorePage] | None:
+        """A function that reads the next page of the category at *parent*, and the people of
+        its organisations, on any thread; None when the category is read to its end."""
+        if not self.has_more(parent):
+            return None
         category = self._tree[parent.row()]
-        page = self._page(category, max(self.page_size, at_least))
-        people = self._read_people(page.rows, self.speaking)
+        wanted, name, after = self.filter, category.name, category.cursor
+        limit = max(self.page_size, at_least)
+
+        def read() -> MorePage:
+            page = self.archive.stakeholders(
+                {name},
+                wanted.name,
+                speaking=wanted.speaking,
+                after=after or None,  # _FROM_START: the first page
+                limit=limit,
+            )
+            people = self._read_people(page.rows, wanted.speaking)
+            return MorePage(wanted, name, after, page, people)
+
+        return read
+
+    def show_page(self, more: MorePage) -> list[StakeholderRow]:
+        """Add a page read by page_reader (on the GUI thread); the stakeholders added, none when
+        the page no longer follows the list (another filter's, or read already)."""
+        if self._busy or more.filter != self.filter or more.after is None:
+            return []
+        row = next((r for r, c in enumerate(self._tree) if c.name == more.category), None)
+        if row is None or self._tree[row].cursor != more.after:
+            return []
+        category, page = self._tree[row], more.page
         category.cursor = page.cursor
-        self._people.update(people)
+        self._people.update(more.people)
         if page.rows:
             first = len(category.rows)
             self._busy = True  # views and the model tester may ask for more meanwhile
             try:
-                self.beginInsertRows(parent, first, first + len(page.rows) - 1)
+                self.beginInsertRows(self.index(row, 0), first, first + len(page.rows) - 1)
                 category.rows.extend(page.rows)
                 self.endInsertRows()
             finally:
                 self._busy = False
+        return page.rows
+
+    def stop_reading(self, category_name: str) -> None:
+        """After a page of a category could not be read: no further pages are read for it
+        (until the list is read again)."""
+        for category in self._tree:
+            if category.name == category_name:
+                category.cursor = None
 
     # -- QAbstractItemModel -------------------------------------------------------------------
 
