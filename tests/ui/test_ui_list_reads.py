@@ -1,0 +1,241 @@
+"""The stakeholder list reads off the GUI thread: a category's next page, its category counts
+and the people of the organisations selected. A read held by an injected delay leaves the window
+answering and the list as it was; an answer superseded meanwhile is never shown."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, QTimer
+from pytestqt.qtbot import QtBot
+from ui_helpers import LGA, MILBURN, settle, stakeholder
+
+from carebrowser.data.database import DatabaseInfo, open_database
+from carebrowser.data.synth import Sizes, synthesize
+from carebrowser.queries import Archive
+from carebrowser.ui import stakeholder_panel
+from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui.models.roles import ROW_ROLE
+from carebrowser.ui.models.stakeholders import StakeholderTreeModel
+from carebrowser.ui.reads import activity, wait_for_reads
+from carebrowser.ui.settings import Settings
+
+#: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
+GATE_SECONDS = 60
+#: Stakeholders a page in the list: the biggest category of the archive has several pages.
+TREE_PAGE = 30
+
+
+class Gate:
+    """An injected delay: a read that waits until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.opened = threading.Event()
+
+    def wait(self) -> None:
+        self.entered.set()
+        if not self.opened.wait(GATE_SECONDS):
+            raise TimeoutError("the test never let the read finish")
+
+
+@pytest.fixture
+def gate() -> Iterator[Gate]:
+    made = Gate()
+    yield made
+    made.opened.set()
+    assert wait_for_reads()
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    path = synthesize(
+        tmp_path_factory.mktemp("list") / "synthetic.sqlite", Sizes.for_quotes(20_000)
+    )
+    engine, _info = open_database(path)
+    yield Archive(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def long_list(
+    qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
+    """A window whose stakeholder list is read a page of TREE_PAGE at a time, counted."""
+    monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", TREE_PAGE)
+    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.stakeholders.model.counting)
+    settle(qtbot)
+    yield window
+    window.close()
+
+
+def _read_in_part(model: StakeholderTreeModel) -> QModelIndex:
+    """The category row whose first page is read and its next not yet."""
+    rows = [model.index(r, 0) for r in range(model.rowCount())]
+    return next(i for i in rows if model.rowCount(i) and model.has_more(i))
+
+
+def _rows(model: StakeholderTreeModel, category: QModelIndex) -> list[int]:
+    """The ids of the stakeholders read in *category*."""
+    return [model.index(r, 0, category).data(ROW_ROLE).id for r in range(model.rowCount(category))]
+
+
+def _answering(qtbot: QtBot) -> None:
+    """The GUI thread runs a timer's slot: it is not held."""
+    ticks: list[int] = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: bool(ticks), timeout=2_000)
+
+
+def test_a_held_page_leaves_the_window_answering_and_the_rows_shown(
+    qtbot: QtBot, long_list: MainWindow, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scrolling a category into view reads its next page on a pool thread: while that read is
+    held, the window answers, types, says it is reading, and keeps the rows it shows."""
+    window = long_list
+    model, tree = window.stakeholders.model, window.stakeholders.tree
+    category = _read_in_part(model)
+    pages = Archive.stakeholders
+    asked: list[Any] = []
+
+    def held(self: Archive, *args: Any, **named: Any) -> Any:
+        asked.append(args)
+        gate.wait()
+        return pages(self, *args, **named)
+
+    monkeypatch.setattr(Archive, "stakeholders", held)
+    before = _rows(model, category)
+    assert model.has_more(category)
+    tree.scrollTo(model.index(model.rowCount(category) - 1, 0, category))
+    qtbot.waitUntil(gate.entered.is_set)
+    _answering(qtbot)
+    window.filter_bar.search.setFocus()
+    qtbot.keyClicks(window.filter_bar.search, "care")
+    assert window.filter_bar.search.text() == "care"
+    qtbot.waitUntil(activity().busy)  # the status bar says a read is under way
+    assert _rows(model, category) == before  # the rows shown stay
+    gate.opened.set()
+    qtbot.waitUntil(lambda: model.rowCount(category) > len(before))
+    after = _rows(model, category)
+    expected = pages(model.archive, {category.data(ROW_ROLE)}, speaking=True, limit=len(after))
+    assert after[: len(before)] == before and after == [s.id for s in expected.rows]
+    assert len(asked) == 1  # one page at a time
+
+
+def test_a_page_read_for_an_older_filter_is_never_shown(
+    qtbot: QtBot, long_list: MainWindow, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page held while a new name is typed: the new list is shown; the old list's page, let
+    go after, is dropped: every category holds the new filter's stakeholders, in order."""
+    panel, model, tree = (
+        long_list.stakeholders,
+        long_list.stakeholders.model,
+        long_list.stakeholders.tree,
+    )
+    archive = model.archive
+    category = _read_in_part(model)
+    pages = Archive.stakeholders
+    held_names: list[str] = []
+
+    def held_for_everyone(self: Archive, categories: Any = (), name: str = "", **named: Any) -> Any:
+        if name == "":
+            held_names.append(name)
+            gate.wait()
+        return pages(self, categories, name, **named)
+
+    monkeypatch.setattr(Archive, "stakeholders", held_for_everyone)
+    tree.scrollTo(model.index(model.rowCount(category) - 1, 0, category))
+    qtbot.waitUntil(gate.entered.is_set)
+    with qtbot.waitSignal(panel.filtered, timeout=10_000):
+        panel.name_filter.setText("e")
+        panel.name_filter.returnPressed.emit()
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)  # the held page's answer is delivered now, and dropped
+    settle(qtbot)
+    assert model.name == "e" and held_names
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        shown = _rows(model, index)
+        expected = archive.stakeholders(
+            {index.data(ROW_ROLE)}, "e", speaking=True, limit=max(1, len(shown))
+        ).rows
+        assert shown == [s.id for s in expected][: len(shown)]
+
+
+def test_counts_read_for_an_older_filter_are_never_shown(
+    qtbot: QtBot, long_list: MainWindow, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counts of "e" are held while "a" is typed: the list counts "a"; the counts of "e",
+    let go after, are dropped. Meanwhile the window answers and the list says "at least"."""
+    panel, model = long_list.stakeholders, long_list.stakeholders.model
+    archive = model.archive
+    counts = Archive.category_counts
+
+    def held_for_e(self: Archive, categories: Any = (), name: str = "", **named: Any) -> Any:
+        if name == "e":
+            gate.wait()
+        return counts(self, categories, name, **named)
+
+    monkeypatch.setattr(Archive, "category_counts", held_for_e)
+    with qtbot.waitSignal(panel.filtered, timeout=10_000):
+        panel.name_filter.setText("e")
+        panel.name_filter.returnPressed.emit()
+    qtbot.waitUntil(gate.entered.is_set)
+    _answering(qtbot)
+    assert model.counting and panel.count_label.text().startswith("at least")
+    with qtbot.waitSignal(panel.filtered, timeout=10_000):
+        panel.name_filter.setText("a")
+        panel.name_filter.returnPressed.emit()
+    qtbot.waitUntil(lambda: not model.counting)
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)  # the held counts are delivered now, and dropped
+    expected = {c.category: c.count for c in counts(archive, (), "a", speaking=True)}
+    labels = {
+        model.index(r, 0).data(ROW_ROLE): model.index(r, 0).data() for r in range(model.rowCount())
+    }
+    assert labels.keys() == expected.keys()
+    assert all(label.endswith(f"({expected[c]:,})") for c, label in labels.items())
+    assert panel.count_label.text() == f"{sum(expected.values()):,} shown"
+
+
+def test_the_people_of_an_organisation_selected_are_read_off_the_gui_thread(
+    qtbot: QtBot, window: MainWindow, archive: Archive, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Selecting the LGA reads its people on a pool thread: held, the window answers and the
+    statements wait; Milburn, selected meanwhile, is shown at once; the LGA's people, let go
+    after, are dropped."""
+    panel = window.stakeholders
+    lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
+    people_of = Archive.people_of
+
+    def held(self: Archive, ids: Any) -> Any:
+        gate.wait()
+        return people_of(self, ids)
+
+    monkeypatch.setattr(Archive, "people_of", held)
+    heading = window.statements.heading.text()
+    panel.select([lga.id])
+    qtbot.waitUntil(gate.entered.is_set)
+    _answering(qtbot)
+    assert panel.selected_ids() == {lga.id}
+    assert window.statements.heading.text() == heading  # asked for with the people, once read
+    with qtbot.waitSignal(window.statements.shown, timeout=10_000):
+        panel.select([milburn.id])  # a person: no people to read
+    assert window.statements.heading.text().startswith(f"Statements of {MILBURN}")
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)
+    settle(qtbot)
+    assert panel.selected_ids() == {milburn.id}
+    assert window.statements.heading.text().startswith(f"Statements of {MILBURN}")
+    assert "with their people" not in window.statements.heading.text()
