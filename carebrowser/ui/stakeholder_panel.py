@@ -262,7 +262,7 @@ class StakeholderPanel(QWidget):
             self._reads.cancel()  # back to the list shown: a read under way is not wanted
             return
         self._reads.read(
-            lambda: self.model.read_first(wanted),
+            lambda: self.model.read_first(wanted, counts=True),
             self._show_filtered,
             lambda error: self._filter_failed(wanted, error),
         )

@@ -88,6 +88,21 @@ class _Category:
         return f"{shown} ({self.count:,})" if self.counted else f"{shown} ({self.count:,}+)"
 
 
+def _counted(tree: list[_Category], counts: list[CategoryCount]) -> list[_Category]:
+    """Give the categories of *tree* their *counts*; the categories after them, not read yet."""
+    known = {category.name: category for category in tree}
+    for category in tree:
+        category.counted = True
+    for found in counts:
+        if found.category in known:
+            known[found.category].count = found.count
+    return [
+        _Category(c.category, c.count, cursor=_FROM_START)
+        for c in counts
+        if c.category not in known and c.count
+    ]
+
+
 class StakeholderTreeModel(QAbstractItemModel):
     """Categories with their stakeholder counts; each category's stakeholders as children.
 
@@ -96,8 +111,14 @@ class StakeholderTreeModel(QAbstractItemModel):
 
     A new filter reads the first screenful in one statement. When that is the whole list, its
     rows give the counts; otherwise the last category read shows "(N+)" and the categories after
-    it are not there until count_categories() reads the counts (the stakeholder panel calls it
-    once the list is painted; everything that needs them calls it first).
+    it are not there until the counts are read: at start, once the list is painted (the
+    stakeholder panel reads them off the GUI thread, read_counts and show_counts; what needs them
+    at once calls count_categories); for a filter typed, with its first screenful, off the GUI
+    thread (read_first with counts), so that the view is reset once.
+
+    Every read has a part that runs on any thread (read_first, page_reader, read_counts) and
+    one that shows its answer on the GUI thread (show_first, show_page, show_counts), which
+    drops an answer that no longer follows the list (another filter's, or one read already).
     """
 
     def __init__(
@@ -197,9 +218,10 @@ class StakeholderTreeModel(QAbstractItemModel):
         first = self.read_first(self.filter)
         self._tree, self.counting, self._people = first.tree, first.counting, first.people
 
-    def read_first(self, wanted: Filter) -> FirstScreen:
+    def read_first(self, wanted: Filter, *, counts: bool = False) -> FirstScreen:
         """The first screenful of *wanted*, in one statement, and the people of its
-        organisations (on any thread: nothing of the model is touched)."""
+        organisations (on any thread: nothing of the model is touched); with *counts*, the
+        categories' counts too when the list is longer (one reset of the view, not two)."""
         first = self.archive.first_stakeholders(
             wanted.categories, wanted.name, speaking=wanted.speaking, limit=self.page_size
         )
@@ -213,7 +235,11 @@ class StakeholderTreeModel(QAbstractItemModel):
         if first.cursor is not None:
             tree[-1].cursor, tree[-1].counted = first.cursor, False
         people = self._read_people(first.rows, wanted.speaking)
-        return FirstScreen(wanted, tree, first.cursor is not None, people)
+        counting = first.cursor is not None
+        if counting and counts:
+            tree.extend(_counted(tree, self.read_counts(wanted).counts))
+            counting = False
+        return FirstScreen(wanted, tree, counting, people)
 
     def _read_people(
         self, rows: Iterable[StakeholderRow], speaking: bool
@@ -240,21 +266,10 @@ class StakeholderTreeModel(QAbstractItemModel):
         they are not the list's (another filter's, or counted already)."""
         if not self.counting or read.filter != self.filter:
             return False
-        counts = read.counts
         self.counting = False
-        known = {category.name: category for category in self._tree}
-        for category in self._tree:
-            category.counted = True
-        for found in counts:
-            if found.category in known:
-                known[found.category].count = found.count
+        later = _counted(self._tree, read.counts)
         if self._tree:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._tree) - 1, 0))
-        later = [
-            _Category(c.category, c.count, cursor=_FROM_START)
-            for c in counts
-            if c.category not in known and c.count
-        ]
         if later:
             first = len(self._tree)
             self.beginInsertRows(ROOT, first, first + len(later) - 1)
