@@ -15,7 +15,6 @@ from carebrowser.data.database import (
     query_error_message,
 )
 from carebrowser.data.dna_cache import open_database_or_dna
-from carebrowser.data.dna_file import DnaFileError
 from carebrowser.queries import Archive, UnknownName
 
 #: The command line is wrong (carebrowser.cli.status).
@@ -30,7 +29,8 @@ def run_on_archive(args: argparse.Namespace, command: Callable[[Archive], int]) 
     A name not found or an unreadable DNA file (status 2), a database that cannot be opened or
     read, or a failed export (status 1) is one line on stderr.
     """
-    # Only for the commands that read: the window starts sooner without it.
+    # Only for the commands that read: the window starts sooner without them.
+    from carebrowser.data.dna_file import DnaFileError
     from carebrowser.export import ExportError
 
     try:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool, StaticPool
 
 from carebrowser.data.cancelling import watch_cancellation
-from carebrowser.data.schema import Meta
+from carebrowser.data.tables import Meta
 from carebrowser.data.vocabulary import SCHEMA_VERSION
 from carebrowser.passwords import hide_passwords
 

@@ -7,14 +7,17 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-
-import platformdirs
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from carebrowser.data.database import DatabaseInfo, is_url, open_database
-from carebrowser.data.dna_file import DnaFileError
-from carebrowser.data.dna_import import IMPORT_VERSION, file_digest, import_dna
 from carebrowser.data.vocabulary import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# The importer (with the ORM classes it writes through), the DNA reader and platformdirs are
+# imported when a DNA file is opened: a database opened directly (every window's start) needs
+# none of them.
 
 DNA_SUFFIX = ".dna"
 _log = logging.getLogger("carebrowser.data.dna")
@@ -22,6 +25,8 @@ _log = logging.getLogger("carebrowser.data.dna")
 
 def cache_folder() -> Path:
     """Where converted DNA files are kept: carebrowser's folder in the user's cache."""
+    import platformdirs
+
     return Path(platformdirs.user_cache_dir("carebrowser", appauthor=False)) / "dna"
 
 
@@ -31,6 +36,8 @@ def is_dna_file(path: Path) -> bool:
 
 
 def _converted_name(digest: str) -> Path:
+    from carebrowser.data.dna_import import IMPORT_VERSION
+
     return cache_folder() / f"{digest[:40]}-i{IMPORT_VERSION}-s{SCHEMA_VERSION}.sqlite"
 
 
@@ -41,6 +48,8 @@ def needs_conversion(target: str | Path | None) -> bool:
     path = Path(target)
     if not is_dna_file(path) or not path.is_file():
         return False
+    from carebrowser.data.dna_import import file_digest
+
     try:
         return not _converted_name(file_digest(path)).is_file()
     except OSError:
@@ -52,6 +61,9 @@ def cached_conversion(
 ) -> tuple[Path, bool]:
     """The carebrowser database of the DNA file *path*, converted now or earlier; and whether
     it was converted now. DnaFileError when the file cannot be read or the cache written."""
+    from carebrowser.data.dna_file import DnaFileError
+    from carebrowser.data.dna_import import file_digest, import_dna
+
     path = Path(path)
     try:
         digest = file_digest(path)

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 
 from carebrowser.data.fts import fts5_query
-from carebrowser.data.schema import Source, Statement
+from carebrowser.data.tables import Source, Statement
 
 
 class SearchBackend(Protocol):

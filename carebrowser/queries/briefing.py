@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from carebrowser.data.schema import Meta, Position, Stakeholder, Statement, position_evidence
+from carebrowser.data.tables import Meta, Position, Stakeholder, Statement, position_evidence
 from carebrowser.data.vocabulary import CATEGORIES, STANCES
 from carebrowser.queries.comparison import disagreements
 from carebrowser.queries.filters import Filters

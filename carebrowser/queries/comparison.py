@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 
-from carebrowser.data.schema import Position, Statement, position_evidence
+from carebrowser.data.tables import Position, Statement, position_evidence
 from carebrowser.queries.filters import Filters
 from carebrowser.queries.key_quotes import key_quote_order
 from carebrowser.queries.positions import PositionReader

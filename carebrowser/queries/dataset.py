@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from carebrowser.data.schema import Meta
+from carebrowser.data.tables import Meta
 
 
 def dataset_digest(engine: Engine) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Select, String, and_, case, cast, func, literal, select
 
-from carebrowser.data.schema import Proposal, Source, Stakeholder, Statement, statement_proposal
+from carebrowser.data.tables import Proposal, Source, Stakeholder, Statement, statement_proposal
 from carebrowser.data.vocabulary import KIND_LABELS
 from carebrowser.queries import backend
 from carebrowser.queries.filters import Filters, QuoteSort

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, not_, select
 
-from carebrowser.data.schema import Statement, statement_proposal
+from carebrowser.data.tables import Statement, statement_proposal
 
 #: A statement of fewer words than this is a fragment, not a sentence.
 SENTENCE_WORDS = 6

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import distinct, exists, func, select
 
-from carebrowser.data.schema import Position, Stakeholder
+from carebrowser.data.tables import Position, Stakeholder
 from carebrowser.data.vocabulary import CATEGORIES
 from carebrowser.queries.filters import PAGE_SIZE, Filters, Page
 from carebrowser.queries.positions import PositionReader

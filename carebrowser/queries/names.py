@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from carebrowser.data.schema import Stakeholder
+from carebrowser.data.tables import Stakeholder
 from carebrowser.data.vocabulary import CATEGORIES
 from carebrowser.queries.proposals import ProposalReader
 from carebrowser.queries.sources import SourceReader

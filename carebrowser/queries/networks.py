@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Text, and_, case, cast, func, select
 
-from carebrowser.data.schema import Position, Stakeholder, Statement, position_evidence
+from carebrowser.data.tables import Position, Stakeholder, Statement, position_evidence
 from carebrowser.queries.filters import Filters
 from carebrowser.queries.positions import PositionReader
 from carebrowser.queries.proposals import ProposalReader

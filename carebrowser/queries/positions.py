@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from carebrowser.data.schema import Position, Proposal, Stakeholder, Statement, position_evidence
+from carebrowser.data.tables import Position, Proposal, Stakeholder, Statement, position_evidence
 from carebrowser.queries.filters import PAGE_SIZE, Filters, Page, QuoteSort
 from carebrowser.queries.reading import after_cursor, chunks, make
 from carebrowser.queries.rows import PositionRow, QuoteRow

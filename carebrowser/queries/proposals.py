@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from carebrowser.data.schema import Proposal, Stakeholder
+from carebrowser.data.tables import Proposal, Stakeholder
 from carebrowser.queries.filters import PAGE_SIZE, Page
 from carebrowser.queries.reading import Reader, after_cursor, like_pattern, matchable
 from carebrowser.queries.rows import ProposalRow

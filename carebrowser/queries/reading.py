@@ -11,13 +11,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select, and_, func, literal, true, tuple_
-from sqlalchemy.orm import aliased
 
-from carebrowser.data.schema import Stakeholder
+from carebrowser.data.tables import Stakeholder
 from carebrowser.queries import backend
 
-Organisation = aliased(Stakeholder, name="organisation")
-SecondOrganisation = aliased(Stakeholder, name="second_organisation")
+Organisation = Stakeholder.alias("organisation")
+SecondOrganisation = Stakeholder.alias("second_organisation")
 T = TypeVar("T")
 
 #: Above this many matching statements, a page is read along the sort order's index with the

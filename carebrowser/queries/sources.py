@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from carebrowser.data.schema import Source, Stakeholder, Statement
+from carebrowser.data.tables import Source, Stakeholder, Statement
 from carebrowser.queries import reading
 from carebrowser.queries.filters import PAGE_SIZE, Page
 from carebrowser.queries.reading import Reader, after_cursor, checked_row_by_row

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, bindparam, func, literal, or_, select, tuple_
 
-from carebrowser.data.schema import Stakeholder
+from carebrowser.data.tables import Stakeholder
 from carebrowser.data.vocabulary import CATEGORIES
 from carebrowser.queries.filters import PAGE_SIZE, Page
 from carebrowser.queries.reading import (

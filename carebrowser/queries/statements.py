@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, func, literal, select, tuple_
 
-from carebrowser.data.schema import (
+from carebrowser.data.tables import (
     Proposal,
     Source,
     Stakeholder,

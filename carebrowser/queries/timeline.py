@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine, Select, case, func, literal, select, tuple_
 
 from carebrowser.data.dates import OPEN_END, date_span
-from carebrowser.data.schema import (
+from carebrowser.data.tables import (
     Proposal,
     Source,
     Stakeholder,

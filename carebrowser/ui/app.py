@@ -25,11 +25,10 @@ from carebrowser.data.database import (
     open_database,
     query_error_message,
 )
-from carebrowser.data.dna_cache import open_database_or_dna
+from carebrowser.data.dna_cache import is_dna_file, open_database_or_dna
 from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters, UnknownName
 from carebrowser.startup import started
-from carebrowser.ui.dna_progress import convert_with_progress
 from carebrowser.ui.errors import ErrorReporter, install_error_hooks
 from carebrowser.ui.icon import application_icon
 from carebrowser.ui.main_window import MainWindow
@@ -181,7 +180,11 @@ def open_window(args: argparse.Namespace) -> MainWindow | int:
     reporter = ErrorReporter(log_file, app)
     install_error_hooks(reporter)
     ask = None if shot else (lambda error: _database_error(error, log_file))
-    convert_with_progress(getattr(args, "db", None))  # a DNA file, converted once
+    target = getattr(args, "db", None)
+    if target is not None and is_dna_file(Path(target)):
+        from carebrowser.ui.dna_progress import convert_with_progress  # a DNA file only
+
+        convert_with_progress(target)  # converted once, behind a dialog
     opened = open_archive(getattr(args, "db", None), ask)
     if isinstance(opened, str):
         print(opened, file=sys.stderr)
