@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -29,6 +29,7 @@ from carebrowser.data.dna_cache import is_dna_file, open_database_or_dna
 from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive, Filters, UnknownName
 from carebrowser.startup import started
+from carebrowser.ui import reads
 from carebrowser.ui.errors import ErrorReporter, install_error_hooks
 from carebrowser.ui.icon import application_icon
 from carebrowser.ui.main_window import MainWindow
@@ -135,8 +136,6 @@ def screenshot(window: MainWindow, path: str, size: tuple[int, int] | None = Non
         QApplication.processEvents()
     # The views read off the GUI thread (carebrowser.ui.reads): each shows its rows once its
     # read is done and the answer's signal is handled (which may ask for another read).
-    from carebrowser.ui import reads
-
     deadline = time.monotonic() + 30
     while reads.activity().reading() and time.monotonic() < deadline:
         reads.wait_for_reads(1_000)
@@ -160,8 +159,6 @@ def run_window(args: argparse.Namespace) -> int:
     if isinstance(opened, int):
         return opened
     status_code = application().exec()
-    from carebrowser.ui import reads
-
     reads.wait_for_reads(5_000)  # no read left running while Python shuts down
     return status_code
 
@@ -199,15 +196,19 @@ def open_window(args: argparse.Namespace) -> MainWindow | int:
                 window = MainWindow(archive, info, Settings(store))
                 reporter.window = window
                 return _screenshot(window, args, shot)
+        # The first view's reads start once the window is painted, not while it is.
+        reads.hold_reads()
         window = MainWindow(archive, info, Settings())
         reporter.window = window
         problem = prepare_window(window, args)
         if problem:
             print(problem, file=sys.stderr)
         window.show()
+        _FirstPaint(window)
         started()  # before the first paint: the event loop runs with the collector
         return window
     except QUERY_ERRORS as error:  # the file opened, but its first queries failed: as if unopenable
+        reads.release_reads(start=False)  # the reads of a window that is not shown
         if not is_query_failure(error):
             raise
         log.error("cannot show %s", info.label, exc_info=True)
@@ -218,6 +219,25 @@ def open_window(args: argparse.Namespace) -> MainWindow | int:
             return EXIT_FAILED
         args.db = None
         return open_window(args)
+
+
+class _FirstPaint(QObject):
+    """Starts the reads held while the window was made (reads.hold_reads) when its first paint
+    is over, or after FALLBACK_MS if it is not painted by then (hidden, minimised)."""
+
+    FALLBACK_MS = 1_000
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        window.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, self, reads.release_reads)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            # After this frame: the window's widgets are painted in the same turn.
+            QTimer.singleShot(0, self, reads.release_reads)
+        return False
 
 
 def _screenshot(window: MainWindow, args: argparse.Namespace, shot: str) -> int:

@@ -106,6 +106,9 @@ class ReadActivity(QObject):
 
 _activity: ReadActivity | None = None
 _pool: QThreadPool | None = None
+#: Reads asked for while the window is being made and first painted, started after that
+#: paint (see hold_reads); None when reads start at once.
+_held: list[_ReadTask] | None = None
 
 
 def activity() -> ReadActivity:
@@ -124,6 +127,27 @@ def reading_pool() -> QThreadPool:
         _pool.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()))
         _pool.setExpiryTimeout(60_000)
     return _pool
+
+
+def hold_reads() -> None:
+    """Start no read until release_reads(): the window's first reads wait for its first paint.
+
+    A read's Python (its SQL built, its rows made) holds the interpreter's lock, which the GUI
+    thread then waits for while it paints: about 17 ms of the first paint at L.
+    """
+    global _held
+    if _held is None:
+        _held = []
+
+
+def release_reads(start: bool = True) -> None:
+    """Start the reads held since hold_reads() (or drop them: *start* False), and each read
+    from now on at once."""
+    global _held
+    held, _held = _held or [], None
+    if start:
+        for task in held:
+            reading_pool().start(task)  # a read cancelled meanwhile returns at once
 
 
 def wait_for_reads(milliseconds: int = 30_000) -> bool:
@@ -170,7 +194,10 @@ class ReadStream(QObject):
         self._task = _ReadTask(self._number, read, Cancellation(), self._signals)
         self._timer.start()
         activity()._reading.add(id(self))
-        reading_pool().start(self._task)
+        if _held is not None:
+            _held.append(self._task)
+        else:
+            reading_pool().start(self._task)
         return self._number
 
     def cancel(self) -> None:

@@ -52,16 +52,35 @@ NOT_AT_START = (
 #: starts it (carebrowser.launch.main, then carebrowser.cli), shown and painted; then Export and
 #: Help, and the other views.
 SESSION = """
-import gc, json, sys
+import gc, json, sys, threading, time
 gc.disable()  # carebrowser.launch.main's first step
 from carebrowser.cli import argument_parser
+from carebrowser.queries import Archive
 args = argument_parser().parse_args([])
 from carebrowser.ui.app import application, open_window
+
+# When the statements' first read starts on its reading thread, and when the window is painted.
+read_started = []
+counted = Archive.quote_total
+def quote_total(self, *args, **named):
+    if threading.current_thread() is not threading.main_thread():
+        read_started.append(time.perf_counter())
+    return counted(self, *args, **named)
+Archive.quote_total = quote_total
 
 watched = json.loads(sys.argv[1])
 loaded = lambda: sorted(name for name in watched if name in sys.modules)
 window = open_window(args)
 app = application()
+from PySide6.QtCore import QEvent, QObject
+painted = []
+class Painted(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not painted:
+            painted.append(time.perf_counter())
+        return False
+painted_filter = Painted()
+window.installEventFilter(painted_filter)
 collector = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
 icon = sorted(size.width() for size in window.windowIcon().availableSizes())
 for _ in range(5):
@@ -69,6 +88,12 @@ for _ in range(5):
 shown = window.stakeholders.model.rowCount()
 at_start = loaded()
 order = list(sys.modules)  # in the order they were imported
+from carebrowser.ui import reads
+while reads.activity().reading():
+    reads.wait_for_reads(100)
+    app.processEvents()
+first_read = {"after_paint": bool(painted and read_started and read_started[0] > painted[0]),
+              "statements": window.statements.shown_count()}
 window.export_selection()
 window.show_help()
 app.processEvents()
@@ -81,7 +106,7 @@ after_views = loaded()
 window.close()
 print(json.dumps({"shown": shown, "at_start": at_start, "after_actions": after_actions,
                   "after_views": after_views, "matrix_rows": matrix_rows, "order": order,
-                  "collector": collector, "icon": icon}))
+                  "collector": collector, "icon": icon, "first_read": first_read}))
 """
 
 
@@ -139,6 +164,14 @@ def test_the_window_imports_its_qt_free_modules_before_qt(session: dict[str, Any
     ]
     assert late == []
     assert "carebrowser.ui.main_window" in order[qt:]  # the window did start
+
+
+def test_the_first_view_reads_its_statements_once_the_window_is_painted(
+    session: dict[str, Any],
+) -> None:
+    # A read on a reading thread holds Python's lock for its Python part, which the first paint
+    # would wait for: the statements' read starts when the paint is over, and they are shown.
+    assert session["first_read"] == {"after_paint": True, "statements": 12}
 
 
 def test_start_up_is_kept_from_the_garbage_collector_which_then_runs(
