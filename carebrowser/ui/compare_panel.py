@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -44,7 +45,7 @@ from carebrowser.ui.models.choices import (
 from carebrowser.ui.models.comparison import AGREEMENT, FIXED_COLUMNS, PROPOSAL, ComparisonModel
 from carebrowser.ui.pickers import FindingComboBox
 from carebrowser.ui.reads import ReadStream
-from carebrowser.ui.widgets import counted, heading, named, setup_table
+from carebrowser.ui.widgets import RowFitter, counted, heading, named, setup_table
 
 if TYPE_CHECKING:
     from carebrowser.export import Table
@@ -133,6 +134,9 @@ class ComparePanel(QWidget):
             tooltip=False,
         )
         self.table.setModel(self.model)
+        # Each row measured when it comes and when a column's width changes, not at every layout
+        # (ResizeToContents measured every row's wrapped quotations several times a comparison).
+        self.fitter = RowFitter(self.table)
         self.table.setItemDelegate(StanceDelegate(self.table))
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
@@ -356,9 +360,18 @@ class ComparePanel(QWidget):
         many = len(self.model.stakeholders) > 2
         for column, share in ((PROPOSAL, 0.15 if many else 0.2), (AGREEMENT, 0.125)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            wanted = max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            wanted = max(self._widest(column), header.sectionSizeHint(column))
             cap = max(int(width * share), least, header.sectionSizeHint(column))
             header.resizeSection(column, min(wanted, cap))
+
+    def _widest(self, column: int) -> int:
+        """The width of the column's widest text on one line, with the cell's margins: what
+        sizeHintForColumn gives, measured from the font (it laid out every row in view, each
+        time the comparison or the table's width changed)."""
+        metrics = self.table.fontMetrics()
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 1
+        texts = (self.model.index(r, column).data() for r in range(self.model.rowCount()))
+        return max((metrics.horizontalAdvance(str(t)) for t in texts if t), default=0) + margin
 
     def _disagreements_only(self, only: bool) -> None:
         self.model.set_disagreements_only(only)

@@ -132,6 +132,8 @@ def test_the_last_line_of_a_long_quotation_shows_in_compare(
     table = window.compare.table
     model = table.model()
     qtbot.waitUntil(lambda: model.rowCount() > 0)
+    # The rows in view are measured at once, the others after the next paint.
+    qtbot.waitUntil(lambda: window.compare.fitter.measured == model.rowCount())
     checked = 0
     for row in range(model.rowCount()):
         for column in range(model.columnCount()):
