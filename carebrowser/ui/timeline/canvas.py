@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
@@ -314,6 +314,11 @@ class TimelineCanvas(QAbstractScrollArea):
             QRectF(4, top, self.label_width, self.line), Qt.AlignmentFlag.AlignVCenter, "Sources"
         )
         lanes = [-1e9] * _SOURCE_LANES
+        # The ticks are drawn together at the end, each once: hundreds of sources share a few
+        # hundred pixels, and a line drawn on its own costs more than the whole batch.
+        lines: dict[tuple[int, int, int, int], QLineF] = {}
+        bottom = top + self.sources_height - 2
+        painter.setPen(QPen(text, 1.5))
         for tick in self.picture.sources:
             left, right = scale.x(tick.date_from), scale.x_end(tick.date_until)
             if right < scale.left or left > scale.left + scale.width:
@@ -321,10 +326,13 @@ class TimelineCanvas(QAbstractScrollArea):
             free = [i for i, end in enumerate(lanes) if end <= left]
             lane = free[0] if free else min(range(len(lanes)), key=lambda i: lanes[i])
             y = top + 2 + lane * self.line * 1.1
-            painter.setPen(QPen(text, 1.5))
-            painter.drawLine(QPointF(left, y), QPointF(left, top + self.sources_height - 2))
-            if right - left > 3:
-                painter.drawLine(QPointF(left, y + 2), QPointF(right, y + 2))
+            for line in (
+                QLineF(left, y, left, bottom),
+                QLineF(left, y + 2, right, y + 2) if right - left > 3 else None,
+            ):
+                if line is not None:
+                    key = (round(line.x1()), round(line.y1()), round(line.x2()), round(line.y2()))
+                    lines.setdefault(key, line)
             if not free:
                 # Every lane's headline still runs here: the tick alone (its tooltip names
                 # it), not a headline written over another.
@@ -333,6 +341,7 @@ class TimelineCanvas(QAbstractScrollArea):
             label = metrics.elidedText(tick.title, Qt.TextElideMode.ElideRight, max(room - 6, 0))
             painter.drawText(QRectF(left + 4, y, room, self.line), Qt.AlignmentFlag.AlignTop, label)
             lanes[lane] = left + metrics.horizontalAdvance(label) + 8
+        painter.drawLines(list(lines.values()))
         painter.setPen(QPen(_RULE))
         y = self.top - 1
         painter.drawLine(QPointF(0, y), QPointF(self._width(), y))
