@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from carebrowser import startup
+from carebrowser.ui import views
+from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.views import VIEWS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,3 +175,23 @@ def test_modules_imported_later_are_kept_from_the_collector_as_start_ups_were(
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_a_view_shown_before_the_modules_imported_ahead_are_in_waits_for_them(
+    monkeypatch: pytest.MonkeyPatch, window: MainWindow
+) -> None:
+    joined: list[bool] = []
+
+    class Importing:
+        """The importing thread, still at work until joined."""
+
+        def is_alive(self) -> bool:
+            return not joined
+
+        def join(self) -> None:
+            joined.append(True)
+
+    monkeypatch.setattr(views, "_importing", Importing())
+    window.set_view("source")
+    assert joined == [True]  # no module imported by both threads at once
+    assert window.current_view() == [spec.name for spec in VIEWS].index("source")

@@ -49,7 +49,11 @@ class ViewSpec:
         return self.tip or f"Show the {self.title.replace('&', '').lower()}"
 
     def build(self, window: MainWindow) -> View:
-        """Make the view for *window* (importing its module now)."""
+        """Make the view for *window* (importing its module now, unless imported ahead)."""
+        if _importing is not None and _importing.is_alive():
+            # Shown before the modules imported ahead are in (within a second of the start):
+            # the GUI thread waits for them rather than import some of them at the same time.
+            _importing.join()
         view: View = importlib.import_module(self.module).build(window)
         return view
 
@@ -81,8 +85,10 @@ def import_in_background() -> threading.Thread:
 
     Importing a view's module makes classes and a few colours and pens, never a QObject, a
     widget or a pixmap (tests/ui/test_ui_view_imports.py reads each module it imports for
-    what runs at import): Qt's value types may be made on any thread. A view shown while its
-    module is still being imported waits for that module only, under Python's import lock.
+    what runs at import): Qt's value types may be made on any thread, and PySide makes the
+    Python classes of Qt's (its lazily made types) under the interpreter's lock. A view shown
+    before the thread is done waits for it (ViewSpec.build), so that no module is imported by
+    two threads at once.
     """
     global _importing
     if _importing is None:
