@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -563,11 +563,18 @@ class StakeholderPanel(QWidget):
 
         if selected_only:
             return stakeholders_table(self.selected())
-        return stakeholders_table(
-            self.archive.all_stakeholders(
-                self.model.categories, self.model.name, speaking=self.model.speaking
+        archive, wanted = self.archive, self.model.filter
+
+        def everyone() -> Iterator[Sequence[object]]:
+            # Read as the export writes them, on its thread (the dialog's count is its own).
+            chosen = archive.all_stakeholders(
+                wanted.categories, wanted.name, speaking=wanted.speaking
             )
-        )
+            yield from stakeholders_table(chosen).rows
+
+        table = stakeholders_table(())
+        table.rows = everyone()
+        return table
 
     def status_text(self) -> str:
         """The status bar's words for this panel."""

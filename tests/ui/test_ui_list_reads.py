@@ -247,3 +247,28 @@ def test_the_people_of_an_organisation_selected_are_read_off_the_gui_thread(
     assert panel.selected_ids() == {milburn.id}
     assert window.statements.heading.text().startswith(f"Statements of {MILBURN}")
     assert "with their people" not in window.statements.heading.text()
+
+
+def test_the_whole_list_exported_is_read_as_it_is_written(
+    window: MainWindow, archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table of the whole list reads nothing when it is made (on the GUI thread, by the
+    export dialog); its rows are read when the export writes them, on the export's thread."""
+    panel = window.stakeholders
+    everyone = Archive.all_stakeholders
+    read_on: list[threading.Thread] = []
+
+    def noted(self: Archive, *args: Any, **named: Any) -> Any:
+        read_on.append(threading.current_thread())
+        return everyone(self, *args, **named)
+
+    monkeypatch.setattr(Archive, "all_stakeholders", noted)
+    table = panel.export_table(False)
+    assert read_on == []
+    written: list[list[Any]] = []
+    writer = threading.Thread(target=lambda: written.append([list(r) for r in table.rows]))
+    writer.start()
+    writer.join(GATE_SECONDS)
+    assert read_on == [writer]
+    names = [row[0] for row in written[0]]
+    assert names == [s.name for s in everyone(archive, speaking=True)]
