@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -83,6 +84,16 @@ class QuotePanel(QWidget):
         self._of_filters = False
         self.model = QuoteTableModel(evidence_fetch(archive, None), self, page_size=QUOTE_PAGE)
         self._reads = ReadStream(self)
+        # Further pages, as the table is scrolled to its end or Ctrl+End, are read off the GUI
+        # thread too; a page under way when other statements are asked for is dropped.
+        self._pages = ReadStream(self)
+        self.model.read_off_thread(
+            self._pages.read,
+            self._pages.cancel,
+            lambda error: self.read_failed.emit(error, "reading more statements"),
+        )
+        #: Ctrl+End sent again to the table once the rest is read: the table's own goes on.
+        self._to_end = False
 
         self.heading = heading(title, self, elide=True)
         self.sort_box = named(
@@ -160,11 +171,25 @@ class QuotePanel(QWidget):
             and isinstance(event, QKeyEvent)
             and event.key() == Qt.Key.Key_End
             and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            and not self._to_end
+            and self.model.canFetchMore(QModelIndex())
         ):
-            # The table's own Ctrl+End goes to the last row read: read the rest first (a read
-            # that fails is reported as scrolling's are).
-            self.model.fetch_all(END_AT_MOST)
+            # The table's own Ctrl+End goes to the last row read: read the rest first, off the
+            # GUI thread, then press it again (a read that fails is reported as scrolling's).
+            self.model.fetch_all(END_AT_MOST, then=self._go_to_end)
+            return True
         return super().eventFilter(watched, event)
+
+    def _go_to_end(self) -> None:
+        """Ctrl+End, once the rows up to END_AT_MOST are read."""
+        self._to_end = True
+        try:
+            press = QKeyEvent(
+                QEvent.Type.KeyPress, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier
+            )
+            QApplication.sendEvent(self.table, press)
+        finally:
+            self._to_end = False
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -180,6 +205,7 @@ class QuotePanel(QWidget):
         """
         archive, fetch = self.archive, statements_fetch(self.archive, filters)
         sort_by, descending, size = self.model.sort_by, self.model.descending, QUOTE_PAGE
+        self.model.hold()  # the statements shown stay; no more of them are read
 
         def read() -> tuple[tuple[int, bool], Page[QuoteRow]]:
             # Counting a busy filter's statements in full reads them all (~50 ms at 1,000,000):

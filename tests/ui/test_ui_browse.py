@@ -56,8 +56,8 @@ def test_select_the_lga_and_read_its_statements(
     )
     with_people = archive.quotes(Filters(stakeholders=frozenset({lga.id, *(p.id for p in people)})))
     model = window.statements.model
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
+    while model.canFetchMore(QModelIndex()):  # pages are read a screenful at a time
+        model.fetch_now()
     assert [model.quote(r).id for r in range(model.rowCount())] == [q.id for q in with_people.rows]
     panel.with_people.click()
     settle(qtbot)
@@ -81,8 +81,8 @@ def test_kinds_look_different_and_truncation_is_marked(
     qtbot: QtBot, window: MainWindow, archive: Archive
 ) -> None:
     model = window.statements.model
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
+    while model.canFetchMore(QModelIndex()):  # pages are read a screenful at a time
+        model.fetch_now()
     kinds = set()
     for row in range(model.rowCount()):
         quote, index = model.quote(row), model.index(row, STATEMENT)
@@ -228,8 +228,8 @@ def test_the_stance_filter_keeps_the_matrix_and_statements_to_those_stances(
     assert expected
     settle(qtbot)
     model = window.statements.model
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
+    while model.canFetchMore(QModelIndex()):  # pages are read a screenful at a time
+        model.fetch_now()
     showing = archive.quotes(Filters(stances=against), limit=1000).rows
     assert showing and [model.quote(r).id for r in range(model.rowCount())] == [
         q.id for q in showing

@@ -28,6 +28,10 @@ from carebrowser.ui.models.variants import returns_variant
 Index = QModelIndex | QPersistentModelIndex
 #: Fetches one page: (sort, descending, after, limit) -> Page.
 Fetch = Callable[[QuoteSort, bool, "tuple[object, ...] | None", int], Page[QuoteRow]]
+#: Runs a read off the GUI thread: (read, show its answer, tell its failure).
+StartRead = Callable[
+    [Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], Any
+]
 
 SPEAKER, STATEMENT, KIND, PROPOSALS, SOURCE, DATE = range(6)
 HEADERS = ("Speaker", "Statement", "Kind", "Proposals", "Source", "Date")
@@ -77,7 +81,33 @@ class QuoteTableModel(QAbstractTableModel):
         self._spans: list[list[tuple[int, int]] | None] = []
         self._cursor: tuple[object, ...] | None = None
         self._busy = False
+        #: Counts the resets: a page read for the rows shown before one is dropped.
+        self._generation = 0
+        #: Whether further rows are being read off the GUI thread.
+        self.fetching = False
+        #: No further rows are read while the panel waits for other statements to show.
+        self._held = False
+        self._start_read: StartRead | None = None
+        self._cancel_read: Callable[[], None] = lambda: None
+        self._fetch_failed: Callable[[BaseException], None] = lambda _error: None
         self._load()
+
+    def read_off_thread(
+        self,
+        start: StartRead,
+        cancel: Callable[[], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """Read further pages (fetchMore, fetch_all) with *start*, which runs a read off the GUI
+        thread; *cancel* drops the one under way; *failed* hears of a page that could not be
+        read. Without it, they are read on the calling thread."""
+        self._start_read, self._cancel_read, self._fetch_failed = start, cancel, failed
+
+    def hold(self) -> None:
+        """Read no further rows of these statements (others are on their way): a page under
+        way is dropped. The next reset lifts it."""
+        self._stop_fetching()
+        self._held = True
 
     def set_source(self, fetch: Fetch, search: str = "") -> None:
         """Show the statements *fetch* returns, highlighting the words of *search*.
@@ -107,6 +137,9 @@ class QuoteTableModel(QAbstractTableModel):
 
     @contextlib.contextmanager
     def _resetting(self) -> Iterator[None]:
+        self._stop_fetching()  # a page of the rows shown until now is never appended
+        self._generation += 1
+        self._held = False
         self._busy = True  # no fetching while views and testers hear of the reset
         try:
             with resetting(self):
@@ -142,20 +175,76 @@ class QuoteTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and self._cursor is not None and not self._busy
+        return not parent.isValid() and self._cursor is not None and not (self._busy or self._held)
 
     def fetchMore(self, parent: Index) -> None:
-        if not self.canFetchMore(parent):
+        """Read the next page: off the GUI thread when read_off_thread() said how, its rows
+        added when they arrive (the view asks again meanwhile: nothing more is read)."""
+        if not self.canFetchMore(parent) or self.fetching:
             return
-        self._read_page(self.page_size)
+        if self._start_read is None:
+            self._read_page(self.page_size)
+        else:
+            self._read_off_thread(self.page_size, None)
 
-    def fetch_all(self, at_most: int) -> None:
-        """Read the rest of the statements, up to *at_most* rows in all (Ctrl+End)."""
+    def fetch_now(self) -> None:
+        """Read the next page now, on this thread (for a caller that needs it at once)."""
+        self._stop_fetching()
+        if self.canFetchMore(ROOT):
+            self._read_page(self.page_size)
+
+    def fetch_all(self, at_most: int, then: Callable[[], None] | None = None) -> None:
+        """Read the rest of the statements, up to *at_most* rows in all (Ctrl+End), then call
+        *then* (off the GUI thread when read_off_thread() said how: when they have arrived)."""
+        wanted = at_most - len(self._rows)
+        if self._start_read is not None and self.canFetchMore(ROOT) and wanted > 0:
+            self._read_off_thread(wanted, then)  # supersedes a page under way
+            return
         while self.canFetchMore(ROOT) and len(self._rows) < at_most:
             self._read_page(min(LAST_PAGE, at_most - len(self._rows)))
+        if then is not None:
+            then()
+
+    def _read_off_thread(self, limit: int, then: Callable[[], None] | None) -> None:
+        assert self._start_read is not None
+        fetch, sort_by, descending = self._fetch, self.sort_by, self.descending
+        after, generation = self._cursor, self._generation
+
+        def read() -> Page[QuoteRow]:
+            rows: list[QuoteRow] = []
+            cursor = after
+            while len(rows) < limit:  # pages of at most LAST_PAGE rows, as on the GUI thread
+                page = fetch(sort_by, descending, cursor, min(LAST_PAGE, limit - len(rows)))
+                rows.extend(page.rows)
+                cursor = page.cursor
+                if cursor is None:
+                    break
+            return Page(rows, cursor)
+
+        def add(page: Page[QuoteRow]) -> None:
+            if generation != self._generation:
+                return  # read for the statements shown before
+            self.fetching = False
+            self._add_page(page)
+            if then is not None:
+                then()
+
+        self.fetching = True
+        self._start_read(read, add, self._failed_fetch)
+
+    def _failed_fetch(self, error: BaseException) -> None:
+        self.fetching = False
+        self._fetch_failed(error)
+
+    def _stop_fetching(self) -> None:
+        if self.fetching:
+            self._cancel_read()
+            self.fetching = False
 
     def _read_page(self, limit: int) -> None:
-        page = self._fetch(self.sort_by, self.descending, self._cursor, limit)
+        self._add_page(self._fetch(self.sort_by, self.descending, self._cursor, limit))
+
+    def _add_page(self, page: Page[QuoteRow]) -> None:
         self._cursor = page.cursor
         if page.rows:
             # Views and the model tester may ask for more while rows go in: not until done.
