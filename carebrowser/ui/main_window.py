@@ -350,9 +350,9 @@ class MainWindow(QMainWindow):
     def _place(self) -> Place:
         number = self.current_view()
         if number == READER and self.built(READER):
-            source = self.reader.current_source()
-            if source is not None:
-                return number, (source.id, self.reader.active)
+            place = self.reader.place()  # the source chosen, while its text is being read too
+            if place is not None:
+                return number, place
         return number, None
 
     def _remember_place(self) -> None:

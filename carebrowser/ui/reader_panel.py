@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ from carebrowser.queries import (
     PAGE_SIZE,
     Archive,
     Filters,
+    PositionRow,
+    QuoteRow,
     SourceRow,
     SourceText,
     match_spans,
@@ -31,10 +34,11 @@ from carebrowser.queries import (
 )
 from carebrowser.ui.models.choices import (
     ChoicePage,
-    PagedChoiceListModel,
     reader_source_choice,
     reader_source_choices,
 )
+from carebrowser.ui.models.reader_sources import SourceListModel
+from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.text_marks import SpanMarks
 from carebrowser.ui.widgets import LazyComboBox, heading, named
 
@@ -47,6 +51,9 @@ SOURCE_PAGE = PAGE_SIZE
 #: show_source reads the list on up to this many sources to reach one in its place; a source
 #: farther down is pinned to the top of the list instead.
 READ_UP_TO = 5 * PAGE_SIZE
+
+#: The next page of sources is read when the current one is this near the end of the list.
+READ_AHEAD = 10
 
 #: Where a source is in the list, and a keyset cursor: by date, then id.
 SourceKey = tuple[dt.date, int]
@@ -67,10 +74,20 @@ class _Shown:
     order: tuple[int, ...]
 
 
+#: Who said each statement asked about, and the positions citing it.
+_Details = list[tuple[QuoteRow, list[PositionRow]]]
+
+
 class ReaderPanel(QWidget):
     """Read a source; step through its statements and see who said each and who cites it."""
 
     status_changed = Signal()
+    #: A source's text, read off the GUI thread, is shown (for tests and benchmarks).
+    source_shown = Signal()
+    #: Who said the statement highlighted, and the positions citing it, are shown.
+    details_shown = Signal()
+    #: A read off the GUI thread that failed (the window reports it), and what was being done.
+    read_failed = Signal(object, str)
 
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,9 +95,22 @@ class ReaderPanel(QWidget):
         self.search = ""
         self.active: int | None = None
         self._shown: _Shown | None = None
+        #: The source (and statement) asked for and being read: shown when it arrives.
+        self._wanted: tuple[int, int | None] | None = None
+        # Reads made on what the user does run off the GUI thread (carebrowser.ui.reads): the
+        # text shown stays until the one chosen last arrives; an older answer is dropped.
+        self._text_reads = ReadStream(self)
+        self._detail_reads = ReadStream(self)
+        self._mark_reads = ReadStream(self)
+        self._reach_reads = ReadStream(self)
         # Read a page at a time: the first when the reader is first shown, more as the list is
         # scrolled or walked past its end.
-        self.sources = PagedChoiceListModel((), self._source_page, self)
+        self._page_reads = ReadStream(self)
+        self.sources = SourceListModel(
+            self._source_page, self._page_reads.read, self._page_reads.cancel, self
+        )
+        self.sources.page_added = self._first_shown
+        self.sources.page_failed = self._failed("reading the list of sources")
         #: The search the marks in the source list are for.
         self._marked = ""
 
@@ -143,6 +173,7 @@ class ReaderPanel(QWidget):
         self.previous_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
         self.source_box.currentIndexChanged.connect(self._show_row)
+        self.source_box.currentIndexChanged.connect(self._read_ahead)
         self.text.anchorClicked.connect(self._anchor_clicked)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -150,49 +181,94 @@ class ReaderPanel(QWidget):
         super().showEvent(event)
 
     def ensure_loaded(self) -> None:
-        """Read the first page of sources if none is read; mark again those matching the search."""
+        """Read the first page of sources if none is read (off the GUI thread: the first source
+        is shown when it arrives); mark again those matching the search."""
         fresh = self.sources.rowCount() == 0
         with QSignalBlocker(self.source_box):
             self.sources.start()  # no read when a page is: a failed read is tried again
             if fresh:
-                self._marked = self.search  # the page was marked as it was read
+                self._marked = self.search  # the page is marked as it is read
             elif self._marked != self.search:
                 self._mark_matches()
+        self._first_shown()
+
+    def _first_shown(self) -> None:
+        """Show the first source of the list when none is shown nor chosen."""
+        with QSignalBlocker(self.source_box):
             if self.source_box.currentIndex() < 0 and self.sources.rowCount():
                 self.source_box.setCurrentIndex(0)
-        if self._shown is None:
+        if self._shown is None and self._wanted is None:
             self._show_row(self.source_box.currentIndex())
 
-    def _source_page(self, after: object | None) -> ChoicePage:
+    def _read_ahead(self, row: int) -> None:
+        """Read the next page while the current source nears the end of the list, so that the
+        arrow keys walk on past it."""
+        if row >= self.sources.rowCount() - READ_AHEAD:
+            self.sources.fetchMore()
+
+    def _source_page(self, after: object | None) -> Callable[[], ChoicePage]:
+        """The read of the page of sources after *after*, marked for the search as it is now."""
         cursor = after if isinstance(after, tuple) else None
-        page = self.archive.sources_page(after=cursor, limit=SOURCE_PAGE)
-        matching = self._matching(page.rows, cursor)
-        return reader_source_choices(page.rows, matching), page.cursor
+        archive, search = self.archive, self.search
+
+        def read() -> ChoicePage:
+            page = archive.sources_page(after=cursor, limit=SOURCE_PAGE)
+            matching = self._matching(page.rows, cursor, search=search)
+            return reader_source_choices(page.rows, matching), page.cursor
+
+        return read
 
     def _matching(
-        self, sources: list[SourceRow], after: tuple[object, ...] | None, *, among: int = 0
+        self,
+        sources: list[SourceRow],
+        after: tuple[object, ...] | None,
+        *,
+        among: int = 0,
+        search: str | None = None,
     ) -> set[int]:
-        """Which of *sources* (the list from *after* on, by date) match the search: one query.
+        """Which of *sources* (the list from *after* on, by date) match *search* (the search
+        by default): one query.
 
         The matches up to the last of them are at most as many as the sources there: *sources*
         and *among* more (pinned ones that the list skips)."""
-        if not self.search.strip() or not sources:
+        search = self.search if search is None else search
+        if not search.strip() or not sources:
             return set()
         last = _key(sources[-1])
-        found = self.archive.sources_page(self.search, after=after, limit=len(sources) + among)
+        found = self.archive.sources_page(search, after=after, limit=len(sources) + among)
         return {s.id for s in found.rows if _key(s) <= last}
 
+    def _failed(self, doing: str) -> Callable[[BaseException], None]:
+        """Tell the window of a read that failed (it reports it)."""
+        return lambda error: self.read_failed.emit(error, doing)
+
     def _mark_matches(self) -> None:
-        """Mark again the sources read whose text matches the search (after a new search)."""
+        """Mark again the sources read whose text matches the search (after a new search),
+        read off the GUI thread; the marks shown stay until then."""
         model = self.sources
         values = [model.value(row) for row in range(model.rowCount())]
         sources = [v for v in values if isinstance(v, SourceRow)]
         pinned, read = sources[: model.first_read_row], sources[model.first_read_row :]
-        matching = self._matching(read, None, among=len(pinned))
-        for source in pinned:
-            matching |= self._matching([source], _just_before(source))
-        model.replace(0, reader_source_choices(sources, matching))
-        self._marked = self.search
+        search = self.search
+
+        def matching() -> set[int]:
+            found = self._matching(read, None, among=len(pinned), search=search)
+            for source in pinned:
+                found |= self._matching([source], _just_before(source), search=search)
+            return found
+
+        def show(found: set[int]) -> None:
+            if self.search != search:
+                return  # marked for the newer search
+            if [model.value(row) for row in range(len(values))] != values:
+                self._mark_matches()  # a source was pinned meanwhile: marked again
+                return
+            with QSignalBlocker(self.source_box):
+                model.replace(0, reader_source_choices(sources, found))
+            self._marked = search
+
+        self._marked = search  # asked for: not asked again until the search changes
+        self._mark_reads.read(matching, show, self._failed("marking the sources that match"))
 
     def reload(self) -> None:
         """Read the sources and the source shown again (when the database is back)."""
@@ -211,6 +287,7 @@ class ReaderPanel(QWidget):
         if search == self.search:
             return
         self.search = search
+        self.sources.stop_fetching()  # a page under way is marked for the search before
         if self.isVisible():
             self._mark_matches()  # hidden, when next shown
         if self._shown is not None:
@@ -218,45 +295,97 @@ class ReaderPanel(QWidget):
             self.status_changed.emit()
 
     def show_source(self, source_id: int, statement_id: int | None = None) -> None:
-        """Show a source, with one of its statements highlighted and explained."""
+        """Show a source, with one of its statements highlighted and explained, once read (off
+        the GUI thread: `source_shown`); the source chosen last is the one shown."""
         self.ensure_loaded()
+        self._wanted = (source_id, statement_id)
         row = self.sources.row_of_id(source_id)
-        if row < 0:
-            row = self._reach(source_id)
-        if row < 0:
+        if row >= 0:
+            self._reach_reads.cancel()
+            self._choose(row, statement_id)
             return
-        with QSignalBlocker(self.source_box):
-            self.source_box.setCurrentIndex(row)
-        self._show_row(row)
-        if statement_id is not None:
-            self.activate(statement_id)
-
-    def _reach(self, source_id: int) -> int:
-        """Put a source not read yet in the list: read on to it when it is near, else pin it."""
-        found = self.archive.sources_by_ids([source_id])
-        if not found:
-            return -1
-        source = found[0]
+        self._text_reads.cancel()  # a source chosen before is not shown over this one
         model = self.sources
-        with QSignalBlocker(self.source_box):  # rows inserted above the current one move it
-            if model.canFetchMore():
-                after = model.cursor if isinstance(model.cursor, tuple) else None
+        after = model.cursor if isinstance(model.cursor, tuple) else None
+        read_on = model.canFetchMore()
+        search = self.search
+
+        def reach() -> tuple[SourceRow | None, list[SourceRow], object | None, set[int]]:
+            """The source; the list read on to it when it is near, and which of those match."""
+            found = self.archive.sources_by_ids([source_id])
+            if not found:
+                return None, [], None, set()
+            source = found[0]
+            if read_on:
                 ahead = self.archive.sources_page(after=after, limit=READ_UP_TO)
                 if ahead.rows and _key(source) <= _key(ahead.rows[-1]):
-                    matching = self._matching(ahead.rows, after)
-                    model.extend(reader_source_choices(ahead.rows, matching), ahead.cursor)
-                    return model.row_of_id(source_id)
-            matches = bool(self._matching([source], _just_before(source)))
-            return model.pin(reader_source_choice(source, matches))
+                    matching = self._matching(ahead.rows, after, search=search)
+                    return source, ahead.rows, ahead.cursor, matching
+            matches = self._matching([source], _just_before(source), search=search)
+            return source, [], None, matches
 
-    def _show_row(self, row: int, *, again: bool = False) -> None:
-        """Show the source in *row* of the list (read its text again only when *again*)."""
+        def show(answer: tuple[SourceRow | None, list[SourceRow], object | None, set[int]]) -> None:
+            source, ahead, cursor, matching = answer
+            if source is None:
+                self._wanted = None
+                return
+            with QSignalBlocker(self.source_box):  # rows inserted above the current one move it
+                here = model.cursor if isinstance(model.cursor, tuple) else None
+                if ahead and here == after and model.canFetchMore():
+                    model.extend(reader_source_choices(ahead, matching), cursor)
+                row = model.row_of_id(source_id)
+                if row < 0:
+                    matches = source.id in matching and search == self.search
+                    row = model.pin(reader_source_choice(source, matches))
+            self._choose(row, statement_id)
+
+        self._reach_reads.read(reach, show, self._failed("opening a source"))
+
+    def _choose(self, row: int, statement_id: int | None) -> None:
+        """Make *row* the list's current source and show it, *statement_id* highlighted."""
+        with QSignalBlocker(self.source_box):
+            self.source_box.setCurrentIndex(row)
+        self._show_row(row, statement_id=statement_id)
+
+    def place(self) -> tuple[int, int | None] | None:
+        """The source and statement chosen last (being read, or shown), for Back and Forward."""
+        if self._wanted is not None:
+            return self._wanted
+        if self._shown is None:
+            return None
+        return self._shown.source.source.id, self.active
+
+    def _show_row(self, row: int, *, again: bool = False, statement_id: int | None = None) -> None:
+        """Show the source in *row* of the list, read off the GUI thread (read its text again
+        only when *again*), with *statement_id* highlighted."""
         source = self.sources.value(row)
         if not isinstance(source, SourceRow):
             return
         if not again and self._shown is not None and self._shown.source.source.id == source.id:
+            self._text_reads.cancel()  # chosen again while another was being read
+            self._wanted = None
+            if statement_id is not None:
+                self.activate(statement_id)
             return
-        text = self.archive.source_text(source.id)
+        self._wanted = (source.id, statement_id)
+        archive = self.archive
+
+        def show(text: SourceText) -> None:
+            self._show_text(text)
+            if statement_id is not None:
+                self.activate(statement_id)
+            self.source_shown.emit()
+
+        def failed(error: BaseException) -> None:
+            self._wanted = None
+            self.read_failed.emit(error, "reading a source")
+
+        self._text_reads.read(lambda: archive.source_text(source.id), show, failed)
+
+    def _show_text(self, text: SourceText) -> None:
+        """Show a source's text read, no statement highlighted."""
+        self._wanted = None
+        self._detail_reads.cancel()  # another source's statement is not explained over this
         order = tuple(dict.fromkeys(s.statement_id for s in text.spans))
         self._shown = _Shown(text, order)
         self.active = None
@@ -301,21 +430,30 @@ class ReaderPanel(QWidget):
             self.activate(ids[0], also=ids[1:])
 
     def activate(self, statement_id: int, also: list[int] | None = None) -> None:
-        """Highlight a statement and show who said it and the positions citing it."""
+        """Highlight a statement and show who said it and the positions citing it (read off
+        the GUI thread: the details shown stay until they arrive)."""
         if self._shown is None:
             return
         self.active = statement_id
         self.marks.set_active(statement_id)
+        self.status_changed.emit()
         ids = [statement_id, *(also or [])]
+        archive = self.archive
+
+        def read() -> _Details:
+            return [(q, archive.positions_citing(q.id)) for q in archive.quotes_by_ids(ids)]
+
+        self._detail_reads.read(read, self._show_details, self._failed("explaining a statement"))
+
+    def _show_details(self, details: _Details) -> None:
         parts = []
-        for quote in self.archive.quotes_by_ids(ids):
+        for quote, positions in details:
             who = ", ".join(p for p in (quote.role, quote.organisation) if p)
             cut = " It is cut off in the source." if quote.truncated else ""
             parts.append(
                 f"<p><b>{html.escape(quote.stakeholder)}</b>"
                 f"{' (' + html.escape(who) + ')' if who else ''}: {quote.kind_label}.{cut}</p>"
             )
-            positions = self.archive.positions_citing(quote.id)
             if positions:
                 items = "".join(
                     f"<li>{html.escape(p.stakeholder)} on <i>{html.escape(p.proposal)}</i>: "
@@ -326,7 +464,7 @@ class ReaderPanel(QWidget):
             else:
                 parts.append("<p>No position cites this statement.</p>")
         self.details.setHtml("".join(parts) + self._provenance())
-        self.status_changed.emit()
+        self.details_shown.emit()
 
     def _provenance(self) -> str:
         if self._shown is None:

@@ -77,6 +77,7 @@ def test_search_monolithic_and_open_the_reader_at_it(
 
     assert window.current_view() == READER
     reader = window.reader
+    settle(qtbot)  # its text, and who said the statement, are read off the GUI thread
     assert reader.current_source() is not None
     assert reader.current_source().id == quote.source_id  # type: ignore[union-attr]
     assert reader.active == quote.id
@@ -98,9 +99,11 @@ def test_reader_shows_provenance_and_steps_through_statements(
 ) -> None:
     window.set_view("source")
     reader = window.reader
+    settle(qtbot)  # the list of sources is read off the GUI thread
     box = reader.source_box
     for row in range(box.count()):
         box.setCurrentIndex(row)
+        settle(qtbot)
         source = reader.current_source()
         assert source is not None
         assert source.publication in reader.about.text()
@@ -112,12 +115,14 @@ def test_reader_shows_provenance_and_steps_through_statements(
             break
     spans = archive.source_text(source.id).spans
     window.window_actions.next_statement.trigger()
+    settle(qtbot)
     assert reader.active == spans[0].statement_id
     assert spans[0].stakeholder in reader.details.toPlainText()
     positions = archive.positions_citing(spans[0].statement_id)
     for position in positions:
         assert position.summary in reader.details.toPlainText()
     window.window_actions.previous_statement.trigger()
+    settle(qtbot)
     assert reader.active == spans[-1].statement_id
     assert f"statement {len({s.statement_id for s in spans})} of" in window.status.text()
 

@@ -779,6 +779,7 @@ def test_the_reader_exports_the_statement_it_highlights(
     activate(qtbot, window)
     quote = archive.quotes(Filters(search="monolithic"), limit=1).rows[0]
     window.open_statement(quote.source_id, quote.id)
+    qtbot.waitUntil(lambda: window.reader.active == quote.id)  # its text is read off the thread
     dialog = ctrl_e(window)
     qtbot.waitUntil(lambda: not dialog.counting())  # counted off the GUI thread
     assert dialog.summary.text() == "Exporting the 1 selected statement."

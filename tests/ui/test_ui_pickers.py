@@ -28,6 +28,7 @@ from carebrowser.ui.models.choices import (
     reader_source_choices,
 )
 from carebrowser.ui.reader_panel import ReaderPanel
+from carebrowser.ui.reads import activity
 from carebrowser.ui.settings import Settings
 
 #: 400 stakeholders and 2,000 sources: many pages of the sizes below.
@@ -109,12 +110,18 @@ def listed(combo: QComboBox) -> list[object]:
     return [model.value(row) for row in range(model.rowCount())]
 
 
+def settled(qtbot: QtBot) -> None:
+    """Wait until the reads asked for (off the GUI thread) are answered."""
+    qtbot.waitUntil(lambda: not activity().reading(), timeout=10_000)
+
+
 def shown_reader(qtbot: QtBot, archive: Archive) -> ReaderPanel:
     reader = ReaderPanel(archive)
     qtbot.addWidget(reader)
     reader.resize(1000, 700)
     reader.show()
     qtbot.waitExposed(reader)
+    settled(qtbot)
     return reader
 
 
@@ -141,6 +148,7 @@ def test_showing_the_reader_and_the_comparison_reads_no_whole_table(
     window.filter_bar.search.returnPressed.emit()  # the search, with the reader hidden
     window.set_view(READER)
     reader = window.reader
+    settled(qtbot)  # the source's text is read off the GUI thread
     first = by_date(synthetic, SOURCE_PAGE)
     assert listed(reader.source_box) == first  # the first page, in date order
     assert reader.sources.canFetchMore()
@@ -166,17 +174,21 @@ def test_a_failed_first_read_is_read_again_on_retry(
     reader, compare = ReaderPanel(synthetic), ComparePanel(synthetic)
     qtbot.addWidget(reader)
     qtbot.addWidget(compare)
+    failures: list[BaseException] = []
+    reader.read_failed.connect(lambda error, _doing: failures.append(error))
     with monkeypatch.context() as lost:
         lost.setattr(Archive, "sources_page", gone)
         lost.setattr(Archive, "stakeholders_as_listed", gone)
-        with pytest.raises(sqlite3.OperationalError):
-            reader.ensure_loaded()
+        reader.ensure_loaded()  # read off the GUI thread: the window hears of the failure
+        qtbot.waitUntil(lambda: bool(failures))
+        assert isinstance(failures[0], sqlite3.OperationalError)
         with qtbot.waitSignal(compare.read_failed):  # read off the GUI thread, reported
             compare.ensure_loaded()
     assert reader.source_box.count() == 0 and reader.current_source() is None
     assert compare.pickers[0].count() == 1
     no_whole_tables(monkeypatch)
     reader.reload()  # what Retry does, once the database is back
+    settled(qtbot)
     assert listed(reader.source_box) == by_date(synthetic, SOURCE_PAGE)
     assert reader.current_source() == by_date(synthetic, 1)[0]
     compare.show()
@@ -216,6 +228,7 @@ def test_show_source_far_down_the_list_shows_it_without_reading_to_it(
     far = sources[-1]
     statement = synthetic.source_text(far.id).spans[0].statement_id
     reader.show_source(far.id, statement)
+    settled(qtbot)  # the source, and its text, are read off the GUI thread
     assert reader.current_source() == far
     assert reader.active == statement
     assert reader.source_box.currentText() == far.name
@@ -226,6 +239,7 @@ def test_show_source_far_down_the_list_shows_it_without_reading_to_it(
     # A source a little further than the pages read: the list reads on to it, in order.
     near = sources[SOURCE_PAGE + 20]
     reader.show_source(near.id)
+    settled(qtbot)
     assert reader.current_source() == near
     row = reader.source_box.currentIndex()
     assert not model.is_pinned(row)
@@ -235,7 +249,7 @@ def test_show_source_far_down_the_list_shows_it_without_reading_to_it(
     assert far not in read  # pinned once, not listed twice
     # Pages read later leave the pinned source out of their place.
     while model.canFetchMore():
-        model.fetchMore()
+        model.fetch_now()
     values = listed(reader.source_box)
     assert len(values) == len(set(values)) == len(synthetic.sources_page(limit=5000).rows)
 
@@ -250,9 +264,11 @@ def test_the_arrow_keys_walk_past_a_page_boundary_in_date_order(
     box.setCurrentIndex(SOURCE_PAGE - 2)
     for expected in sources[SOURCE_PAGE - 1 :]:
         QTest.keyClick(box, Qt.Key.Key_Down)
+        settled(qtbot)
         assert reader.current_source() == expected  # the text shown follows
     assert box.count() == 2 * SOURCE_PAGE
     QTest.keyClick(box, Qt.Key.Key_Up)
+    settled(qtbot)
     assert reader.current_source() == sources[-2]
     # The statements of the source, F8 and Shift+F8 in the window, step round as before.
     spans = synthetic.source_text(sources[-2].id).spans
@@ -271,6 +287,7 @@ def test_the_sources_matching_the_search_are_marked_page_by_page(
     box, model = reader.source_box, reader.sources
     far = by_date(synthetic, 1500)[-1]
     reader.show_source(far.id)  # pinned
+    settled(qtbot)
 
     def marks_right() -> None:
         for row in range(box.count()):
@@ -280,16 +297,20 @@ def test_the_sources_matching_the_search_are_marked_page_by_page(
             assert marked == (bool(reader.search.strip()) and source.id in matching), row
 
     reader.set_search(WORD)
+    settled(qtbot)  # the marks are read off the GUI thread
     marks_right()
     assert box.itemText(box.currentIndex()).endswith(MATCHES) == (far.id in matching)
     for _page in range(3):
-        model.fetchMore()  # each page marked as it is read
+        model.fetchMore()  # each page marked as it is read, off the GUI thread
+        settled(qtbot)
     marks_right()
     reader.set_search("")
+    settled(qtbot)
     marks_right()
     reader.hide()
     reader.set_search(WORD)  # hidden: marked when next shown
     reader.show()
+    settled(qtbot)
     marks_right()
     assert "statements highlighted" in reader.status_text()
 

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from test_ui_reads import GATE_SECONDS, Gate
 from ui_helpers import settle
 
-from carebrowser.queries import Archive, Filters
+from carebrowser.queries import Archive, Filters, SourceRow
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.quote_panel import QUOTE_PAGE
 from carebrowser.ui.reads import activity, wait_for_reads
@@ -101,3 +101,109 @@ def test_a_page_under_way_when_the_filters_change_is_never_appended(
     qtbot.wait(50)  # the held page's answer, if any, is delivered now, and dropped
     assert _ids(window) == fines
     assert len(set(fines)) == len(fines)
+
+
+def _hold_source_text(monkeypatch: pytest.MonkeyPatch, gate: Gate, held_id: int) -> None:
+    source_text = Archive.source_text
+
+    def held(self: Archive, source_id: int) -> Any:
+        if source_id == held_id:
+            gate.wait()
+        return source_text(self, source_id)
+
+    monkeypatch.setattr(Archive, "source_text", held)
+
+
+def test_a_source_being_read_leaves_the_window_answering_and_its_text_shown(
+    qtbot: QtBot, window: MainWindow, held: list[Gate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the source chosen is read, its text held, the old text stays, keys are handled,
+    and the busy indicator shows; then the chosen source is shown."""
+    window.set_view("source")
+    reader = window.reader
+    settle(qtbot)
+    before = reader.current_source()
+    assert before is not None and reader.source_box.count() > 1
+    text = reader.text.toPlainText()
+    chosen = reader.sources.value(1)
+    assert isinstance(chosen, SourceRow) and chosen != before
+    gate = Gate()
+    held.append(gate)
+    _hold_source_text(monkeypatch, gate, chosen.id)
+    reader.source_box.setFocus()
+    QTest.keyClick(reader.source_box, Qt.Key.Key_Down)
+    assert gate.entered.wait(GATE_SECONDS)
+    qtbot.waitUntil(activity().busy)
+    assert window.reading_label.isVisible()
+    assert reader.current_source() == before and reader.text.toPlainText() == text
+    QTest.keyClicks(window.filter_bar.search, "xy")  # typing goes on
+    assert window.filter_bar.search.text() == "xy"
+    with qtbot.waitSignal(reader.source_shown, timeout=10_000):
+        gate.opened.set()
+    assert reader.current_source() == chosen
+    assert reader.text.toPlainText() != text
+
+
+def test_a_source_chosen_while_another_is_read_is_the_one_shown(
+    qtbot: QtBot, window: MainWindow, held: list[Gate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first source chosen is held; a second is chosen and shown; the first, let go, is
+    dropped: the text and the list stay the second's."""
+    window.set_view("source")
+    reader = window.reader
+    settle(qtbot)
+    first, second = reader.sources.value(1), reader.sources.value(2)
+    assert isinstance(first, SourceRow) and isinstance(second, SourceRow)
+    gate = Gate()
+    held.append(gate)
+    _hold_source_text(monkeypatch, gate, first.id)
+    shown: list[SourceRow | None] = []
+    reader.source_shown.connect(lambda: shown.append(reader.current_source()))
+    reader.source_box.setCurrentIndex(1)
+    assert gate.entered.wait(GATE_SECONDS)
+    with qtbot.waitSignal(reader.source_shown, timeout=10_000):
+        reader.source_box.setCurrentIndex(2)
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)  # the held text's answer, if any, is delivered now, and dropped
+    assert shown == [second] and reader.current_source() == second
+    expected = window.archive.source_text(second.id).text
+    assert reader.marks.source is not None and reader.marks.source.text == expected
+    assert reader.source_box.currentIndex() == 2
+
+
+def test_who_said_a_statement_is_read_off_the_gui_thread_and_the_last_asked_is_shown(
+    qtbot: QtBot, window: MainWindow, held: list[Gate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explaining a statement whose positions are held leaves the window answering; a second
+    statement explained meanwhile is the one the details show."""
+    window.set_view("source")
+    reader = window.reader
+    settle(qtbot)
+    source = next(s for s in window.archive.sources() if s.statement_count > 1)
+    reader.show_source(source.id)
+    settle(qtbot)
+    order = list(dict.fromkeys(s.statement_id for s in window.archive.source_text(source.id).spans))
+    first, second = order[0], order[1]
+    gate = Gate()
+    held.append(gate)
+    positions_citing = Archive.positions_citing
+
+    def held_first(self: Archive, statement_id: int) -> Any:
+        if statement_id == first:
+            gate.wait()
+        return positions_citing(self, statement_id)
+
+    monkeypatch.setattr(Archive, "positions_citing", held_first)
+    reader.activate(first)
+    assert gate.entered.wait(GATE_SECONDS)
+    assert reader.active == first  # highlighted at once; who said it follows
+    with qtbot.waitSignal(reader.details_shown, timeout=10_000):
+        reader.activate(second)
+    details = reader.details.toPlainText()
+    gate.opened.set()
+    assert wait_for_reads()
+    qtbot.wait(50)
+    assert reader.details.toPlainText() == details and reader.active == second
+    said = window.archive.quotes_by_ids([second])[0]
+    assert said.stakeholder in details

@@ -304,6 +304,8 @@ def test_ctrl_6_answers_how_the_lga_and_milburn_moved_with_the_words_one_key_awa
     # Enter reads it in its source.
     QTest.keyClick(panel.canvas, Qt.Key.Key_Return)
     assert window.current_view() == 3
+    qtbot.waitUntil(lambda: window.reader.place() == (last.source_id, last.statement_id))
+    qtbot.waitUntil(lambda: window.reader.current_source() is not None)  # read off the thread
     assert window.reader.current_source() is not None
     assert window.reader.current_source().id == last.source_id  # type: ignore[union-attr]
 

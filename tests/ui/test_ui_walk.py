@@ -116,6 +116,7 @@ def test_back_and_forward_across_views(qtbot: QtBot, window: MainWindow) -> None
     key(QApplication.focusWidget(), Qt.Key.Key_Right, ALT)
     key(QApplication.focusWidget(), Qt.Key.Key_Right, ALT)
     assert window.current_view() == READER
+    settle(qtbot)  # the source's text is read off the GUI thread
     source = window.reader.current_source()
     assert source is not None and source.id == quote.source_id
     assert window.reader.active == quote.id

@@ -19,6 +19,7 @@ class ReaderView(View):
 
     def __init__(self, window: MainWindow) -> None:
         self.reader = ReaderPanel(window.archive, window)
+        self.reader.read_failed.connect(window.read_failed)
         super().__init__(self.reader, (self.reader,))
 
     def filters_changed(self, filters: Filters) -> None:
