@@ -30,9 +30,11 @@ from carebrowser.ui.models.quotes import (
     SOURCE,
     SPEAKER,
     STATEMENT,
+    Prepared,
     QuoteTableModel,
     evidence_fetch,
     ids_fetch,
+    prepare,
     statements_fetch,
 )
 from carebrowser.ui.reads import ReadStream
@@ -207,21 +209,22 @@ class QuotePanel(QWidget):
         sort_by, descending, size = self.model.sort_by, self.model.descending, QUOTE_PAGE
         self.model.hold()  # the statements shown stay; no more of them are read
 
-        def read() -> tuple[tuple[int, bool], Page[QuoteRow]]:
+        def read() -> tuple[tuple[int, bool], Page[QuoteRow], list[Prepared]]:
             # Counting a busy filter's statements in full reads them all (~50 ms at 1,000,000):
             # the status bar counts up to COUNT_AT_MOST (stakeholders or sources alone are
             # counted exactly from the stored counts); total_count() counts in full when asked.
             total = archive.quote_total(filters, at_most=COUNT_AT_MOST)
-            return total, fetch(sort_by, descending, None, size)
+            first = fetch(sort_by, descending, None, size)
+            return total, first, prepare(first.rows, filters.search)
 
-        def show(answer: tuple[tuple[int, bool], Page[QuoteRow]]) -> None:
-            (total, exact), first = answer
+        def show(answer: tuple[tuple[int, bool], Page[QuoteRow], list[Prepared]]) -> None:
+            (total, exact), first, prepared = answer
             self.filters, self.position, self.positions = filters, None, ()
             self._of_filters = True
             self.heading.setText(heading_text)
             self._total, self._total_exact = total, exact
             if (self.model.sort_by, self.model.descending) == (sort_by, descending):
-                self.model.show_page(fetch, filters.search, first)
+                self.model.show_page(fetch, filters.search, first, prepared)
             else:  # the order changed meanwhile: its first page, read here
                 self.model.set_source(fetch, filters.search)
             self.shown.emit()

@@ -3,6 +3,7 @@ held there leaves the window answering, and an answer a newer action superseded 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,9 @@ from ui_helpers import settle
 
 from carebrowser.queries import Archive, Filters, SourceRow
 from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui.models import quotes
+from carebrowser.ui.models.quotes import STATEMENT
+from carebrowser.ui.models.roles import MATCH_SPANS_ROLE
 from carebrowser.ui.quote_panel import QUOTE_PAGE
 from carebrowser.ui.reads import activity, wait_for_reads
 
@@ -207,3 +211,26 @@ def test_who_said_a_statement_is_read_off_the_gui_thread_and_the_last_asked_is_s
     assert reader.details.toPlainText() == details and reader.active == second
     said = window.archive.quotes_by_ids([second])[0]
     assert said.stakeholder in details
+
+
+def test_a_search_s_statements_are_marked_off_the_gui_thread(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The words a search matches in each statement are found with the read, on its thread:
+    the GUI thread only shows them (folding the text holds it longer than the rest of a row)."""
+    threads: list[bool] = []
+    search_matches = quotes.search_matches
+
+    def on_which_thread(search: str, *texts: str) -> bool:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return search_matches(search, *texts)
+
+    monkeypatch.setattr(quotes, "search_matches", on_which_thread)
+    statements = window.statements
+    with qtbot.waitSignal(statements.shown, timeout=10_000):
+        QTest.keyClicks(window.filter_bar.search, "care")
+    statements.table.viewport().repaint()  # painted with its marks
+    model = statements.model
+    marked = [model.index(r, STATEMENT).data(MATCH_SPANS_ROLE) for r in range(model.rowCount())]
+    assert marked and all(marked)
+    assert threads and not any(threads)

@@ -62,6 +62,30 @@ def statement_text(quote: QuoteRow) -> tuple[str, int]:
     return shown, len(opening)
 
 
+#: A row's cell texts and its statement's search matches, as the table shows them.
+Prepared = tuple[tuple[str, ...], list[tuple[int, int]]]
+
+
+def prepare(quotes: Sequence[QuoteRow], search: str) -> list[Prepared]:
+    """Each statement's cell texts and search matches: worked out with the read, off the GUI
+    thread (folding the text for the search's words costs more than the rest of a row)."""
+    return [(cell_texts(q), statement_spans(q, search)) for q in quotes]
+
+
+def cell_texts(quote: QuoteRow) -> tuple[str, ...]:
+    """A statement's cells as the table shows them."""
+    return tuple(QuoteTableModel.shown_text(quote, c) for c in range(len(HEADERS)))
+
+
+def statement_spans(quote: QuoteRow, search: str) -> list[tuple[int, int]]:
+    """Where *search* matches in the statement's cell; none when the statement does not match
+    it (a matrix cell's evidence may hold such statements; the reader marks none either)."""
+    if not search or not search_matches(search, quote.text):
+        return []
+    _shown, offset = statement_text(quote)
+    return [(s + offset, e + offset) for s, e in match_spans(quote.text, search)]
+
+
 class QuoteTableModel(QAbstractTableModel):
     """Statements from a page-fetching function: filtered statements, or a position's evidence."""
 
@@ -119,13 +143,26 @@ class QuoteTableModel(QAbstractTableModel):
             self._fetch, self.search = fetch, search
             self._load()
 
-    def show_page(self, fetch: Fetch, search: str, first: Page[QuoteRow]) -> None:
+    def show_page(
+        self,
+        fetch: Fetch,
+        search: str,
+        first: Page[QuoteRow],
+        prepared: Sequence[Prepared] | None = None,
+    ) -> None:
         """Show *first*, a page read already (off the GUI thread) from *fetch*, which reads the
-        pages after it; highlight the words of *search*."""
+        pages after it; highlight the words of *search* (*prepared*: see prepare())."""
         with self._resetting():
             self._fetch, self.search = fetch, search
             self._rows, self._cursor = first.rows, first.cursor
             self._texts, self._spans = [None] * len(first.rows), [None] * len(first.rows)
+            self._take(0, prepared)
+
+    def _take(self, first: int, prepared: Sequence[Prepared] | None) -> None:
+        """Keep the texts and matches worked out for the rows from *first* on."""
+        if prepared is not None and len(prepared) == len(self._rows) - first:
+            self._texts[first:] = [texts for texts, _spans in prepared]
+            self._spans[first:] = [spans for _texts, spans in prepared]
 
     def set_sort(self, sort_by: QuoteSort, descending: bool = False) -> None:
         """Ask the database for another order and start again from the first page."""
@@ -208,9 +245,9 @@ class QuoteTableModel(QAbstractTableModel):
     def _read_off_thread(self, limit: int, then: Callable[[], None] | None) -> None:
         assert self._start_read is not None
         fetch, sort_by, descending = self._fetch, self.sort_by, self.descending
-        after, generation = self._cursor, self._generation
+        after, generation, search = self._cursor, self._generation, self.search
 
-        def read() -> Page[QuoteRow]:
+        def read() -> tuple[Page[QuoteRow], list[Prepared]]:
             rows: list[QuoteRow] = []
             cursor = after
             while len(rows) < limit:  # pages of at most LAST_PAGE rows, as on the GUI thread
@@ -219,13 +256,13 @@ class QuoteTableModel(QAbstractTableModel):
                 cursor = page.cursor
                 if cursor is None:
                     break
-            return Page(rows, cursor)
+            return Page(rows, cursor), prepare(rows, search)
 
-        def add(page: Page[QuoteRow]) -> None:
+        def add(answer: tuple[Page[QuoteRow], list[Prepared]]) -> None:
             if generation != self._generation:
                 return  # read for the statements shown before
             self.fetching = False
-            self._add_page(page)
+            self._add_page(*answer)
             if then is not None:
                 then()
 
@@ -244,7 +281,7 @@ class QuoteTableModel(QAbstractTableModel):
     def _read_page(self, limit: int) -> None:
         self._add_page(self._fetch(self.sort_by, self.descending, self._cursor, limit))
 
-    def _add_page(self, page: Page[QuoteRow]) -> None:
+    def _add_page(self, page: Page[QuoteRow], prepared: Sequence[Prepared] | None = None) -> None:
         self._cursor = page.cursor
         if page.rows:
             # Views and the model tester may ask for more while rows go in: not until done.
@@ -254,6 +291,7 @@ class QuoteTableModel(QAbstractTableModel):
             self._rows.extend(page.rows)
             self._texts.extend([None] * len(page.rows))
             self._spans.extend([None] * len(page.rows))
+            self._take(first, prepared)
             self.endInsertRows()
             self._busy = False
 
@@ -291,20 +329,13 @@ class QuoteTableModel(QAbstractTableModel):
     def _cell_texts(self, row: int) -> tuple[str, ...]:
         texts = self._texts[row]
         if texts is None:
-            quote = self._rows[row]
-            texts = self._texts[row] = tuple(self._display(quote, c) for c in range(len(HEADERS)))
+            texts = self._texts[row] = cell_texts(self._rows[row])
         return texts
 
     def _match_spans(self, row: int) -> list[tuple[int, int]]:
         spans = self._spans[row]
         if spans is None:
-            quote = self._rows[row]
-            _shown, offset = statement_text(quote)
-            # A matrix cell's evidence may hold statements the search does not match: those
-            # show no match, as the reader marks none in a source it does not match.
-            matched = self.search and search_matches(self.search, quote.text)
-            found = match_spans(quote.text, self.search) if matched else []
-            spans = self._spans[row] = [(s + offset, e + offset) for s, e in found]
+            spans = self._spans[row] = statement_spans(self._rows[row], self.search)
         return spans
 
     @staticmethod
