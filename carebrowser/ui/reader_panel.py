@@ -174,6 +174,8 @@ class ReaderPanel(QWidget):
         self.next_button.clicked.connect(lambda: self.step(1))
         self.source_box.currentIndexChanged.connect(self._show_row)
         self.source_box.currentIndexChanged.connect(self._read_ahead)
+        # A source chosen in the list wins over one opened from elsewhere and still being read.
+        self.source_box.activated.connect(lambda _row: self._reach_reads.cancel())
         self.text.anchorClicked.connect(self._anchor_clicked)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -287,7 +289,9 @@ class ReaderPanel(QWidget):
         if search == self.search:
             return
         self.search = search
-        self.sources.stop_fetching()  # a page under way is marked for the search before
+        if self.sources.fetching:  # the page under way is marked for the search before
+            self.sources.stop_fetching()
+            self.sources.fetchMore()
         if self.isVisible():
             self._mark_matches()  # hidden, when next shown
         if self._shown is not None:
