@@ -311,7 +311,7 @@ class ReaderPanel(QWidget):
         self._text_reads.cancel()  # a source chosen before is not shown over this one
         model = self.sources
         after = model.cursor if isinstance(model.cursor, tuple) else None
-        read_on = model.canFetchMore()
+        read_on = model.canFetchMore() or model.fetching  # the first page may be on its way
         search = self.search
 
         def reach() -> tuple[SourceRow | None, list[SourceRow], object | None, set[int]]:
@@ -335,7 +335,7 @@ class ReaderPanel(QWidget):
                 return
             with QSignalBlocker(self.source_box):  # rows inserted above the current one move it
                 here = model.cursor if isinstance(model.cursor, tuple) else None
-                if ahead and here == after and model.canFetchMore():
+                if ahead and here == after and (model.canFetchMore() or model.fetching):
                     model.extend(reader_source_choices(ahead, matching), cursor)
                 row = model.row_of_id(source_id)
                 if row < 0:

@@ -30,7 +30,7 @@ class SourceListModel(PagedChoiceListModel):
         # *fetch* makes, on the GUI thread, the read of the page after a cursor.
         super().__init__((), lambda after: fetch(after)(), parent)
         self._page_read = fetch
-        self._start_read, self._cancel_read = start, cancel
+        self._start_page, self._cancel_page = start, cancel
         #: Whether a page is being read.
         self.fetching = False
         #: Called with each page added (the reader shows the first source when it comes).
@@ -43,7 +43,7 @@ class SourceListModel(PagedChoiceListModel):
             return
         after = self.cursor
         self.fetching = True
-        self._start_read(self._page_read(after), lambda page: self._add(after, page), self._fail)
+        self._start_page(self._page_read(after), lambda page: self._add(after, page), self._fail)
 
     def fetch_now(self) -> None:
         """Read the next page now, on this thread (for a caller that needs it at once)."""
@@ -53,7 +53,7 @@ class SourceListModel(PagedChoiceListModel):
     def stop_fetching(self) -> None:
         """Drop the page under way, if any."""
         if self.fetching:
-            self._cancel_read()
+            self._cancel_page()
             self.fetching = False
 
     def extend(self, choices: Any, cursor: object | None) -> None:
