@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,11 +11,12 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from ui_helpers import shown_window
+from ui_helpers import Gate, shown_window
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive
 from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui.reads import wait_for_reads
 from carebrowser.ui.settings import Settings
 
 
@@ -36,3 +38,23 @@ def _clipboard_emptied(qapp: QApplication) -> Iterator[None]:
     still on the clipboard when the interpreter exits crashes it on the offscreen platform."""
     yield
     QGuiApplication.clipboard().clear()
+
+
+@pytest.fixture
+def gate() -> Iterator[Gate]:
+    """A gate a test holds a read at; opened, and the reads done, when the test ends."""
+    made = Gate()
+    yield made
+    made.opened.set()
+    assert wait_for_reads()
+    gc.collect()  # the panels its reads answered, gone before the next test
+
+
+@pytest.fixture
+def gates() -> Iterator[list[Gate]]:
+    """Gates a test holds reads at; all opened, and the reads done, when the test ends."""
+    made: list[Gate] = []
+    yield made
+    for each in made:
+        each.opened.set()
+    assert wait_for_reads()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, QTimer
 from pytestqt.qtbot import QtBot
-from ui_helpers import LGA, MILBURN, settle, stakeholder
+from ui_helpers import GATE_SECONDS, LGA, MILBURN, Gate, settle, stakeholder
 
 from carebrowser.data.database import DatabaseInfo, open_database
 from carebrowser.data.synth import Sizes, synthesize
@@ -23,31 +23,8 @@ from carebrowser.ui.models.stakeholders import StakeholderTreeModel
 from carebrowser.ui.reads import activity, wait_for_reads
 from carebrowser.ui.settings import Settings
 
-#: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
-GATE_SECONDS = 60
 #: Stakeholders a page in the list: the biggest category of the archive has several pages.
 TREE_PAGE = 30
-
-
-class Gate:
-    """An injected delay: a read that waits until the test opens the gate."""
-
-    def __init__(self) -> None:
-        self.entered = threading.Event()
-        self.opened = threading.Event()
-
-    def wait(self) -> None:
-        self.entered.set()
-        if not self.opened.wait(GATE_SECONDS):
-            raise TimeoutError("the test never let the read finish")
-
-
-@pytest.fixture
-def gate() -> Iterator[Gate]:
-    made = Gate()
-    yield made
-    made.opened.set()
-    assert wait_for_reads()
 
 
 @pytest.fixture(scope="module")

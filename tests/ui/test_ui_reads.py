@@ -4,13 +4,13 @@ never painted, a superseded SQLite statement is interrupted, and a failure is re
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
+from ui_helpers import GATE_SECONDS, Gate
 
 from carebrowser.data.cancelling import Cancellation, ReadCancelled, cancellable
 from carebrowser.data.database import open_database
@@ -21,31 +21,6 @@ from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.network import NetworkPanel
 from carebrowser.ui.reads import ReadStream, activity, wait_for_reads
 from carebrowser.ui.timeline import TimelinePanel
-
-#: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
-GATE_SECONDS = 60
-
-
-class Gate:
-    """An injected delay: a read that waits until the test opens the gate."""
-
-    def __init__(self) -> None:
-        self.entered = threading.Event()
-        self.opened = threading.Event()
-
-    def wait(self) -> None:
-        self.entered.set()
-        if not self.opened.wait(GATE_SECONDS):
-            raise TimeoutError("the test never let the read finish")
-
-
-@pytest.fixture
-def gates() -> Iterator[list[Gate]]:
-    made: list[Gate] = []
-    yield made
-    for gate in made:
-        gate.opened.set()
-    assert wait_for_reads()
 
 
 def test_a_slow_read_leaves_the_window_responsive(

@@ -4,9 +4,8 @@ newer choice superseded is never shown."""
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
-from ui_helpers import LGA, MILBURN, settle, stakeholder
+from ui_helpers import GATE_SECONDS, LGA, MILBURN, Gate, settle, stakeholder
 
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.timeline import Timeline
@@ -22,31 +21,6 @@ from carebrowser.ui.compare_panel import ComparePanel
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.matrix_panel import MatrixPanel
 from carebrowser.ui.reads import wait_for_reads
-
-#: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
-GATE_SECONDS = 30
-
-
-class Gate:
-    """An injected delay: a read that waits until the test opens the gate."""
-
-    def __init__(self) -> None:
-        self.entered = threading.Event()
-        self.opened = threading.Event()
-
-    def wait(self) -> None:
-        self.entered.set()
-        if not self.opened.wait(GATE_SECONDS):
-            raise TimeoutError("the test never let the read finish")
-
-
-@pytest.fixture
-def gate() -> Iterator[Gate]:
-    made = Gate()
-    yield made
-    made.opened.set()
-    assert wait_for_reads()
-    gc.collect()
 
 
 def answering(qtbot: QtBot) -> None:

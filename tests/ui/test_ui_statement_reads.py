@@ -4,15 +4,13 @@ held there leaves the window answering, and an answer a newer action superseded 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
-from test_ui_reads import GATE_SECONDS, Gate
-from ui_helpers import settle
+from ui_helpers import GATE_SECONDS, Gate, settle
 
 from carebrowser.queries import Archive, Filters, SourceRow
 from carebrowser.ui.main_window import MainWindow
@@ -21,16 +19,6 @@ from carebrowser.ui.models.quotes import STATEMENT
 from carebrowser.ui.models.roles import MATCH_SPANS_ROLE
 from carebrowser.ui.quote_panel import QUOTE_PAGE
 from carebrowser.ui.reads import activity, wait_for_reads
-
-
-@pytest.fixture
-def held() -> Iterator[list[Gate]]:
-    """Gates a test holds reads at; all opened, and the reads done, when it ends."""
-    made: list[Gate] = []
-    yield made
-    for gate in made:
-        gate.opened.set()
-    assert wait_for_reads()
 
 
 def _ids(window: MainWindow) -> list[int]:
@@ -54,7 +42,7 @@ def _hold_further_pages(monkeypatch: pytest.MonkeyPatch, gate: Gate) -> list[Fil
 
 
 def test_ctrl_end_reads_the_rest_off_the_gui_thread(
-    qtbot: QtBot, window: MainWindow, held: list[Gate], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, gates: list[Gate], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While Ctrl+End's read is held, a timer fires, keys are handled, the busy indicator shows
     and the rows read stay; then the rest arrives and the last statement is current."""
@@ -63,7 +51,7 @@ def test_ctrl_end_reads_the_rest_off_the_gui_thread(
     total = statements.total_count()
     assert statements.model.rowCount() == QUOTE_PAGE < total
     gate = Gate()
-    held.append(gate)
+    gates.append(gate)
     _hold_further_pages(monkeypatch, gate)
     statements.focus_table()
     QTest.keyClick(statements.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
@@ -82,14 +70,14 @@ def test_ctrl_end_reads_the_rest_off_the_gui_thread(
 
 
 def test_a_page_under_way_when_the_filters_change_is_never_appended(
-    qtbot: QtBot, window: MainWindow, held: list[Gate], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, gates: list[Gate], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The table scrolled to its end reads the next page; the search changes meanwhile: its
     statements are shown, and the held page, let go, is dropped."""
     statements = window.statements
     settle(qtbot)
     gate = Gate()
-    held.append(gate)
+    gates.append(gate)
     asked = _hold_further_pages(monkeypatch, gate)
     statements.table.scrollToBottom()  # the view asks for more at its end
     statements.model.fetchMore(QModelIndex())  # as it does, should the scroll not reach it
@@ -119,7 +107,7 @@ def _hold_source_text(monkeypatch: pytest.MonkeyPatch, gate: Gate, held_id: int)
 
 
 def test_a_source_being_read_leaves_the_window_answering_and_its_text_shown(
-    qtbot: QtBot, window: MainWindow, held: list[Gate], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, gates: list[Gate], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While the source chosen is read, its text held, the old text stays, keys are handled,
     and the busy indicator shows; then the chosen source is shown."""
@@ -132,7 +120,7 @@ def test_a_source_being_read_leaves_the_window_answering_and_its_text_shown(
     chosen = reader.sources.value(1)
     assert isinstance(chosen, SourceRow) and chosen != before
     gate = Gate()
-    held.append(gate)
+    gates.append(gate)
     _hold_source_text(monkeypatch, gate, chosen.id)
     reader.source_box.setFocus()
     QTest.keyClick(reader.source_box, Qt.Key.Key_Down)
@@ -149,7 +137,7 @@ def test_a_source_being_read_leaves_the_window_answering_and_its_text_shown(
 
 
 def test_a_source_chosen_while_another_is_read_is_the_one_shown(
-    qtbot: QtBot, window: MainWindow, held: list[Gate], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, gates: list[Gate], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The first source chosen is held; a second is chosen and shown; the first, let go, is
     dropped: the text and the list stay the second's."""
@@ -159,7 +147,7 @@ def test_a_source_chosen_while_another_is_read_is_the_one_shown(
     first, second = reader.sources.value(1), reader.sources.value(2)
     assert isinstance(first, SourceRow) and isinstance(second, SourceRow)
     gate = Gate()
-    held.append(gate)
+    gates.append(gate)
     _hold_source_text(monkeypatch, gate, first.id)
     shown: list[SourceRow | None] = []
     reader.source_shown.connect(lambda: shown.append(reader.current_source()))
@@ -177,7 +165,7 @@ def test_a_source_chosen_while_another_is_read_is_the_one_shown(
 
 
 def test_who_said_a_statement_is_read_off_the_gui_thread_and_the_last_asked_is_shown(
-    qtbot: QtBot, window: MainWindow, held: list[Gate], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, gates: list[Gate], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Explaining a statement whose positions are held leaves the window answering; a second
     statement explained meanwhile is the one the details show."""
@@ -190,7 +178,7 @@ def test_who_said_a_statement_is_read_off_the_gui_thread_and_the_last_asked_is_s
     order = list(dict.fromkeys(s.statement_id for s in window.archive.source_text(source.id).spans))
     first, second = order[0], order[1]
     gate = Gate()
-    held.append(gate)
+    gates.append(gate)
     positions_citing = Archive.positions_citing
 
     def held_first(self: Archive, statement_id: int) -> Any:

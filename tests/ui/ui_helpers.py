@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 from pytestqt.qtbot import QtBot
@@ -14,6 +15,8 @@ from carebrowser.ui.settings import Settings
 
 LGA = "Local Government Association"
 MILBURN = "Alan Milburn"
+#: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
+GATE_SECONDS = 60
 
 
 def stakeholder(archive: Archive, name: str) -> StakeholderRow:
@@ -47,3 +50,16 @@ def shown_window(
 def settle(qtbot: QtBot, timeout: int = 10_000) -> None:
     """Wait until every read the window asked for has been answered (shown or reported)."""
     qtbot.waitUntil(lambda: not reads.activity().reading(), timeout=timeout)
+
+
+class Gate:
+    """An injected delay: a read that waits until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.opened = threading.Event()
+
+    def wait(self) -> None:
+        self.entered.set()
+        if not self.opened.wait(GATE_SECONDS):
+            raise TimeoutError("the test never let the read finish")
