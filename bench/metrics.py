@@ -205,6 +205,21 @@ def _safe(expression: str) -> str:
     )
 
 
+_DATE = f"""CASE so.date_precision
+    WHEN 'day' THEN {_DAY} || ' ' || {_MONTH} || ' ' || {_YEAR}
+    WHEN 'on or after' THEN 'on or after ' || {_DAY} || ' ' || {_MONTH} || ' ' || {_YEAR}
+    WHEN 'month' THEN {_MONTH} || ' ' || {_YEAR}
+    WHEN 'year' THEN {_YEAR}
+    ELSE 'c. ' || {_MONTH} || ' ' || {_YEAR} END
+    || CASE WHEN so.date_inferred THEN ' (inferred)' ELSE '' END"""
+#: The source as the app names it: "Publication, 'Headline', date"; an unnamed publication by
+#: its headline alone (carebrowser.queries.rows.source_name).
+_SOURCE_NAME = f"""CASE WHEN coalesce(so.headline, '') <> ''
+      AND so.publication = 'Unnamed publication' THEN '' ELSE so.publication || ', ' END
+    || CASE WHEN coalesce(so.headline, '') <> '' THEN '\u2018' || so.headline || '\u2019, '
+      ELSE '' END
+    || {_DATE}"""
+
 SHELL_EXPORT = f"""
 SELECT {_safe("s.key")} AS quote_id, {_safe("k.name")} AS stakeholder,
   {_safe("k.category")} AS category,
@@ -215,15 +230,9 @@ SELECT {_safe("s.key")} AS quote_id, {_safe("k.name")} AS stakeholder,
   {_safe("coalesce((SELECT group_concat(title, '; ') FROM (SELECT p.title FROM statement_proposal"
          " sp JOIN proposal p ON p.id = sp.proposal_id WHERE sp.statement_id = s.id"
          " ORDER BY p.title)), '')")} AS proposals,
-  {_safe("so.key")} AS source, {_safe("so.publication")} AS publication,
+  {_safe(_SOURCE_NAME)} AS source, {_safe("so.publication")} AS publication,
   {_safe("coalesce(so.author, '')")} AS author,
-  CASE so.date_precision
-    WHEN 'day' THEN {_DAY} || ' ' || {_MONTH} || ' ' || {_YEAR}
-    WHEN 'on or after' THEN 'on or after ' || {_DAY} || ' ' || {_MONTH} || ' ' || {_YEAR}
-    WHEN 'month' THEN {_MONTH} || ' ' || {_YEAR}
-    WHEN 'year' THEN {_YEAR}
-    ELSE 'c. ' || {_MONTH} || ' ' || {_YEAR} END
-    || CASE WHEN so.date_inferred THEN ' (inferred)' ELSE '' END AS date,
+  {_DATE} AS date,
   s.start AS start, s."end" AS "end"
 FROM statement s
 JOIN stakeholder k ON k.id = s.speaker_id
