@@ -101,6 +101,11 @@ after_actions = loaded()
 for view in (1, 2, 3):
     window.set_view(view)
     app.processEvents()
+# The matrix reads its first rows off the GUI thread: wait for them (a loaded machine is slow).
+deadline = time.monotonic() + 60
+while window.matrix.model.rowCount() == 0 and time.monotonic() < deadline:
+    reads.wait_for_reads(100)
+    app.processEvents()
 matrix_rows = window.matrix.model.rowCount()
 after_views = loaded()
 window.close()
