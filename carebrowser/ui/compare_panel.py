@@ -92,6 +92,9 @@ class ComparePanel(QWidget):
         #: The stakeholders set_stakeholders() asked for, while they are being read.
         self._setting: list[int] | None = None
         self.model = ComparisonModel(self)
+        #: The width of each text of the fixed columns, once measured, in the font named.
+        self._advances: dict[str, int] = {}
+        self._advances_font: tuple[str, float] = ("", 0.0)
 
         pickers = QGridLayout()
         self.pickers: list[FindingComboBox] = []
@@ -360,18 +363,32 @@ class ComparePanel(QWidget):
         many = len(self.model.stakeholders) > 2
         for column, share in ((PROPOSAL, 0.15 if many else 0.2), (AGREEMENT, 0.125)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            wanted = max(self._widest(column), header.sectionSizeHint(column))
-            cap = max(int(width * share), least, header.sectionSizeHint(column))
-            header.resizeSection(column, min(wanted, cap))
+            hint = header.sectionSizeHint(column)
+            cap = max(int(width * share), least, hint)
+            header.resizeSection(column, min(max(self._widest(column, cap), hint), cap))
 
-    def _widest(self, column: int) -> int:
-        """The width of the column's widest text on one line, with the cell's margins: what
-        sizeHintForColumn gives, measured from the font (it laid out every row in view, each
-        time the comparison or the table's width changed)."""
+    def _widest(self, column: int, cap: int) -> int:
+        """The width of the column's widest text on one line, with the cell's margins (what
+        sizeHintForColumn gives, from the font), or *cap* once a text is at least that wide.
+
+        The longest texts are measured first, and each text once for the font: the titles of
+        555 proposals were measured at each comparison and each change of the table's width.
+        """
         metrics = self.table.fontMetrics()
+        font = (self.table.font().key(), metrics.fontDpi())
+        if font != self._advances_font:
+            self._advances.clear()
+            self._advances_font = font
         margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 1
-        texts = (self.model.index(r, column).data() for r in range(self.model.rowCount()))
-        return max((metrics.horizontalAdvance(str(t)) for t in texts if t), default=0) + margin
+        widest = 0
+        for text in sorted(self.model.column_texts(column), key=len, reverse=True):
+            advance = self._advances.get(text)
+            if advance is None:
+                advance = self._advances[text] = metrics.horizontalAdvance(text)
+            widest = max(widest, advance + margin)
+            if widest >= cap:
+                return cap
+        return widest
 
     def _disagreements_only(self, only: bool) -> None:
         self.model.set_disagreements_only(only)

@@ -120,3 +120,35 @@ def test_four_stakeholders_share_the_width(qtbot: QtBot, fresh: MainWindow, size
     assert sum(shown) <= width
     assert last_lines_shown(table) >= 5
     assert clipped(fresh.compare) == []
+
+
+def widest_line(table: QTableView, column: int) -> int:
+    """The column's widest text on one line, with the cell's margins, every row measured."""
+    model, metrics = table.model(), table.fontMetrics()
+    style = table.style()
+    margin = 2 * (style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin) + 1) + 1
+    texts = [model.index(row, column).data() for row in range(model.rowCount())]
+    return max(metrics.horizontalAdvance(str(t)) for t in texts if t) + margin
+
+
+@pytest.mark.parametrize("names", [(LGA, MILBURN), FOUR], ids=["two", "four"])
+@SIZES
+def test_fixed_columns_fit_their_widest_text_within_their_share(
+    qtbot: QtBot, fresh: MainWindow, size: QSize, names: tuple[str, ...]
+) -> None:
+    table = comparing(qtbot, fresh, names, size)
+    header = table.horizontalHeader()
+    share = {PROPOSAL: 0.15 if len(names) > 2 else 0.2, AGREEMENT: 0.125}
+    least = 10 * table.fontMetrics().averageCharWidth()
+    for narrower in (False, True):
+        if narrower:  # measured again for the new width (as far as the window narrows)
+            fresh.resize(max(fresh.minimumSizeHint().width(), size.width() * 3 // 4), size.height())
+            qtbot.waitUntil(lambda: fresh.width() < size.width())
+            settle(qtbot)
+            QApplication.processEvents()
+        width = table.viewport().width()
+        for column in (PROPOSAL, AGREEMENT):
+            hint = header.sectionSizeHint(column)
+            cap = max(int(width * share[column]), least, hint)
+            expected = min(max(widest_line(table, column), hint), cap)
+            assert table.columnWidth(column) == expected, (column, width, narrower)

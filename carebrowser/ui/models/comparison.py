@@ -79,6 +79,14 @@ class ComparisonModel(QAbstractTableModel):
         """Every comparison row shown, in order."""
         return list(self._rows)
 
+    def column_texts(self, column: int) -> set[str]:
+        """The distinct texts shown in one of the fixed columns (PROPOSAL or AGREEMENT)."""
+        if column == PROPOSAL:
+            return {row.proposal.title for row in self._rows if row.proposal.title}
+        if column == AGREEMENT:
+            return {agreement_label(row) for row in self._rows}
+        raise ValueError(f"column {column} is not one of the fixed columns")
+
     def key_quote(self, index: Index) -> QuoteRow | None:
         """The key quotation in a stakeholder's cell."""
         column = index.column() - len(FIXED_COLUMNS)
