@@ -10,6 +10,7 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
+    QFontMetrics,
     QPainter,
     QPalette,
     QPen,
@@ -18,7 +19,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from carebrowser.data.vocabulary import STANCE_COLOURS
-from carebrowser.ui.models.roles import EDITORIAL_ROLE, MATCH_SPANS_ROLE, NOTE_ROLE, STANCE_ROLE
+from carebrowser.ui.models.roles import (
+    EDITORIAL_ROLE,
+    MATCH_SPANS_ROLE,
+    NOTE_ROLE,
+    STANCE_CELL_ROLE,
+    STANCE_ROLE,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 EDITORIAL_LABEL = "Editorial"
@@ -203,16 +210,42 @@ def _text_margin() -> int:
 
 
 class StanceDelegate(QStyledItemDelegate):
-    """A stance as a coloured chip with black text (word and glyph), a quotation under it if any."""
+    """A stance as a coloured chip with black text (word and glyph), a quotation under it if any.
+
+    A model that answers STANCE_CELL_ROLE gives each cell in one answer; for any other, the
+    delegate asks for the stance, the note and the style's roles one by one.
+    """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        cell = index.data(STANCE_CELL_ROLE)
+        if isinstance(cell, tuple):
+            opt = QStyleOptionViewItem(option)
+            if not cell[0]:  # nothing to show: the item's background, selection and focus
+                if isinstance(index, QModelIndex):
+                    opt.index = index
+                widget = opt.widget
+                style = widget.style() if widget else QApplication.style()
+                style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+                return
+            stance, label, note, italic = cell
+            if italic:
+                font = QFont(opt.font)
+                font.setItalic(True)
+                opt.font, opt.fontMetrics = font, QFontMetrics(font)
+            self._paint_stance(painter, opt, stance, label, note)
+            return
         stance = index.data(STANCE_ROLE)
         if stance not in STANCE_COLOURS:
             super().paint(painter, option, index)
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        label, note = opt.text, str(index.data(NOTE_ROLE) or "")
+        self._paint_stance(painter, opt, stance, opt.text, str(index.data(NOTE_ROLE) or ""))
+
+    @staticmethod
+    def _paint_stance(
+        painter: QPainter, opt: QStyleOptionViewItem, stance: str, label: str, note: str
+    ) -> None:
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         painter.save()
         if note:
@@ -261,6 +294,14 @@ class StanceDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        cell = index.data(STANCE_CELL_ROLE)
+        if isinstance(cell, tuple) and cell[0]:
+            _stance, label, note, italic = cell
+            if italic:
+                font = QFont(option.font)
+                font.setItalic(True)
+                return self._stance_size(QFontMetrics(font), option, label, note)
+            return self._stance_size(option.fontMetrics, option, label, note)
         stance = index.data(STANCE_ROLE)
         size = super().sizeHint(option, index)
         if stance not in STANCE_COLOURS:
@@ -269,11 +310,15 @@ class StanceDelegate(QStyledItemDelegate):
         # than the view's font, and took a line more than it was given.
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        metrics = opt.fontMetrics
-        pad = metrics.height() // 4
         label = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        return self._stance_size(opt.fontMetrics, option, label, str(index.data(NOTE_ROLE) or ""))
+
+    @staticmethod
+    def _stance_size(
+        metrics: QFontMetrics, option: QStyleOptionViewItem, label: str, note: str
+    ) -> QSize:
+        pad = metrics.height() // 4
         width = metrics.horizontalAdvance(label) + 6 * pad
-        note = str(index.data(NOTE_ROLE) or "")
         if not note:
             return QSize(width, metrics.height() + 3 * pad)
         # The width it is painted at; before its column has one, a guess.

@@ -12,7 +12,15 @@ from carebrowser.queries import ComparisonRow, QuoteRow, StakeholderRow, disagre
 from carebrowser.ui.models.matrix import stance_label
 from carebrowser.ui.models.quotes import statement_text
 from carebrowser.ui.models.resets import resetting
-from carebrowser.ui.models.roles import DISAGREE_ROLE, NOTE_ROLE, ROOT, ROW_ROLE, STANCE_ROLE
+from carebrowser.ui.models.roles import (
+    DISAGREE_ROLE,
+    NOTE_ROLE,
+    ROOT,
+    ROW_ROLE,
+    STANCE_CELL_ROLE,
+    STANCE_ROLE,
+    StanceCell,
+)
 from carebrowser.ui.models.variants import returns_variant
 
 Index = QModelIndex | QPersistentModelIndex
@@ -137,6 +145,9 @@ class ComparisonModel(QAbstractTableModel):
                 return "no position"
             return None
         note = statement_text(quote)[0] if quote else ""
+        if role == STANCE_CELL_ROLE:
+            reported = quote is not None and quote.kind == "reported"
+            return StanceCell(position.stance, stance_label(position.stance), note, reported)
         if role == Qt.ItemDataRole.DisplayRole:
             return stance_label(position.stance)
         if role == Qt.ItemDataRole.AccessibleTextRole:

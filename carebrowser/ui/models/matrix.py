@@ -14,7 +14,15 @@ from carebrowser.analysis.timeline import CHANGE_GLYPH, ChangeOfPosition
 from carebrowser.data.vocabulary import STANCE_COLOURS, STANCE_GLYPHS
 from carebrowser.queries import Matrix, PositionRow, ProposalRow, StakeholderRow
 from carebrowser.ui.models.resets import resetting
-from carebrowser.ui.models.roles import ID_ROLE, ROOT, ROW_ROLE, STANCE_ROLE
+from carebrowser.ui.models.roles import (
+    BLANK_CELL,
+    ID_ROLE,
+    ROOT,
+    ROW_ROLE,
+    STANCE_CELL_ROLE,
+    STANCE_ROLE,
+    StanceCell,
+)
 from carebrowser.ui.models.variants import returns_variant
 
 Index = QModelIndex | QPersistentModelIndex
@@ -29,6 +37,7 @@ _ROLES = frozenset(
         Qt.ItemDataRole.BackgroundRole,
         Qt.ItemDataRole.ForegroundRole,
         STANCE_ROLE,
+        STANCE_CELL_ROLE,
         ROW_ROLE,
         ID_ROLE,
     }
@@ -266,6 +275,10 @@ class MatrixModel(QAbstractTableModel):
         if role not in _ROLES or not index.isValid():
             return None
         position = self.position_at(index)
+        if role == STANCE_CELL_ROLE:
+            if position is None:
+                return BLANK_CELL
+            return StanceCell(position.stance, self._label(position))
         if position is None:
             if role == Qt.ItemDataRole.AccessibleTextRole:
                 return "no position"
@@ -276,8 +289,7 @@ class MatrixModel(QAbstractTableModel):
         count = len(position.evidence_quote_ids)
         change = self.changes.get((position.stakeholder_id, position.proposal_id))
         if role == Qt.ItemDataRole.DisplayRole:
-            flag = f" {CHANGE_GLYPH}" if change is not None else ""
-            return f"{stance_label(position.stance)} ({count}){flag}"
+            return self._label(position)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             changed = f", {change.describe()}" if change is not None else ""
             return f"{position.stance}, {evidence_label(count)} as evidence{changed}"
@@ -299,6 +311,12 @@ class MatrixModel(QAbstractTableModel):
         if role == ID_ROLE:
             return position.id
         return None
+
+    def _label(self, position: PositionRow) -> str:
+        """A cell's text: its stance, its evidence count, and whether the position changed."""
+        change = self.changes.get((position.stakeholder_id, position.proposal_id))
+        flag = f" {CHANGE_GLYPH}" if change is not None else ""
+        return f"{stance_label(position.stance)} ({len(position.evidence_quote_ids)}){flag}"
 
     @returns_variant
     def headerData(

@@ -1,5 +1,7 @@
 """Item data roles shared by the models and the delegates that paint them."""
 
+from typing import NamedTuple
+
 from PySide6.QtCore import QModelIndex, Qt
 
 _USER = Qt.ItemDataRole.UserRole.value
@@ -18,6 +20,25 @@ NOTE_ROLE = _USER + 5
 EDITORIAL_ROLE = _USER + 6
 #: Whether a comparison row's stakeholders disagree.
 DISAGREE_ROLE = _USER + 7
+
+#: A stance cell as the delegate paints it, in one answer (a StanceCell; BLANK_CELL for a cell
+#: that shows nothing), or None for a cell painted as text: a view paints hundreds of cells at
+#: a time, and each role asked of a Python model costs about as much as painting the cell.
+STANCE_CELL_ROLE = _USER + 8
+
+
+class StanceCell(NamedTuple):
+    """What a stance cell shows: its stance, its label, the text under its chip, and whether
+    that text is in italics (reported speech)."""
+
+    stance: str
+    label: str
+    note: str = ""
+    italic: bool = False
+
+
+#: A cell with nothing to show (no position): painted as an empty item.
+BLANK_CELL = StanceCell("", "")
 
 #: The invalid index that stands for a model's root (a default argument, created once).
 ROOT = QModelIndex()
