@@ -41,7 +41,7 @@ from carebrowser.ui.actions import build_actions
 from carebrowser.ui.filter_bar import FilterBar
 from carebrowser.ui.settings import LONGEST_SAVED_SEARCH, Settings, filters_to_plain
 from carebrowser.ui.sizing import first_launch_size
-from carebrowser.ui.views import IMPORT_AFTER_MS, VIEWS, import_in_background
+from carebrowser.ui.views import IMPORT_AFTER_MS, VIEWS, import_in_background, wait_for_imports
 
 if TYPE_CHECKING:
     # Imported where used: the export dialog, clipboard and help are not needed to start, nor
@@ -485,6 +485,7 @@ class MainWindow(QMainWindow):
     def exports(self) -> ExportFlow:
         """The window's exports: dialog, worker, progress (made at the first export)."""
         if self._exports is None:
+            wait_for_imports()  # the export dialog's modules are imported ahead
             from carebrowser.ui.export_dialog import ExportFlow
 
             self._exports = ExportFlow(self, self.archive, self.settings)

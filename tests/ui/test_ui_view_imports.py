@@ -56,7 +56,7 @@ from carebrowser.ui.app import application, open_window
 window = open_window(argument_parser().parse_args([]))
 app = application()
 at_start = dict(first_imported)
-modules = [spec.module for spec in views.VIEWS]
+modules = [spec.module for spec in views.VIEWS] + list(views.AHEAD)
 for _ in range(4_000):  # until the views' modules are imported (a bound, not a measure)
     app.processEvents()
     if all(name in sys.modules for name in modules):
@@ -101,6 +101,9 @@ def test_the_views_modules_are_imported_off_the_gui_thread(session: dict[str, An
     for spec in VIEWS[1:]:
         assert spec.module not in session["at_start"]  # not before the window's first paint
         assert first[spec.module] is False, f"{spec.module} was imported by the GUI thread"
+    for module in views.AHEAD:  # the export dialog's
+        assert module not in session["at_start"]
+        assert first[module] is False, f"{module} was imported by the GUI thread"
 
 
 def _module_file(name: str) -> Path:
@@ -195,3 +198,22 @@ def test_a_view_shown_before_the_modules_imported_ahead_are_in_waits_for_them(
     window.set_view("source")
     assert joined == [True]  # no module imported by both threads at once
     assert window.current_view() == [spec.name for spec in VIEWS].index("source")
+
+
+def test_an_export_asked_for_before_the_modules_imported_ahead_are_in_waits_for_them(
+    monkeypatch: pytest.MonkeyPatch, window: MainWindow
+) -> None:
+    joined: list[bool] = []
+
+    class Importing:
+        """The importing thread, still at work until joined."""
+
+        def is_alive(self) -> bool:
+            return not joined
+
+        def join(self) -> None:
+            joined.append(True)
+
+    monkeypatch.setattr(views, "_importing", Importing())
+    assert window.exports is not None
+    assert joined == [True]

@@ -50,10 +50,7 @@ class ViewSpec:
 
     def build(self, window: MainWindow) -> View:
         """Make the view for *window* (importing its module now, unless imported ahead)."""
-        if _importing is not None and _importing.is_alive():
-            # Shown before the modules imported ahead are in (within a second of the start):
-            # the GUI thread waits for them rather than import some of them at the same time.
-            _importing.join()
+        wait_for_imports()
         view: View = importlib.import_module(self.module).build(window)
         return view
 
@@ -80,8 +77,9 @@ _importing: threading.Thread | None = None
 
 
 def import_in_background() -> threading.Thread:
-    """Import every view's module on a thread of its own (once), so that showing a view the
-    first time only makes its widgets on the GUI thread (each module took 15-70 ms there).
+    """Import every view's module, then the export dialog's (AHEAD), on a thread of its own
+    (once), so that showing a view or the export dialog the first time only makes its widgets
+    on the GUI thread (each module took 15-70 ms there).
 
     Importing a view's module makes classes and a few colours and pens, never a QObject, a
     widget or a pixmap (tests/ui/test_ui_view_imports.py reads each module it imports for
@@ -95,6 +93,19 @@ def import_in_background() -> threading.Thread:
         _importing = threading.Thread(target=_import_views, name="view imports", daemon=True)
         _importing.start()
     return _importing
+
+
+#: Modules imported ahead after the views': the export dialog's (the dialog, what it exports,
+#: the writers), 20 ms at the first Ctrl+E on the GUI thread.
+AHEAD = ("carebrowser.ui.export_dialog", "carebrowser.ui.export_subjects")
+
+
+def wait_for_imports() -> None:
+    """Wait for the modules imported ahead, if they are still being imported: a view shown or
+    an export asked for within a second of the start waits for them rather than import some
+    of them on the GUI thread at the same time."""
+    if _importing is not None and _importing.is_alive():
+        _importing.join()
 
 
 def imported_ahead() -> bool:
@@ -112,10 +123,10 @@ def _import_views() -> None:
     sys.setswitchinterval(min(interval, SWITCH_WHILE_IMPORTING_S))
     try:
         with importing():
-            for spec in VIEWS:
+            for module in [*(spec.module for spec in VIEWS), *AHEAD]:
                 try:
-                    importlib.import_module(spec.module)
-                except Exception:  # imported again when the view is shown, and reported there
-                    log.debug("%s was not imported ahead", spec.module, exc_info=True)
+                    importlib.import_module(module)
+                except Exception:  # imported again where it is used, and reported there
+                    log.debug("%s was not imported ahead", module, exc_info=True)
     finally:
         sys.setswitchinterval(interval)
