@@ -5,10 +5,11 @@ from __future__ import annotations
 import faulthandler
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
-from pytestqt.qtbot import QtBot
+from pytestqt.qtbot import QtBot, SignalBlocker
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # As carebrowser.export.xlsx sets it before openpyxl is first imported: the tests that read a
@@ -20,6 +21,10 @@ from carebrowser.logs import setup_logging
 from carebrowser.queries import Archive
 from carebrowser.ui.errors import ErrorReporter, install_error_hooks
 
+#: How long a window's test waits for what it expects (a read's answer, a signal) before it
+#: fails, unless it says otherwise: far longer than anything takes on a loaded machine, so a
+#: test fails only when the answer never comes. Nothing is measured by it.
+WAIT_MS = 30_000
 #: A test that has not ended after this long is stuck (a deadlock): every thread's stack is
 #: printed and the run ends, rather than waiting for ever. Nothing is measured by it.
 STUCK_AFTER_SECONDS = 900
@@ -32,6 +37,32 @@ def _stuck_test_guard() -> Iterator[None]:
     faulthandler.dump_traceback_later(STUCK_AFTER_SECONDS, exit=True, file=sys.__stderr__)
     yield
     faulthandler.cancel_dump_traceback_later()
+
+
+class PatientQtBot(QtBot):
+    """pytest-qt's QtBot, whose waits allow WAIT_MS unless the test says otherwise (its own
+    allow 5 s, which a read on a pool thread can exceed on a loaded machine)."""
+
+    def waitUntil(self, callback: Callable[[], bool | None], *, timeout: int = WAIT_MS) -> None:
+        super().waitUntil(callback, timeout=timeout)
+
+    def waitSignal(
+        self,
+        signal: Any,
+        *,
+        timeout: int = WAIT_MS,
+        raising: bool | None = None,
+        check_params_cb: Callable[..., bool] | None = None,
+    ) -> SignalBlocker:
+        return super().waitSignal(
+            signal, timeout=timeout, raising=raising, check_params_cb=check_params_cb
+        )
+
+
+@pytest.fixture
+def qtbot(qapp: Any, request: pytest.FixtureRequest) -> QtBot:
+    """pytest-qt's qtbot, patient (see PatientQtBot)."""
+    return PatientQtBot(request)
 
 
 @pytest.fixture(scope="session")

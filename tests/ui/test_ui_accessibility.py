@@ -138,7 +138,7 @@ def test_colours_follow_the_system_palette(
         assert window.styleSheet() == "" and app.styleSheet() == ""
         reader = window.reader
         source = next(s for s in archive.sources() if s.statement_count)
-        with qtbot.waitSignal(reader.source_shown, timeout=10_000):
+        with qtbot.waitSignal(reader.source_shown):
             reader.show_source(source.id)  # read off the GUI thread
         span = archive.source_text(source.id).spans[0]
         cursor = reader.text.textCursor()

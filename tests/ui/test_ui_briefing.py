@@ -41,7 +41,7 @@ def test_the_worker_reads_and_writes_a_briefing(
         BriefingReading(archive, request, "the bundled dataset"), target, "docx", lambda _ids: []
     )
     flow = window.exports
-    with qtbot.waitSignal(flow.finished, timeout=20_000) as done:
+    with qtbot.waitSignal(flow.finished) as done:
         flow.start(job, request.quotations(archive), "quotation")
     result = done.args[0]
     assert isinstance(result, ExportDone)
@@ -62,7 +62,7 @@ def test_a_briefing_job_that_fails_leaves_no_file_and_says_so(
     request = BriefingRequest(lga_and_milburn(archive))
     job = ExportJob(BriefingReading(archive, request), target, "docx", lambda _ids: [])
     flow = window.exports
-    with qtbot.waitSignal(flow.failed, timeout=20_000) as failed:
+    with qtbot.waitSignal(flow.failed) as failed:
         flow.start(job, 15, "quotation")
     assert "its folder does not exist" in failed.args[0]
     assert not target.parent.exists()

@@ -61,7 +61,7 @@ def test_search_monolithic_and_open_the_reader_at_it(
     qtbot: QtBot, window: MainWindow, archive: Archive
 ) -> None:
     window.set_view("stakeholders")
-    with qtbot.waitSignal(window.filter_bar.filters_changed, timeout=3000):
+    with qtbot.waitSignal(window.filter_bar.filters_changed):
         qtbot.keyClicks(window.filter_bar.search, "monolithic")
     settle(qtbot)
     table = window.statements.table

@@ -89,7 +89,7 @@ def ctrl_e(window: MainWindow) -> ExportDialog:
 
 def enter(qtbot: QtBot, window: MainWindow, dialog: ExportDialog) -> ExportDone:
     """The second action: Enter writes the file; wait for the worker to finish it."""
-    with qtbot.waitSignal(window.exports.finished, timeout=20_000) as done:
+    with qtbot.waitSignal(window.exports.finished) as done:
         press(dialog.path_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
     assert window.exports.dialog is None  # closed (and deleted) as the export started
     result = done.args[0]
@@ -308,7 +308,7 @@ def test_statements_selected_or_all_shown_after_a_search(
 ) -> None:
     activate(qtbot, window)
     window.set_view("stakeholders")
-    with qtbot.waitSignal(window.filter_bar.filters_changed, timeout=3000):
+    with qtbot.waitSignal(window.filter_bar.filters_changed):
         qtbot.keyClicks(window.filter_bar.search, "trust*")
     settle(qtbot)
     panel = window.statements
@@ -602,7 +602,7 @@ def test_an_existing_file_is_replaced_only_when_the_person_says_so(
     box = dialog.replace_box
     assert box is not None
     replace = next(b for b in box.buttons() if b.text() == "&Replace")
-    with qtbot.waitSignal(window.exports.finished, timeout=20_000):
+    with qtbot.waitSignal(window.exports.finished):
         replace.click()
     assert existing.read_bytes().startswith(b"\xef\xbb\xbfstakeholder,")
     assert sorted(p.name for p in documents.iterdir()) == ["briefing.csv"]
@@ -665,7 +665,7 @@ def test_a_name_the_system_refuses_is_one_clear_message_and_no_file(
     dialog = window.export_selection(window.matrix)
     assert dialog is not None
     dialog.path_edit.setText("q" * 300)
-    with qtbot.waitSignal(window.exports.failed, timeout=20_000) as failed:
+    with qtbot.waitSignal(window.exports.failed) as failed:
         press(dialog.path_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
     message = failed.args[0]
     assert "the file name is too long" in message and "Nothing was written" in message
@@ -698,14 +698,14 @@ def test_cancelling_a_long_export_leaves_no_file(
     job = ExportJob(table, target, kind, lambda _ids: [], "Statements")  # type: ignore[arg-type]
     flow.start(job, 5000, "statement")
     # Still running after half a second: the progress dialog shows, with its Cancel button.
-    qtbot.waitUntil(lambda: flow.progress is not None and flow.progress.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: flow.progress is not None and flow.progress.isVisible())
     progress = flow.progress
     assert progress is not None
     qtbot.waitUntil(lambda: progress.value() == 500)
     assert progress.maximum() == 5000
     cancel = progress.findChild(QPushButton)
     assert cancel is not None and cancel.text() == "Cancel"
-    with qtbot.waitSignal(flow.cancelled, timeout=20_000):
+    with qtbot.waitSignal(flow.cancelled):
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
         gate.set()
     assert not flow.busy() and flow.progress is None
@@ -729,7 +729,7 @@ def test_a_cancel_while_the_file_is_closed_still_leaves_nothing(
     flow = window.exports
     flow.start(ExportJob(Table(("a", "b"), rows()), target, "xlsx", lambda _ids: []), 2)
     qtbot.waitUntil(waiting.is_set)
-    with qtbot.waitSignal(flow.cancelled, timeout=20_000):
+    with qtbot.waitSignal(flow.cancelled):
         flow.cancel()
         gate.set()
     assert list(tmp_path.iterdir()) == []

@@ -86,7 +86,7 @@ def test_the_matrix_reads_its_rows_a_batch_at_a_time(qtbot: QtBot, synthetic: Ar
     assert model.matrix.cells == whole.cells
     assert not panel.status_text().startswith("Showing the first ")
     # Transposed, the stakeholders are the columns and fetchMore adds columns.
-    with qtbot.waitSignal(panel.shown, timeout=10_000):  # read off the GUI thread
+    with qtbot.waitSignal(panel.shown):  # read off the GUI thread
         panel.set_filters(Filters())
     panel.transpose_box.setChecked(True)
     assert model.columnCount() == MATRIX_BATCH and model.rowCount() == len(whole.proposals)
@@ -188,7 +188,7 @@ def test_the_statement_count_is_bounded_until_asked_for(
     qtbot.addWidget(panel)
     first = synthetic.sources_page(limit=1).rows[0].date
     dated = Filters(date_from=first)  # no stored count answers a date range
-    with qtbot.waitSignal(panel.shown, timeout=10_000):
+    with qtbot.waitSignal(panel.shown):
         panel.show_statements(dated, "All statements")
     assert panel.status_text().endswith("of at least 100 statements loaded")
     everything = len(list(synthetic.all_quotes(dated)))
@@ -196,7 +196,7 @@ def test_the_statement_count_is_bounded_until_asked_for(
     assert panel.status_text().endswith(f"of {everything:,} statements loaded")
     # A category's statements are counted exactly, from the stakeholders' stored counts.
     council = Filters(categories=frozenset({"council"}))
-    with qtbot.waitSignal(panel.shown, timeout=10_000):
+    with qtbot.waitSignal(panel.shown):
         panel.show_statements(council, "Statements of councils")
     everything = len(list(synthetic.all_quotes(council)))
     assert everything > 100 and panel.status_text().endswith(f"of {everything:,} statements loaded")

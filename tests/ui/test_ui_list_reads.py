@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtCore import QModelIndex
 from pytestqt.qtbot import QtBot
-from ui_helpers import GATE_SECONDS, LGA, MILBURN, Gate, settle, stakeholder
+from ui_helpers import GATE_SECONDS, LGA, MILBURN, Gate, answering, settle, stakeholder
 
 from carebrowser.data.database import DatabaseInfo, open_database
 from carebrowser.data.synth import Sizes, synthesize
@@ -65,13 +65,6 @@ def _rows(model: StakeholderTreeModel, category: QModelIndex) -> list[int]:
     return [model.index(r, 0, category).data(ROW_ROLE).id for r in range(model.rowCount(category))]
 
 
-def _answering(qtbot: QtBot) -> None:
-    """The GUI thread runs a timer's slot: it is not held."""
-    ticks: list[int] = []
-    QTimer.singleShot(0, lambda: ticks.append(1))
-    qtbot.waitUntil(lambda: bool(ticks), timeout=2_000)
-
-
 def test_a_held_page_leaves_the_window_answering_and_the_rows_shown(
     qtbot: QtBot, long_list: MainWindow, gate: Gate, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -93,7 +86,7 @@ def test_a_held_page_leaves_the_window_answering_and_the_rows_shown(
     assert model.has_more(category)
     tree.scrollTo(model.index(model.rowCount(category) - 1, 0, category))
     qtbot.waitUntil(gate.entered.is_set)
-    _answering(qtbot)
+    answering(qtbot)
     window.filter_bar.search.setFocus()
     qtbot.keyClicks(window.filter_bar.search, "care")
     assert window.filter_bar.search.text() == "care"
@@ -131,7 +124,7 @@ def test_a_page_read_for_an_older_filter_is_never_shown(
     monkeypatch.setattr(Archive, "stakeholders", held_for_everyone)
     tree.scrollTo(model.index(model.rowCount(category) - 1, 0, category))
     qtbot.waitUntil(gate.entered.is_set)
-    with qtbot.waitSignal(panel.filtered, timeout=10_000):
+    with qtbot.waitSignal(panel.filtered):
         panel.name_filter.setText("e")
         panel.name_filter.returnPressed.emit()
     gate.opened.set()
@@ -173,9 +166,9 @@ def test_counts_read_for_an_older_filter_are_never_shown(
     window.show()
     panel, model = window.stakeholders, window.stakeholders.model
     qtbot.waitUntil(gate.entered.is_set)
-    _answering(qtbot)
+    answering(qtbot)
     assert model.counting and panel.count_label.text().startswith("at least")
-    with qtbot.waitSignal(panel.filtered, timeout=10_000):
+    with qtbot.waitSignal(panel.filtered):
         panel.name_filter.setText("e")
         panel.name_filter.returnPressed.emit()
     assert not model.counting
@@ -211,10 +204,10 @@ def test_the_people_of_an_organisation_selected_are_read_off_the_gui_thread(
     heading = window.statements.heading.text()
     panel.select([lga.id])
     qtbot.waitUntil(gate.entered.is_set)
-    _answering(qtbot)
+    answering(qtbot)
     assert panel.selected_ids() == {lga.id}
     assert window.statements.heading.text() == heading  # asked for with the people, once read
-    with qtbot.waitSignal(window.statements.shown, timeout=10_000):
+    with qtbot.waitSignal(window.statements.shown):
         panel.select([milburn.id])  # a person: no people to read
     assert window.statements.heading.text().startswith(f"Statements of {MILBURN}")
     gate.opened.set()

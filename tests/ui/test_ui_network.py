@@ -40,7 +40,7 @@ def shown_panel(qtbot: QtBot, archive: Archive, filters: Filters | None = None) 
     metrics = panel.fontMetrics()
     panel.resize(150 * metrics.averageCharWidth(), 42 * metrics.height())
     panel.show()
-    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+    with qtbot.waitSignal(panel.network_shown):
         panel.set_filters(filters or Filters())
     return panel
 
@@ -182,7 +182,7 @@ def test_a_filter_change_moves_nodes_little(
     proposals = archive.find_proposals(
         ["Children's trusts", "Care trusts", "Fines for delayed discharge (bed blocking)"]
     )
-    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+    with qtbot.waitSignal(panel.network_shown):
         panel.set_filters(Filters(proposals=proposals))
     after = {k: item.pos() for k, item in panel.scene.nodes.items()}
     assert set(after) < set(before)
@@ -196,22 +196,22 @@ def test_a_filter_change_moves_nodes_little(
 
 
 def test_kinds_and_normalisations_redraw(qtbot: QtBot, panel: NetworkPanel) -> None:
-    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+    with qtbot.waitSignal(panel.network_shown):
         panel.kind_box.setCurrentIndex(panel.kind_box.findData("congruence"))
     assert panel.network is not None and panel.network.kind == "congruence"
     assert all(e.agree and not e.conflict for e in panel.network.edges)
-    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+    with qtbot.waitSignal(panel.network_shown):
         panel.normalisation_box.setCurrentIndex(panel.normalisation_box.findData("jaccard"))
     lga, adss = sorted((actor_id(panel, LGA), actor_id(panel, ADSS)))
     edge = next(e for e in panel.network.edges if (e.source, e.target) == (lga, adss))
     assert edge.weight == pytest.approx(2 / (activity(LGA) + activity(ADSS) - 2))
-    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+    with qtbot.waitSignal(panel.network_shown):
         panel.kind_box.setCurrentIndex(panel.kind_box.findData("affiliation"))
     assert (
         len(panel.network.proposals) > 0
         and ("p", panel.network.proposals[0].id) in panel.scene.nodes
     )
-    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+    with qtbot.waitSignal(panel.network_shown):
         panel.limit_box.setValue(5)
         panel.limit_box.editingFinished.emit()
     left_out = len({who for who, _p, _s in positions()}) - 5
@@ -240,10 +240,10 @@ def test_ctrl_5_shows_who_stands_with_whom_on_the_filtered_proposals(
     view = window.view(NETWORK)
     assert isinstance(view, CoalitionMapView) and window.current_view() == NETWORK
     panel = view.network
-    qtbot.waitUntil(lambda: panel.network is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.network is not None)
     assert panel.view.hasFocus()
     fines = archive.find_proposals(["Fines for delayed discharge (bed blocking)"])
-    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+    with qtbot.waitSignal(panel.network_shown):
         window.filter_bar.set_filters(Filters(proposals=fines))
     assert panel.network is not None
     names = {a.name for a in panel.network.actors}

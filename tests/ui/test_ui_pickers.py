@@ -112,7 +112,7 @@ def listed(combo: QComboBox) -> list[object]:
 
 def settled(qtbot: QtBot) -> None:
     """Wait until the reads asked for (off the GUI thread) are answered."""
-    qtbot.waitUntil(lambda: not activity().reading(), timeout=10_000)
+    qtbot.waitUntil(lambda: not activity().reading())
 
 
 def shown_reader(qtbot: QtBot, archive: Archive) -> ReaderPanel:

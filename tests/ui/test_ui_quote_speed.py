@@ -71,7 +71,7 @@ def test_each_row_is_measured_once_and_fits_its_text(
     qtbot: QtBot, panel: QuotePanel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel.set_sort("source", descending=True)
-    with qtbot.waitSignal(panel.shown, timeout=10_000):
+    with qtbot.waitSignal(panel.shown):
         panel.show_statements(Filters(), "All statements")  # a table of them, as a window has
     _settle(qtbot)
     measured = _measured_rows(monkeypatch, panel)
@@ -93,7 +93,7 @@ def test_each_row_is_measured_once_and_fits_its_text(
 
 
 def test_rows_are_measured_again_when_a_column_is_narrowed(qtbot: QtBot, panel: QuotePanel) -> None:
-    with qtbot.waitSignal(panel.shown, timeout=10_000):
+    with qtbot.waitSignal(panel.shown):
         panel.show_statements(Filters(), "All statements")
     _settle(qtbot)
     table = panel.table
@@ -109,7 +109,7 @@ def test_rows_are_measured_again_when_a_column_is_narrowed(qtbot: QtBot, panel: 
 
 
 def test_a_new_page_of_statements_is_painted_once(qtbot: QtBot, panel: QuotePanel) -> None:
-    with qtbot.waitSignal(panel.shown, timeout=10_000):
+    with qtbot.waitSignal(panel.shown):
         panel.show_statements(Filters(), "All statements")
     _settle(qtbot)
     counter = _Counter()
@@ -141,7 +141,7 @@ def test_the_model_works_out_a_row_s_texts_once(
 def test_a_statement_is_laid_out_once_to_measure_and_paint_its_cell(
     qtbot: QtBot, panel: QuotePanel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with qtbot.waitSignal(panel.shown, timeout=10_000):
+    with qtbot.waitSignal(panel.shown):
         panel.show_statements(Filters(), "All statements")
     _settle(qtbot)
     laid_out: list[str] = []

@@ -7,10 +7,9 @@ import threading
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
-from ui_helpers import GATE_SECONDS, Gate
+from ui_helpers import GATE_SECONDS, Gate, answering
 
 from carebrowser.data.cancelling import Cancellation, ReadCancelled, cancellable
 from carebrowser.data.database import open_database
@@ -30,7 +29,7 @@ def test_a_slow_read_leaves_the_window_responsive(
     timer fires, the busy indicator shows, and the old picture stays; then the new one comes."""
     window.set_view("network")
     panel = window.network
-    qtbot.waitUntil(lambda: panel.network is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.network is not None)
     before = panel.network
     gate = Gate()
     gates.append(gate)
@@ -43,15 +42,13 @@ def test_a_slow_read_leaves_the_window_responsive(
     monkeypatch.setattr(NetworkReader, "network_rows", slow)
     panel.redraw()
     assert gate.entered.wait(GATE_SECONDS)
-    ticks: list[int] = []
-    QTimer.singleShot(0, lambda: ticks.append(1))
-    qtbot.waitUntil(lambda: bool(ticks))
+    answering(qtbot)
     qtbot.keyClicks(window.filter_bar.search, "care")
     assert window.filter_bar.search.text() == "care"
     qtbot.waitUntil(activity().busy)  # the read is under way: the status bar says so
     assert window.reading_label.isVisible()
     assert panel.network is before and not gate.opened.is_set()  # the old picture stays
-    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+    with qtbot.waitSignal(panel.network_shown):
         gate.opened.set()
     assert panel.network is not before
     qtbot.waitUntil(lambda: not activity().busy())
@@ -83,7 +80,7 @@ def test_a_superseded_result_is_never_painted(
     panel.set_filters(Filters())
     assert first_gate.entered.wait(GATE_SECONDS)
     second = Filters(search="fines")
-    with qtbot.waitSignal(panel.network_shown, timeout=10_000):
+    with qtbot.waitSignal(panel.network_shown):
         panel.set_filters(second)
     assert panel.network is not None
     drawn = panel.network
@@ -110,7 +107,7 @@ def test_a_failed_read_is_reported_and_a_superseded_one_is_not(qtbot: QtBot) -> 
 
     stream.read(held_then_fails, shown.append, failures.append)
     assert gate.entered.wait(GATE_SECONDS)
-    with qtbot.waitSignal(stream.answered, timeout=10_000):
+    with qtbot.waitSignal(stream.answered):
         stream.read(fails, shown.append, failures.append)
     gate.opened.set()
     assert wait_for_reads()
@@ -210,7 +207,7 @@ def test_a_search_keeps_the_rows_shown_until_its_own_arrive_and_never_shows_an_o
     assert [panel.model.quote(r).id for r in range(panel.model.rowCount())] == before
     assert panel.heading.text() == heading
     window.filter_bar.search.clear()
-    with qtbot.waitSignal(panel.shown, timeout=10_000):
+    with qtbot.waitSignal(panel.shown):
         qtbot.keyClicks(window.filter_bar.search, "fines")
     fines = [panel.model.quote(r).id for r in range(panel.model.rowCount())]
     assert "fines" in panel.heading.text() and fines != before
@@ -250,7 +247,7 @@ def test_a_slow_name_filter_keeps_the_list_and_typing_and_shows_only_the_latest(
     assert panel.model.name == "" and panel.model.known_total() == before  # the list stays
     qtbot.keyClicks(panel.name_filter, "x")  # typing goes on meanwhile
     assert panel.name_filter.text() == "milx"
-    with qtbot.waitSignal(panel.filtered, timeout=10_000):
+    with qtbot.waitSignal(panel.filtered):
         panel.name_filter.setText("local government")
         panel.name_filter.returnPressed.emit()
     gate.opened.set()
@@ -289,15 +286,13 @@ def test_the_timeline_made_while_its_first_read_is_held_leaves_the_window_answer
     assert window.current_view() == 5  # shown at once, its read under way
     panel = window.view(5).timeline  # type: ignore[attr-defined]
     assert gate.entered.wait(GATE_SECONDS)
-    ticks: list[int] = []
-    QTimer.singleShot(0, lambda: ticks.append(1))
-    qtbot.waitUntil(lambda: bool(ticks))
+    answering(qtbot)
     qtbot.keyClicks(window.filter_bar.search, "x")
     assert window.filter_bar.search.text() == "x"
     assert not panel.picture.rows and not gate.opened.is_set()
     window.filter_bar.search.clear()
     gate.opened.set()
-    qtbot.waitUntil(lambda: bool(panel.picture.rows) and not panel.reads.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(panel.picture.rows) and not panel.reads.busy)
 
 
 def test_a_superseded_timeline_is_never_drawn(
@@ -325,7 +320,7 @@ def test_a_superseded_timeline_is_never_drawn(
     assert first_gate.entered.wait(GATE_SECONDS)
     second = Filters(search="fines")
     panel.set_filters(second)
-    qtbot.waitUntil(lambda: len(drawn) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(drawn) == 1)
     first_gate.opened.set()
     assert wait_for_reads()
     qtbot.wait(50)  # any queued answer of the first read is delivered now, and dropped

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
-from ui_helpers import GATE_SECONDS, LGA, MILBURN, Gate, settle, stakeholder
+from ui_helpers import GATE_SECONDS, LGA, MILBURN, Gate, answering, settle, stakeholder
 
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.timeline import Timeline
@@ -21,13 +21,6 @@ from carebrowser.ui.compare_panel import ComparePanel
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.matrix_panel import MatrixPanel
 from carebrowser.ui.reads import wait_for_reads
-
-
-def answering(qtbot: QtBot) -> None:
-    """The GUI thread runs its event loop: a timer set now fires."""
-    ticks: list[int] = []
-    QTimer.singleShot(0, lambda: ticks.append(1))
-    qtbot.waitUntil(lambda: bool(ticks), timeout=2_000)
 
 
 def shown_compare(qtbot: QtBot, archive: Archive) -> ComparePanel:
@@ -77,7 +70,7 @@ def test_a_held_comparison_leaves_the_window_answering_and_the_old_rows_shown(
     # The comparison shown stays until the new one arrives.
     assert list(compare.model.stakeholders) == [lga, milburn]
     assert [compare.model.comparison_row(r) for r in range(compare.model.rowCount())] == before
-    with qtbot.waitSignal(compare.shown, timeout=10_000):
+    with qtbot.waitSignal(compare.shown):
         gate.opened.set()
     assert list(compare.model.stakeholders) == [lga, milburn, rita]
 
@@ -93,7 +86,7 @@ def test_a_superseded_comparison_is_never_shown(
     compare.shown.connect(lambda: shown.append([s.id for s in compare.model.stakeholders]))
     compare.set_stakeholders([lga.id, rita.id])
     assert gate.entered.wait(GATE_SECONDS)
-    with qtbot.waitSignal(compare.shown, timeout=10_000):
+    with qtbot.waitSignal(compare.shown):
         compare.set_stakeholders([lga.id, milburn.id])  # chosen before the first answered
     gate.opened.set()
     assert wait_for_reads()
@@ -123,7 +116,7 @@ def test_the_finder_shows_the_matches_of_what_was_typed_last(
     finder = picker.finder
     assert gate.entered.wait(GATE_SECONDS)
     answering(qtbot)
-    with qtbot.waitSignal(finder.shown, timeout=10_000):
+    with qtbot.waitSignal(finder.shown):
         QTest.keyClick(finder.edit, "a")
     current = finder.current()
     assert current is not None and current.label == LGA
@@ -177,7 +170,7 @@ def test_the_export_dialog_opens_while_its_count_is_held_and_export_waits_for_it
     dialog.accept()  # Export pressed before the count came: it waits, and says so
     assert dialog.isVisible() and not window.exports.busy()
     assert dialog.summary.text().endswith("the export starts as soon as they are counted.")
-    with qtbot.waitSignal(window.exports.finished, timeout=20_000):
+    with qtbot.waitSignal(window.exports.finished):
         gate.opened.set()
     rows, _positions = matrix_size_of(archive, window)
     assert (tmp_path / "matrix.csv").read_text(encoding="utf-8").count("\n") == rows + 1
@@ -238,7 +231,7 @@ def test_the_matrix_shown_stays_while_its_columns_are_held_and_an_older_read_is_
     assert gate.entered.wait(GATE_SECONDS)
     answering(qtbot)
     assert panel.model.matrix is before  # the matrix shown stays until the new one comes
-    with qtbot.waitSignal(panel.shown, timeout=10_000):
+    with qtbot.waitSignal(panel.shown):
         panel.hide_empty_box.setChecked(True)
     gate.opened.set()
     assert wait_for_reads()
@@ -260,8 +253,8 @@ def test_the_matrix_reads_its_changes_of_position_off_the_gui_thread(
     monkeypatch.setattr(Timeline, "spells", recorded)
     panel = MatrixPanel(archive)
     qtbot.addWidget(panel)
-    with qtbot.waitSignal(panel.shown, timeout=10_000):
+    with qtbot.waitSignal(panel.shown):
         panel.show()  # its first showing
-    with qtbot.waitSignal(panel.shown, timeout=10_000):
+    with qtbot.waitSignal(panel.shown):
         panel.set_filters(Filters(search="trusts"))
     assert on_the_gui_thread and not any(on_the_gui_thread)

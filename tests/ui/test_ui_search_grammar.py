@@ -21,7 +21,7 @@ def _search(qtbot: QtBot, window: MainWindow, text: str) -> None:
     """Type a search and press Enter, as a person does; wait until every view has read it."""
     box = window.filter_bar.search
     box.clear()
-    with qtbot.waitSignal(window.filter_bar.filters_changed, timeout=3000):
+    with qtbot.waitSignal(window.filter_bar.filters_changed):
         qtbot.keyClicks(box, text)
         box.returnPressed.emit()
     settle(qtbot)
@@ -80,7 +80,7 @@ def test_an_empty_result_says_what_matched_nothing(qtbot: QtBot, window: MainWin
         "No positions match the search \u201czzzz\u201d"
     )
     window.set_view("network")
-    qtbot.waitUntil(lambda: window.network.network is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.network.network is not None)
     settle(qtbot)
     assert window.network.empty_note.text().startswith("No positions match the search")
     window.set_view("timeline")

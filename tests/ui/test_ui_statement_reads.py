@@ -7,10 +7,10 @@ import threading
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
-from ui_helpers import GATE_SECONDS, Gate, settle
+from ui_helpers import GATE_SECONDS, Gate, answering, settle
 
 from carebrowser.queries import Archive, Filters, SourceRow
 from carebrowser.ui.main_window import MainWindow
@@ -56,16 +56,14 @@ def test_ctrl_end_reads_the_rest_off_the_gui_thread(
     statements.focus_table()
     QTest.keyClick(statements.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     assert gate.entered.wait(GATE_SECONDS)
-    ticks: list[int] = []
-    QTimer.singleShot(0, lambda: ticks.append(1))
-    qtbot.waitUntil(lambda: bool(ticks))
+    answering(qtbot)
     qtbot.waitUntil(activity().busy)
     assert window.reading_label.isVisible()
     assert statements.model.rowCount() == QUOTE_PAGE  # what was read stays
     QTest.keyClick(statements.table, Qt.Key.Key_Down)
     assert statements.table.currentIndex().row() == 1
     gate.opened.set()
-    qtbot.waitUntil(lambda: statements.table.currentIndex().row() == total - 1, timeout=10_000)
+    qtbot.waitUntil(lambda: statements.table.currentIndex().row() == total - 1)
     assert statements.model.rowCount() == total
 
 
@@ -83,7 +81,7 @@ def test_a_page_under_way_when_the_filters_change_is_never_appended(
     statements.model.fetchMore(QModelIndex())  # as it does, should the scroll not reach it
     assert gate.entered.wait(GATE_SECONDS)
     assert asked == [Filters()] and statements.model.fetching
-    with qtbot.waitSignal(statements.shown, timeout=10_000):
+    with qtbot.waitSignal(statements.shown):
         QTest.keyClicks(window.filter_bar.search, "fines")
     fines = _ids(window)
     expected = window.archive.quotes(Filters(search="fines"), limit=QUOTE_PAGE).rows
@@ -130,7 +128,7 @@ def test_a_source_being_read_leaves_the_window_answering_and_its_text_shown(
     assert reader.current_source() == before and reader.text.toPlainText() == text
     QTest.keyClicks(window.filter_bar.search, "xy")  # typing goes on
     assert window.filter_bar.search.text() == "xy"
-    with qtbot.waitSignal(reader.source_shown, timeout=10_000):
+    with qtbot.waitSignal(reader.source_shown):
         gate.opened.set()
     assert reader.current_source() == chosen
     assert reader.text.toPlainText() != text
@@ -153,7 +151,7 @@ def test_a_source_chosen_while_another_is_read_is_the_one_shown(
     reader.source_shown.connect(lambda: shown.append(reader.current_source()))
     reader.source_box.setCurrentIndex(1)
     assert gate.entered.wait(GATE_SECONDS)
-    with qtbot.waitSignal(reader.source_shown, timeout=10_000):
+    with qtbot.waitSignal(reader.source_shown):
         reader.source_box.setCurrentIndex(2)
     gate.opened.set()
     assert wait_for_reads()
@@ -190,7 +188,7 @@ def test_who_said_a_statement_is_read_off_the_gui_thread_and_the_last_asked_is_s
     reader.activate(first)
     assert gate.entered.wait(GATE_SECONDS)
     assert reader.active == first  # highlighted at once; who said it follows
-    with qtbot.waitSignal(reader.details_shown, timeout=10_000):
+    with qtbot.waitSignal(reader.details_shown):
         reader.activate(second)
     details = reader.details.toPlainText()
     gate.opened.set()
@@ -215,7 +213,7 @@ def test_a_search_s_statements_are_marked_off_the_gui_thread(
 
     monkeypatch.setattr(quotes, "search_matches", on_which_thread)
     statements = window.statements
-    with qtbot.waitSignal(statements.shown, timeout=10_000):
+    with qtbot.waitSignal(statements.shown):
         QTest.keyClicks(window.filter_bar.search, "care")
     statements.table.viewport().repaint()  # painted with its marks
     model = statements.model

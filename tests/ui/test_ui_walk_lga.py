@@ -161,7 +161,7 @@ def test_what_the_lga_with_its_people_said_about_childrens_trusts_against_milbur
     target = tmp_path / "lga and milburn on childrens trusts.xlsx"
     type_text(str(target))
     window.exports.opener = lambda _path, _failed: True  # no spreadsheet program here
-    with qtbot.waitSignal(window.exports.finished, timeout=20_000):
+    with qtbot.waitSignal(window.exports.finished):
         press(Qt.Key.Key_Return)
 
     # The workbook holds each statement verbatim, beside its position and its source.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from carebrowser.data.database import DatabaseInfo
@@ -47,9 +49,36 @@ def shown_window(
     settle(qtbot)
 
 
-def settle(qtbot: QtBot, timeout: int = 10_000) -> None:
+def settle(qtbot: QtBot) -> None:
     """Wait until every read the window asked for has been answered (shown or reported)."""
-    qtbot.waitUntil(lambda: not reads.activity().reading(), timeout=timeout)
+    qtbot.waitUntil(lambda: not reads.activity().reading())
+
+
+def answering(qtbot: QtBot) -> None:
+    """The GUI thread runs its event loop (a timer set now fires) while a read is held: the
+    wait is shorter than GATE_SECONDS, so a GUI thread held by the read fails it."""
+    ticks: list[int] = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: bool(ticks), timeout=GATE_SECONDS * 1000 // 2)
+
+
+def focus_back_in(qtbot: QtBot, widget: QWidget) -> None:
+    """Wait until *widget* has the keyboard focus again, a popup (a picker's finder) closed.
+
+    Offscreen, a popup takes the window's activation when it shows, by an event the event loop
+    delivers later; when the popup's answer is delivered first, the popup closes before its
+    activation arrives, and the activation stays with the hidden popup (focus nowhere). A
+    desktop's window manager gives the activation back to the window; so does this.
+    """
+    window = widget.window()
+    QApplication.processEvents()  # the events already posted: a popup's activation among them
+
+    def focused() -> bool:
+        if QApplication.activePopupWidget() is None and QApplication.activeWindow() is not window:
+            window.activateWindow()
+        return QApplication.focusWidget() is widget
+
+    qtbot.waitUntil(focused)
 
 
 class Gate:
