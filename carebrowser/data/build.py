@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
-from carebrowser.data import fts
+from carebrowser.data import CAPTURES_FOLDER, fts
 from carebrowser.data.database import writable_sqlite_engine
 from carebrowser.data.dates import date_span
 from carebrowser.data.schema import (
@@ -87,8 +87,6 @@ KEYS: dict[str, frozenset[str]] = {
     "mention": frozenset(["id", "name", "source", "text", "note"]),
     "stance": frozenset(["statement", "proposal", "stance", "note"]),
 }
-#: The folder, under the dataset's root, that holds the web captures the sources were cleaned from.
-CAPTURES_FOLDER = "captures"
 #: The reviewed per-statement stances that differ from the default (db/README.md).
 STANCES_FILE = "stances.toml"
 

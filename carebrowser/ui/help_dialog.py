@@ -8,12 +8,12 @@ import html
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from carebrowser import __version__
-from carebrowser.data.build import CAPTURES_FOLDER
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.data.search_syntax import SEARCH_HELP
 from carebrowser.data.vocabulary import STANCE_GLYPHS
-from carebrowser.queries import Archive, SourceRow
+from carebrowser.queries import Archive
 from carebrowser.ui.about import about_html, icon_html
+from carebrowser.ui.provenance import source_provenance
 from carebrowser.ui.widgets import named
 
 SHORTCUTS = (
@@ -42,42 +42,10 @@ SHORTCUTS = (
     ("F1", "this help"),
     ("Ctrl+Q", "quit"),
 )
-PRECISION_WORDS = {
-    "day": "to the day",
-    "month": "to the month",
-    "year": "to the year",
-    "approximate": "approximately",
-    "on or after": "only as the earliest day it can be",
-}
 
 
 def _e(text: str | None) -> str:
     return html.escape(text or "")
-
-
-def source_provenance(source: SourceRow) -> str:
-    """One source's provenance as HTML: publication, headline, author, how its date is known."""
-    stated = "inferred" if source.date_inferred else "stated in the article"
-    parts = [
-        f"<h3>{_e(source.headline) or '(no headline in the capture)'}</h3>",
-        f"<p><b>Publication:</b> {_e(source.publication)}",
-    ]
-    if source.publication_evidence:
-        parts.append(f"<br><i>{_e(source.publication_evidence)}</i>")
-    parts.append(f"<br><b>Author:</b> {_e(source.author) or 'not given'}")
-    parts.append(
-        f"<br><b>Date:</b> {_e(source.date_label)}, known {PRECISION_WORDS[source.date_precision]}"
-        f", {stated}"
-    )
-    if source.note:
-        parts.append(f"<br><b>Note:</b> {_e(source.note)}")
-    if source.date_evidence:
-        parts.append(f"<br><b>Inferred from:</b> {_e(source.date_evidence)}")
-    parts.append(
-        f"<br><b>Captured as:</b> db/{CAPTURES_FOLDER}/{_e(source.capture)} in the carebrowser "
-        f"repository; {source.statement_count:,} statements</p>"
-    )
-    return "".join(parts)
 
 
 def help_html(archive: Archive, info: DatabaseInfo) -> str:

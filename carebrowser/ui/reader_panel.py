@@ -38,6 +38,7 @@ from carebrowser.ui.models.choices import (
     reader_source_choices,
 )
 from carebrowser.ui.models.reader_sources import SourceListModel
+from carebrowser.ui.provenance import source_provenance
 from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.text_marks import SpanMarks
 from carebrowser.ui.widgets import LazyComboBox, heading, named
@@ -473,8 +474,6 @@ class ReaderPanel(QWidget):
     def _provenance(self) -> str:
         if self._shown is None:
             return ""
-        from carebrowser.ui.help_dialog import source_provenance  # with help, not at start
-
         return "<hr><h4>About this source</h4>" + source_provenance(self._shown.source.source)
 
     def current_source(self) -> SourceRow | None:
