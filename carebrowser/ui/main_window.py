@@ -41,7 +41,14 @@ from carebrowser.ui.actions import build_actions
 from carebrowser.ui.filter_bar import FilterBar
 from carebrowser.ui.settings import LONGEST_SAVED_SEARCH, Settings, filters_to_plain
 from carebrowser.ui.sizing import first_launch_size
-from carebrowser.ui.views import IMPORT_AFTER_MS, VIEWS, import_in_background, wait_for_imports
+from carebrowser.ui.views import (
+    CLASSES_EVERY_MS,
+    IMPORT_AFTER_MS,
+    VIEWS,
+    import_in_background,
+    make_classes_ahead,
+    wait_for_imports,
+)
 
 if TYPE_CHECKING:
     # Imported where used: the export dialog, clipboard and help are not needed to start, nor
@@ -157,6 +164,16 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore()
         QTimer.singleShot(IMPORT_AFTER_MS, self, import_in_background)
+        # Then, a step at a time on this thread, Qt's classes that PySide makes when first used
+        # (carebrowser.ui.views.make_classes_ahead): a view first shown would wait for them.
+        self._classes_ahead = QTimer(self)
+        self._classes_ahead.setInterval(CLASSES_EVERY_MS)
+        self._classes_ahead.timeout.connect(self._make_classes_ahead)
+        self._classes_ahead.start()
+
+    def _make_classes_ahead(self) -> None:
+        if make_classes_ahead():
+            self._classes_ahead.stop()
 
     # -- the views, made when first needed ---------------------------------------------------
 

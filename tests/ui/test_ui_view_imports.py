@@ -62,11 +62,14 @@ window = open_window(argument_parser().parse_args([]))
 app = application()
 at_start = dict(first_imported)
 modules = [spec.module for spec in views.VIEWS] + list(views.AHEAD)
-for _ in range(4_000):  # until the views' modules are imported (a bound, not a measure)
+for _ in range(4_000):  # until the views' modules and Qt's classes are in (a bound)
     app.processEvents()
-    if all(name in sys.modules for name in modules):
+    if views.imported_ahead():
         break
     threading.Event().wait(0.005)
+imported = all(name in sys.modules for name in modules)
+qt = [sys.modules[name] for name in views.QT_MODULES]
+unmade = [f"{m.__name__}.{n}" for m in qt for n in dir(m) if n not in vars(m)]
 from carebrowser.ui import reads
 later_on_gui = []
 for number in range(len(views.VIEWS)):
@@ -81,7 +84,8 @@ shown = window.current_view()
 source = window.reader.current_source()
 window.close()
 print(json.dumps({"at_start": at_start, "first_imported": first_imported, "shown": shown,
-                  "later_on_gui": later_on_gui, "source": source is not None}))
+                  "later_on_gui": later_on_gui, "source": source is not None,
+                  "imported": imported, "unmade": unmade}))
 """
 
 
@@ -125,6 +129,29 @@ def test_showing_the_views_imports_nothing_on_the_gui_thread(session: dict[str, 
     # a module first imported then held the GUI thread, the help's 240 ms with the ORM.
     assert session["source"] is True
     assert session["later_on_gui"] == []
+
+
+def test_qt_classes_are_made_ahead_once_the_views_modules_are_in(session: dict[str, Any]) -> None:
+    # PySide makes a class of Qt's when first used: the coalition map's first viewport() made
+    # every class of QtWidgets left in one pause. Made ahead, a step at a time, none is left.
+    assert session["imported"] is True
+    assert session["unmade"] == []
+
+
+def test_qt_classes_are_not_made_while_the_views_modules_are_imported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Importing:
+        """The importing thread, still at work."""
+
+        def is_alive(self) -> bool:
+            return True
+
+    monkeypatch.setattr(views, "_importing", Importing())
+    monkeypatch.setattr(views, "_unmade", None)
+    # Two threads making the same class at once is what PySide does not guard against.
+    assert views.make_classes_ahead(budget=1.0) is False
+    assert views._unmade is None  # not even listed
 
 
 def _module_file(name: str) -> Path:

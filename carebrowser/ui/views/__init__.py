@@ -12,7 +12,9 @@ import importlib
 import logging
 import sys
 import threading
+import time
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,6 +27,12 @@ log = logging.getLogger("carebrowser.ui")
 IMPORT_AFTER_MS = 500
 #: How long the importing thread keeps Python's lock from the GUI thread at most, in seconds.
 SWITCH_WHILE_IMPORTING_S = 0.0005
+#: Qt's modules whose Python classes PySide makes when first used, made ahead (make_classes_ahead).
+QT_MODULES = ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets")
+#: How long the GUI thread makes classes ahead at a time, in seconds (a class takes up to 7 ms).
+CLASSES_STEP_S = 0.004
+#: How often the GUI thread takes its next step, in milliseconds.
+CLASSES_EVERY_MS = 20
 
 
 @dataclass(frozen=True)
@@ -109,8 +117,44 @@ def wait_for_imports() -> None:
 
 
 def imported_ahead() -> bool:
-    """Whether import_in_background has imported the views' modules (and finished)."""
-    return _importing is not None and not _importing.is_alive()
+    """Whether import_in_background has imported the views' modules (and finished), and
+    make_classes_ahead has made the Qt classes left."""
+    return _importing is not None and not _importing.is_alive() and _unmade == []
+
+
+#: The Qt classes PySide has yet to make, once listed (make_classes_ahead).
+_unmade: list[tuple[ModuleType, str]] | None = None
+
+
+def make_classes_ahead(budget: float = CLASSES_STEP_S) -> bool:
+    """Make, for at most *budget* seconds, some of the Python classes of Qt's that PySide makes
+    when first used; whether none is left. Called on the GUI thread, again and again, once the
+    views' modules are imported (never meanwhile).
+
+    PySide makes a class of Qt's, with its enums, when a program first names it, or when Qt
+    first hands over an object of a class it has not made yet: the coalition map's first
+    ``viewport()`` made every class of QtWidgets left, 20-40 ms in one pause. Made here a few
+    at a time, they are ready when a view needs them. Only on the GUI thread: PySide makes a
+    class in steps, some of them Python code at which the interpreter may switch threads, and
+    nothing keeps two threads from making the same class at once (its lock for that is only in
+    builds without the interpreter's lock); the importing thread is done before the first step.
+    """
+    global _unmade
+    if _importing is None or _importing.is_alive():
+        return False
+    if _unmade is None:
+        _unmade = []
+        for name in QT_MODULES:
+            module = sys.modules.get(name)
+            if module is not None:  # its __dir__ lists the classes not made yet too
+                made = vars(module)
+                _unmade += [(module, n) for n in dir(module) if n not in made]
+        _unmade.reverse()
+    deadline = time.perf_counter() + budget
+    while _unmade and time.perf_counter() < deadline:
+        owner, name = _unmade.pop()
+        getattr(owner, name, None)
+    return not _unmade
 
 
 def _import_views() -> None:
