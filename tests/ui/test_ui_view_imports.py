@@ -4,11 +4,13 @@ makes no Qt object that belongs to a thread (no QObject, widget or pixmap)."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +154,41 @@ def test_qt_classes_are_not_made_while_the_views_modules_are_imported(
     # Two threads making the same class at once is what PySide does not guard against.
     assert views.make_classes_ahead(budget=1.0) is False
     assert views._unmade is None  # not even listed
+
+
+def test_qt_classes_made_ahead_are_kept_from_the_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Done:
+        """The importing thread, finished."""
+
+        def is_alive(self) -> bool:
+            return False
+
+    asked: list[tuple[str, bool]] = []
+    paused = [False]
+
+    class Lazy:
+        """A module of Qt's whose classes are made when first named."""
+
+        def __getattr__(self, name: str) -> object:
+            asked.append((name, paused[0]))
+            return object()
+
+    @contextlib.contextmanager
+    def importing() -> Iterator[None]:
+        paused[0] = True
+        yield
+        paused[0] = False
+
+    monkeypatch.setattr(views, "_importing", Done())
+    monkeypatch.setattr(views, "_unmade", [(Lazy(), "QThird"), (Lazy(), "QSecond")])
+    monkeypatch.setattr(startup, "importing", importing)
+    assert views.make_classes_ahead(budget=1.0) is True
+    # Each made once, while the collector is paused (then kept from it).
+    assert asked == [("QSecond", True), ("QThird", True)]
+    assert views.make_classes_ahead() is True  # nothing left: nothing more to do
+    assert len(asked) == 2
 
 
 def _module_file(name: str) -> Path:

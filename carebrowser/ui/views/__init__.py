@@ -150,10 +150,13 @@ def make_classes_ahead(budget: float = CLASSES_STEP_S) -> bool:
                 made = vars(module)
                 _unmade += [(module, n) for n in dir(module) if n not in made]
         _unmade.reverse()
+    from carebrowser.startup import importing
+
     deadline = time.perf_counter() + budget
-    while _unmade and time.perf_counter() < deadline:
-        owner, name = _unmade.pop()
-        getattr(owner, name, None)
+    with importing():  # kept from the collector as the modules' classes are (a few thousand)
+        while _unmade and time.perf_counter() < deadline:
+            owner, name = _unmade.pop()
+            getattr(owner, name, None)
     return not _unmade
 
 
