@@ -445,3 +445,21 @@ def test_a_batch_read_for_a_matrix_shown_before_is_never_added(synthetic: Archiv
     whole = synthetic.matrix(councils, hide_empty=True)
     assert [s.id for s in model.matrix.stakeholders] == [s.id for s in whole.stakeholders][:10]
     assert [s.id for s in model.matrix.stakeholders][:5] == first
+
+
+def test_the_matrix_shows_its_rows_before_it_chooses_its_first_position(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # Shown with the focus before its rows come: the rows are painted in one turn of the event
+    # loop, the first position is made current (and its evidence read) in the next.
+    current_when_shown: list[bool] = []
+    matrix = window.matrix  # made, not shown yet: nothing read
+    matrix.shown.connect(lambda: current_when_shown.append(matrix.table.currentIndex().isValid()))
+    window.set_view(MATRIX)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: matrix.table.currentIndex().isValid())
+    assert current_when_shown == [False]
+    first = matrix.current_position()
+    assert first is not None
+    settle(qtbot)
+    assert [p.id for p in window.evidence.positions] == [first.id]
