@@ -111,7 +111,7 @@ def probe(path: Path | str) -> dict[str, list[float]]:
     from carebrowser.startup import started
     from carebrowser.ui.main_window import MainWindow
     from carebrowser.ui.settings import Settings
-    from carebrowser.ui.views import VIEWS, imported_ahead
+    from carebrowser.ui.views import VIEWS
 
     app = QApplication.instance() or QApplication([])
     engine, info = open_database(path)
@@ -122,8 +122,9 @@ def probe(path: Path | str) -> dict[str, list[float]]:
     window.show()
     started()
     # A person looks at the first screen a moment before typing: meanwhile the other views'
-    # modules are imported off the GUI thread (docs/performance.md says what typing at once costs).
-    _settle(app, imported_ahead)
+    # modules are imported off the GUI thread, then Qt's classes and the views' widgets are made
+    # a step at a time (docs/performance.md says what typing at once costs).
+    _settle(app, window.made_ahead)
     ticks = Ticks()
     gaps: dict[str, list[float]] = {}
 

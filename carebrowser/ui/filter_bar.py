@@ -258,6 +258,10 @@ class FilterBar(QWidget):
         if self.dated.isChecked():
             self.filters_changed.emit()
 
+    def typing(self) -> bool:
+        """Whether a search is being typed (its filters not applied yet)."""
+        return self._typing.isActive()
+
     def filters(self) -> Filters:
         """The filters as set (stakeholders are chosen elsewhere)."""
 

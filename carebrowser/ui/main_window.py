@@ -163,17 +163,35 @@ class MainWindow(QMainWindow):
         self._exports: ExportFlow | None = None
         self._connect()
         self._restore()
+        #: The other views' widgets, made ahead while the person reads the first screen, until
+        #: each view is first shown (and only then put in the window, wired and read).
+        self._made_ahead: dict[int, View] = {}
         QTimer.singleShot(IMPORT_AFTER_MS, self, import_in_background)
         # Then, a step at a time on this thread, Qt's classes that PySide makes when first used
-        # (carebrowser.ui.views.make_classes_ahead): a view first shown would wait for them.
-        self._classes_ahead = QTimer(self)
-        self._classes_ahead.setInterval(CLASSES_EVERY_MS)
-        self._classes_ahead.timeout.connect(self._make_classes_ahead)
-        self._classes_ahead.start()
+        # (carebrowser.ui.views.make_classes_ahead), then the other views' widgets, one a turn:
+        # a view first shown would otherwise make them all in one pause (the map's 40-65 ms).
+        self._ahead = QTimer(self)
+        self._ahead.setInterval(CLASSES_EVERY_MS)
+        self._ahead.timeout.connect(self._step_ahead)
+        self._ahead.start()
 
-    def _make_classes_ahead(self) -> None:
-        if make_classes_ahead():
-            self._classes_ahead.stop()
+    def _step_ahead(self) -> None:
+        """One step of the work done ahead: some of Qt's classes, else one view's widgets, while
+        the person is not at work (no read under way, nothing being typed)."""
+        if not make_classes_ahead():
+            return
+        if reads.activity().reading() or self.filter_bar.typing():
+            return  # a read, or keys typed: later
+        for number in range(len(VIEWS)):
+            if number not in self._views and number not in self._made_ahead:
+                self._made_ahead[number] = VIEWS[number].build(self)
+                return
+        self._ahead.stop()
+
+    def made_ahead(self) -> bool:
+        """Whether the work done ahead of the person (make_classes_ahead, every view's widgets)
+        is done."""
+        return not self._ahead.isActive()
 
     # -- the views, made when first needed ---------------------------------------------------
 
@@ -228,7 +246,8 @@ class MainWindow(QMainWindow):
         if self.built(number):
             return
         filters = self.filter_bar.filters()
-        view = self._views[number] = VIEWS[number].build(self)
+        made = self._made_ahead.pop(number, None)
+        view = self._views[number] = VIEWS[number].build(self) if made is None else made
         self._wire(view)
         self.settings.restore_splitters(view.page)
         self._holders[number].addWidget(view.page)
@@ -642,7 +661,8 @@ class MainWindow(QMainWindow):
         s = self.settings
         s.save_geometry("window", self.saveGeometry())
         s.save_geometry("window_state", self.saveState())
-        s.save_splitters(self)
+        # Not the splitters of views made ahead and never shown: they have no sizes of their own.
+        s.save_splitters(self, leave=[view.page for view in self._made_ahead.values()])
         s.set_value(options.LAST_VIEW, self.current_view())
         actions = self.window_actions  # in step with the views' boxes, made or not
         s.set_value(options.HIDE_EMPTY, actions.hide_empty.isChecked())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar, cast
 
@@ -90,9 +91,12 @@ class Settings:
         value = self.store.value(f"geometry/{name}")
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
-    def save_splitters(self, root: QWidget) -> None:
-        """Remember the sizes of every named splitter under *root*."""
+    def save_splitters(self, root: QWidget, leave: Sequence[QWidget] = ()) -> None:
+        """Remember the sizes of every named splitter under *root*, but those in *leave* or
+        under one of them."""
         for splitter in root.findChildren(QSplitter):
+            if any(page is splitter or page.isAncestorOf(splitter) for page in leave):
+                continue
             if splitter.objectName():
                 self.save_geometry(f"splitter/{splitter.objectName()}", splitter.saveState())
 

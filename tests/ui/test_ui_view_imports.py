@@ -1,5 +1,6 @@
 """The views' modules are imported off the GUI thread once the window is up, and importing them
-makes no Qt object that belongs to a thread (no QObject, widget or pixmap)."""
+makes no Qt object that belongs to a thread (no QObject, widget or pixmap); then Qt's classes and
+the views' widgets are made ahead on the GUI thread, a step at a time."""
 
 from __future__ import annotations
 
@@ -15,10 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QSplitter, QWidget
+from pytestqt.qtbot import QtBot
 
 from carebrowser import startup
-from carebrowser.ui import views
-from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui import reads, views
+from carebrowser.ui.main_window import NETWORK, MainWindow
+from carebrowser.ui.network import NetworkPanel
+from carebrowser.ui.settings import Settings
 from carebrowser.ui.views import VIEWS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -302,3 +307,48 @@ def test_an_export_asked_for_before_the_modules_imported_ahead_are_in_waits_for_
     monkeypatch.setattr(views, "_importing", Importing())
     assert window.exports is not None
     assert joined == [True]
+
+
+def test_the_other_views_widgets_are_made_ahead_and_shown_when_asked_for(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # While the person reads the first screen, each other view's widgets are made, one a turn
+    # of the event loop; the view is put in the window, wired and read when first shown.
+    qtbot.waitUntil(window.made_ahead, timeout=60_000)
+    assert [window.built(number) for number in range(len(VIEWS))] == [True] + [False] * (
+        len(VIEWS) - 1
+    )
+    made = window.findChildren(NetworkPanel)
+    assert len(made) == 1
+    window.set_view(NETWORK)
+    assert window.network is made[0]
+    assert window.network.isVisible()
+    assert window.findChildren(NetworkPanel) == made  # none made again
+
+
+def test_no_view_is_made_ahead_while_a_read_is_under_way(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reads.activity(), "reading", lambda: True)
+    qtbot.waitUntil(views.imported_ahead, timeout=60_000)
+    qtbot.wait(200)  # the steps ahead asked again, each time a read under way
+    assert window.findChildren(NetworkPanel) == []
+    assert not window.made_ahead()
+    monkeypatch.undo()
+    qtbot.waitUntil(window.made_ahead, timeout=60_000)
+    assert len(window.findChildren(NetworkPanel)) == 1
+
+
+def test_the_splitters_of_views_made_ahead_and_never_shown_are_not_saved(
+    qtbot: QtBot, window: MainWindow, settings: Settings
+) -> None:
+    remembered = QSplitter()
+    remembered.addWidget(QWidget())
+    remembered.addWidget(QWidget())
+    remembered.setSizes([300, 100])
+    state = remembered.saveState()
+    settings.save_geometry("splitter/matrix", state)
+    qtbot.waitUntil(window.made_ahead, timeout=60_000)
+    window.save_settings()
+    # The matrix's splitter made ahead has no sizes yet: the sizes remembered stay.
+    assert settings.geometry("splitter/matrix") == state
