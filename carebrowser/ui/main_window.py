@@ -78,6 +78,11 @@ SERVER_LOST_STATUS = (
 )
 
 
+#: How many steps ahead (CLASSES_EVERY_MS apart) without a read or a key typed before a view's
+#: widgets are made ahead (10-30 ms each): the person is reading, not at work.
+QUIET_STEPS = 10
+
+
 class MainWindow(QMainWindow):
     """The views of VIEWS (Ctrl+1..) under one filter bar; the panels talk through this window."""
 
@@ -107,6 +112,9 @@ class MainWindow(QMainWindow):
         self.filter_bar = FilterBar(archive, self)
         # The first view is made now; the others when first shown, or first asked for.
         self._views: dict[int, View] = {STAKEHOLDERS: VIEWS[STAKEHOLDERS].build(self)}
+        #: The other views' widgets, made ahead while the person reads the first screen, until
+        #: each view is first shown (and only then put in the window, wired and read).
+        self._made_ahead: dict[int, View] = {}
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self._views[STAKEHOLDERS].page)
         #: Where each view after the first goes when it is made.
@@ -163,13 +171,11 @@ class MainWindow(QMainWindow):
         self._exports: ExportFlow | None = None
         self._connect()
         self._restore()
-        #: The other views' widgets, made ahead while the person reads the first screen, until
-        #: each view is first shown (and only then put in the window, wired and read).
-        self._made_ahead: dict[int, View] = {}
         QTimer.singleShot(IMPORT_AFTER_MS, self, import_in_background)
         # Then, a step at a time on this thread, Qt's classes that PySide makes when first used
         # (carebrowser.ui.views.make_classes_ahead), then the other views' widgets, one a turn:
         # a view first shown would otherwise make them all in one pause (the map's 40-65 ms).
+        self._quiet = 0  # steps ahead since the last read or key typed
         self._ahead = QTimer(self)
         self._ahead.setInterval(CLASSES_EVERY_MS)
         self._ahead.timeout.connect(self._step_ahead)
@@ -181,7 +187,12 @@ class MainWindow(QMainWindow):
         if not make_classes_ahead():
             return
         if reads.activity().reading() or self.filter_bar.typing():
-            return  # a read, or keys typed: later
+            self._quiet = 0  # a read, or keys typed: later
+            return
+        self._quiet += 1
+        if self._quiet < QUIET_STEPS:
+            return  # the person may be at work between two reads
+        self._quiet = 0
         for number in range(len(VIEWS)):
             if number not in self._views and number not in self._made_ahead:
                 self._made_ahead[number] = VIEWS[number].build(self)
