@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carebrowser import startup
 from carebrowser.data.database import (
     QUERY_ERRORS,
     DatabaseInfo,
@@ -195,7 +196,8 @@ class MainWindow(QMainWindow):
         self._quiet = 0
         for number in range(len(VIEWS)):
             if number not in self._views and number not in self._made_ahead:
-                self._made_ahead[number] = VIEWS[number].build(self)
+                with startup.importing():  # kept from the collector as start-up's widgets are
+                    self._made_ahead[number] = VIEWS[number].build(self)
                 return
         self._ahead.stop()
 

@@ -25,6 +25,7 @@ from carebrowser.ui.main_window import NETWORK, MainWindow
 from carebrowser.ui.network import NetworkPanel
 from carebrowser.ui.settings import Settings
 from carebrowser.ui.views import VIEWS
+from carebrowser.ui.views.base import View
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The Qt classes a module may make while it is imported, on any thread: values, not objects
@@ -352,3 +353,29 @@ def test_the_splitters_of_views_made_ahead_and_never_shown_are_not_saved(
     window.save_settings()
     # The matrix's splitter made ahead has no sizes yet: the sizes remembered stay.
     assert settings.geometry("splitter/matrix") == state
+
+
+def test_views_made_ahead_are_kept_from_the_collector(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paused = [False]
+    made_while_paused: list[bool] = []
+
+    @contextlib.contextmanager
+    def importing() -> Iterator[None]:
+        paused[0] = True
+        yield
+        paused[0] = False
+
+    build = views.ViewSpec.build
+
+    def watched(spec: views.ViewSpec, made_for: MainWindow) -> View:
+        made_while_paused.append(paused[0])
+        return build(spec, made_for)
+
+    monkeypatch.setattr(startup, "importing", importing)
+    monkeypatch.setattr(views.ViewSpec, "build", watched)
+    qtbot.waitUntil(window.made_ahead, timeout=60_000)
+    # Each made with the collector paused, then kept from it, as start-up's widgets are.
+    assert made_while_paused  # (a view or two may have been made before the watch began)
+    assert all(made_while_paused)
