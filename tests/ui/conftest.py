@@ -13,11 +13,28 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gate, shown_window
 
-from carebrowser.data.database import DatabaseInfo
+from carebrowser.data.database import DatabaseInfo, open_database
+from carebrowser.data.synth import Sizes, synthesize
 from carebrowser.queries import Archive
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.reads import wait_for_reads
 from carebrowser.ui.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def synthetic_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic archive of 20,000 statements (400 stakeholders, 2,000 sources), made once."""
+    return synthesize(
+        tmp_path_factory.mktemp("synthetic") / "synthetic.sqlite", Sizes.for_quotes(20_000), seed=3
+    )
+
+
+@pytest.fixture(scope="module")
+def synthetic(synthetic_file: Path) -> Iterator[Archive]:
+    """The synthetic archive, opened read-only for one test module."""
+    engine, _info = open_database(synthetic_file)
+    yield Archive(engine)
+    engine.dispose()
 
 
 @pytest.fixture
@@ -38,6 +55,16 @@ def _clipboard_emptied(qapp: QApplication) -> Iterator[None]:
     still on the clipboard when the interpreter exits crashes it on the offscreen platform."""
     yield
     QGuiApplication.clipboard().clear()
+
+
+@pytest.fixture
+def collected() -> Iterator[None]:
+    """Free the panels a test made (closed by pytest-qt) as it ends: a panel and its pickers
+    hold one another, so the garbage collector would delete the panel, a window, at some later
+    moment, perhaps while another test's window paints, which the offscreen platform does not
+    survive."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture

@@ -3,20 +3,24 @@ stakeholder list's categories; and Compare selected with one stakeholder adds it
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
-from ui_helpers import LGA, MILBURN, focus_back_in, settle, stakeholder
+from ui_helpers import (
+    LGA,
+    MILBURN,
+    focus_back_in,
+    open_finder,
+    settle,
+    shown_compare,
+    stakeholder,
+)
 
 from carebrowser.data.vocabulary import CATEGORIES
 from carebrowser.queries import Archive, StakeholderRow
-from carebrowser.ui.compare_panel import ComparePanel
 from carebrowser.ui.main_window import COMPARE, STAKEHOLDERS, MainWindow
 from carebrowser.ui.models.choices import (
     CategoryHeading,
@@ -30,24 +34,8 @@ ALT = Qt.KeyboardModifier.AltModifier
 NO_KEY = Qt.KeyboardModifier.NoModifier
 
 
-@pytest.fixture(autouse=True)
-def _collected() -> Iterator[None]:
-    """Free the panels a test made (closed by pytest-qt) as it ends: a panel and its pickers
-    hold one another, so the garbage collector would delete the panel, a window, at some later
-    moment, perhaps while another test's window paints, which the offscreen platform does not
-    survive."""
-    yield
-    gc.collect()
-
-
-def shown_compare(qtbot: QtBot, archive: Archive) -> ComparePanel:
-    compare = ComparePanel(archive)
-    qtbot.addWidget(compare)
-    compare.resize(1000, 600)
-    compare.show()
-    qtbot.waitExposed(compare)
-    settle(qtbot)
-    return compare
+#: Each test's panels are freed as it ends (see the collected fixture).
+pytestmark = pytest.mark.usefixtures("collected")
 
 
 def matches(finder: ChoiceFinder) -> list[str]:
@@ -58,13 +46,10 @@ def matches(finder: ChoiceFinder) -> list[str]:
 
 
 def typed(qtbot: QtBot, picker: FindingComboBox, text: str) -> ChoiceFinder:
-    """Type *text* into a picker, as a person does; the finder it opens."""
-    picker.setFocus(Qt.FocusReason.ShortcutFocusReason)
-    QTest.keyClicks(picker, text)
-    assert picker.finder.isVisible()
-    assert picker.finder.edit.text() == text
+    """Type *text* into a picker, as a person does; the finder it opens, its matches shown."""
+    finder = open_finder(picker, text)
     settle(qtbot)  # the matches are read off the GUI thread
-    return picker.finder
+    return finder
 
 
 def test_typing_local_gov_lists_the_matches_under_their_categories(

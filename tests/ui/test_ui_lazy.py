@@ -4,47 +4,31 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QModelIndex, QObject
 from pytestqt.qtbot import QtBot
-from ui_helpers import settle
+from ui_helpers import TREE_PAGE, assert_counted, long_list_window, settle, show
 
-from carebrowser.data.database import DatabaseInfo, open_database
-from carebrowser.data.synth import Sizes, synthesize
+from carebrowser.data.database import DatabaseInfo
 from carebrowser.export import matrix_table, position_evidence_table
 from carebrowser.export import positions_table as export_positions_table
 from carebrowser.queries import Archive, Filters
-from carebrowser.ui import export_subjects, matrix_panel, quote_panel, stakeholder_panel
+from carebrowser.ui import export_subjects, matrix_panel, quote_panel
 from carebrowser.ui.main_window import MATRIX, MainWindow
 from carebrowser.ui.matrix_panel import MATRIX_BATCH, MatrixPanel
 from carebrowser.ui.models.matrix import Cursor, MatrixFetch, MatrixModel, MatrixRows
 from carebrowser.ui.models.roles import ID_ROLE, ROW_ROLE
 from carebrowser.ui.settings import Settings
 
-#: 400 stakeholders: two batches of matrix rows.
-SIZES = Sizes.for_quotes(20_000)
-#: Stakeholders a page in the list: a category of this archive has three pages and more.
-TREE_PAGE = 30
-
-
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
-    path = synthesize(tmp_path_factory.mktemp("lazy") / "synthetic.sqlite", SIZES, seed=3)
-    engine, _info = open_database(path)
-    yield Archive(engine)
-    engine.dispose()
-
 
 def _shown(qtbot: QtBot, archive: Archive, settings: Settings, height: int = 900) -> MainWindow:
     """A main window over *archive*, shown offscreen, 1,400 pixels wide."""
     window = MainWindow(archive, DatabaseInfo("synthetic", 1, True), settings)
     qtbot.addWidget(window)
-    window.resize(1400, height)
-    window.show()
-    qtbot.waitExposed(window)
+    show(qtbot, window, height)
     return window
 
 
@@ -205,8 +189,8 @@ def test_the_statement_count_is_bounded_until_asked_for(
 def test_the_stakeholder_list_reads_more_as_a_category_s_end_comes_into_view(
     qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", TREE_PAGE)
-    window = _shown(qtbot, synthetic, settings)
+    window = long_list_window(qtbot, synthetic, settings, monkeypatch)
+    show(qtbot, window)
     panel = window.stakeholders
     model, tree = panel.model, panel.tree
     counts = model.archive.category_counts()
@@ -293,7 +277,6 @@ def test_a_long_list_is_shown_before_its_category_counts_are_read(
 ) -> None:
     """At start, the first screenful is shown at once; the counts follow, read off the GUI
     thread."""
-    monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", TREE_PAGE)
     counted_on: list[threading.Thread] = []
     read = Archive.category_counts
 
@@ -304,8 +287,7 @@ def test_a_long_list_is_shown_before_its_category_counts_are_read(
         return read(self, categories, name, speaking=speaking)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Archive, "category_counts", counts)
-    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
-    qtbot.addWidget(window)
+    window = long_list_window(qtbot, synthetic, settings, monkeypatch)
     panel, model = window.stakeholders, window.stakeholders.model
     # The first screenful, with a lower bound for the last category read...
     assert model.counting and panel.count_label.text() == f"at least {TREE_PAGE} shown"
@@ -318,12 +300,7 @@ def test_a_long_list_is_shown_before_its_category_counts_are_read(
     assert len(counted_on) == 1 and counted_on[0] is not threading.main_thread()
     # The list shows those with statements (the "With statements only" box is ticked).
     expected = {c.category: c.count for c in read(synthetic, (), "", speaking=True)}
-    labels = {
-        model.index(r, 0).data(ROW_ROLE): model.index(r, 0).data() for r in range(model.rowCount())
-    }
-    assert labels.keys() == expected.keys()
-    assert all(label.endswith(f"({expected[c]:,})") for c, label in labels.items())
-    assert panel.count_label.text() == f"{sum(expected.values()):,} shown"
+    assert_counted(panel, expected)
     window.close()
 
 
@@ -332,8 +309,8 @@ def test_a_long_list_typed_for_is_shown_with_its_counts_at_once(
 ) -> None:
     """A name typed: its first screenful and its counts are read together off the GUI thread,
     and shown in one go (one reset of the view rather than two)."""
-    monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", TREE_PAGE)
-    window = _shown(qtbot, synthetic, settings)
+    window = long_list_window(qtbot, synthetic, settings, monkeypatch)
+    show(qtbot, window)
     panel = window.stakeholders
     model = panel.model
     qtbot.waitUntil(lambda: not model.counting)

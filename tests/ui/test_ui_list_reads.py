@@ -11,30 +11,25 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex
 from pytestqt.qtbot import QtBot
-from ui_helpers import GATE_SECONDS, LGA, MILBURN, Gate, answering, settle, stakeholder
+from ui_helpers import (
+    GATE_SECONDS,
+    LGA,
+    MILBURN,
+    Gate,
+    answering,
+    assert_counted,
+    long_list_window,
+    settle,
+    show,
+    stakeholder,
+)
 
-from carebrowser.data.database import DatabaseInfo, open_database
-from carebrowser.data.synth import Sizes, synthesize
 from carebrowser.queries import Archive
-from carebrowser.ui import stakeholder_panel
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.models.roles import ROW_ROLE
 from carebrowser.ui.models.stakeholders import StakeholderTreeModel
 from carebrowser.ui.reads import activity, wait_for_reads
 from carebrowser.ui.settings import Settings
-
-#: Stakeholders a page in the list: the biggest category of the archive has several pages.
-TREE_PAGE = 30
-
-
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
-    path = synthesize(
-        tmp_path_factory.mktemp("list") / "synthetic.sqlite", Sizes.for_quotes(20_000)
-    )
-    engine, _info = open_database(path)
-    yield Archive(engine)
-    engine.dispose()
 
 
 @pytest.fixture
@@ -42,12 +37,8 @@ def long_list(
     qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[MainWindow]:
     """A window whose stakeholder list is read a page of TREE_PAGE at a time, counted."""
-    monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", TREE_PAGE)
-    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
+    window = long_list_window(qtbot, synthetic, settings, monkeypatch)
+    show(qtbot, window)
     qtbot.waitUntil(lambda: not window.stakeholders.model.counting)
     settle(qtbot)
     yield window
@@ -151,7 +142,6 @@ def test_counts_read_for_an_older_filter_are_never_shown(
     """The counts of the whole list, read after the first paint, are held: the window answers
     and the list says "at least"; "e" typed meanwhile is shown with its own counts; the whole
     list's, let go after, are dropped."""
-    monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", TREE_PAGE)
     counts = Archive.category_counts
 
     def held_for_everyone(self: Archive, categories: Any = (), name: str = "", **named: Any) -> Any:
@@ -160,8 +150,7 @@ def test_counts_read_for_an_older_filter_are_never_shown(
         return counts(self, categories, name, **named)
 
     monkeypatch.setattr(Archive, "category_counts", held_for_everyone)
-    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
-    qtbot.addWidget(window)
+    window = long_list_window(qtbot, synthetic, settings, monkeypatch)
     window.resize(1400, 900)
     window.show()
     panel, model = window.stakeholders, window.stakeholders.model
@@ -177,12 +166,7 @@ def test_counts_read_for_an_older_filter_are_never_shown(
     qtbot.wait(50)  # the held counts are delivered now, and dropped
     settle(qtbot)
     expected = {c.category: c.count for c in counts(synthetic, (), "e", speaking=True)}
-    labels = {
-        model.index(r, 0).data(ROW_ROLE): model.index(r, 0).data() for r in range(model.rowCount())
-    }
-    assert labels.keys() == expected.keys()
-    assert all(label.endswith(f"({expected[c]:,})") for c, label in labels.items())
-    assert panel.count_label.text() == f"{sum(expected.values()):,} shown"
+    assert_counted(panel, expected)
     window.close()
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import sqlite3
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,8 +12,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from ui_helpers import settle
 
-from carebrowser.data.database import DatabaseInfo, open_database
-from carebrowser.data.synth import Sizes, synthesize
+from carebrowser.data.database import DatabaseInfo
 from carebrowser.data.vocabulary import CATEGORIES
 from carebrowser.queries import Archive, SourceRow, StakeholderRow
 from carebrowser.ui import compare_panel, reader_panel
@@ -31,20 +28,11 @@ from carebrowser.ui.reader_panel import ReaderPanel
 from carebrowser.ui.reads import activity
 from carebrowser.ui.settings import Settings
 
-#: 400 stakeholders and 2,000 sources: many pages of the sizes below.
-SIZES = Sizes.for_quotes(20_000)
+#: The synthetic archive's 400 stakeholders and 2,000 sources: many pages of these sizes.
 SOURCE_PAGE, READ_UP_TO, STAKEHOLDER_PAGE = 50, 150, 40
 MATCHES = " \u2014 matches the search"
 #: A word in about three sources in five of the synthetic archive.
 WORD = "fines"
-
-
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
-    path = synthesize(tmp_path_factory.mktemp("pickers") / "synthetic.sqlite", SIZES, seed=3)
-    engine, _info = open_database(path)
-    yield Archive(engine)
-    engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -54,14 +42,8 @@ def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compare_panel, "STAKEHOLDER_PAGE", STAKEHOLDER_PAGE)
 
 
-@pytest.fixture(autouse=True)
-def _collected() -> Iterator[None]:
-    """Free the panels a test made (closed by pytest-qt) as it ends: a panel and its pickers
-    hold one another, so the garbage collector would delete the panel, a window, at some later
-    moment, perhaps while another test's window paints, which the offscreen platform does not
-    survive."""
-    yield
-    gc.collect()
+#: Each test's panels are freed as it ends (see the collected fixture).
+pytestmark = pytest.mark.usefixtures("collected")
 
 
 def no_whole_tables(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,24 +13,23 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
-from ui_helpers import GATE_SECONDS, LGA, MILBURN, Gate, answering, settle, stakeholder
+from ui_helpers import (
+    GATE_SECONDS,
+    LGA,
+    MILBURN,
+    Gate,
+    answering,
+    open_finder,
+    settle,
+    shown_compare,
+    stakeholder,
+)
 
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.timeline import Timeline
-from carebrowser.ui.compare_panel import ComparePanel
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.matrix_panel import MatrixPanel
 from carebrowser.ui.reads import wait_for_reads
-
-
-def shown_compare(qtbot: QtBot, archive: Archive) -> ComparePanel:
-    compare = ComparePanel(archive)
-    qtbot.addWidget(compare)
-    compare.resize(1000, 600)
-    compare.show()
-    qtbot.waitExposed(compare)
-    settle(qtbot)
-    return compare
 
 
 def held_compare(monkeypatch: pytest.MonkeyPatch, gate: Gate, held: int) -> list[list[int]]:
@@ -63,10 +62,7 @@ def test_a_held_comparison_leaves_the_window_answering_and_the_old_rows_shown(
     assert gate.entered.wait(GATE_SECONDS)
     answering(qtbot)
     # The pickers answer keys: a letter opens the finder of the third picker.
-    picker = compare.pickers[3]
-    picker.setFocus()
-    QTest.keyClicks(picker, "lga")
-    assert picker.finder.isVisible() and picker.finder.edit.text() == "lga"
+    open_finder(compare.pickers[3], "lga")
     # The comparison shown stays until the new one arrives.
     assert list(compare.model.stakeholders) == [lga, milburn]
     assert [compare.model.comparison_row(r) for r in range(compare.model.rowCount())] == before
@@ -111,9 +107,7 @@ def test_the_finder_shows_the_matches_of_what_was_typed_last(
 
     monkeypatch.setattr(Archive, "stakeholders_as_listed", held)
     picker = compare.pickers[0]
-    picker.setFocus()
-    QTest.keyClicks(picker, "lg")
-    finder = picker.finder
+    finder = open_finder(picker, "lg")
     assert gate.entered.wait(GATE_SECONDS)
     answering(qtbot)
     with qtbot.waitSignal(finder.shown):

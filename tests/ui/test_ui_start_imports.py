@@ -4,15 +4,12 @@ or its view."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from ui_helpers import fresh_session
 
-ROOT = Path(__file__).resolve().parents[2]
 #: Modules that only a menu action, a dialog, a failure, a server or a display problem needs.
 NOT_AT_START = (
     "carebrowser.ui.error_dialogs",
@@ -118,22 +115,7 @@ print(json.dumps({"shown": shown, "at_start": at_start, "after_actions": after_a
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """What SESSION found, run once for this module's tests."""
-    folder = tmp_path_factory.mktemp("home")
-    # Nothing remembered from the person's own settings, and no log written among them.
-    home = {name: str(folder / name) for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
-    env = {**os.environ, **home, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [sys.executable, "-c", SESSION, json.dumps(NOT_AT_START)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    return found
+    return fresh_session(SESSION, tmp_path_factory.mktemp("home"), json.dumps(NOT_AT_START))
 
 
 def test_the_window_starts_without_the_modules_of_its_actions(session: dict[str, Any]) -> None:
@@ -230,23 +212,7 @@ print(json.dumps({"on_gui_thread": first_imported, "drawn": drawn}))
 
 
 def test_the_coalition_map_imports_networkx_off_the_gui_thread(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", MAP_SESSION],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    found = fresh_session(MAP_SESSION, tmp_path)
     assert found["drawn"] > 0  # the map was drawn
     # Both were imported, each first by a reading thread, never by the GUI thread.
     assert found["on_gui_thread"] == {"networkx": False, "numpy": False}

@@ -7,10 +7,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import gc
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QSplitter, QWidget
 from pytestqt.qtbot import QtBot
+from ui_helpers import fresh_session
 
 from carebrowser import startup
 from carebrowser.ui import reads, views
@@ -100,25 +97,7 @@ print(json.dumps({"at_start": at_start, "first_imported": first_imported, "shown
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """What SESSION found, run once for this module's tests."""
-    folder = tmp_path_factory.mktemp("home")
-    env = {
-        **os.environ,
-        "XDG_CONFIG_HOME": str(folder / "config"),
-        "XDG_STATE_HOME": str(folder / "state"),
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", SESSION],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    return found
+    return fresh_session(SESSION, tmp_path_factory.mktemp("home"))
 
 
 def test_the_views_modules_are_imported_off_the_gui_thread(session: dict[str, Any]) -> None:

@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QTimer
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive, ProposalRow, StakeholderRow
-from carebrowser.ui import reads
+from carebrowser.ui import reads, stakeholder_panel
+from carebrowser.ui.compare_panel import ComparePanel
 from carebrowser.ui.main_window import MainWindow
+from carebrowser.ui.models.roles import ROW_ROLE
+from carebrowser.ui.pickers import ChoiceFinder, FindingComboBox
 from carebrowser.ui.settings import Settings
+from carebrowser.ui.stakeholder_panel import StakeholderPanel
 
 LGA = "Local Government Association"
 MILBURN = "Alan Milburn"
+ROOT = Path(__file__).resolve().parents[2]
+#: Stakeholders a page in the list of long_list_window: a category of the synthetic archive
+#: has three pages and more.
+TREE_PAGE = 30
 #: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
 GATE_SECONDS = 60
 
@@ -40,13 +56,86 @@ def shown_window(
     """A main window over *archive*, shown offscreen at a laptop's size, closed afterwards."""
     shown = MainWindow(archive, info, settings)
     qtbot.addWidget(shown)
-    shown.resize(1400, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
+    show(qtbot, shown)
     settle(qtbot)
     yield shown
     shown.close()
     settle(qtbot)
+
+
+def show(qtbot: QtBot, window: MainWindow, height: int = 900) -> None:
+    """Show *window* offscreen, 1,400 pixels wide, and wait until it is exposed."""
+    window.resize(1400, height)
+    window.show()
+    qtbot.waitExposed(window)
+
+
+def shown_compare(qtbot: QtBot, archive: Archive) -> ComparePanel:
+    """The comparison panel alone over *archive*, shown offscreen, its first reads answered."""
+    compare = ComparePanel(archive)
+    qtbot.addWidget(compare)
+    compare.resize(1000, 600)
+    compare.show()
+    qtbot.waitExposed(compare)
+    settle(qtbot)
+    return compare
+
+
+def open_finder(picker: FindingComboBox, text: str) -> ChoiceFinder:
+    """Type *text* into a picker, as a person does: the finder it opens (its matches are read
+    off the GUI thread, and may not have arrived)."""
+    picker.setFocus(Qt.FocusReason.ShortcutFocusReason)
+    QTest.keyClicks(picker, text)
+    assert picker.finder.isVisible()
+    assert picker.finder.edit.text() == text
+    return picker.finder
+
+
+def long_list_window(
+    qtbot: QtBot, archive: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> MainWindow:
+    """A main window over *archive* (the synthetic one), not shown yet, whose stakeholder list
+    is read a page of TREE_PAGE at a time."""
+    monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", TREE_PAGE)
+    window = MainWindow(archive, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(window)
+    return window
+
+
+def assert_counted(panel: StakeholderPanel, expected: dict[str, int]) -> None:
+    """The stakeholder list shows the categories of *expected*, each with its count, and says
+    how many in all."""
+    model = panel.model
+    labels = {
+        model.index(r, 0).data(ROW_ROLE): model.index(r, 0).data() for r in range(model.rowCount())
+    }
+    assert labels.keys() == expected.keys()
+    assert all(label.endswith(f"({expected[c]:,})") for c, label in labels.items())
+    assert panel.count_label.text() == f"{sum(expected.values()):,} shown"
+
+
+def fresh_session(script: str, home: Path, *args: str) -> dict[str, Any]:
+    """Run *script* (with *args*) in a fresh Python process, offscreen, from the repository's
+    root, its settings and logs kept under *home* (nothing remembered from the person's own);
+    what it printed as JSON on its last line."""
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,  # a bound for a stuck process, not a measure
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return found
 
 
 def settle(qtbot: QtBot) -> None:
