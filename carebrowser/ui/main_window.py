@@ -684,8 +684,9 @@ class MainWindow(QMainWindow):
         s.set_keys(options.SELECTED, [row.key for row in self.stakeholders.selected()])
         if self.built(COMPARE):
             s.set_keys(options.COMPARED, self.compare.kept_keys())
-        s.set_value(options.QUOTE_SORT, self.statements.model.sort_by)
-        s.set_value(options.QUOTE_DESCENDING, self.statements.model.descending)
+        sort_by, descending = self.statements.sort_order()  # its rows may be on their way
+        s.set_value(options.QUOTE_SORT, sort_by)
+        s.set_value(options.QUOTE_DESCENDING, descending)
         if self._saved_filters is not None:
             s.set_value(options.FILTERS, json.dumps(self._saved_filters[1]))
         s.store.sync()

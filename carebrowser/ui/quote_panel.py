@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carebrowser.data.database import QUERY_ERRORS
 from carebrowser.queries import Archive, Filters, Page, PositionRow, QuoteRow, QuoteSort
 from carebrowser.ui.delegates import HighlightDelegate, WrappedTextDelegate
 from carebrowser.ui.empty_note import EmptyNote, no_match_text
@@ -30,6 +30,7 @@ from carebrowser.ui.models.quotes import (
     SOURCE,
     SPEAKER,
     STATEMENT,
+    Fetch,
     Prepared,
     QuoteTableModel,
     evidence_fetch,
@@ -61,12 +62,26 @@ SORT_CHOICES: tuple[tuple[str, QuoteSort], ...] = (
 )
 
 
+@dataclass(frozen=True)
+class _FirstRead:
+    """Statements asked for: their first page is read off the GUI thread (in the order chosen
+    then), and settle() says what they are once it arrives (given the total *count* read
+    with it, None when it could not be read)."""
+
+    fetch: Fetch
+    search: str
+    settle: Callable[[tuple[int, bool] | None], None]
+    doing: str
+    count: Callable[[], tuple[int, bool]] | None = None
+
+
 class QuotePanel(QWidget):
     """A table of statements, sorted by the database and fetched a page at a time."""
 
     open_statement = Signal(int, int)
     status_changed = Signal()
-    #: The statements asked for by show_statements() are shown.
+    #: The statements asked for (show_statements, show_evidence, show_quotes, a new order) are
+    #: shown.
     shown = Signal()
     #: A read that failed (the window reports it), and what was being done.
     read_failed = Signal(object, str)
@@ -96,6 +111,12 @@ class QuotePanel(QWidget):
         )
         #: Ctrl+End sent again to the table once the rest is read: the table's own goes on.
         self._to_end = False
+        #: The order chosen, and the statements asked for last (and, for evidence, of which
+        #: positions): a new order reads them again, off the GUI thread.
+        self._sort: tuple[QuoteSort, bool] = (self.model.sort_by, self.model.descending)
+        self._asked: _FirstRead | None = None
+        self._positions_asked: tuple[PositionRow, ...] = ()
+        self.model.sort_elsewhere(self._resort)
 
         self.heading = heading(title, self, elide=True)
         self.sort_box = named(
@@ -205,81 +226,108 @@ class QuotePanel(QWidget):
         cannot be read, the table is empty, the heading says so, and read_failed tells the
         window (*doing* says what was being done).
         """
-        archive, fetch = self.archive, statements_fetch(self.archive, filters)
-        sort_by, descending, size = self.model.sort_by, self.model.descending, QUOTE_PAGE
-        self.model.hold()  # the statements shown stay; no more of them are read
+        archive = self.archive
 
-        def read() -> tuple[tuple[int, bool], Page[QuoteRow], list[Prepared]]:
+        def count() -> tuple[int, bool]:
             # Counting a busy filter's statements in full reads them all (~50 ms at 1,000,000):
             # the status bar counts up to COUNT_AT_MOST (stakeholders or sources alone are
             # counted exactly from the stored counts); total_count() counts in full when asked.
-            total = archive.quote_total(filters, at_most=COUNT_AT_MOST)
-            first = fetch(sort_by, descending, None, size)
-            return total, first, prepare(first.rows, filters.search)
+            return archive.quote_total(filters, at_most=COUNT_AT_MOST)
 
-        def show(answer: tuple[tuple[int, bool], Page[QuoteRow], list[Prepared]]) -> None:
-            (total, exact), first, prepared = answer
-            self.filters, self.position, self.positions = filters, None, ()
-            self._of_filters = True
-            self.heading.setText(heading_text)
-            self._total, self._total_exact = total, exact
-            if (self.model.sort_by, self.model.descending) == (sort_by, descending):
-                self.model.show_page(fetch, filters.search, first, prepared)
-            else:  # the order changed meanwhile: its first page, read here
-                self.model.set_source(fetch, filters.search)
-            self.shown.emit()
-
-        def failed(error: BaseException) -> None:
+        def settle(total: tuple[int, bool] | None) -> None:
             self.filters, self.position, self.positions = filters, None, ()
             self.heading.setText(heading_text)
-            self._not_read(filters.search)
-            self.read_failed.emit(error, doing)
+            if total is not None:
+                self._of_filters = True
+                self._total, self._total_exact = total
 
-        self._reads.read(read, show, failed)
+        self._read_first(
+            _FirstRead(statements_fetch(archive, filters), filters.search, settle, doing, count)
+        )
 
     def show_evidence(
-        self, position: PositionRow | Sequence[PositionRow] | None, search: str = ""
+        self,
+        position: PositionRow | Sequence[PositionRow] | None,
+        search: str = "",
+        doing: str = "showing the evidence of a position",
     ) -> None:
         """Show the statements a position rests on, or several positions (each statement
-        once); nothing when *position* is None or none."""
+        once), once read off the GUI thread (as show_statements); nothing when *position* is
+        None or none."""
         if position is None:
             chosen: tuple[PositionRow, ...] = ()
         elif isinstance(position, PositionRow):
             chosen = (position,)
         else:
             chosen = tuple(position)
-        self._reads.cancel()  # statements asked for before: not shown over these
-        self._of_filters = False
-        self.positions = chosen
-        self.position = chosen[0] if chosen else None
-        self._total = len({i for p in chosen for i in p.evidence_quote_ids})
-        self._total_exact = True
         if not chosen:
-            self.heading.setText(f"{self.title}: select a cell of the matrix")
+            heading_text = f"{self.title}: select a cell of the matrix"
         elif len(chosen) == 1:
             first = chosen[0]
-            self.heading.setText(
-                f"{self.title}: {first.stakeholder} on {first.proposal} ({first.stance})"
-            )
+            heading_text = f"{self.title}: {first.stakeholder} on {first.proposal} ({first.stance})"
         else:
             each = "; ".join(f"{p.stakeholder} on {p.proposal} ({p.stance})" for p in chosen)
-            self.heading.setText(f"{self.title} of {len(chosen)} positions: {each}")
-        try:
-            self.model.set_source(evidence_fetch(self.archive, [p.id for p in chosen]), search)
-        except QUERY_ERRORS:
-            self._not_read(search)
-            raise
+            heading_text = f"{self.title} of {len(chosen)} positions: {each}"
 
-    def show_quotes(self, ids: Sequence[int], heading_text: str, search: str = "") -> None:
-        """Show the given statements (the timeline's mark chosen), under *heading_text*."""
-        self.position, self._of_filters = None, False
-        self.heading.setText(heading_text)
-        self._total, self._total_exact = len(ids), True
-        try:
-            self.model.set_source(ids_fetch(self.archive, ids), search)
-        except QUERY_ERRORS:
+        def settle(_total: tuple[int, bool] | None) -> None:
+            self._of_filters = False
+            self.positions = chosen
+            self.position = chosen[0] if chosen else None
+            self._total = len({i for p in chosen for i in p.evidence_quote_ids})
+            self._total_exact = True
+            self.heading.setText(heading_text)
+
+        fetch = evidence_fetch(self.archive, [p.id for p in chosen])
+        self._read_first(_FirstRead(fetch, search, settle, doing), chosen)
+
+    def show_quotes(
+        self,
+        ids: Sequence[int],
+        heading_text: str,
+        search: str = "",
+        doing: str = "showing a statement",
+    ) -> None:
+        """Show the given statements (the timeline's mark chosen), under *heading_text*, once
+        read off the GUI thread (as show_statements)."""
+        count = len(ids)
+
+        def settle(_total: tuple[int, bool] | None) -> None:
+            self.position, self.positions, self._of_filters = None, (), False
+            self.heading.setText(heading_text)
+            self._total, self._total_exact = count, True
+
+        self._read_first(_FirstRead(ids_fetch(self.archive, ids), search, settle, doing))
+
+    def positions_asked(self) -> tuple[PositionRow, ...]:
+        """The positions whose evidence was asked for last (shown, or on its way)."""
+        return self._positions_asked
+
+    def _read_first(self, asked: _FirstRead, positions: tuple[PositionRow, ...] = ()) -> None:
+        """Read the first page *asked* for, in the order chosen, off the GUI thread; then say
+        what it is (asked.settle) and show it. The statements shown stay until then and read
+        no further pages; a newer first read (another order chosen meanwhile) supersedes it."""
+        self._asked, self._positions_asked = asked, positions
+        fetch, search, count = asked.fetch, asked.search, asked.count
+        sort = sort_by, descending = self._sort
+        self.model.hold()
+
+        def read() -> tuple[tuple[int, bool] | None, Page[QuoteRow], list[Prepared]]:
+            total = count() if count is not None else None
+            first = fetch(sort_by, descending, None, QUOTE_PAGE)
+            return total, first, prepare(first.rows, search)
+
+        def show(answer: tuple[tuple[int, bool] | None, Page[QuoteRow], list[Prepared]]) -> None:
+            total, first, prepared = answer
+            asked.settle(total)
+            self.model.show_page(fetch, search, first, prepared, sort)
+            self.shown.emit()
+
+        def failed(error: BaseException) -> None:
+            asked.settle(None)
             self._not_read(search)
-            raise
+            self.read_failed.emit(error, asked.doing)
+
+        self._reads.read(read, show, failed)
 
     def _not_read(self, search: str) -> None:
         """Say in the heading that the statements could not be read; show none."""
@@ -287,6 +335,21 @@ class QuotePanel(QWidget):
         self._of_filters = False
         self.heading.setText(f"{self.heading.text()} — {NOT_READ}")
         self.model.set_source(evidence_fetch(self.archive, None), search)  # reads nothing
+
+    def sort_order(self) -> tuple[QuoteSort, bool]:
+        """The order chosen (its rows shown, or on their way): sort and descending."""
+        return self._sort
+
+    def _resort(self, sort_by: QuoteSort, descending: bool) -> None:
+        """Another order chosen: the statements asked for last are read again in it, off the
+        GUI thread; those shown stay until they arrive."""
+        if (sort_by, descending) == self._sort:
+            return
+        self._sort = (sort_by, descending)
+        if self._asked is None:  # nothing asked for yet: the first read takes this order
+            self.model.sort_by, self.model.descending = self._sort
+            return
+        self._read_first(self._asked, self._positions_asked)
 
     def set_sort(self, sort_by: QuoteSort, descending: bool) -> None:
         """Sort by date, source or stakeholder (as if chosen in the panel)."""

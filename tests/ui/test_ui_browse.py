@@ -109,6 +109,7 @@ def test_click_a_matrix_cell_and_read_its_evidence(
     position = matrix.model.position_at(index)
     assert position is not None
     click(qtbot, matrix.table, index)
+    settle(qtbot)  # the evidence is read off the GUI thread
 
     count = len(position.evidence_quote_ids)
     assert index.data() == f"{STANCE_GLYPHS[position.stance]} {position.stance} ({count})"

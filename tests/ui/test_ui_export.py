@@ -383,6 +383,7 @@ def test_a_cells_evidence_exports_from_its_context_menu(
     lga = stakeholder(archive, LGA)
     trusts = proposal(archive, "children's trusts")
     assert window.matrix.select_cell(lga.id, trusts.id)
+    settle(qtbot)  # the evidence is read off the GUI thread
     evidence = window.evidence
     assert evidence.model.rowCount() >= 1
     view = evidence.table

@@ -171,6 +171,7 @@ def test_several_matrix_cells_show_the_evidence_of_them_all(
     second = matrix.model.index_of(lga.id, care.id)
     click(qtbot, matrix.table, first)
     click(qtbot, matrix.table, second, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)  # the evidence is read off the GUI thread
     positions = [matrix.model.position_at(i) for i in (first, second)]
     assert all(p is not None for p in positions)
     expected = {q for p in positions if p is not None for q in p.evidence_quote_ids}
@@ -181,6 +182,7 @@ def test_several_matrix_cells_show_the_evidence_of_them_all(
     assert window.status.text().endswith(counted(len(expected), "statement"))
     # Back to one cell: its evidence alone.
     click(qtbot, matrix.table, first)
+    settle(qtbot)
     shown = {evidence.model.quote(r).quote_id for r in range(evidence.model.rowCount())}
     assert shown == set(positions[0].evidence_quote_ids)  # type: ignore[union-attr]
 

@@ -298,6 +298,7 @@ def test_ctrl_6_answers_how_the_lga_and_milburn_moved_with_the_words_one_key_awa
         "Local Government Association on Care trusts: concerns, c. Apr 2001 (inferred)"
     )
     QTest.keyClick(panel.canvas, Qt.Key.Key_End)
+    settle(qtbot)  # its statement is read off the GUI thread
     last = panel.current_mark()
     assert last is not None and last.date_from >= first.date_from
     assert statement.model.quote(0).id == last.statement_id

@@ -114,6 +114,8 @@ class QuoteTableModel(QAbstractTableModel):
         self._start_read: StartRead | None = None
         self._cancel_read: Callable[[], None] = lambda: None
         self._fetch_failed: Callable[[BaseException], None] = lambda _error: None
+        #: Reads another order's first page off the GUI thread (see sort_elsewhere).
+        self._sort_requested: Callable[[QuoteSort, bool], None] | None = None
         self._load()
 
     def read_off_thread(
@@ -126,6 +128,12 @@ class QuoteTableModel(QAbstractTableModel):
         thread; *cancel* drops the one under way; *failed* hears of a page that could not be
         read. Without it, they are read on the calling thread."""
         self._start_read, self._cancel_read, self._fetch_failed = start, cancel, failed
+
+    def sort_elsewhere(self, requested: Callable[[QuoteSort, bool], None]) -> None:
+        """Hand another order asked for (the header clicked, set_sort) to *requested*, which
+        reads its first page off the GUI thread and shows it with show_page; the rows shown stay
+        meanwhile. Without it, set_sort reads the first page on the calling thread."""
+        self._sort_requested = requested
 
     def hold(self) -> None:
         """Read no further rows of these statements (others are on their way): a page under
@@ -149,11 +157,15 @@ class QuoteTableModel(QAbstractTableModel):
         search: str,
         first: Page[QuoteRow],
         prepared: Sequence[Prepared] | None = None,
+        sort: tuple[QuoteSort, bool] | None = None,
     ) -> None:
         """Show *first*, a page read already (off the GUI thread) from *fetch*, which reads the
-        pages after it; highlight the words of *search* (*prepared*: see prepare())."""
+        pages after it; highlight the words of *search* (*prepared*: see prepare()); *sort*:
+        the order it was read in, when not the one shown."""
         with self._resetting():
             self._fetch, self.search = fetch, search
+            if sort is not None:
+                self.sort_by, self.descending = sort
             self._rows, self._cursor = first.rows, first.cursor
             self._texts, self._spans = [None] * len(first.rows), [None] * len(first.rows)
             self._take(0, prepared)
@@ -166,6 +178,9 @@ class QuoteTableModel(QAbstractTableModel):
 
     def set_sort(self, sort_by: QuoteSort, descending: bool = False) -> None:
         """Ask the database for another order and start again from the first page."""
+        if self._sort_requested is not None:
+            self._sort_requested(sort_by, descending)  # the panel knows what is wanted
+            return
         if (sort_by, descending) == (self.sort_by, self.descending):
             return
         with self._resetting():

@@ -33,6 +33,7 @@ class MatrixView(View):
         # Several cells selected: the evidence of them all, not only the current one's.
         matrix.table.selectionModel().selectionChanged.connect(self._show_evidence)
         evidence.open_statement.connect(window.open_statement)
+        evidence.read_failed.connect(window.read_failed)
         matrix.read_failed.connect(window.read_failed)
         super().__init__(
             page, (matrix, evidence), ((matrix.table, matrix), (evidence.table, evidence))
@@ -63,10 +64,10 @@ class MatrixView(View):
 
     def _show_evidence(self, *_signal_arguments: object) -> None:
         positions = self._positions()
-        if [p.id for p in positions] == [p.id for p in self.evidence.positions]:
+        if [p.id for p in positions] == [p.id for p in self.evidence.positions_asked()]:
             return  # the same cells (the current cell moved within the selection, say)
-        with self.window.reading("showing the evidence of a position"):
-            self.evidence.show_evidence(positions, self.window.filter_bar.search.text())
+        # Read off the GUI thread: the evidence shown stays until it arrives.
+        self.evidence.show_evidence(positions, self.window.filter_bar.search.text())
 
 
 def build(window: MainWindow) -> MatrixView:

@@ -35,6 +35,7 @@ class TimelineView(View):
         timeline.date_range_chosen.connect(self._filter_dates)
         timeline.read_failed.connect(window.read_failed)
         statement.open_statement.connect(window.open_statement)
+        statement.read_failed.connect(window.read_failed)
         window.stakeholders.selection_changed.connect(self._selection_changed)
         super().__init__(
             page, (timeline, statement), ((timeline.table, timeline), (statement.table, statement))
@@ -63,19 +64,19 @@ class TimelineView(View):
         self.timeline.focus_table()
 
     def _show_mark(self, mark: StanceMark | None) -> None:
+        """Show the statement of *mark* once read (off the GUI thread; a failure is reported)."""
         search = self.window.filter_bar.search.text()
-        with self.window.reading("showing the statement of a mark"):
-            if mark is None:
-                self.statement.show_quotes([], "Statement: choose a mark of the timeline", search)
-                return
-            change = self.timeline.picture.changes.get((mark.stakeholder_id, mark.proposal_id))
-            flag = f" \u2014 {CHANGE_GLYPH} {change.describe()}" if change is not None else ""
-            heading = f"{mark.stakeholder} on {mark.proposal}: {mark.stance}, {mark.date_label}"
-            self.statement.show_quotes([mark.statement_id], heading + flag, search)
+        if mark is None:
+            self.statement.show_quotes([], "Statement: choose a mark of the timeline", search)
+            return
+        change = self.timeline.picture.changes.get((mark.stakeholder_id, mark.proposal_id))
+        flag = f" \u2014 {CHANGE_GLYPH} {change.describe()}" if change is not None else ""
+        heading = f"{mark.stakeholder} on {mark.proposal}: {mark.stance}, {mark.date_label}"
+        doing = "showing the statement of a mark"
+        self.statement.show_quotes([mark.statement_id], heading + flag, search, doing)
 
     def _show_cell(self, filters: Filters, heading: str) -> None:
-        with self.window.reading("showing the statements of a period"):
-            self.statement.show_statements(filters, heading)
+        self.statement.show_statements(filters, heading, "showing the statements of a period")
 
     def _filter_dates(self, first: dt.date, last: dt.date) -> None:
         """A range dragged on the time axis becomes the date filter of every view."""
