@@ -58,6 +58,10 @@ STAKEHOLDER_PAGE = PAGE_SIZE
 MATCH_PAGE = 100
 
 
+#: add_stakeholder()'s sentence for a stakeholder not found by its key.
+_GONE = "That stakeholder is no longer in the database."
+
+
 def _listed_as(found: Choice) -> Choice:
     """A stakeholder found by typing, as the pickers' list names it."""
     return stakeholder_choice(found.value) if isinstance(found.value, StakeholderRow) else found
@@ -88,6 +92,8 @@ class ComparePanel(QWidget):
             self._pages.read, lambda error: self.read_failed.emit(error, "reading stakeholders")
         )
         self._reads = ReadStream(self)
+        # A stakeholder added (add_stakeholder) that the pickers have not read.
+        self._adding = ReadStream(self)
         self._compared: list[int] = []
         #: The stakeholders set_stakeholders() asked for, while they are being read.
         self._setting: list[int] | None = None
@@ -235,18 +241,38 @@ class ComparePanel(QWidget):
                 picker.blockSignals(False)
             self._show(chosen, compared, extra)
 
+        self._adding.cancel()  # a stakeholder added before: this comparison replaces it
         self._reads.read(read, show, self._failed)
         self._setting = wanted
 
-    def add_stakeholder(self, stakeholder_id: int) -> str:
+    def add_stakeholder(
+        self, stakeholder_id: int, said: Callable[[str], None] = lambda _sentence: None
+    ) -> None:
         """Add one stakeholder to the comparison, in the first picker left empty, unless four are
-        compared already; what was done (or what to do), as a sentence for the status bar.
+        compared already; *said* hears what was done (or what to do), as a sentence for the
+        status bar.
 
-        The stakeholder is read by its key here (one row); the comparison off the GUI thread."""
-        found = self.archive.stakeholders_by_ids([stakeholder_id])
-        if not found:
-            return "That stakeholder is no longer in the database."
-        stakeholder, pending = found[0], self._setting
+        A stakeholder the pickers have not read is read by its key off the GUI thread first (a
+        newer one added supersedes it); the comparison is read off the GUI thread too."""
+        known = self.choices.value(self.choices.row_of_id(stakeholder_id))
+        if isinstance(known, StakeholderRow):
+            self._adding.cancel()
+            said(self._add(known))
+            return
+        by_ids = self.archive.stakeholders_by_ids
+
+        def failed(error: BaseException) -> None:
+            self.read_failed.emit(error, "adding a stakeholder to the comparison")
+
+        self._adding.read(
+            lambda: by_ids([stakeholder_id]),
+            lambda found: said(self._add(found[0]) if found else _GONE),
+            failed,
+        )
+
+    def _add(self, stakeholder: StakeholderRow) -> str:
+        """add_stakeholder() once the stakeholder is read: what was done, as a sentence."""
+        stakeholder_id, pending = stakeholder.id, self._setting
         ids = list(pending) if pending is not None else [s.id for s in self.compared()]
         if stakeholder_id in ids:
             return f"{stakeholder.name} is compared already."

@@ -372,15 +372,16 @@ class MainWindow(QMainWindow):
     def compare_stakeholders(self, ids: Sequence[int]) -> None:
         """Compare these stakeholders (two to four) in the comparison view; one alone is added
         to the comparison shown (which it never replaces), and the status bar says so."""
-        message = ""
+        self.set_view(COMPARE)  # first: showing a view clears the status bar's message
         with self.reading("comparing stakeholders"):
             if len(ids) == 1:
-                message = self.compare.add_stakeholder(ids[0])
+                # Said when done: the stakeholder may be read off the GUI thread first.
+                self.compare.add_stakeholder(ids[0], self._say_added)
             else:
                 self.compare.set_stakeholders(list(ids))
-        self.set_view(COMPARE)
-        if message:
-            self.statusBar().showMessage(message, 15_000)
+
+    def _say_added(self, sentence: str) -> None:
+        self.statusBar().showMessage(sentence, 15_000)
 
     def open_statement(self, source_id: int, statement_id: int) -> None:
         """Open the reader at a statement (Back returns to where it was opened from)."""
@@ -507,8 +508,7 @@ class MainWindow(QMainWindow):
         if self.stakeholders.selected_ids() != self._chosen:
             # A list that could not be read dropped the selection: select them again, in what
             # the list still shows (its further pages are not read until a retry).
-            with contextlib.suppress(*QUERY_ERRORS):
-                self.stakeholders.select(self._chosen, emit=False)
+            self.stakeholders.select(self._chosen, emit=False, read=False)
 
     def retry(self) -> None:
         """Read again what the window shows, with the same filters and selection."""
@@ -518,14 +518,18 @@ class MainWindow(QMainWindow):
         self.retry_button.hide()
         self.retry_action.setEnabled(False)
         filters = self.filter_bar.filters()
-        with self.reading("reading the database again"):
-            stakeholders = self.stakeholders.model
-            stakeholders.set_filter(filters.categories, stakeholders.name, force=True)
-            self.stakeholders.select(self._chosen, emit=False)
+        chosen = self._chosen
+
+        def listed() -> None:  # the list read again, and those chosen selected in it
             self._chosen = self.stakeholders.selected_ids()
+            self._show_statements("reading the database again")
+
+        # The list is read off the GUI thread; the statements when it has come (with the
+        # stakeholders chosen selected again in it); the other views read off it too.
+        self.stakeholders.read_again(filters.categories, chosen, listed)
+        with self.reading("reading the database again"):
             for number in sorted(self._views):
                 self._views[number].reload(filters)
-            self._show_statements()
         self._update_status()
 
     # -- export and copy ----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -40,6 +40,7 @@ from carebrowser.ui.models.stakeholders import (
     FirstScreen,
     MorePage,
     StakeholderTreeModel,
+    UpTo,
 )
 from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.widgets import heading, named, own_viewport, with_clear_button
@@ -121,6 +122,8 @@ class StakeholderPanel(QWidget):
         self._people_known: tuple[frozenset[int], list[StakeholderRow]] | None = None
         self._people_failed: frozenset[int] | None = None
         self._warming = ReadStream(self)
+        # Stakeholders asked for by select() that the list has not read yet.
+        self._select_reads = ReadStream(self)
         self.speaking = named(
             QCheckBox("&With statements only", self),
             "Only stakeholders with statements",
@@ -273,7 +276,7 @@ class StakeholderPanel(QWidget):
         self._counts.cancel()
         self.model.show_first(first)
         # Among the rows read: those further down are selected as their pages arrive.
-        self._select([s.id for s in before], {s.id: s for s in before}, emit=False, read=False)
+        self._select([s.id for s in before], {s.id: s for s in before}, emit=False)
         if self.selected_ids() != {s.id for s in before}:
             self._announce()
         self.filtered.emit()
@@ -284,7 +287,7 @@ class StakeholderPanel(QWidget):
         self._counts.cancel()
         self.model.keep_failed(wanted)
         # What the list still shows is selected again.
-        self._select([s.id for s in before], {s.id: s for s in before}, emit=False, read=False)
+        self._select([s.id for s in before], {s.id: s for s in before}, emit=False)
         self.read_failed.emit(error, "filtering the stakeholders")
 
     def filtering(self) -> bool:
@@ -401,6 +404,7 @@ class StakeholderPanel(QWidget):
             self._dropped.start(0)
 
     def _selection_changed(self, *_signal_arguments: object) -> None:
+        self._select_reads.cancel()  # a click or a key: stakeholders asked for are not wanted
         self._dropped.stop()
         self._update_count()
         self._announce()
@@ -481,26 +485,79 @@ class StakeholderPanel(QWidget):
             self._people_known = (chosen, people)
         return [p for p in people if p.id not in chosen]
 
-    def select(self, ids: Iterable[int], *, emit: bool = True) -> None:
-        """Select exactly these stakeholders: those the category filter shows (the name box may
-        hide them); the first one in the list becomes current."""
-        self._select(list(dict.fromkeys(ids)), {}, emit=emit)
-
-    def _select(
+    def select(
         self,
-        ids: list[int],
-        known: dict[int, StakeholderRow],
+        ids: Iterable[int],
         *,
-        emit: bool,
+        emit: bool = True,
         read: bool = True,
+        then: Callable[[], None] | None = None,
     ) -> None:
-        """Select *ids*; with *read*, the list is read up to each (here and now), else those
-        not read yet wait, among the hidden ones, for their page."""
+        """Select exactly these stakeholders: those the category filter shows (the name box may
+        hide them); the first one in the list becomes current, and is scrolled to.
+
+        Those the list has not read yet are read first, off the GUI thread (the list up to each
+        of them, and the stakeholders themselves): the selection changes when they arrive, and
+        *then* is called (at once when nothing is to be read). A newer select, a click or a key
+        in the list supersedes it. Without *read*, only the rows read so far are selected.
+        """
+        wanted = list(dict.fromkeys(ids))
+        self._select_reads.cancel()
+        known = {s.id: s for s in self.selected()}  # those hidden now among them
+        missing = [i for i in wanted if not self.model.index_of(i, read=False).isValid()]
+        missing = [i for i in missing if i not in known]
+        if not read or not missing or (not self.model.name.strip() and self.model.read_to_end()):
+            self._select(wanted, known, emit=emit)
+            if then is not None:
+                then()
+            return
+
+        def show(up_to: UpTo) -> None:
+            self.model.show_up_to(up_to)
+            self._select(wanted, {**known, **up_to.rows}, emit=emit)
+            if then is not None:
+                then()
+
+        def failed(error: BaseException) -> None:
+            self._select(wanted, known, emit=emit)  # those read
+            self.read_failed.emit(error, "selecting stakeholders")
+
+        self._select_reads.read(self.model.up_to(missing), show, failed)
+
+    def selecting(self) -> bool:
+        """Whether stakeholders asked for by select() are being read."""
+        return self._select_reads.reading()
+
+    def read_again(
+        self, categories: Iterable[str], chosen: Iterable[int], then: Callable[[], None]
+    ) -> None:
+        """Read the list again (Retry), off the GUI thread, with the categories given and the
+        name box's text, and select *chosen* in it; then *then*. What the list shows stays
+        until its rows arrive; a new filter typed meanwhile supersedes it."""
+        wanted = self.model.filter_for(categories, self.model.name)
+        chosen = list(chosen)
+
+        def show(first: FirstScreen) -> None:
+            self._pages.cancel()
+            self._counts.cancel()
+            self.model.show_first(first)
+            self.filtered.emit()
+            self.select(chosen, emit=False, then=then)
+
+        self._reads.read(
+            lambda: self.model.read_first(wanted, counts=True),
+            show,
+            lambda error: self._filter_failed(wanted, error),
+        )
+
+    def _select(self, ids: list[int], known: dict[int, StakeholderRow], *, emit: bool) -> None:
+        """Select *ids* among the rows read; of the others, those in *known* that the name box
+        hides, or that are further down, wait among the hidden ones for their page."""
         selection = QItemSelection()
         first = None
         missing: list[int] = []
         for stakeholder_id in ids:
-            index = self.model.index_of(stakeholder_id, read=read)
+            index = self.model.index_of(stakeholder_id, read=False)
             if index.isValid():
                 selection.select(index, index.siblingAtColumn(self.model.columnCount() - 1))
                 first = first or index
@@ -536,15 +593,13 @@ class StakeholderPanel(QWidget):
         further down than the list has been read."""
         if not ids or (not self.model.name.strip() and self.model.read_to_end()):
             return {}
-        unknown = [i for i in ids if i not in known]
-        found = {**known, **{s.id: s for s in self.archive.stakeholders_by_ids(unknown)}}
         categories = self.model.categories
         return {
-            i: found[i]
+            i: known[i]
             for i in ids
-            if i in found
-            and (not categories or found[i].category in categories)
-            and (not self.model.speaking or found[i].statement_count > 0)
+            if i in known
+            and (not categories or known[i].category in categories)
+            and (not self.model.speaking or known[i].statement_count > 0)
         }
 
     def export_subject(self, filters: Filters) -> ExportSubject:

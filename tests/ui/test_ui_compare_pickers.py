@@ -279,6 +279,7 @@ def test_compare_selected_with_one_and_nothing_compared_says_what_next(
 ) -> None:
     lga = stakeholder(archive, LGA)
     window.compare_stakeholders([lga.id])
+    settle(qtbot)  # not read by the pickers yet: read off the GUI thread
     compare = window.compare
     assert compare.compared() == [lga]
     assert compare.pickers[0].currentText() == LGA

@@ -15,6 +15,7 @@ from ui_helpers import (
     GATE_SECONDS,
     LGA,
     MILBURN,
+    TREE_PAGE,
     Gate,
     answering,
     assert_counted,
@@ -24,7 +25,7 @@ from ui_helpers import (
     stakeholder,
 )
 
-from carebrowser.queries import Archive
+from carebrowser.queries import Archive, StakeholderRow
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.models.roles import ROW_ROLE
 from carebrowser.ui.models.stakeholders import StakeholderTreeModel
@@ -226,3 +227,98 @@ def test_the_whole_list_exported_is_read_as_it_is_written(
     assert read_on == [writer]
     names = [row[0] for row in written[0]]
     assert names == [s.name for s in everyone(archive, speaking=True)]
+
+
+def _far_down(model: StakeholderTreeModel) -> tuple[QModelIndex, StakeholderRow]:
+    """A category read in part, and a stakeholder of it a page beyond the rows read."""
+    category = _read_in_part(model)
+    name = str(category.data(ROW_ROLE))
+    listed = model.archive.stakeholders({name}, speaking=True, limit=3 * TREE_PAGE).rows
+    assert len(listed) > model.rowCount(category) + 1
+    return category, listed[-1]
+
+
+def test_selecting_one_not_read_yet_reads_up_to_them_off_the_gui_thread(
+    qtbot: QtBot, long_list: MainWindow, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another view asks the list to select a stakeholder further down than it has read: the
+    list is read up to them on a pool thread. Held there, the window answers and the selection
+    stays; a stakeholder selected meanwhile wins, and the held answer, let go, selects nobody.
+    Asked again, they are selected, made current and scrolled to once their page arrives."""
+    panel, model, tree = (
+        long_list.stakeholders,
+        long_list.stakeholders.model,
+        long_list.stakeholders.tree,
+    )
+    category, far = _far_down(model)
+    place = Archive.stakeholder_place
+    held: list[int] = []
+
+    def held_once(self: Archive, *args: Any, **named: Any) -> Any:
+        if not held:
+            held.append(1)
+            gate.wait()
+        return place(self, *args, **named)
+
+    monkeypatch.setattr(Archive, "stakeholder_place", held_once)
+    near = model.index(0, 0, category).data(ROW_ROLE)
+    panel.select([far.id])
+    assert gate.entered.wait(GATE_SECONDS)
+    _answering(qtbot)
+    qtbot.keyClicks(long_list.filter_bar.search, "x")
+    assert long_list.filter_bar.search.text() == "x"
+    long_list.filter_bar.search.clear()
+    assert panel.selected_ids() == frozenset() and panel.selecting()
+    qtbot.waitUntil(activity().busy)
+    panel.select([near.id])  # read already: selected at once, and the far one not wanted
+    assert panel.selected_ids() == {near.id}
+    gate.opened.set()
+    assert wait_for_reads()
+    settle(qtbot)
+    assert panel.selected_ids() == {near.id}
+    panel.select([far.id])
+    assert panel.selected_ids() == {near.id}  # until their page arrives
+    qtbot.waitUntil(lambda: not panel.selecting())
+    assert panel.selected_ids() == {far.id}
+    current = tree.currentIndex()
+    assert current.data(ROW_ROLE) == far
+    assert tree.visualRect(current).intersects(tree.viewport().rect())  # scrolled to
+
+
+def test_retry_reads_the_list_off_the_gui_thread_and_a_name_typed_meanwhile_wins(
+    qtbot: QtBot, long_list: MainWindow, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Retry reads the list again on a pool thread: held there, the window answers and the
+    list stays as it is; a name typed meanwhile is shown, and Retry's list, let go, is dropped.
+    Retry let through selects again those selected and shows their statements."""
+    window, panel, model = long_list, long_list.stakeholders, long_list.stakeholders.model
+    chosen = model.index(0, 0, model.index(0, 0)).data(ROW_ROLE)
+    panel.select([chosen.id])
+    settle(qtbot)
+    first = Archive.first_stakeholders
+    held: list[int] = []
+
+    def held_once(self: Archive, *args: Any, **named: Any) -> Any:
+        if not held:
+            held.append(1)
+            gate.wait()
+        return first(self, *args, **named)
+
+    monkeypatch.setattr(Archive, "first_stakeholders", held_once)
+    rows = [model.index(r, 0).data() for r in range(model.rowCount())]
+    window.retry()
+    assert gate.entered.wait(GATE_SECONDS)
+    _answering(qtbot)
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == rows
+    qtbot.keyClicks(panel.name_filter, chosen.name)
+    qtbot.waitUntil(lambda: model.name == chosen.name, timeout=10_000)
+    gate.opened.set()
+    assert wait_for_reads()
+    settle(qtbot)
+    assert model.name == chosen.name  # Retry's list of the old name never came back
+    panel.name_filter.clear()
+    settle(qtbot)
+    window.retry()
+    settle(qtbot)
+    assert panel.selected_ids() == {chosen.id}
+    assert window.statements.heading.text().startswith(f"Statements of {chosen.name}")

@@ -102,4 +102,5 @@ def test_selecting_someone_the_name_box_hides_keeps_them(
     assert panel.selected_ids() == {lga.id} and heard == [True]
     assert window.statements.heading.text().startswith(f"Statements of {LGA}")
     panel.select([10**9])  # no such stakeholder: nothing is kept
+    settle(qtbot)  # looked for off the GUI thread
     assert panel.selected_ids() == set()

@@ -252,3 +252,49 @@ def test_the_matrix_reads_its_changes_of_position_off_the_gui_thread(
     with qtbot.waitSignal(panel.shown):
         panel.set_filters(Filters(search="trusts"))
     assert on_the_gui_thread and not any(on_the_gui_thread)
+
+
+def test_a_stakeholder_added_is_read_off_the_gui_thread_and_a_new_comparison_wins(
+    qtbot: QtBot, archive: Archive, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One stakeholder added that the pickers have not read is read by its key on a pool
+    thread: held there, the pickers answer keys and the comparison stays; two chosen meanwhile
+    replace it, and the one added, let go, is never added. Added again, it joins them."""
+    compare = ComparePanel(archive)  # hidden: the pickers have read no stakeholder
+    qtbot.addWidget(compare)
+    lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
+    rita = stakeholder(archive, "Rita Stringfellow")
+    compare.set_stakeholders([lga.id, milburn.id])
+    settle(qtbot)
+    assert compare.choices.row_of_id(rita.id) < 0  # not read by the pickers
+    by_ids = Archive.stakeholders_by_ids
+
+    def held(self: Archive, ids: Sequence[int]) -> Any:
+        if rita.id in ids and not gate.opened.is_set():
+            gate.wait()
+        return by_ids(self, ids)
+
+    monkeypatch.setattr(Archive, "stakeholders_by_ids", held)
+    said: list[str] = []
+    compare.add_stakeholder(rita.id, said.append)
+    assert gate.entered.wait(GATE_SECONDS)
+    answering(qtbot)
+    compare.show()
+    picker = compare.pickers[3]
+    picker.setFocus()
+    QTest.keyClicks(picker, "lga")
+    assert picker.finder.isVisible() and picker.finder.edit.text() == "lga"
+    picker.finder.hide()
+    assert compare.compared() == [lga, milburn] and said == []
+    compare.set_stakeholders([milburn.id, lga.id])  # chosen before the one added answered
+    gate.opened.set()
+    assert wait_for_reads()
+    settle(qtbot)
+    assert compare.compared() == [milburn, lga] and said == []
+    compare.add_stakeholder(rita.id, said.append)
+    settle(qtbot)
+    assert compare.compared() == [milburn, lga, rita]
+    assert said == [
+        "Added Rita Stringfellow to the comparison. To compare other stakeholders only, select "
+        "two to four and press Compare selected."
+    ]

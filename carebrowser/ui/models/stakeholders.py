@@ -3,7 +3,7 @@ under an organisation, the people who speak for it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +71,19 @@ class Counts:
 
     filter: Filter
     counts: list[CategoryCount]
+
+
+@dataclass
+class UpTo:
+    """The list read on up to some stakeholders, on any thread (StakeholderTreeModel.up_to):
+    the categories' counts when they were still to be read, the next page of each category
+    that ends above one of them, and the stakeholders themselves by id (those the list hides
+    too)."""
+
+    filter: Filter
+    counts: Counts | None
+    pages: list[MorePage]
+    rows: dict[int, StakeholderRow]
 
 
 @dataclass
@@ -323,6 +336,52 @@ class StakeholderTreeModel(QAbstractItemModel):
         if place[1] < len(rows) and rows[place[1]].id == stakeholder_id:
             return self.index(place[1], 0, parent)
         return QModelIndex()
+
+    def up_to(self, ids: Sequence[int]) -> Callable[[], UpTo]:
+        """A function that reads, on any thread, the list on up to each of *ids* and a page
+        beyond (as the view will show their neighbours), and the stakeholders themselves; see
+        show_up_to."""
+        wanted, counting, page_size = self.filter, self.counting, self.page_size
+        #: Where each category's rows read end: its cursor (None: read to its end), and how many.
+        ends = {c.name: (c.cursor, len(c.rows)) for c in self._tree}
+        archive = self.archive
+
+        def read() -> UpTo:
+            counts = self.read_counts(wanted) if counting else None
+            for found in counts.counts if counts is not None else ():
+                if found.category not in ends and found.count:
+                    ends[found.category] = (_FROM_START, 0)
+            needed: dict[str, int] = {}
+            for stakeholder_id in ids:
+                place = archive.stakeholder_place(
+                    stakeholder_id, wanted.categories, wanted.name, speaking=wanted.speaking
+                )
+                if place is None or place[0] not in ends:
+                    continue
+                cursor, read_so_far = ends[place[0]]
+                if cursor is not None and place[1] >= read_so_far:
+                    more = place[1] + 1 - read_so_far + page_size
+                    needed[place[0]] = max(needed.get(place[0], 0), more)
+            pages = []
+            for name, limit in needed.items():
+                after = ends[name][0]
+                page = archive.stakeholders(
+                    {name}, wanted.name, speaking=wanted.speaking, after=after or None, limit=limit
+                )
+                people = self._read_people(page.rows, wanted.speaking)
+                pages.append(MorePage(wanted, name, after, page, people))
+            rows = {s.id: s for s in archive.stakeholders_by_ids(ids)}
+            return UpTo(wanted, counts, pages, rows)
+
+        return read
+
+    def show_up_to(self, up_to: UpTo) -> None:
+        """Show what up_to() read (on the GUI thread); what no longer follows the list (another
+        filter's, or read already) is dropped, as show_counts and show_page do."""
+        if up_to.counts is not None:
+            self.show_counts(up_to.counts)
+        for page in up_to.pages:
+            self.show_page(page)
 
     def has_more(self, parent: Index) -> bool:
         """Whether the category at *parent* has stakeholders not read yet."""
