@@ -74,6 +74,10 @@ class MatrixPanel(QWidget):
         self.timeline = Timeline(archive.engine)
         self.model.set_changes_of(self._changes_of)
         self._reads = ReadStream(self)
+        #: A cell asked for by select_cell while the matrix, or the rows down to it, are read;
+        #: and how many batches have been read on to find it.
+        self._wanted: tuple[int, int] | None = None
+        self._wanted_batches = 0
         # Further rows, as the table is scrolled to its end, are read off the GUI thread too.
         self._pages = ReadStream(self)
         self.model.read_off_thread(
@@ -134,6 +138,8 @@ class MatrixPanel(QWidget):
         self.model.modelReset.connect(self.empty_note.refresh)
         self.model.rowsInserted.connect(self._fill_soon)
         self.model.columnsInserted.connect(self._fill_soon)
+        self.model.rowsInserted.connect(self._look_for_wanted)
+        self.model.columnsInserted.connect(self._look_for_wanted)
         self.table.verticalScrollBar().rangeChanged.connect(self._fill_soon)
         self.table.horizontalScrollBar().rangeChanged.connect(self._fill_soon)
         self.hide_empty_box.toggled.connect(self._reload)
@@ -275,9 +281,12 @@ class MatrixPanel(QWidget):
         def show(answer: Answer) -> None:
             proposals, batch, first, changes = answer
             current = self.model.position_at(self.table.currentIndex())
+            wanted, self._wanted = self._wanted, None
             self.model.set_lazy(proposals, batch, first, changes)
             self._restore_current(current)
-            if current is None and self.table.hasFocus():
+            if wanted is not None:  # a cell asked for while the matrix was read
+                self._select_read(*wanted)
+            elif current is None and self.table.hasFocus():
                 # Focused before its rows came: on its first position, and its evidence read,
                 # at the event loop's next turn, once the rows are painted (in one turn with
                 # them: 70 ms at 1,000,000 statements).
@@ -326,23 +335,46 @@ class MatrixPanel(QWidget):
             self.position_selected.emit(None)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._wanted = None  # another cell made current: the one asked for is not wanted
         self.position_selected.emit(self.model.position_at(current))
 
     def select_cell(self, stakeholder_id: int, proposal_id: int) -> bool:
-        """Make a stakeholder's cell on a proposal current and selected; False if not shown."""
-        self.ensure_loaded()  # asked for a cell while hidden: read the matrix now
+        """Make a stakeholder's cell on a proposal current and selected, and scroll to it;
+        False if the matrix shows no such cell.
+
+        When the matrix is out of date, or being read, or the stakeholder's row is further down
+        than it has been read, the rows are read off the GUI thread and the cell is made current
+        when they arrive (True meanwhile); another cell made current first supersedes it."""
+        self._wanted = None
+        if self._stale or self._reads.reading():
+            self._wanted, self._wanted_batches = (stakeholder_id, proposal_id), 0
+            if not self._reads.reading():
+                self._load_off_thread()  # hidden too: the cell is wanted
+            return True
+        self._wanted_batches = 0
+        return self._select_read(stakeholder_id, proposal_id)
+
+    def _select_read(self, stakeholder_id: int, proposal_id: int) -> bool:
+        """select_cell() among the rows read; reading on (off the GUI thread) a few batches
+        while it is not among them."""
         index = self.model.index_of(stakeholder_id, proposal_id)
-        for _batch in range(FIND_BATCHES):  # a row not read yet: read on a little way
-            if index.isValid() or not self.model.canFetchMore():
-                break
-            self.model.fetch_now()
-            index = self.model.index_of(stakeholder_id, proposal_id)
         if index.isValid():
             self.table.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
             self.table.scrollTo(index)
-        return index.isValid()
+            return True
+        if self.model.canFetchMore() and self._wanted_batches < FIND_BATCHES:
+            self._wanted_batches += 1
+            self._wanted = (stakeholder_id, proposal_id)
+            self.model.fetchMore()  # its rows, inserted, are looked through again
+            return True
+        return False
+
+    def _look_for_wanted(self, *_signal_arguments: object) -> None:
+        if self._wanted is not None and not self._reads.reading():
+            wanted, self._wanted = self._wanted, None
+            self._select_read(*wanted)
 
     def current_position(self) -> PositionRow | None:
         """The position in the current cell."""
