@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
@@ -31,6 +31,7 @@ from carebrowser.ui.models.choices import (
     source_choices,
     stance_choices,
 )
+from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.widgets import LazyComboBox, named, with_clear_button
 
 #: Typing pauses this long (ms) before the search runs.
@@ -43,6 +44,8 @@ class FilterBar(QWidget):
     """Everything that narrows the views except the stakeholder selection; emits filters_changed."""
 
     filters_changed = Signal()
+    #: A read off the GUI thread that failed (the window reports it), and what was being done.
+    read_failed = Signal(object, str)
 
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +81,16 @@ class FilterBar(QWidget):
             LazyComboBox(self),
         )
         self.source.setModel(PagedChoiceListModel(source_choices([]), self._source_page, self))
+        # The proposals' and sources' pages, and the proposal found by the letters typed, are
+        # read off the GUI thread (each list on a stream of its own: one never cancels another).
+        for combo, what in ((self.proposal, "proposals"), (self.source, "sources")):
+            model, pages = combo.model(), ReadStream(combo)
+            if isinstance(model, PagedChoiceListModel):
+                model.read_off_thread(pages.read, self._failed_reading(f"reading the {what}"))
+        if isinstance(self.proposal, LazyComboBox):
+            self.proposal.find_off_thread(
+                lambda error: self.read_failed.emit(error, "finding a proposal")
+            )
         self.stance = self._combo(
             "Stance filter",
             "Only positions taken with this stance, and the statements that are their evidence",
@@ -232,6 +245,9 @@ class FilterBar(QWidget):
         if inner is not None:
             named(inner, name, description)
         return edit
+
+    def _failed_reading(self, doing: str) -> Callable[[BaseException], None]:
+        return lambda error: self.read_failed.emit(error, doing)
 
     def _proposal_page(self, after: object | None) -> ChoicePage:
         page = self.archive.proposals_page(after=after)  # type: ignore[arg-type]

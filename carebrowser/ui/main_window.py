@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
@@ -35,7 +36,7 @@ from carebrowser.data.database import (
     query_error_message,
 )
 from carebrowser.data.search_syntax import describe_search
-from carebrowser.queries import Archive, Filters, StakeholderRow
+from carebrowser.queries import Archive, Filters, PositionRow, StakeholderRow
 from carebrowser.ui import errors, reads
 from carebrowser.ui import settings as options
 from carebrowser.ui.actions import build_actions
@@ -84,6 +85,19 @@ SERVER_LOST_STATUS = (
 QUIET_STEPS = 10
 
 
+#: How long closing the window waits for the filters' keys being worked out, in seconds.
+CLOSE_WAIT_S = 2.0
+
+
+class _WorkedOut:
+    """The filters' keys being worked out on a reading thread; done when they are."""
+
+    def __init__(self, filters: Filters) -> None:
+        self.filters = filters
+        self.plain: dict[str, object] | None = None
+        self.done = threading.Event()
+
+
 class MainWindow(QMainWindow):
     """The views of VIEWS (Ctrl+1..) under one filter bar; the panels talk through this window."""
 
@@ -108,6 +122,12 @@ class MainWindow(QMainWindow):
         #: were applied, and the filters they stand for: closing the window reads nothing (the
         #: server may be gone, or the engine disposed, and a connection opened then stays open).
         self._saved_filters: tuple[Filters, dict[str, object]] | None = None
+        #: The first matrix cell of stakeholders selected by select_stakeholders().
+        self._first_cell = reads.ReadStream(self)
+        #: The filters' keys, for the settings, worked out off the GUI thread (see
+        #: _remember_filters), and those under way.
+        self._remembering = reads.ReadStream(self)
+        self._working_out: _WorkedOut | None = None
         # The desktop adds the application's name ("the bundled dataset — carebrowser").
         self.setWindowTitle(info.label)
         self.filter_bar = FilterBar(archive, self)
@@ -289,6 +309,7 @@ class MainWindow(QMainWindow):
         actions.next_statement.triggered.connect(lambda: self._step(1))
         actions.previous_statement.triggered.connect(lambda: self._step(-1))
         self.filter_bar.filters_changed.connect(self._filters_changed)
+        self.filter_bar.read_failed.connect(self.read_failed)
         self.stakeholders.selection_changed.connect(self._stakeholders_chosen)
         self.stakeholders.compare_requested.connect(self.compare_stakeholders)
         self.retry_action.triggered.connect(self.retry)
@@ -331,7 +352,8 @@ class MainWindow(QMainWindow):
             self._remember_filters(filters)
 
     def _remember_filters(self, filters: Filters) -> None:
-        """Work out the filters as the settings keep them, while the database answers."""
+        """Work out the filters as the settings keep them, while the database answers (off the
+        GUI thread: filters chosen a moment before the window closes may be kept as before)."""
         if self._saved_filters is not None:
             before, plain = self._saved_filters
             if before.but(search="") == filters.but(search=""):
@@ -339,8 +361,32 @@ class MainWindow(QMainWindow):
                 # (10 ms at 1,000,000 statements).
                 saved = filters.search if len(filters.search) <= LONGEST_SAVED_SEARCH else ""
                 self._saved_filters = (filters, {**plain, "search": saved})
+                self._remembering.cancel()  # other filters' keys, asked for before: not these
+                self._working_out = None
                 return
-        self._saved_filters = (filters, filters_to_plain(self.archive, filters))
+        archive, worked_out = self.archive, _WorkedOut(filters)
+
+        def read() -> dict[str, object]:
+            worked_out.plain = filters_to_plain(archive, filters)
+            worked_out.done.set()
+            return worked_out.plain
+
+        def keep(plain: dict[str, object]) -> None:
+            self._saved_filters, self._working_out = (filters, plain), None
+
+        def failed(error: BaseException) -> None:  # reported by the views' own reads
+            self._saved_filters = self._working_out = None
+
+        self._working_out = worked_out
+        self._remembering.read(read, keep, failed)
+
+    def _filters_to_save(self) -> dict[str, object] | None:
+        """The filters as the settings keep them: those worked out last; when the window closes
+        while they are being worked out, waits a moment for them (the filters before, else)."""
+        pending = self._working_out
+        if pending is not None and pending.done.wait(CLOSE_WAIT_S) and pending.plain is not None:
+            return pending.plain
+        return self._saved_filters[1] if self._saved_filters is not None else None
 
     def _stakeholders_chosen(self) -> None:
         self.statusBar().clearMessage()
@@ -467,11 +513,21 @@ class MainWindow(QMainWindow):
         self.stakeholders.select(ids)
         if len(ids) >= 2:
             self.compare.set_stakeholders(list(ids))
-        first = self.archive.positions(Filters(stakeholders=frozenset(ids[:1]))) if ids else []
-        if first:
-            self.matrix.select_cell(first[0].stakeholder_id, first[0].proposal_id)
-        if ids:
-            self.network.pick_when_drawn(ids[:2])
+        if not ids:
+            return
+        # The matrix's cell of the first one's first position, read off the GUI thread (as the
+        # matrix is, when it is out of date).
+        positions, first = self.archive.positions, Filters(stakeholders=frozenset(ids[:1]))
+        self._first_cell.read(
+            lambda: positions(first),
+            self._select_first_cell,
+            lambda error: self.read_failed(error, "finding the positions of those selected"),
+        )
+        self.network.pick_when_drawn(ids[:2])
+
+    def _select_first_cell(self, found: list[PositionRow]) -> None:
+        if found:
+            self.matrix.select_cell(found[0].stakeholder_id, found[0].proposal_id)
 
     # -- a database that cannot be read, and reading it again -------------------------------
 
@@ -691,8 +747,9 @@ class MainWindow(QMainWindow):
         sort_by, descending = self.statements.sort_order()  # its rows may be on their way
         s.set_value(options.QUOTE_SORT, sort_by)
         s.set_value(options.QUOTE_DESCENDING, descending)
-        if self._saved_filters is not None:
-            s.set_value(options.FILTERS, json.dumps(self._saved_filters[1]))
+        saved = self._filters_to_save()
+        if saved is not None:
+            s.set_value(options.FILTERS, json.dumps(saved))
         s.store.sync()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from carebrowser.ui.models.choices import Choice, PagedChoiceListModel
+from carebrowser.ui.reads import ReadStream
 from carebrowser.ui.sizing import ElidedLabel
 
 W = TypeVar("W", bound=QWidget)
@@ -290,11 +291,19 @@ class LazyComboBox(QComboBox):
     def __init__(self, parent: QWidget | None = None, find: ChoiceFinder | None = None) -> None:
         super().__init__(parent)
         self._find = find
+        #: Runs *find* off the GUI thread (see find_off_thread); None: on the calling thread.
+        self._finding: ReadStream | None = None
+        self._find_failed: Callable[[BaseException], None] = lambda _error: None
         self._typed = ""
         self._typing = QElapsedTimer()
         view = self.view()
         if isinstance(view, QListView):
             view.setUniformItemSizes(True)
+
+    def find_off_thread(self, failed: Callable[[BaseException], None]) -> None:
+        """Look for the first match of the letters typed off the GUI thread: the match of the
+        letters typed last is made current when it arrives (*failed* hears of a failure)."""
+        self._finding, self._find_failed = ReadStream(self), failed
 
     def _paged(self) -> PagedChoiceListModel | None:
         model = self.model()
@@ -320,6 +329,8 @@ class LazyComboBox(QComboBox):
         )
         # A space opens the list, unless it is one of the words being typed ("Children's t").
         if not typed or self.isEditable() or (text == " " and not (typing and self._typed)):
+            if self._finding is not None:
+                self._finding.cancel()  # another key: the match of the letters typed is not wanted
             super().keyPressEvent(event)
             return
         model = self._paged()
@@ -347,11 +358,21 @@ class LazyComboBox(QComboBox):
     def _find_typed(self, model: PagedChoiceListModel | None) -> None:
         # The same letter again steps through the rows starting with it ('aaa' is 'a').
         typed = self._typed[0] if len(set(self._typed)) == 1 else self._typed
-        if model is None or self._find is None or not model.canFetchMore():
+        if self._finding is not None:
+            self._finding.cancel()  # the letters typed before: their match is not wanted
+        if model is None or self._find is None or model.read_to_end():
             return
         if self.currentText().casefold().startswith(typed.casefold()):
             return
-        choice = self._find(typed)
+        if self._finding is None:
+            self._found_typed(model, self._find(typed))
+            return
+        find = self._find
+        self._finding.read(
+            lambda: find(typed), lambda choice: self._found_typed(model, choice), self._find_failed
+        )
+
+    def _found_typed(self, model: PagedChoiceListModel, choice: Choice | None) -> None:
         if choice is not None:
             self.setCurrentIndex(model.pin(choice))
 

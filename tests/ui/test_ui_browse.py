@@ -163,6 +163,7 @@ def test_matrix_follows_the_filters(qtbot: QtBot, window: MainWindow, archive: A
     settle(qtbot)  # the matrix is read off the GUI thread
     bar = window.filter_bar
     bar.proposal.showPopup()  # the list of proposals is read from its first popup on
+    settle(qtbot)  # off the GUI thread
     with qtbot.waitSignal(bar.filters_changed):
         bar.proposal.setCurrentIndex(bar.proposal.model().row_of(trusts.id))
     bar.proposal.hidePopup()

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from ui_helpers import LGA, Gate, proposal, settle, stakeholder
+from ui_helpers import LGA, MILBURN, Gate, proposal, settle, stakeholder
 
 from carebrowser.queries import Archive
 from carebrowser.ui.main_window import MainWindow
@@ -126,3 +127,82 @@ def test_a_chosen_statement_held_is_superseded_by_the_next_one_chosen(
     gate.opened.set()
     settle(qtbot)
     assert _shown(panel) == ids[1:] and panel.heading.text() == "the second"
+
+
+def test_a_cell_asked_for_while_the_matrix_is_read_is_made_current_when_it_comes(
+    qtbot: QtBot, window: MainWindow, archive: Archive, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cell asked for while the matrix is out of date (made, not shown): the matrix is read
+    on a pool thread, held there while the window answers; a second cell asked for meanwhile
+    wins, and is current once the matrix comes, the first never."""
+    lga = stakeholder(archive, LGA)
+    trusts, care = proposal(archive, "children's trusts"), proposal(archive, "care trusts")
+    matrix = window.matrix  # made, hidden: read when shown or asked for a cell
+    settle(qtbot)
+    _hold(monkeypatch, "matrix_proposals", gate, lambda *_a, **_n: True)
+    made_current: list[object] = []
+    matrix.position_selected.connect(made_current.append)
+    assert matrix.select_cell(lga.id, trusts.id)
+    assert gate.entered.wait(10)
+    _answering(qtbot)
+    qtbot.keyClicks(window.filter_bar.search, "x")
+    assert window.filter_bar.search.text() == "x"
+    window.filter_bar.search.clear()
+    assert matrix.select_cell(lga.id, care.id)
+    gate.opened.set()
+    settle(qtbot)
+    current = matrix.current_position()
+    assert current is not None and (current.stakeholder_id, current.proposal_id) == (
+        lga.id,
+        care.id,
+    )
+    assert all(p is None or p.proposal_id != trusts.id for p in made_current)
+
+
+def test_the_first_cell_of_stakeholders_selected_elsewhere_is_found_off_the_gui_thread(
+    qtbot: QtBot, window: MainWindow, archive: Archive, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stakeholders selected by another view: the matrix's cell of the first one's position is
+    looked for on a pool thread; held there, the window answers; a newer selection wins."""
+    lga, milburn = stakeholder(archive, LGA), stakeholder(archive, MILBURN)
+    window.set_view("matrix")
+    settle(qtbot)
+    window.set_view("stakeholders")
+    asked = lga.id
+    _hold(monkeypatch, "positions", gate, lambda f, *_a, **_n: f.stakeholders == {asked})
+    window.select_stakeholders([lga.id])
+    assert gate.entered.wait(10)
+    _answering(qtbot)
+    assert window.stakeholders.selected_ids() == {lga.id}  # the list at once
+    window.select_stakeholders([milburn.id])
+    gate.opened.set()
+    settle(qtbot)
+    current = window.matrix.current_position()
+    assert current is not None and current.stakeholder_id == milburn.id
+
+
+def test_the_proposal_typed_in_the_filter_bar_is_found_off_the_gui_thread(
+    qtbot: QtBot, window: MainWindow, archive: Archive, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Letters typed in the closed proposal chooser look for the first title they start, on a
+    pool thread: the search for "c" is held there while "ch" is typed; the window answers, the
+    match of "ch" is chosen, and that of "c", let go, never replaces it."""
+    first_c, first_ch = archive.proposal_starting("c"), archive.proposal_starting("ch")
+    assert first_c is not None and first_ch is not None and first_c != first_ch
+    _hold(monkeypatch, "proposal_starting", gate, lambda typed: typed == "c")
+    combo, bar = window.filter_bar.proposal, window.filter_bar
+    combo.setFocus()
+    interval = QApplication.keyboardInputInterval()
+    QApplication.setKeyboardInputInterval(60_000)  # "c" then "h" are typed as one word
+    try:
+        qtbot.keyClicks(combo, "c")
+        assert gate.entered.wait(10)
+        _answering(qtbot)
+        with qtbot.waitSignal(bar.filters_changed, timeout=10_000):
+            qtbot.keyClicks(combo, "h")
+    finally:
+        QApplication.setKeyboardInputInterval(interval)
+    assert combo.currentText() == first_ch.title and bar.filters().proposals == {first_ch.id}
+    gate.opened.set()
+    settle(qtbot)
+    assert combo.currentText() == first_ch.title and bar.filters().proposals == {first_ch.id}

@@ -75,7 +75,8 @@ def test_each_row_is_measured_once_and_fits_its_text(
         panel.show_statements(Filters(), "All statements")  # a table of them, as a window has
     _settle(qtbot)
     measured = _measured_rows(monkeypatch, panel)
-    panel.set_sort("stakeholder", descending=True)  # statements not shown before
+    with qtbot.waitSignal(panel.shown, timeout=10_000):  # read off the GUI thread
+        panel.set_sort("stakeholder", descending=True)  # statements not shown before
     _settle(qtbot)
     table, model = panel.table, panel.model
     assert model.rowCount() > 0
@@ -85,8 +86,9 @@ def test_each_row_is_measured_once_and_fits_its_text(
         assert table.rowHeight(row) == _fitted(table, row) > table.fontMetrics().height()
     # The same statements shown again keep their heights: nothing is measured.
     measured.clear()
-    panel.set_sort("source", descending=True)
-    panel.set_sort("stakeholder", descending=True)
+    panel.set_sort("source", descending=True)  # superseded at once: never shown
+    with qtbot.waitSignal(panel.shown, timeout=10_000):
+        panel.set_sort("stakeholder", descending=True)
     _settle(qtbot)
     assert measured == []
     assert all(table.rowHeight(r) == _fitted(table, r) for r in range(model.rowCount()))
@@ -114,7 +116,8 @@ def test_a_new_page_of_statements_is_painted_once(qtbot: QtBot, panel: QuotePane
     _settle(qtbot)
     counter = _Counter()
     panel.table.viewport().installEventFilter(counter)
-    panel.set_sort("source", descending=False)  # the next page is another page
+    with qtbot.waitSignal(panel.shown, timeout=10_000):  # read off the GUI thread
+        panel.set_sort("source", descending=False)  # the next page is another page
     _settle(qtbot)
     assert counter.paints == 1  # not again when the view's own layout timer runs
 
@@ -152,7 +155,8 @@ def test_a_statement_is_laid_out_once_to_measure_and_paint_its_cell(
         set_html(document, text)
 
     monkeypatch.setattr(QTextDocument, "setHtml", counting)
-    panel.set_sort("stakeholder", descending=True)  # statements not shown before
+    with qtbot.waitSignal(panel.shown, timeout=10_000):  # read off the GUI thread
+        panel.set_sort("stakeholder", descending=True)  # statements not shown before
     _settle(qtbot)
     panel.table.viewport().repaint()
     model = panel.model

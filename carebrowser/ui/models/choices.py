@@ -301,6 +301,10 @@ class PagedChoiceListModel(ChoiceListModel):
         """Whether *row* holds a pinned choice (out of the list's order)."""
         return self._head <= row < self._head + self._pins
 
+    def read_to_end(self) -> bool:
+        """Whether every choice has been read (nothing more to fetch)."""
+        return self._done
+
     def start(self) -> None:
         """Let views read the list; reads the first page unless one has been read."""
         self._started = True
