@@ -154,6 +154,7 @@ def test_the_window_reads_no_whole_table_for_views_not_shown(
     combo = shown.filter_bar.source
     assert combo.count() == 2  # 'All sources' and the restored one
     combo.showPopup()  # the first popup reads the list, a page at a time
+    settle(qtbot)  # off the GUI thread
     combo.hidePopup()
     values = [combo.itemData(row, ID_ROLE) for row in range(combo.count())]
     assert len(values) > 2 and len(set(values)) == len(values)

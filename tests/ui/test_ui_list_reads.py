@@ -264,7 +264,7 @@ def test_selecting_one_not_read_yet_reads_up_to_them_off_the_gui_thread(
     near = model.index(0, 0, category).data(ROW_ROLE)
     panel.select([far.id])
     assert gate.entered.wait(GATE_SECONDS)
-    _answering(qtbot)
+    answering(qtbot)
     qtbot.keyClicks(long_list.filter_bar.search, "x")
     assert long_list.filter_bar.search.text() == "x"
     long_list.filter_bar.search.clear()
@@ -308,7 +308,7 @@ def test_retry_reads_the_list_off_the_gui_thread_and_a_name_typed_meanwhile_wins
     rows = [model.index(r, 0).data() for r in range(model.rowCount())]
     window.retry()
     assert gate.entered.wait(GATE_SECONDS)
-    _answering(qtbot)
+    answering(qtbot)
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == rows
     qtbot.keyClicks(panel.name_filter, chosen.name)
     qtbot.waitUntil(lambda: model.name == chosen.name, timeout=10_000)
