@@ -27,6 +27,7 @@ from ui_helpers import (
 
 from carebrowser.queries import Archive, Filters
 from carebrowser.queries.timeline import Timeline
+from carebrowser.ui.compare_panel import ComparePanel
 from carebrowser.ui.main_window import MainWindow
 from carebrowser.ui.matrix_panel import MatrixPanel
 from carebrowser.ui.reads import wait_for_reads
