@@ -91,6 +91,10 @@ def test_the_whole_walk_by_keyboard(qtbot: QtBot, window: MainWindow, archive: A
     assert window.current_view() == MATRIX
     settle(qtbot)  # the matrix is read off the GUI thread
     assert focused() is window.matrix.table
+    # Its first position is made current at the event loop's turn after its rows are painted,
+    # and its evidence read then.
+    qtbot.waitUntil(lambda: window.matrix.current_position() is not None)
+    settle(qtbot)
     first = window.matrix.current_position()
     assert first is not None
     shown = {
