@@ -250,14 +250,13 @@ def test_modules_imported_later_are_kept_from_the_collector_as_start_ups_were(
         gc.enable()
 
 
-def test_a_view_shown_before_the_modules_imported_ahead_are_in_waits_for_them(
-    monkeypatch: pytest.MonkeyPatch, window: MainWindow
-) -> None:
+@pytest.fixture
+def joined(monkeypatch: pytest.MonkeyPatch, window: MainWindow) -> list[bool]:
+    """An importing thread still at work until joined, put in once *window* is shown (it waits
+    for the imports as it makes its first view); each join is put in the list returned."""
     joined: list[bool] = []
 
     class Importing:
-        """The importing thread, still at work until joined."""
-
         def is_alive(self) -> bool:
             return not joined
 
@@ -265,26 +264,20 @@ def test_a_view_shown_before_the_modules_imported_ahead_are_in_waits_for_them(
             joined.append(True)
 
     monkeypatch.setattr(views, "_importing", Importing())
+    return joined
+
+
+def test_a_view_shown_before_the_modules_imported_ahead_are_in_waits_for_them(
+    window: MainWindow, joined: list[bool]
+) -> None:
     window.set_view("source")
     assert joined == [True]  # no module imported by both threads at once
     assert window.current_view() == [spec.name for spec in VIEWS].index("source")
 
 
 def test_an_export_asked_for_before_the_modules_imported_ahead_are_in_waits_for_them(
-    monkeypatch: pytest.MonkeyPatch, window: MainWindow
+    window: MainWindow, joined: list[bool]
 ) -> None:
-    joined: list[bool] = []
-
-    class Importing:
-        """The importing thread, still at work until joined."""
-
-        def is_alive(self) -> bool:
-            return not joined
-
-        def join(self) -> None:
-            joined.append(True)
-
-    monkeypatch.setattr(views, "_importing", Importing())
     assert window.exports is not None
     assert joined == [True]
 
