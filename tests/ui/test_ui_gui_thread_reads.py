@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
-from ui_helpers import LGA, MILBURN, proposal, settle, stakeholder
+from ui_helpers import LGA, MILBURN, proposal, settle, shown, stakeholder
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive, Filters
@@ -140,12 +140,7 @@ def walked_window(
     thread_log.recording = thread_log.starting = True
     window = MainWindow(archive, DatabaseInfo("the bundled dataset", 1, True), settings)
     thread_log.starting = False
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
-    settle(qtbot)
-    yield window
+    yield shown(qtbot, window, (1400, 900))
     window.close()
     settle(qtbot)
 

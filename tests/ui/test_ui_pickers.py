@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
-from ui_helpers import settle
+from ui_helpers import settle, shown
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.data.vocabulary import CATEGORIES
@@ -97,16 +97,6 @@ def settled(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not activity().reading())
 
 
-def shown_reader(qtbot: QtBot, archive: Archive) -> ReaderPanel:
-    reader = ReaderPanel(archive)
-    qtbot.addWidget(reader)
-    reader.resize(1000, 700)
-    reader.show()
-    qtbot.waitExposed(reader)
-    settled(qtbot)
-    return reader
-
-
 def scroll_popup_to_the_end(qtbot: QtBot, combo: QComboBox) -> None:
     """Open the list, scroll it to its last row, close it."""
     count = combo.count()
@@ -181,7 +171,7 @@ def test_a_failed_first_read_is_read_again_on_retry(
 
 
 def test_scrolling_a_popup_reads_the_next_page(qtbot: QtBot, synthetic: Archive) -> None:
-    reader = shown_reader(qtbot, synthetic)
+    reader = shown(qtbot, ReaderPanel(synthetic), (1000, 700))
     scroll_popup_to_the_end(qtbot, reader.source_box)
     count = reader.source_box.count()
     assert count >= 2 * SOURCE_PAGE and count % SOURCE_PAGE == 0
@@ -204,7 +194,7 @@ def test_scrolling_a_popup_reads_the_next_page(qtbot: QtBot, synthetic: Archive)
 def test_show_source_far_down_the_list_shows_it_without_reading_to_it(
     qtbot: QtBot, synthetic: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = shown_reader(qtbot, synthetic)
+    reader = shown(qtbot, ReaderPanel(synthetic), (1000, 700))
     no_whole_tables(monkeypatch)
     sources = by_date(synthetic, 1000)
     far = sources[-1]
@@ -239,7 +229,7 @@ def test_show_source_far_down_the_list_shows_it_without_reading_to_it(
 def test_the_arrow_keys_walk_past_a_page_boundary_in_date_order(
     qtbot: QtBot, synthetic: Archive
 ) -> None:
-    reader = shown_reader(qtbot, synthetic)
+    reader = shown(qtbot, ReaderPanel(synthetic), (1000, 700))
     box = reader.source_box
     box.setFocus()
     sources = by_date(synthetic, SOURCE_PAGE + 3)
@@ -265,7 +255,7 @@ def test_the_sources_matching_the_search_are_marked_page_by_page(
 ) -> None:
     matching = {s.id for s in synthetic.sources(WORD)}
     assert 0 < len(matching) < len(synthetic.sources())
-    reader = shown_reader(qtbot, synthetic)
+    reader = shown(qtbot, ReaderPanel(synthetic), (1000, 700))
     box, model = reader.source_box, reader.sources
     far = by_date(synthetic, 1500)[-1]
     reader.show_source(far.id)  # pinned

@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from timeline_fixture import build_changed_database
-from ui_helpers import settle
+from ui_helpers import settle, shown
 
 from carebrowser.analysis import timeline_picture
 from carebrowser.data.database import open_database
@@ -36,13 +36,8 @@ def changed_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archiv
 
 
 def _panel(qtbot: QtBot, archive: Archive) -> TimelinePanel:
-    panel = TimelinePanel(archive)
-    qtbot.addWidget(panel)
-    panel.resize(1100, 600)
-    panel.show()
-    qtbot.waitExposed(panel)
-    settle(qtbot)  # the timeline is read off the GUI thread
-    return panel
+    """The timeline alone over *archive*, shown, its first reads answered (off the GUI thread)."""
+    return shown(qtbot, TimelinePanel(archive), (1100, 600))
 
 
 def test_a_change_of_position_is_flagged_in_the_picture_and_the_table(
@@ -113,12 +108,7 @@ def test_the_keyboard_reaches_every_mark_in_time_order_and_enter_opens_it(
 def test_tab_goes_along_the_controls_as_laid_out_then_into_the_picture(
     qtbot: QtBot, changed_archive: Archive
 ) -> None:
-    panel = TimelinePanel(changed_archive)
-    qtbot.addWidget(panel)
-    panel.resize(1100, 600)
-    panel.show()
-    qtbot.waitExposed(panel)
-    settle(qtbot)  # the timeline is read off the GUI thread
+    panel = _panel(qtbot, changed_archive)
     panel.axis_box.setFocus()
     walked = []
     for _ in range(8):

@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TREE_PAGE = 30
 #: Far longer than any test waits: a gate not opened by the test is a failure, not a hang.
 GATE_SECONDS = 60
+#: A widget of any class, handed back by shown() as the class it was given.
+Shown = TypeVar("Shown", bound=QWidget)
 
 
 def stakeholder(archive: Archive, name: str) -> StakeholderRow:
@@ -54,12 +56,9 @@ def shown_window(
     qtbot: QtBot, archive: Archive, info: DatabaseInfo, settings: Settings
 ) -> Iterator[MainWindow]:
     """A main window over *archive*, shown offscreen at a laptop's size, closed afterwards."""
-    shown = MainWindow(archive, info, settings)
-    qtbot.addWidget(shown)
-    show(qtbot, shown)
-    settle(qtbot)
-    yield shown
-    shown.close()
+    window = shown(qtbot, MainWindow(archive, info, settings), (1400, 900))
+    yield window
+    window.close()
     settle(qtbot)
 
 
@@ -70,15 +69,20 @@ def show(qtbot: QtBot, window: MainWindow, height: int = 900) -> None:
     qtbot.waitExposed(window)
 
 
+def shown(qtbot: QtBot, widget: Shown, size: tuple[int, int]) -> Shown:
+    """*widget* shown offscreen at *size* (closed by qtbot after the test), exposed, and the
+    reads it asked for answered."""
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    settle(qtbot)
+    return widget
+
+
 def shown_compare(qtbot: QtBot, archive: Archive) -> ComparePanel:
     """The comparison panel alone over *archive*, shown offscreen, its first reads answered."""
-    compare = ComparePanel(archive)
-    qtbot.addWidget(compare)
-    compare.resize(1000, 600)
-    compare.show()
-    qtbot.waitExposed(compare)
-    settle(qtbot)
-    return compare
+    return shown(qtbot, ComparePanel(archive), (1000, 600))
 
 
 def open_finder(picker: FindingComboBox, text: str) -> ChoiceFinder:
