@@ -238,6 +238,21 @@ def _far_down(model: StakeholderTreeModel) -> tuple[QModelIndex, StakeholderRow]
     return category, listed[-1]
 
 
+def hold_first(monkeypatch: pytest.MonkeyPatch, gate: Gate, read: str) -> None:
+    """Hold the first call of the archive's *read* at *gate* (on the pool thread that makes
+    it); the calls after it go through."""
+    unheld = getattr(Archive, read)
+    held: list[int] = []
+
+    def held_once(self: Archive, *args: Any, **named: Any) -> Any:
+        if not held:
+            held.append(1)
+            gate.wait()
+        return unheld(self, *args, **named)
+
+    monkeypatch.setattr(Archive, read, held_once)
+
+
 def test_selecting_one_not_read_yet_reads_up_to_them_off_the_gui_thread(
     qtbot: QtBot, long_list: MainWindow, gate: Gate, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -251,16 +266,7 @@ def test_selecting_one_not_read_yet_reads_up_to_them_off_the_gui_thread(
         long_list.stakeholders.tree,
     )
     category, far = _far_down(model)
-    place = Archive.stakeholder_place
-    held: list[int] = []
-
-    def held_once(self: Archive, *args: Any, **named: Any) -> Any:
-        if not held:
-            held.append(1)
-            gate.wait()
-        return place(self, *args, **named)
-
-    monkeypatch.setattr(Archive, "stakeholder_place", held_once)
+    hold_first(monkeypatch, gate, "stakeholder_place")
     near = model.index(0, 0, category).data(ROW_ROLE)
     panel.select([far.id])
     assert gate.entered.wait(GATE_SECONDS)
@@ -295,16 +301,7 @@ def test_retry_reads_the_list_off_the_gui_thread_and_a_name_typed_meanwhile_wins
     chosen = model.index(0, 0, model.index(0, 0)).data(ROW_ROLE)
     panel.select([chosen.id])
     settle(qtbot)
-    first = Archive.first_stakeholders
-    held: list[int] = []
-
-    def held_once(self: Archive, *args: Any, **named: Any) -> Any:
-        if not held:
-            held.append(1)
-            gate.wait()
-        return first(self, *args, **named)
-
-    monkeypatch.setattr(Archive, "first_stakeholders", held_once)
+    hold_first(monkeypatch, gate, "first_stakeholders")
     rows = [model.index(r, 0).data() for r in range(model.rowCount())]
     window.retry()
     assert gate.entered.wait(GATE_SECONDS)
