@@ -49,6 +49,18 @@ def window(qtbot: QtBot, archive: Archive, settings: Settings) -> Iterator[MainW
     yield from shown_window(qtbot, archive, DatabaseInfo("the bundled dataset", 1, True), settings)
 
 
+@pytest.fixture
+def twice_the_font(qapp: QApplication) -> Iterator[None]:
+    """The application's font at twice its point size (200%, or a 192-dpi font) for the windows
+    the test makes; put back as the test ends."""
+    original = qapp.font()
+    big = qapp.font()
+    big.setPointSizeF(original.pointSizeF() * 2)
+    qapp.setFont(big)
+    yield
+    qapp.setFont(original)
+
+
 @pytest.fixture(autouse=True)
 def _clipboard_emptied(qapp: QApplication) -> Iterator[None]:
     """Each test finds the clipboard empty and leaves it so: a table copied as QMimeData and

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QAccessible, QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import (
@@ -149,33 +150,25 @@ def test_colours_follow_the_system_palette(
         app.setPalette(original)
 
 
+@pytest.mark.usefixtures("twice_the_font")
 def test_usable_at_twice_the_font_size(qtbot: QtBot, archive: Archive, settings: Settings) -> None:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    original = app.font()
-    big = app.font()
-    big.setPointSizeF(original.pointSizeF() * 2)
-    app.setFont(big)
-    try:
-        window = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
-        qtbot.addWidget(window)
-        # Fits a 1920-pixel-wide screen at twice the font size.
-        assert window.minimumSizeHint().width() <= 1600
-        window.resize(2800, 1800)
-        window.show()
-        qtbot.waitExposed(window)
-        checked = 0
-        for widget in window.findChildren(QWidget):
-            if not widget.isVisible() or not isinstance(
-                widget, QLabel | QAbstractButton | QLineEdit | QComboBox
-            ):
-                continue
-            assert widget.font().pixelSize() == -1  # sized in points: follows the system setting
-            assert widget.height() >= widget.fontMetrics().height(), widget.accessibleName()
-            checked += 1
-        assert checked > 10
-        table = window.statements.table
-        if table.model().rowCount():
-            assert table.rowHeight(0) >= table.fontMetrics().height()
-    finally:
-        app.setFont(original)
+    window = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
+    qtbot.addWidget(window)
+    # Fits a 1920-pixel-wide screen at twice the font size.
+    assert window.minimumSizeHint().width() <= 1600
+    window.resize(2800, 1800)
+    window.show()
+    qtbot.waitExposed(window)
+    checked = 0
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or not isinstance(
+            widget, QLabel | QAbstractButton | QLineEdit | QComboBox
+        ):
+            continue
+        assert widget.font().pixelSize() == -1  # sized in points: follows the system setting
+        assert widget.height() >= widget.fontMetrics().height(), widget.accessibleName()
+        checked += 1
+    assert checked > 10
+    table = window.statements.table
+    if table.model().rowCount():
+        assert table.rowHeight(0) >= table.fontMetrics().height()

@@ -157,32 +157,24 @@ def test_every_view_readable_and_whole(
     assert compare.rowViewportPosition(0) < compare.viewport().height() - compare.rowHeight(0) // 3
 
 
+@pytest.mark.usefixtures("twice_the_font")
 def test_at_twice_the_font_size_the_filter_bar_wraps_rather_than_widen_the_window(
     qtbot: QtBot, archive: Archive, settings: Settings
 ) -> None:
     # A 192-dpi font on a 1600x1000 screen (the other way to 200%).
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    original = app.font()
-    big = app.font()
-    big.setPointSizeF(original.pointSizeF() * 2)
-    app.setFont(big)
-    try:
-        window = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        assert window.minimumSizeHint().width() <= 1600
-        _at(qtbot, window, QSize(1600, 1000))
-        assert clipped(window) == []
-        _at(qtbot, window, QSize(window.minimumSizeHint().width(), 1000))
-        assert window.filter_bar.narrow  # the dates on a row of their own
-        assert clipped(window) == []
-        _at(qtbot, window, QSize(1600, 1000))
-        assert not window.filter_bar.narrow
-        window.close()
-    finally:
-        app.setFont(original)
+    window = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.minimumSizeHint().width() <= 1600
+    _at(qtbot, window, QSize(1600, 1000))
+    assert clipped(window) == []
+    _at(qtbot, window, QSize(window.minimumSizeHint().width(), 1000))
+    assert window.filter_bar.narrow  # the dates on a row of their own
+    assert clipped(window) == []
+    _at(qtbot, window, QSize(1600, 1000))
+    assert not window.filter_bar.narrow
+    window.close()
 
 
 def test_a_very_long_search_keeps_one_line_of_heading_and_is_not_remembered(
