@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,6 +47,27 @@ def settings(tmp_path: Path) -> Settings:
 def window(qtbot: QtBot, archive: Archive, settings: Settings) -> Iterator[MainWindow]:
     """The main window over the bundled dataset, shown offscreen."""
     yield from shown_window(qtbot, archive, DatabaseInfo("the bundled dataset", 1, True), settings)
+
+
+@pytest.fixture
+def documents() -> Path:
+    """The person's Documents folder (in the test's own home)."""
+    folder = Path.home() / "Documents"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def opened(window: MainWindow) -> list[Path]:
+    """The files the window opened in their program (recorded, not opened)."""
+    files: list[Path] = []
+
+    def record(path: Path, _failed: Callable[[], None]) -> bool:
+        files.append(path)
+        return True
+
+    window.exports.opener = record
+    return files
 
 
 @pytest.fixture

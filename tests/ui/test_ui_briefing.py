@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from test_briefing import _check_quotes, cited_count, read_back
@@ -69,27 +68,6 @@ def test_a_briefing_job_that_fails_leaves_no_file_and_says_so(
 
 
 # -- the whole task: two actions from a selection ----------------------------------------------
-
-
-@pytest.fixture
-def documents() -> Path:
-    """The person's Documents folder (in the test's own home)."""
-    folder = Path.home() / "Documents"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def opened(window: MainWindow) -> list[Path]:
-    """The files the window opened in their program (recorded, not opened)."""
-    files: list[Path] = []
-
-    def record(path: Path, *_failed: object) -> bool:
-        files.append(path)
-        return True
-
-    window.exports.opener = record
-    return files
 
 
 def choose_briefing(qtbot: QtBot, dialog: ExportDialog) -> None:

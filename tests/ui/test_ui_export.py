@@ -9,7 +9,7 @@ replaced only when the person says so; a failure is one sentence.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -46,27 +46,6 @@ from carebrowser.ui.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ADSS = "Association of Directors of Social Services"
-
-
-@pytest.fixture
-def documents() -> Path:
-    """The person's Documents folder (in the test's own home)."""
-    folder = Path.home() / "Documents"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def opened(window: MainWindow) -> list[Path]:
-    """The files the window opened in their program (recorded, not opened)."""
-    files: list[Path] = []
-
-    def record(path: Path, _failed: Callable[[], None]) -> bool:
-        files.append(path)
-        return True
-
-    window.exports.opener = record
-    return files
 
 
 def activate(qtbot: QtBot, window: MainWindow) -> None:
