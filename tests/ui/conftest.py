@@ -50,6 +50,17 @@ def window(qtbot: QtBot, archive: Archive, settings: Settings) -> Iterator[MainW
 
 
 @pytest.fixture
+def fresh(qtbot: QtBot, archive: Archive, settings: Settings) -> Iterator[MainWindow]:
+    """A window with no settings, shown; each test gives it the size it looks at."""
+    window = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()
+
+
+@pytest.fixture
 def documents() -> Path:
     """The person's Documents folder (in the test's own home)."""
     folder = Path.home() / "Documents"

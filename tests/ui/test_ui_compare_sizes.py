@@ -3,8 +3,6 @@ width, every quotation's last line shows, and no picker or checkbox is cut off."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics
@@ -13,27 +11,14 @@ from pytestqt.qtbot import QtBot
 from test_ui_sizes import AT_200_PERCENT, FIRST_LAUNCH, clipped
 from ui_helpers import LGA, MILBURN, settle, stakeholder
 
-from carebrowser.data.database import DatabaseInfo
-from carebrowser.queries import Archive
 from carebrowser.ui.main_window import COMPARE, MainWindow
 from carebrowser.ui.models.comparison import AGREEMENT, FIXED_COLUMNS, PROPOSAL
 from carebrowser.ui.models.roles import NOTE_ROLE, STANCE_ROLE
-from carebrowser.ui.settings import Settings
 
 SIZES = pytest.mark.parametrize(
     "size", [FIRST_LAUNCH, AT_200_PERCENT], ids=["first-launch", "200%"]
 )
 FOUR = (LGA, MILBURN, "Association of Directors of Social Services", "Rita Stringfellow")
-
-
-@pytest.fixture
-def fresh(qtbot: QtBot, archive: Archive, settings: Settings) -> Iterator[MainWindow]:
-    window = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.close()
 
 
 def comparing(qtbot: QtBot, window: MainWindow, names: tuple[str, ...], size: QSize) -> QTableView:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,17 +60,6 @@ def test_with_no_settings_the_window_opens_at_its_first_launch_size(
     assert window.size() == first_launch_size(free.size())
     assert window.size() != QSize(900, 630)  # the old fixed size, whatever the screen
     assert free.contains(window.frameGeometry().center())
-
-
-@pytest.fixture
-def fresh(qtbot: QtBot, archive: Archive, settings: Settings) -> Iterator[MainWindow]:
-    """A window with no settings, shown; each test gives it the size it looks at."""
-    window = MainWindow(archive, DatabaseInfo("test", 1, True), settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.close()
 
 
 def _at(qtbot: QtBot, window: MainWindow, size: QSize) -> None:
