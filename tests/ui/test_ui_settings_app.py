@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QSplitter
 from pytestqt.qtbot import QtBot
-from ui_helpers import LGA, MILBURN, proposal, settle, stakeholder
+from ui_helpers import LGA, MILBURN, proposal, run_carebrowser, settle, stakeholder
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.export import QUOTE_COLUMNS
@@ -27,8 +25,6 @@ from carebrowser.ui.error_dialogs import DatabaseErrorDialog
 from carebrowser.ui.main_window import COMPARE, MATRIX, READER, MainWindow
 from carebrowser.ui.settings import Settings
 from carebrowser.ui.sizing import first_launch_size
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_view_filters_and_layout_persist(
@@ -179,26 +175,11 @@ def test_no_display_is_one_clear_sentence() -> None:
     assert "libxcb-cursor0" in XCB_PACKAGES
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "carebrowser", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 def test_screenshot_writes_a_png_without_a_display(tmp_path: Path) -> None:
     target = tmp_path / "matrix.png"
-    done = _run("--screenshot", str(target), "--view", "matrix", "--select", LGA)
+    done = run_carebrowser(
+        "--screenshot", str(target), "--view", "matrix", "--select", LGA, display=False
+    )
     assert done.returncode == 0, done.stderr
     image = QImage(str(target))
     # No --size: as the window opens at its first start on this (offscreen) screen.
@@ -212,14 +193,15 @@ def test_screenshot_writes_a_png_without_a_display(tmp_path: Path) -> None:
 def test_without_display_or_screenshot_exit_1_with_one_line() -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("only Linux needs DISPLAY")
-    done = _run()
+    done = run_carebrowser(display=False)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "no display" in lines[0]
 
 
 def test_screenshot_of_a_bad_database_exits_1_with_one_line(tmp_path: Path) -> None:
-    done = _run("--db", str(tmp_path / "missing.sqlite"), "--screenshot", str(tmp_path / "x.png"))
+    missing, shot = str(tmp_path / "missing.sqlite"), str(tmp_path / "x.png")
+    done = run_carebrowser("--db", missing, "--screenshot", shot, display=False)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "missing.sqlite" in lines[0] and "does not exist" in lines[0]

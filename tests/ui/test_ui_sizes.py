@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from ui_helpers import LGA, MILBURN, settle, stakeholder
+from ui_helpers import LGA, MILBURN, run_carebrowser, settle, stakeholder
 
 from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive
@@ -33,7 +30,6 @@ from carebrowser.ui.models.quotes import STATEMENT
 from carebrowser.ui.settings import LONGEST_SAVED_SEARCH, Settings
 from carebrowser.ui.sizing import first_launch_size, row_height_cap
 
-ROOT = Path(__file__).resolve().parents[2]
 #: A 1600x1000 screen as the window meets it at first launch, and at 200% (QT_SCALE_FACTOR=2:
 #: Qt lays the window out in half as many pixels, each drawn twice as large).
 FIRST_LAUNCH = QSize(1280, 800)
@@ -202,29 +198,16 @@ def test_a_capped_row_has_the_whole_statement_in_its_tooltip(
             assert model.index(longest, column).data(Qt.ItemDataRole.ToolTipRole)
 
 
-def _screenshot(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run(
-        [sys.executable, "-m", "carebrowser", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 def test_screenshot_takes_a_size(tmp_path: Path) -> None:
     target = tmp_path / "browse.png"
-    done = _screenshot("--screenshot", str(target), "--size", "1280x800", "--select", LGA)
+    done = run_carebrowser("--screenshot", str(target), "--size", "1280x800", "--select", LGA)
     assert done.returncode == 0, done.stderr
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1280, 800)
 
 
 def test_screenshot_refuses_a_size_that_is_not_one(tmp_path: Path) -> None:
-    done = _screenshot("--screenshot", str(tmp_path / "x.png"), "--size", "big")
+    done = run_carebrowser("--screenshot", str(tmp_path / "x.png"), "--size", "big")
     assert done.returncode == 2
     assert "e.g. 1280x800" in done.stderr
     assert not (tmp_path / "x.png").exists()

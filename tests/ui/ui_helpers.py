@@ -118,6 +118,27 @@ def assert_counted(panel: StakeholderPanel, expected: dict[str, int]) -> None:
     assert panel.count_label.text() == f"{sum(expected.values()):,} shown"
 
 
+def run_carebrowser(*args: str, display: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m carebrowser ARGS`` from the repository's root, offscreen, or without
+    *display* (no DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM at all); what it did."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if not display:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+        }
+    return subprocess.run(
+        [sys.executable, "-m", "carebrowser", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def fresh_session(script: str, home: Path, *args: str) -> dict[str, Any]:
     """Run *script* (with *args*) in a fresh Python process, offscreen, from the repository's
     root, its settings and logs kept under *home* (nothing remembered from the person's own);
