@@ -25,7 +25,6 @@ from carebrowser.ui.models.choices import (
     reader_source_choices,
 )
 from carebrowser.ui.reader_panel import ReaderPanel
-from carebrowser.ui.reads import activity
 from carebrowser.ui.settings import Settings
 
 #: The synthetic archive's 400 stakeholders and 2,000 sources: many pages of these sizes.
@@ -92,11 +91,6 @@ def listed(combo: QComboBox) -> list[object]:
     return [model.value(row) for row in range(model.rowCount())]
 
 
-def settled(qtbot: QtBot) -> None:
-    """Wait until the reads asked for (off the GUI thread) are answered."""
-    qtbot.waitUntil(lambda: not activity().reading())
-
-
 def scroll_popup_to_the_end(qtbot: QtBot, combo: QComboBox) -> None:
     """Open the list, scroll it to its last row, close it."""
     count = combo.count()
@@ -120,7 +114,7 @@ def test_showing_the_reader_and_the_comparison_reads_no_whole_table(
     window.filter_bar.search.returnPressed.emit()  # the search, with the reader hidden
     window.set_view(READER)
     reader = window.reader
-    settled(qtbot)  # the source's text is read off the GUI thread
+    settle(qtbot)  # the source's text is read off the GUI thread
     first = by_date(synthetic, SOURCE_PAGE)
     assert listed(reader.source_box) == first  # the first page, in date order
     assert reader.sources.canFetchMore()
@@ -160,7 +154,7 @@ def test_a_failed_first_read_is_read_again_on_retry(
     assert compare.pickers[0].count() == 1
     no_whole_tables(monkeypatch)
     reader.reload()  # what Retry does, once the database is back
-    settled(qtbot)
+    settle(qtbot)
     assert listed(reader.source_box) == by_date(synthetic, SOURCE_PAGE)
     assert reader.current_source() == by_date(synthetic, 1)[0]
     compare.show()
@@ -200,7 +194,7 @@ def test_show_source_far_down_the_list_shows_it_without_reading_to_it(
     far = sources[-1]
     statement = synthetic.source_text(far.id).spans[0].statement_id
     reader.show_source(far.id, statement)
-    settled(qtbot)  # the source, and its text, are read off the GUI thread
+    settle(qtbot)  # the source, and its text, are read off the GUI thread
     assert reader.current_source() == far
     assert reader.active == statement
     assert reader.source_box.currentText() == far.name
@@ -211,7 +205,7 @@ def test_show_source_far_down_the_list_shows_it_without_reading_to_it(
     # A source a little further than the pages read: the list reads on to it, in order.
     near = sources[SOURCE_PAGE + 20]
     reader.show_source(near.id)
-    settled(qtbot)
+    settle(qtbot)
     assert reader.current_source() == near
     row = reader.source_box.currentIndex()
     assert not model.is_pinned(row)
@@ -236,11 +230,11 @@ def test_the_arrow_keys_walk_past_a_page_boundary_in_date_order(
     box.setCurrentIndex(SOURCE_PAGE - 2)
     for expected in sources[SOURCE_PAGE - 1 :]:
         QTest.keyClick(box, Qt.Key.Key_Down)
-        settled(qtbot)
+        settle(qtbot)
         assert reader.current_source() == expected  # the text shown follows
     assert box.count() == 2 * SOURCE_PAGE
     QTest.keyClick(box, Qt.Key.Key_Up)
-    settled(qtbot)
+    settle(qtbot)
     assert reader.current_source() == sources[-2]
     # The statements of the source, F8 and Shift+F8 in the window, step round as before.
     spans = synthetic.source_text(sources[-2].id).spans
@@ -259,7 +253,7 @@ def test_the_sources_matching_the_search_are_marked_page_by_page(
     box, model = reader.source_box, reader.sources
     far = by_date(synthetic, 1500)[-1]
     reader.show_source(far.id)  # pinned
-    settled(qtbot)
+    settle(qtbot)
 
     def marks_right() -> None:
         for row in range(box.count()):
@@ -269,20 +263,20 @@ def test_the_sources_matching_the_search_are_marked_page_by_page(
             assert marked == (bool(reader.search.strip()) and source.id in matching), row
 
     reader.set_search(WORD)
-    settled(qtbot)  # the marks are read off the GUI thread
+    settle(qtbot)  # the marks are read off the GUI thread
     marks_right()
     assert box.itemText(box.currentIndex()).endswith(MATCHES) == (far.id in matching)
     for _page in range(3):
         model.fetchMore()  # each page marked as it is read, off the GUI thread
-        settled(qtbot)
+        settle(qtbot)
     marks_right()
     reader.set_search("")
-    settled(qtbot)
+    settle(qtbot)
     marks_right()
     reader.hide()
     reader.set_search(WORD)  # hidden: marked when next shown
     reader.show()
-    settled(qtbot)
+    settle(qtbot)
     marks_right()
     assert "statements highlighted" in reader.status_text()
 
