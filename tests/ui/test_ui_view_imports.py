@@ -253,7 +253,8 @@ def test_modules_imported_later_are_kept_from_the_collector_as_start_ups_were(
 @pytest.fixture
 def joined(monkeypatch: pytest.MonkeyPatch, window: MainWindow) -> list[bool]:
     """An importing thread still at work until joined, put in once *window* is shown (it waits
-    for the imports as it makes its first view); each join is put in the list returned."""
+    for the imports as it makes its first view) and taken out once it is closed; each join is
+    put in the list returned."""
     joined: list[bool] = []
 
     class Importing:
@@ -268,7 +269,7 @@ def joined(monkeypatch: pytest.MonkeyPatch, window: MainWindow) -> list[bool]:
 
 
 def test_a_view_shown_before_the_modules_imported_ahead_are_in_waits_for_them(
-    window: MainWindow, joined: list[bool]
+    joined: list[bool], window: MainWindow
 ) -> None:
     window.set_view("source")
     assert joined == [True]  # no module imported by both threads at once
@@ -276,7 +277,7 @@ def test_a_view_shown_before_the_modules_imported_ahead_are_in_waits_for_them(
 
 
 def test_an_export_asked_for_before_the_modules_imported_ahead_are_in_waits_for_them(
-    window: MainWindow, joined: list[bool]
+    joined: list[bool], window: MainWindow
 ) -> None:
     assert window.exports is not None
     assert joined == [True]
