@@ -244,6 +244,9 @@ def window(db: str, rounds: int) -> None:
         name_filter.setFocus()
         name_filter.setText("s" if round_ % 2 else "")
         _until(app, lambda: not main.stakeholders._typing.isActive())
+        # Nothing else read meanwhile (the start's last reads, the text set above): one
+        # keystroke is measured, not the reads that happened to be under way when it came.
+        _until(app, lambda: not reads.activity().reading())
         app.processEvents()
         resets.clear()
         counted.clear()
