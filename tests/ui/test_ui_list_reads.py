@@ -25,9 +25,11 @@ from ui_helpers import (
     stakeholder,
 )
 
+from carebrowser.data.database import DatabaseInfo
 from carebrowser.queries import Archive, StakeholderRow
+from carebrowser.ui import stakeholder_panel
 from carebrowser.ui.main_window import MainWindow
-from carebrowser.ui.models.roles import ROW_ROLE
+from carebrowser.ui.models.roles import ROOT, ROW_ROLE
 from carebrowser.ui.models.stakeholders import StakeholderTreeModel
 from carebrowser.ui.reads import activity, wait_for_reads
 from carebrowser.ui.settings import Settings
@@ -319,3 +321,111 @@ def test_retry_reads_the_list_off_the_gui_thread_and_a_name_typed_meanwhile_wins
     settle(qtbot)
     assert panel.selected_ids() == {chosen.id}
     assert window.statements.heading.text().startswith(f"Statements of {chosen.name}")
+
+
+def test_a_page_lays_out_its_own_category_alone(
+    qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A category's next page lays out that category's rows, not the whole list's: the view
+    asks the model nothing about the other categories' rows (with every page a full layout
+    asked about all of them, the GUI thread's longest pause as a long list was read). The rows
+    are where a full layout puts them, the people of its organisations shown, the list scrolled
+    where it was."""
+    asked: list[int] = []  # the category row of each stakeholder row the view asked for
+    index = StakeholderTreeModel.index
+
+    def counted(
+        self: StakeholderTreeModel, row: int, column: int, parent: QModelIndex = ROOT
+    ) -> QModelIndex:
+        if parent.isValid() and not parent.parent().isValid():
+            asked.append(parent.row())
+        return index(self, row, column, parent)
+
+    monkeypatch.setattr(StakeholderTreeModel, "index", counted)
+    window = long_list_window(qtbot, synthetic, settings, monkeypatch)
+    show(qtbot, window)
+    qtbot.waitUntil(lambda: not window.stakeholders.model.counting)
+    settle(qtbot)
+    model, tree = window.stakeholders.model, window.stakeholders.tree
+    categories = [model.index(r, 0) for r in range(model.rowCount())]
+    read = [c for c in categories if model.rowCount(c)]
+    category = next(c for c in categories if model.has_more(c))
+    for other in categories:  # every category with rows read, so that others have rows too
+        if not model.rowCount(other):
+            model.read_more(other)
+    assert len([c for c in categories if model.rowCount(c)]) > len(read) >= 1
+    tree.executeDelayedItemsLayout()
+    bar = tree.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    scrolled, before = bar.value(), model.rowCount(category)
+    asked.clear()
+
+    model.read_more(category)
+    tree.executeDelayedItemsLayout()  # a full layout asked for would run here
+
+    assert model.rowCount(category) > before
+    assert asked and set(asked) == {category.row()}
+    assert bar.value() == scrolled
+    everything = [
+        model.index(r, 0, parent)
+        for parent in [QModelIndex(), *categories]
+        for r in range(model.rowCount(parent))
+    ]
+    people = [
+        model.index(r, 0, stakeholder)
+        for stakeholder in everything
+        if stakeholder.parent().isValid()
+        for r in range(model.rowCount(stakeholder))
+    ]
+    assert people  # organisations with their people among the rows
+    laid_out = [tree.visualRect(i) for i in everything + people]
+    tree.scheduleDelayedItemsLayout()
+    tree.executeDelayedItemsLayout()
+    assert [tree.visualRect(i) for i in everything + people] == laid_out
+    assert all(tree.isExpanded(c) for c in categories if model.rowCount(c))
+    window.close()
+
+
+def test_a_category_read_on_reads_larger_pages(
+    qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scrolled to its end again and again, a category reads as many rows as it has read,
+    up to GROWN_PAGES pages at a time (each page lays the category out again), in the list's
+    order."""
+    page = 2
+    limits: list[tuple[str, int]] = []  # each page's category, and how many it asked for
+    stakeholders = Archive.stakeholders
+
+    def recorded(self: Archive, *args: Any, **named: Any) -> Any:
+        limits.extend((name, named["limit"]) for name in args[0])
+        return stakeholders(self, *args, **named)
+
+    monkeypatch.setattr(Archive, "stakeholders", recorded)
+    monkeypatch.setattr(stakeholder_panel, "TREE_PAGE", page)
+    window = MainWindow(synthetic, DatabaseInfo("synthetic", 1, True), settings)
+    qtbot.addWidget(window)
+    show(qtbot, window)
+    qtbot.waitUntil(lambda: not window.stakeholders.model.counting)
+    settle(qtbot)
+    model, tree = window.stakeholders.model, window.stakeholders.tree
+    categories = [model.index(r, 0) for r in range(model.rowCount())]
+    category = max(categories, key=lambda c: int(c.data().rsplit("(", 1)[1].strip("+)")))
+    limits.clear()
+    wanted: list[int] = []
+    while model.has_more(category) and len(wanted) < 6:
+        read = model.rowCount(category)
+        wanted.append(max(page, min(read, stakeholder_panel.GROWN_PAGES * page)))
+        end = model.index(read - 1, 0, category) if read else category
+
+        def scrolled_to(end: QModelIndex = end, read: int = read) -> bool:
+            tree.scrollTo(end)  # what comes into view above it may push it out again
+            return model.rowCount(category) > read
+
+        qtbot.waitUntil(scrolled_to)
+        settle(qtbot)
+    name = category.data(ROW_ROLE)
+    assert len(wanted) >= 4 and [n for c, n in limits if c == name] == wanted
+    assert max(wanted) == stakeholder_panel.GROWN_PAGES * page
+    expected = stakeholders(synthetic, {name}, speaking=True, limit=model.rowCount(category))
+    assert _rows(model, category) == [s.id for s in expected.rows]
+    window.close()

@@ -22,6 +22,8 @@ _TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _CATEGORY_FLAGS = Qt.ItemFlag.ItemIsEnabled
 _STAKEHOLDER_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+#: A row that never has rows under it: a view asks it nothing more when it lays it out.
+_LEAF_FLAGS = _STAKEHOLDER_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
 #: The roles data() answers; views ask for many more.
 _SERVED = _TEXT | {_TOOLTIP, ROW_ROLE, ID_ROLE}
 #: internalId of category rows; a stakeholder's internalId is its category's row + 1.
@@ -517,7 +519,12 @@ class StakeholderTreeModel(QAbstractItemModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return _NO_FLAGS
-        return _CATEGORY_FLAGS if index.internalId() == _CATEGORY_ID else _STAKEHOLDER_FLAGS
+        owner = index.internalId()
+        if owner == _CATEGORY_ID:
+            return _CATEGORY_FLAGS
+        if owner & _PERSON or index.column() != 0 or not self._people_under(owner - 1, index.row()):
+            return _LEAF_FLAGS
+        return _STAKEHOLDER_FLAGS
 
     @returns_variant
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
