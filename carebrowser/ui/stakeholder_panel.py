@@ -104,9 +104,16 @@ class _Tree(QTreeView):
         bar = self.verticalScrollBar()
         scrolled = bar.value()
         blocked = self.blockSignals(True)  # the category is not closed or opened for anyone
+        model = self.model()
         try:
             self.collapse(parent)
             super().rowsInserted(parent, start, end)
+            # Its organisations' people open with it, in the same layout (opened one by one
+            # afterwards, each laid out and measured the list again: 0.3-0.8 ms apiece).
+            for row in range(start, end + 1):
+                index = model.index(row, 0, parent)
+                if model.hasChildren(index):
+                    self.expand(index)
             self.expand(parent)
         finally:
             self.blockSignals(blocked)
@@ -334,7 +341,7 @@ class StakeholderPanel(QWidget):
         # as the others are.
         for row in range(first, last + 1):
             index = self.model.index(row, 0, parent)
-            if self.model.hasChildren(index):
+            if self.model.hasChildren(index) and not self.tree.isExpanded(index):
                 self.tree.expand(index)
         self._fetch_soon()
 

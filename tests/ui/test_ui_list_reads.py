@@ -383,6 +383,8 @@ def test_a_page_lays_out_its_own_category_alone(
     tree.executeDelayedItemsLayout()
     assert [tree.visualRect(i) for i in everything + people] == laid_out
     assert all(tree.isExpanded(c) for c in categories if model.rowCount(c))
+    assert all(tree.isExpanded(s) for s in everything if model.hasChildren(s))
+    assert all(tree.visualRect(p).isValid() for p in people)  # laid out, in view or not
     window.close()
 
 
