@@ -191,7 +191,9 @@ def probe(path: Path | str) -> dict[str, list[float]]:
     with ticks.measuring(gaps, "timeline"):
         window.set_view(timeline)
         panel = window.view(timeline).timeline
-        _settle(app, lambda: not panel.reads.busy)
+        # At L, on SQLite, the whole archive's timeline is read for about two minutes (off the
+        # GUI thread): the limit is for a window that never settles, not a measure.
+        _settle(app, lambda: not panel.reads.busy, limit=900)
 
     matrix = next(n for n, spec in enumerate(VIEWS) if spec.name == "matrix")
     window.set_view(matrix)

@@ -101,7 +101,10 @@ class ReadActivity(QObject):
         if key in self._busy:
             self._busy.discard(key)
             if not self._busy:
-                self.busy_changed.emit(False)
+                try:
+                    self.busy_changed.emit(False)
+                except RuntimeError:  # at exit, a stream outlived the activity: nobody listens
+                    log.debug("the read activity was gone before a reading panel")
 
 
 _activity: ReadActivity | None = None

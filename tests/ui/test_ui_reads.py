@@ -327,3 +327,20 @@ def test_a_superseded_timeline_is_never_drawn(
     whole = len(Timeline(archive.engine).rows(Filters(), "stakeholder")[0])
     assert len(drawn) == 1 and drawn[0] == panel.picture.total_rows != whole
     assert asked[0] == Filters() and asked[1] == second
+
+
+def test_a_stream_that_outlives_the_read_activity_is_let_go_quietly(qtbot: QtBot) -> None:
+    """At exit Qt may delete the window's read activity before a panel's stream: the stream,
+    busy when it goes, is forgotten without an error (it raised one in a slot at exit)."""
+    from shiboken6 import Shiboken
+
+    from carebrowser.ui import reads
+
+    gone = reads.ReadActivity()
+    stream = ReadStream()
+    gone._set(stream, True)
+    assert gone.busy()
+    Shiboken.delete(gone)
+    gone._forget(id(stream))  # what the stream's `destroyed` asks of it
+    assert not gone.busy() and not gone.reading()
+    stream.deleteLater()
