@@ -31,7 +31,9 @@ BUSY_AFTER_MS = 150
 
 
 class _Signals(QObject):
-    """A task's answers; a QObject of the GUI thread, so they arrive there queued."""
+    """A stream's answers; a QObject of the GUI thread, so they arrive there queued. It belongs
+    to the stream and to its tasks under way (no Qt parent), so that it lives as long as any of
+    them."""
 
     done = Signal(int, object)
     failed = Signal(int, object)
@@ -172,7 +174,10 @@ class ReadStream(QObject):
         self._number = 0
         self._task: _ReadTask | None = None
         self._handlers: tuple[Callable[[Any], None], Callable[[BaseException], None]] | None = None
-        self._signals = _Signals(self)
+        # Not the stream's child: a pool thread may be emitting its answer as the window closes,
+        # and a child would be deleted under it. Each task keeps it alive until it has emitted;
+        # the stream's end disconnects it, so an answer after that reaches nobody.
+        self._signals = _Signals()
         self._signals.done.connect(self._done)
         self._signals.failed.connect(self._failed)
         self._busy = False

@@ -344,3 +344,25 @@ def test_a_stream_that_outlives_the_read_activity_is_let_go_quietly(qtbot: QtBot
     gone._forget(id(stream))  # what the stream's `destroyed` asks of it
     assert not gone.busy() and not gone.reading()
     stream.deleteLater()
+
+
+def test_a_read_answering_as_its_panel_goes_emits_on_a_live_object(
+    qtbot: QtBot, gate: Gate
+) -> None:
+    """A read whose panel is deleted (the window closed) while it runs still has the object
+    it answers through, alive: deleted with the panel, a pool thread emitting at that moment
+    touched freed memory (a crash at close, seen once in a full test run). Its answer reaches
+    nobody."""
+    from shiboken6 import Shiboken
+
+    answers: list[object] = []
+    stream = ReadStream()
+    stream.read(lambda: gate.wait() or 42, answers.append, answers.append)
+    qtbot.waitUntil(gate.entered.is_set)
+    signals = stream._signals
+    Shiboken.delete(stream)  # as closing the window deletes its panels
+    assert Shiboken.isValid(signals)
+    gate.opened.set()
+    assert wait_for_reads(GATE_SECONDS * 1000)
+    qtbot.wait(50)  # any answer queued would be delivered here
+    assert answers == [] and Shiboken.isValid(signals)
