@@ -98,7 +98,9 @@ class _Tree(QTreeView):
         yet too) takes its rows without a layout; opened again, only its own rows are laid out.
         Nothing is painted in between, and the list stays where it was scrolled to.
         """
-        if not parent.isValid() or not self.isExpanded(parent):
+        if not parent.isValid() or not self.isVisible() or not self.isExpanded(parent):
+            # A list not shown (a window closed, an answer arriving late) is laid out by Qt's
+            # own path: the next showing lays it out anyway.
             super().rowsInserted(parent, start, end)
             return
         bar = self.verticalScrollBar()
