@@ -151,6 +151,9 @@ def _calls(archive: Archive) -> Iterator[tuple[str, Callable[[], object]]]:
     yield "first screenful of a category", lambda: archive.first_stakeholders({"council"}, "s")
     yield "category counts", lambda: archive.category_counts()
     yield "category counts by name", lambda: archive.category_counts(name="smith")
+    organisations = [s.id for s in archive.first_stakeholders().rows if s.kind == "organisation"]
+    yield "people of the organisations", lambda: archive.people_by_organisation(organisations)
+    yield "people of those selected", lambda: archive.people_of(organisations[:3])
     filters = {
         "all": Filters(),
         "busy speaker": Filters(stakeholders=frozenset({ids["busy"]})),

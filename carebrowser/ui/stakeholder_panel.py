@@ -301,7 +301,7 @@ class StakeholderPanel(QWidget):
             self._reads.cancel()  # back to the list shown: a read under way is not wanted
             return
         self._reads.read(
-            lambda: self.model.read_first(wanted, counts=True),
+            lambda: self.model.read_first(wanted),
             self._show_filtered,
             lambda error: self._filter_failed(wanted, error),
         )
@@ -585,7 +585,7 @@ class StakeholderPanel(QWidget):
             self.select(chosen, emit=False, then=then)
 
         self._reads.read(
-            lambda: self.model.read_first(wanted, counts=True),
+            lambda: self.model.read_first(wanted),
             show,
             lambda error: self._filter_failed(wanted, error),
         )

@@ -143,8 +143,8 @@ def test_counts_read_for_an_older_filter_are_never_shown(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The counts of the whole list, read after the first paint, are held: the window answers
-    and the list says "at least"; "e" typed meanwhile is shown with its own counts; the whole
-    list's, let go after, are dropped."""
+    and the list says "at least"; "e" typed meanwhile is shown, then counted; the whole list's,
+    let go after, are dropped."""
     counts = Archive.category_counts
 
     def held_for_everyone(self: Archive, categories: Any = (), name: str = "", **named: Any) -> Any:
@@ -163,10 +163,52 @@ def test_counts_read_for_an_older_filter_are_never_shown(
     with qtbot.waitSignal(panel.filtered):
         panel.name_filter.setText("e")
         panel.name_filter.returnPressed.emit()
-    assert not model.counting
+    # "e"'s own counts, read once its list is painted, while the whole list's are still held.
+    qtbot.waitUntil(lambda: not model.counting)
+    assert not gate.opened.is_set()
     gate.opened.set()
     assert wait_for_reads()
     qtbot.wait(50)  # the held counts are delivered now, and dropped
+    settle(qtbot)
+    expected = {c.category: c.count for c in counts(synthetic, (), "e", speaking=True)}
+    assert_counted(panel, expected)
+    window.close()
+
+
+def test_a_filter_typed_is_shown_before_its_counts_are_read(
+    qtbot: QtBot,
+    synthetic: Archive,
+    settings: Settings,
+    gate: Gate,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A name typed shows its first screenful without waiting for its categories' counts:
+    with them held, the list is "e"'s and says "at least"; let go, they are shown."""
+    counts = Archive.category_counts
+
+    def held_for_e(self: Archive, categories: Any = (), name: str = "", **named: Any) -> Any:
+        if name == "e":
+            gate.wait()
+        return counts(self, categories, name, **named)
+
+    monkeypatch.setattr(Archive, "category_counts", held_for_e)
+    window = long_list_window(qtbot, synthetic, settings, monkeypatch)
+    window.resize(1400, 900)
+    window.show()
+    panel, model = window.stakeholders, window.stakeholders.model
+    settle(qtbot)
+    with qtbot.waitSignal(panel.filtered):
+        panel.name_filter.setText("e")
+        panel.name_filter.returnPressed.emit()
+    qtbot.waitUntil(gate.entered.is_set)
+    answering(qtbot)
+    assert model.name == "e" and model.counting
+    first = model.index(0, 0)
+    shown = [model.index(r, 0, first).data(ROW_ROLE) for r in range(model.rowCount(first))]
+    wanted = synthetic.first_stakeholders(name="e", speaking=True, limit=len(shown)).rows
+    assert shown and shown == wanted
+    assert panel.count_label.text().startswith("at least")
+    gate.opened.set()
     settle(qtbot)
     expected = {c.category: c.count for c in counts(synthetic, (), "e", speaking=True)}
     assert_counted(panel, expected)

@@ -126,10 +126,9 @@ class StakeholderTreeModel(QAbstractItemModel):
 
     A new filter reads the first screenful in one statement. When that is the whole list, its
     rows give the counts; otherwise the last category read shows "(N+)" and the categories after
-    it are not there until the counts are read: at start, once the list is painted (the
-    stakeholder panel reads them off the GUI thread, read_counts and show_counts; what needs them
-    at once calls count_categories); for a filter typed, with its first screenful, off the GUI
-    thread (read_first with counts), so that the view is reset once.
+    it are not there until the counts are read, once the list is painted: the stakeholder panel
+    reads them off the GUI thread (read_counts and show_counts), at start and for each filter;
+    what needs them at once calls count_categories.
 
     Every read has a part that runs on any thread (read_first, page_reader, read_counts) and
     one that shows its answer on the GUI thread (show_first, show_page, show_counts), which
@@ -233,10 +232,9 @@ class StakeholderTreeModel(QAbstractItemModel):
         first = self.read_first(self.filter)
         self._tree, self.counting, self._people = first.tree, first.counting, first.people
 
-    def read_first(self, wanted: Filter, *, counts: bool = False) -> FirstScreen:
+    def read_first(self, wanted: Filter) -> FirstScreen:
         """The first screenful of *wanted*, in one statement, and the people of its
-        organisations (on any thread: nothing of the model is touched); with *counts*, the
-        categories' counts too when the list is longer (one reset of the view, not two)."""
+        organisations (on any thread: nothing of the model is touched)."""
         first = self.archive.first_stakeholders(
             wanted.categories, wanted.name, speaking=wanted.speaking, limit=self.page_size
         )
@@ -250,11 +248,7 @@ class StakeholderTreeModel(QAbstractItemModel):
         if first.cursor is not None:
             tree[-1].cursor, tree[-1].counted = first.cursor, False
         people = self._read_people(first.rows, wanted.speaking)
-        counting = first.cursor is not None
-        if counting and counts:
-            tree.extend(_counted(tree, self.read_counts(wanted).counts))
-            counting = False
-        return FirstScreen(wanted, tree, counting, people)
+        return FirstScreen(wanted, tree, first.cursor is not None, people)
 
     def _read_people(
         self, rows: Iterable[StakeholderRow], speaking: bool
