@@ -55,6 +55,10 @@ log = logging.getLogger("carebrowser")
 TREE_PAGE = 100
 #: The largest page of a category read on, in pages of TREE_PAGE.
 GROWN_PAGES = 4
+#: How long a new filter's list is shown before its categories' counts are read: a name typed
+#: letter by letter is counted once, when the typing pauses, not for every letter. Showing the
+#: counts lays the whole list out and paints it again.
+COUNTING_PAUSE_MS = 250
 
 
 class _Tree(QTreeView):
@@ -336,7 +340,7 @@ class StakeholderPanel(QWidget):
         self._update_count()
         self._fetch_soon()
         if self.model.counting:
-            self._counting.start(0)
+            self._counting.start(COUNTING_PAUSE_MS)
 
     def _rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         # Categories the counts brought, and the people of organisations a page brought: open,

@@ -215,6 +215,37 @@ def test_a_filter_typed_is_shown_before_its_counts_are_read(
     window.close()
 
 
+def test_a_name_typed_letter_by_letter_is_counted_once_the_typing_pauses(
+    qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each letter's list is shown; the counts are read once, for the name as it ends."""
+    counted: list[str] = []
+    counts = Archive.category_counts
+
+    def noted(self: Archive, categories: Any = (), name: str = "", **named: Any) -> Any:
+        counted.append(name)
+        return counts(self, categories, name, **named)
+
+    monkeypatch.setattr(Archive, "category_counts", noted)
+    window = long_list_window(qtbot, synthetic, settings, monkeypatch)
+    window.resize(1400, 900)
+    window.show()
+    panel, model = window.stakeholders, window.stakeholders.model
+    settle(qtbot)
+    qtbot.waitUntil(lambda: not model.counting)
+    counted.clear()
+    for name in ("e", "er", "e"):
+        with qtbot.waitSignal(panel.filtered):
+            panel.name_filter.setText(name)
+            panel.name_filter.returnPressed.emit()
+        assert model.name == name
+    qtbot.waitUntil(lambda: not model.counting)
+    assert counted == ["e"]
+    expected = {c.category: c.count for c in counts(synthetic, (), "e", speaking=True)}
+    assert_counted(panel, expected)
+    window.close()
+
+
 def test_the_people_of_an_organisation_selected_are_read_off_the_gui_thread(
     qtbot: QtBot, window: MainWindow, archive: Archive, gate: Gate, monkeypatch: pytest.MonkeyPatch
 ) -> None:
