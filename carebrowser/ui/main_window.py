@@ -391,29 +391,29 @@ class MainWindow(QMainWindow):
     def _stakeholders_chosen(self) -> None:
         self.statusBar().clearMessage()
         self._chosen = self.stakeholders.selected_ids()
-        self._people = []
-        with self.reading("finding the people of the organisations selected"):
-            self._people = self.stakeholders.people_of_selected()
         self._show_statements("showing the statements of the stakeholders selected")
 
     def _show_statements(self, doing: str = "showing the statements") -> None:
-        filters = self.filters()
-        chosen = self.stakeholders.selected()
-        if not chosen:
-            heading = "All statements"
-        elif len(chosen) <= 3:
-            heading = "Statements of " + ", ".join(s.name for s in chosen)
-        else:
-            heading = f"Statements of {len(chosen)} stakeholders"
-        if chosen and self._people:
-            names = ", ".join(p.name for p in self._people[:3])
-            more = len(self._people) - 3
-            heading += f", with their people ({names}{f' and {more} more' if more > 0 else ''})"
-        if filters.search.strip():
-            heading += f" matching {describe_search(filters.search)}"
-        if filters.dated:
-            heading += f", {filters.period()}"
-        self.statements.show_statements(filters, heading, doing)
+        """Show the statements of the filters and those selected, with the people of the
+        organisations selected: read with their first page, on the reading thread, so that
+        the page waits for no turn of the GUI thread (which paints the selection meanwhile)."""
+        from carebrowser.ui.quote_panel import Statements  # imported with the first view
+
+        bar, chosen = self.filter_bar.filters(), self.stakeholders.selected()
+        asked = self.stakeholders.people_reader()
+
+        def work_out() -> Statements:  # on the reading thread
+            people, error = asked.read()
+
+            def shown() -> None:  # on the GUI thread, when they are (or could not be read)
+                self._people = people
+                self.stakeholders.keep_people(asked, people, error)
+
+            ids = asked.ids | {p.id for p in people}
+            filters = bar.but(stakeholders=ids)
+            return Statements(filters, _statements_heading(chosen, people, filters), shown)
+
+        self.statements.show_worked_out(work_out, doing)
 
     def compare_stakeholders(self, ids: Sequence[int]) -> None:
         """Compare these stakeholders (two to four) in the comparison view; one alone is added
@@ -775,6 +775,27 @@ class MainWindow(QMainWindow):
             self._exports.shutdown()
         self.save_settings()
         super().closeEvent(event)
+
+
+def _statements_heading(
+    chosen: Sequence[StakeholderRow], people: Sequence[StakeholderRow], filters: Filters
+) -> str:
+    """The statements' heading: whose they are (with their people), the search, the period."""
+    if not chosen:
+        heading = "All statements"
+    elif len(chosen) <= 3:
+        heading = "Statements of " + ", ".join(s.name for s in chosen)
+    else:
+        heading = f"Statements of {len(chosen)} stakeholders"
+    if chosen and people:
+        names = ", ".join(p.name for p in people[:3])
+        more = len(people) - 3
+        heading += f", with their people ({names}{f' and {more} more' if more > 0 else ''})"
+    if filters.search.strip():
+        heading += f" matching {describe_search(filters.search)}"
+    if filters.dated:
+        heading += f", {filters.period()}"
+    return heading
 
 
 def _has_selected_text(widget: QWidget | None) -> bool:

@@ -63,16 +63,37 @@ SORT_CHOICES: tuple[tuple[str, QuoteSort], ...] = (
 
 
 @dataclass(frozen=True)
-class _FirstRead:
-    """Statements asked for: their first page is read off the GUI thread (in the order chosen
-    then), and settle() says what they are once it arrives (given the total *count* read
-    with it, None when it could not be read)."""
+class Statements:
+    """The statements of *filters*, under *heading*; *shown* is called on the GUI thread once
+    they are shown, or could not be read (see QuotePanel.show_worked_out)."""
+
+    filters: Filters
+    heading: str
+    shown: Callable[[], None] | None = None
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """What a first read reads: *fetch* reads its pages, and settle() says what they are once
+    the first arrives (given the total *count* read with it, None when it could not be read)."""
 
     fetch: Fetch
     search: str
     settle: Callable[[tuple[int, bool] | None], None]
-    doing: str
     count: Callable[[], tuple[int, bool]] | None = None
+
+
+@dataclass(frozen=True)
+class _FirstRead:
+    """Statements asked for: *subject* is worked out on the reading thread (it may read the
+    database itself), then their first page is read there (in the order chosen then)."""
+
+    subject: Callable[[], _Subject]
+    doing: str
+
+
+#: A first read's answer: its subject, the total counted, the page and its cells.
+_FirstAnswer = tuple[_Subject, "tuple[int, bool] | None", Page[QuoteRow], list[Prepared]]
 
 
 class QuotePanel(QWidget):
@@ -226,24 +247,46 @@ class QuotePanel(QWidget):
         cannot be read, the table is empty, the heading says so, and read_failed tells the
         window (*doing* says what was being done).
         """
+        asked = Statements(filters, heading_text)
+        self.show_worked_out(lambda: asked, doing)
+
+    def show_worked_out(
+        self, work_out: Callable[[], Statements], doing: str = "showing the statements"
+    ) -> None:
+        """Show the statements that *work_out* says, as show_statements does; *work_out* runs
+        on the reading thread, just before their first page is read there, and may read the
+        database itself (the people of the organisations selected): the first page then waits
+        for no turn of the GUI thread. It is worked out again when another order is chosen
+        before the page arrives; should it fail, the heading says the statements could not be
+        read. Its `shown` is called on the GUI thread once they are shown, or failed."""
         archive = self.archive
 
-        def count() -> tuple[int, bool]:
-            # Counting a busy filter's statements in full reads them all (~50 ms at 1,000,000):
-            # the status bar counts up to COUNT_AT_MOST (stakeholders or sources alone are
-            # counted exactly from the stored counts); total_count() counts in full when asked.
-            return archive.quote_total(filters, at_most=COUNT_AT_MOST)
+        def subject() -> _Subject:
+            asked = work_out()
+            filters = asked.filters
 
-        def settle(total: tuple[int, bool] | None) -> None:
-            self.filters, self.position, self.positions = filters, None, ()
-            self.heading.setText(heading_text)
-            if total is not None:
-                self._of_filters = True
-                self._total, self._total_exact = total
+            def count() -> tuple[int, bool]:
+                # Counting a busy filter's statements in full reads them all (~50 ms at
+                # 1,000,000): the status bar counts up to COUNT_AT_MOST (stakeholders or sources
+                # alone are counted exactly from the stored counts); total_count() counts in
+                # full when asked.
+                return archive.quote_total(filters, at_most=COUNT_AT_MOST)
 
-        self._read_first(
-            _FirstRead(statements_fetch(archive, filters), filters.search, settle, doing, count)
-        )
+            def settle(total: tuple[int, bool] | None) -> None:
+                self.filters, self.position, self.positions = filters, None, ()
+                self.heading.setText(asked.heading)
+                if total is not None:
+                    self._of_filters = True
+                    self._total, self._total_exact = total
+                if asked.shown is not None and not told:
+                    told.append(True)  # not again when another order is read
+                    asked.shown()
+
+            told: list[bool] = []
+
+            return _Subject(statements_fetch(archive, filters), filters.search, settle, count)
+
+        self._read_first(_FirstRead(subject, doing))
 
     def show_evidence(
         self,
@@ -277,8 +320,8 @@ class QuotePanel(QWidget):
             self._total_exact = True
             self.heading.setText(heading_text)
 
-        fetch = evidence_fetch(self.archive, [p.id for p in chosen])
-        self._read_first(_FirstRead(fetch, search, settle, doing), chosen)
+        evidence = _Subject(evidence_fetch(self.archive, [p.id for p in chosen]), search, settle)
+        self._read_first(_FirstRead(lambda: evidence, doing), chosen)
 
     def show_quotes(
         self,
@@ -296,7 +339,8 @@ class QuotePanel(QWidget):
             self.heading.setText(heading_text)
             self._total, self._total_exact = count, True
 
-        self._read_first(_FirstRead(ids_fetch(self.archive, ids), search, settle, doing))
+        given = _Subject(ids_fetch(self.archive, ids), search, settle)
+        self._read_first(_FirstRead(lambda: given, doing))
 
     def positions_asked(self) -> tuple[PositionRow, ...]:
         """The positions whose evidence was asked for last (shown, or on its way)."""
@@ -307,24 +351,33 @@ class QuotePanel(QWidget):
         what it is (asked.settle) and show it. The statements shown stay until then and read
         no further pages; a newer first read (another order chosen meanwhile) supersedes it."""
         self._asked, self._positions_asked = asked, positions
-        fetch, search, count = asked.fetch, asked.search, asked.count
         sort = sort_by, descending = self._sort
         self.model.hold()
+        #: The subject worked out on the reading thread (seen here once it has answered).
+        worked_out: list[_Subject] = []
 
-        def read() -> tuple[tuple[int, bool] | None, Page[QuoteRow], list[Prepared]]:
-            total = count() if count is not None else None
-            first = fetch(sort_by, descending, None, QUOTE_PAGE)
-            return total, first, prepare(first.rows, search)
+        def read() -> _FirstAnswer:
+            subject = asked.subject()
+            worked_out.append(subject)
+            total = subject.count() if subject.count is not None else None
+            first = subject.fetch(sort_by, descending, None, QUOTE_PAGE)
+            return subject, total, first, prepare(first.rows, subject.search)
 
-        def show(answer: tuple[tuple[int, bool] | None, Page[QuoteRow], list[Prepared]]) -> None:
-            total, first, prepared = answer
-            asked.settle(total)
-            self.model.show_page(fetch, search, first, prepared, sort)
+        def show(answer: _FirstAnswer) -> None:
+            subject, total, first, prepared = answer
+            if self._asked is asked:  # another order reads these again, not worked out again
+                self._asked = _FirstRead(lambda: subject, asked.doing)
+            subject.settle(total)
+            self.model.show_page(subject.fetch, subject.search, first, prepared, sort)
             self.shown.emit()
 
         def failed(error: BaseException) -> None:
-            asked.settle(None)
-            self._not_read(search)
+            if worked_out:
+                worked_out[0].settle(None)
+                self._not_read(worked_out[0].search)
+            else:
+                self.heading.setText(self.title)
+                self._not_read("")
             self.read_failed.emit(error, asked.doing)
 
         self._reads.read(read, show, failed)

@@ -126,6 +126,36 @@ class _Tree(QTreeView):
         bar.setValue(scrolled)
 
 
+class SelectedPeople:
+    """The people of the organisations selected (StakeholderPanel.people_reader): read() runs
+    on a reading thread, with the statements of those selected, and reads them when they are
+    not known."""
+
+    def __init__(
+        self,
+        ids: frozenset[int],
+        read: Callable[[], list[StakeholderRow]] | None,
+        known: Sequence[StakeholderRow] = (),
+    ) -> None:
+        #: The stakeholders selected, and whether read() reads the database.
+        self.ids, self.reads = ids, read is not None
+        self._read = read
+        self._people: list[StakeholderRow] | None = None if read is not None else list(known)
+
+    def read(self) -> tuple[list[StakeholderRow], BaseException | None]:
+        """The people (those selected left out), read the first time: none, and why, when they
+        could not be read (the statements of those selected are shown without them)."""
+        people = self._people
+        if people is None:
+            assert self._read is not None
+            try:
+                people = self._read()
+            except Exception as error:  # handed to keep_people on the GUI thread
+                return [], error
+            self._people = people  # another order's read takes them as they are
+        return [p for p in people if p.id not in self.ids], None
+
+
 class StakeholderPanel(QWidget):
     """Pick stakeholders: the quote panel shows what they said; two to four can be compared.
 
@@ -156,9 +186,8 @@ class StakeholderPanel(QWidget):
         # thread too; a new filter's list drops what they read for the old one.
         self._pages = ReadStream(self)
         self._counts = ReadStream(self)
-        # The people of the organisations selected: selection_changed waits for them.
-        self._people_reads = ReadStream(self)
-        #: The people read for a selection (its ids), and a selection whose people could not be.
+        #: The people read for a selection (its ids), and a selection whose people could not be
+        #: (read with the statements of those selected: see people_reader).
         self._people_known: tuple[frozenset[int], list[StakeholderRow]] | None = None
         self._people_failed: frozenset[int] | None = None
         self._warming = ReadStream(self)
@@ -454,33 +483,34 @@ class StakeholderPanel(QWidget):
         self._announce()
 
     def _announce(self) -> None:
-        """Say that the selection changed (selection_changed), once the people of the
-        organisations selected are known: they are read off the GUI thread first."""
+        """Say that the selection changed (selection_changed), at once: the people of the
+        organisations selected are read with their statements (people_reader)."""
+        self.selection_changed.emit()
+
+    def people_reader(self) -> SelectedPeople:
+        """The people of the organisations selected, to be read on a reading thread with what
+        they said (SelectedPeople.read), then kept here (keep_people). None to read when
+        "With their people" is unticked, when no organisation is selected, or when they were
+        read before."""
         chosen = self.selected()
         ids = frozenset(s.id for s in chosen)
-        if (
-            self.with_people.isChecked()
-            and any(s.kind == "organisation" for s in chosen)
-            and (self._people_known is None or self._people_known[0] != ids)
-        ):
-            people_of = self.archive.people_of
-            self._people_reads.read(
-                lambda: (ids, people_of(ids)),
-                self._show_people,
-                lambda error: self._people_not_read(ids, error),
-            )
-            return
-        self._people_reads.cancel()  # a selection before this one: its people are not wanted
-        self.selection_changed.emit()
+        if not self.with_people.isChecked() or not any(s.kind == "organisation" for s in chosen):
+            return SelectedPeople(ids, None)
+        if self._people_known is not None and self._people_known[0] == ids:
+            return SelectedPeople(ids, None, self._people_known[1])
+        people_of = self.archive.people_of
+        return SelectedPeople(ids, lambda: people_of(ids))
 
-    def _show_people(self, read: tuple[frozenset[int], list[StakeholderRow]]) -> None:
-        self._people_known, self._people_failed = read, None
-        self.selection_changed.emit()
-
-    def _people_not_read(self, ids: frozenset[int], error: BaseException) -> None:
-        self._people_failed = ids
-        self.read_failed.emit(error, "finding the people of the organisations selected")
-        self.selection_changed.emit()  # the statements of those selected, without their people
+    def keep_people(
+        self, asked: SelectedPeople, found: list[StakeholderRow], error: BaseException | None
+    ) -> None:
+        """Keep the people *asked* for, *found* on a reading thread (on the GUI thread, when
+        what they said is shown); report a read that failed (*error*)."""
+        if error is not None:
+            self._people_failed = asked.ids
+            self.read_failed.emit(error, "finding the people of the organisations selected")
+        elif asked.reads:
+            self._people_known, self._people_failed = (asked.ids, found), None
 
     def _update_count(self) -> None:
         chosen = self.selection_count()
