@@ -199,6 +199,9 @@ def test_every_list_is_the_same_on_both_backends(
         assert pg.source_text(source.id) == lite.source_text(source.id)
     lga, milburn = lite.find_stakeholders(["LGA"]), lite.find_stakeholders(["Alan Milburn"])
     assert pg.compare([*lga, *milburn]) == lite.compare([*lga, *milburn])
+    organisations = {s.id for s in lite.all_stakeholders() if s.kind == "organisation"}
+    assert pg.people_of(organisations) == lite.people_of(organisations)
+    assert pg.people_of(lga) == lite.people_of(lga) != []
     first, *_ = lite.sources()
     narrowed = Filters(
         categories=frozenset({"local government", "government"}),

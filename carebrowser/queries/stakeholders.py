@@ -46,6 +46,7 @@ class StakeholderReader(Reader):
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine)
         self._first_queries: dict[tuple[bool, bool], Select[Any]] = {}
+        self._people_query: Select[Any] | None = None
 
     def _name_matches(self, pattern: Any) -> Any:
         """A stakeholder's name, an alias or its role is LIKE *pattern* (a string or a bind)."""
@@ -288,19 +289,23 @@ class StakeholderReader(Reader):
         wanted = sorted(set(organisation_ids))
         if not wanted:
             return []
-        # No index holds the affiliations: the people are found in one pass over the table
-        # (3 ms at 20,000 stakeholders), then sorted. Sorted as they were found, SQLite walked
-        # the names' index and looked up each stakeholder's row from it (11 ms).
-        affiliated = select(Stakeholder.id).where(
-            or_(
-                Stakeholder.organisation_id.in_(wanted),
-                Stakeholder.second_organisation_id.in_(wanted),
+        if self._people_query is None:
+            # No index holds the affiliations: the people are found in one pass over the table
+            # (3 ms at 20,000 stakeholders), then sorted. Sorted as they were found, SQLite
+            # walked the names' index and looked up each stakeholder's row from it (11 ms).
+            # Built once, run with new values (building it cost a third of running it).
+            organisations: Any = bindparam("organisations", expanding=True)
+            affiliated = select(Stakeholder.id).where(
+                or_(
+                    Stakeholder.organisation_id.in_(organisations),
+                    Stakeholder.second_organisation_id.in_(organisations),
+                )
             )
-        )
-        query = (
-            stakeholder_select()
-            .where(Stakeholder.id.in_(affiliated), Stakeholder.id.not_in(wanted))
-            .order_by(Stakeholder.sort_name, Stakeholder.id)
-        )
+            self._people_query = (
+                stakeholder_select()
+                .where(Stakeholder.id.in_(affiliated), Stakeholder.id.not_in(organisations))
+                .order_by(Stakeholder.sort_name, Stakeholder.id)
+            )
         with self.engine.connect() as connection:
-            return [StakeholderRow(*row) for row in connection.execute(query)]
+            rows = connection.execute(self._people_query, {"organisations": wanted})
+            return [StakeholderRow(*row) for row in rows]
