@@ -93,7 +93,7 @@ class _FirstRead:
 
 
 #: A first read's answer: its subject, the total counted, the page and its cells.
-_FirstAnswer = tuple[_Subject, "tuple[int, bool] | None", Page[QuoteRow], list[Prepared]]
+_FirstAnswer = tuple[_Subject, tuple[int, bool] | None, Page[QuoteRow], list[Prepared]]
 
 
 class QuotePanel(QWidget):
@@ -264,6 +264,7 @@ class QuotePanel(QWidget):
         def subject() -> _Subject:
             asked = work_out()
             filters = asked.filters
+            told: list[bool] = []  # whether asked.shown was called
 
             def count() -> tuple[int, bool]:
                 # Counting a busy filter's statements in full reads them all (~50 ms at
@@ -281,8 +282,6 @@ class QuotePanel(QWidget):
                 if asked.shown is not None and not told:
                     told.append(True)  # not again when another order is read
                     asked.shown()
-
-            told: list[bool] = []
 
             return _Subject(statements_fetch(archive, filters), filters.search, settle, count)
 

@@ -554,7 +554,7 @@ class StakeholderPanel(QWidget):
             s.kind == "organisation" for s in self.selected()
         ):
             people = []
-        else:  # asked before selection_changed said so (an export): read here
+        else:  # asked before they were read with the statements (an export): read here
             people = self.archive.people_of(chosen)
             self._people_known = (chosen, people)
         return [p for p in people if p.id not in chosen]
