@@ -5,32 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from carebrowser.queries import PAGE_SIZE, Archive, CategoryCount, Page, StakeholderRow
 from carebrowser.ui.models.resets import resetting
 from carebrowser.ui.models.roles import ID_ROLE, ROOT, ROW_ROLE
-from carebrowser.ui.models.variants import returns_variant
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Stakeholder", "Role or organisation")
 _COLUMNS = len(HEADERS)
-_TEXT = frozenset({Qt.ItemDataRole.DisplayRole.value, Qt.ItemDataRole.AccessibleTextRole.value})
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _CATEGORY_FLAGS = Qt.ItemFlag.ItemIsEnabled
 _STAKEHOLDER_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 #: A row that never has rows under it: a view asks it nothing more when it lays it out.
 _LEAF_FLAGS = _STAKEHOLDER_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
-#: The roles data() answers; views ask for many more.
-_SERVED = _TEXT | {_TOOLTIP, ROW_ROLE, ID_ROLE}
-#: internalId of category rows; a stakeholder's internalId is its category's row + 1.
-_CATEGORY_ID = 0
-#: A person under an organisation: this bit, the category's row << 32, the organisation's row.
-_PERSON = 1 << 48
-_ROW_BITS = 0xFFFF_FFFF
 #: The cursor of a category not read yet (None: read to its end).
 _FROM_START: tuple[object, ...] = ()
 
@@ -53,6 +42,8 @@ class FirstScreen:
     tree: list[_Category]
     counting: bool
     people: dict[int, list[StakeholderRow]]
+    #: Each category's items (see _category_items), made where it was read.
+    items: list[list[QStandardItem]]
 
 
 @dataclass
@@ -65,6 +56,8 @@ class MorePage:
     after: tuple[object, ...] | None
     page: Page[StakeholderRow]
     people: dict[int, list[StakeholderRow]]
+    #: Each stakeholder's items (see _stakeholder_items), made where it was read.
+    items: list[list[QStandardItem]]
 
 
 @dataclass
@@ -118,7 +111,93 @@ def _counted(tree: list[_Category], counts: list[CategoryCount]) -> list[_Catego
     ]
 
 
-class StakeholderTreeModel(QAbstractItemModel):
+# The list's rows are items that answer views in C++: views ask several questions of every row
+# they lay out or paint, and a Python model's answers cost about 5 us apiece (most of the time
+# a page of a long category took to lay out). Items are made where their rows are read, on a
+# reading thread; the GUI thread only puts them in.
+
+
+def _template(flags: Qt.ItemFlag) -> QStandardItem:
+    item = QStandardItem()
+    item.setFlags(flags)
+    return item
+
+
+#: Each kind of row's flags, copied into its items.
+_CATEGORY_ITEM = _template(_CATEGORY_FLAGS)
+_ORGANISATION_ITEM = _template(_STAKEHOLDER_FLAGS)
+_LEAF_ITEM = _template(_LEAF_FLAGS)
+
+
+def _row_items(
+    template: QStandardItem, texts: tuple[str, str], tooltip: str, row: object
+) -> list[QStandardItem]:
+    """A row's two items, made from *template*."""
+    items = []
+    for text in texts:
+        item = template.clone()
+        item.setText(text)
+        item.setToolTip(tooltip)
+        item.setData(row, ROW_ROLE)
+        if isinstance(row, StakeholderRow):
+            item.setData(row.id, ID_ROLE)
+        items.append(item)
+    return items
+
+
+def _tooltip(row: StakeholderRow) -> str:
+    statements = f"{row.statement_count:,} statement{'s' if row.statement_count != 1 else ''}"
+    detail = f" ({row.description})" if row.description else ""
+    return f"{row.name}{detail}: {statements}"
+
+
+def _stakeholder_items(
+    row: StakeholderRow, people: dict[int, list[StakeholderRow]]
+) -> list[QStandardItem]:
+    """A stakeholder's row, with the people of an organisation under it."""
+    under = people.get(row.id, [])
+    template = _ORGANISATION_ITEM if under else _LEAF_ITEM
+    items = _row_items(template, (row.name, row.description), _tooltip(row), row)
+    if under:
+        items[1].setFlags(_LEAF_FLAGS)  # the people are under the first column
+    for person in under:
+        tooltip = f"{_tooltip(person)}; speaks for {row.name}"
+        items[0].appendRow(
+            _row_items(_LEAF_ITEM, (person.name, person.description), tooltip, person)
+        )
+    return items
+
+
+def _category_tip(category: _Category) -> str:
+    if not category.counted:
+        return f"At least {category.count:,} stakeholders in the category {category.name}"
+    return f"{category.count:,} stakeholders in the category {category.name}"
+
+
+def _category_items(
+    category: _Category, people: dict[int, list[StakeholderRow]]
+) -> list[QStandardItem]:
+    """A category's row, with the stakeholders read under it."""
+    items = _row_items(_CATEGORY_ITEM, (category.label, ""), _category_tip(category), category.name)
+    items[0].setColumnCount(_COLUMNS)
+    for row in category.rows:
+        items[0].appendRow(_stakeholder_items(row, people))
+    return items
+
+
+def _more_page(
+    wanted: Filter,
+    category: str,
+    after: tuple[object, ...] | None,
+    page: Page[StakeholderRow],
+    people: dict[int, list[StakeholderRow]],
+) -> MorePage:
+    """A page read, with its items made."""
+    items = [_stakeholder_items(row, people) for row in page.rows]
+    return MorePage(wanted, category, after, page, people, items)
+
+
+class StakeholderTreeModel(QStandardItemModel):
     """Categories with their stakeholder counts; each category's stakeholders as children.
 
     An organisation's people (those who speak for it, see Archive.people_by_organisation) are
@@ -156,6 +235,7 @@ class StakeholderTreeModel(QAbstractItemModel):
         self._busy = False
         #: Whether the categories' counts are still to be read.
         self.counting = False
+        self.setHorizontalHeaderLabels(list(HEADERS))
         self._load()
 
     def set_filter(
@@ -225,12 +305,14 @@ class StakeholderTreeModel(QAbstractItemModel):
                     wanted.speaking,
                 )
                 self._tree, self.counting, self._people = first.tree, first.counting, first.people
+                self._build(first.items)
         finally:
             self._busy = False
 
     def _load(self) -> None:
         first = self.read_first(self.filter)
         self._tree, self.counting, self._people = first.tree, first.counting, first.people
+        self._build(first.items)
 
     def read_first(self, wanted: Filter) -> FirstScreen:
         """The first screenful of *wanted*, in one statement, and the people of its
@@ -248,7 +330,8 @@ class StakeholderTreeModel(QAbstractItemModel):
         if first.cursor is not None:
             tree[-1].cursor, tree[-1].counted = first.cursor, False
         people = self._read_people(first.rows, wanted.speaking)
-        return FirstScreen(wanted, tree, first.cursor is not None, people)
+        items = [_category_items(category, people) for category in tree]
+        return FirstScreen(wanted, tree, first.cursor is not None, people, items)
 
     def _read_people(
         self, rows: Iterable[StakeholderRow], speaking: bool
@@ -278,12 +361,20 @@ class StakeholderTreeModel(QAbstractItemModel):
         self.counting = False
         later = _counted(self._tree, read.counts)
         if self._tree:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._tree) - 1, 0))
+            blocked = self.blockSignals(True)  # one change said for all of them, below
+            try:
+                for row, category in enumerate(self._tree):
+                    tooltip = _category_tip(category)
+                    self.item(row, 0).setText(category.label)
+                    for column in range(_COLUMNS):
+                        self.item(row, column).setToolTip(tooltip)
+            finally:
+                self.blockSignals(blocked)
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._tree) - 1, _COLUMNS - 1))
         if later:
             first = len(self._tree)
-            self.beginInsertRows(ROOT, first, first + len(later) - 1)
             self._tree.extend(later)
-            self.endInsertRows()
+            self._insert(self.invisibleRootItem(), first, [_category_items(c, {}) for c in later])
         return True
 
     def stop_counting(self) -> None:
@@ -365,7 +456,7 @@ class StakeholderTreeModel(QAbstractItemModel):
                     {name}, wanted.name, speaking=wanted.speaking, after=after or None, limit=limit
                 )
                 people = self._read_people(page.rows, wanted.speaking)
-                pages.append(MorePage(wanted, name, after, page, people))
+                pages.append(_more_page(wanted, name, after, page, people))
             rows = {s.id: s for s in archive.stakeholders_by_ids(ids)}
             return UpTo(wanted, counts, pages, rows)
 
@@ -381,7 +472,7 @@ class StakeholderTreeModel(QAbstractItemModel):
 
     def has_more(self, parent: Index) -> bool:
         """Whether the category at *parent* has stakeholders not read yet."""
-        if not parent.isValid() or parent.internalId() != _CATEGORY_ID or parent.column() != 0:
+        if not parent.isValid() or parent.parent().isValid() or parent.column() != 0:
             return False
         return self._tree[parent.row()].cursor is not None
 
@@ -412,7 +503,7 @@ class StakeholderTreeModel(QAbstractItemModel):
                 limit=limit,
             )
             people = self._read_people(page.rows, wanted.speaking)
-            return MorePage(wanted, name, after, page, people)
+            return _more_page(wanted, name, after, page, people)
 
         return read
 
@@ -431,9 +522,8 @@ class StakeholderTreeModel(QAbstractItemModel):
             first = len(category.rows)
             self._busy = True  # views and the model tester may ask for more meanwhile
             try:
-                self.beginInsertRows(self.index(row, 0), first, first + len(page.rows) - 1)
                 category.rows.extend(page.rows)
-                self.endInsertRows()
+                self._insert(self.item(row, 0), first, more.items)
             finally:
                 self._busy = False
         return page.rows
@@ -445,132 +535,38 @@ class StakeholderTreeModel(QAbstractItemModel):
             if category.name == category_name:
                 category.cursor = None
 
-    # -- QAbstractItemModel -------------------------------------------------------------------
+    # -- the items ----------------------------------------------------------------------------
 
-    # Views call index(), parent() and data() hundreds of times for each paint: they compare
-    # plain ints and check bounds themselves rather than calling back into rowCount().
+    def _insert(self, parent: QStandardItem, first: int, rows: list[list[QStandardItem]]) -> None:
+        """Insert *rows* under *parent* at *first*: one insertion for views to hear of."""
+        parent.insertRows(first, [items[0] for items in rows])
+        # The second column is filled before anything is painted; each item set would say
+        # that it changed, to no one who has seen it yet.
+        blocked = self.blockSignals(True)
+        try:
+            for offset, items in enumerate(rows):
+                for column in range(1, _COLUMNS):
+                    parent.setChild(first + offset, column, items[column])
+        finally:
+            self.blockSignals(blocked)
 
-    def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
-        if not 0 <= column < _COLUMNS or row < 0:
-            return QModelIndex()
-        if not parent.isValid():
-            if row < len(self._tree):
-                return self.createIndex(row, column, id=_CATEGORY_ID)
-            return QModelIndex()
-        owner = parent.internalId()
-        if parent.column() != 0:
-            return QModelIndex()
-        if owner == _CATEGORY_ID:
-            if row < len(self._tree[parent.row()].rows):
-                return self.createIndex(row, column, id=parent.row() + 1)
-        elif not owner & _PERSON and row < len(self._people_under(owner - 1, parent.row())):
-            person = _PERSON | (owner - 1) << 32 | parent.row()
-            return self.createIndex(row, column, id=person)
-        return QModelIndex()
-
-    def _people_under(self, category: int, row: int) -> list[StakeholderRow]:
-        """The people shown under the stakeholder at *row* of the *category*-th category."""
-        return self._people.get(self._tree[category].rows[row].id, [])
-
-    def parent(self, child: Index = ROOT) -> QModelIndex:  # type: ignore[override]
-        if not child.isValid():
-            return QModelIndex()
-        owner = child.internalId()
-        if owner == _CATEGORY_ID:
-            return QModelIndex()
-        if owner & _PERSON:
-            category = (owner >> 32) & 0xFFFF
-            return self.createIndex(owner & _ROW_BITS, 0, id=category + 1)
-        return self.createIndex(owner - 1, 0, id=_CATEGORY_ID)
-
-    def rowCount(self, parent: Index = ROOT) -> int:
-        if not parent.isValid():
-            return len(self._tree)
-        owner = parent.internalId()
-        if parent.column() != 0 or owner & _PERSON:
-            return 0
-        if owner == _CATEGORY_ID:
-            return len(self._tree[parent.row()].rows)
-        return len(self._people_under(owner - 1, parent.row()))
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return _COLUMNS
+    def _build(self, categories: list[list[QStandardItem]]) -> None:
+        """Make *categories* (their items) the list's rows (views hear of none of it: the model
+        is new, or being reset)."""
+        root = self.invisibleRootItem()
+        blocked = self.blockSignals(True)
+        try:
+            root.removeRows(0, root.rowCount())
+            for items in categories:
+                root.appendRow(items)
+        finally:
+            self.blockSignals(blocked)
 
     def hasChildren(self, parent: Index = ROOT) -> bool:
-        if not parent.isValid():
-            return bool(self._tree)
-        owner = parent.internalId()
-        if parent.column() != 0 or owner & _PERSON:
-            return False
-        if owner == _CATEGORY_ID:
+        # A category not read yet has rows to come: views show it open-able, and open it.
+        if parent.isValid() and parent.column() == 0 and not parent.parent().isValid():
             return self._tree[parent.row()].count > 0
-        return bool(self._people_under(owner - 1, parent.row()))
-
-    # Views are not offered fetchMore(): QTreeView reads a page of every expanded category at
-    # each layout, most of them out of sight. The stakeholder panel reads a category's next
-    # page when its end comes into view (read_more), and index_of() reads up to a stakeholder.
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return _NO_FLAGS
-        owner = index.internalId()
-        if owner == _CATEGORY_ID:
-            return _CATEGORY_FLAGS
-        if owner & _PERSON or index.column() != 0 or not self._people_under(owner - 1, index.row()):
-            return _LEAF_FLAGS
-        return _STAKEHOLDER_FLAGS
-
-    @returns_variant
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in _SERVED or not index.isValid():
-            return None
-        owner = index.internalId()
-        if owner == _CATEGORY_ID:
-            return self._category_data(self._tree[index.row()], index.column(), role)
-        if owner & _PERSON:
-            organisation = self._tree[(owner >> 32) & 0xFFFF].rows[owner & _ROW_BITS]
-            row = self._people[organisation.id][index.row()]
-            if role == _TOOLTIP:
-                return f"{self._tooltip(row)}; speaks for {organisation.name}"
-        else:
-            row = self._tree[owner - 1].rows[index.row()]
-        if role in _TEXT:
-            return row.name if index.column() == 0 else row.description
-        if role == _TOOLTIP:
-            return self._tooltip(row)
-        if role == ROW_ROLE:
-            return row
-        return row.id  # ID_ROLE
-
-    @staticmethod
-    def _tooltip(row: StakeholderRow) -> str:
-        statements = f"{row.statement_count:,} statement{'s' if row.statement_count != 1 else ''}"
-        detail = f" ({row.description})" if row.description else ""
-        return f"{row.name}{detail}: {statements}"
-
-    @staticmethod
-    def _category_data(category: _Category, column: int, role: int) -> Any:
-        if role in _TEXT:
-            return category.label if column == 0 else ""
-        if role == _TOOLTIP:
-            if not category.counted:
-                return f"At least {category.count:,} stakeholders in the category {category.name}"
-            return f"{category.count:,} stakeholders in the category {category.name}"
-        if role == ROW_ROLE:
-            return category.name
-        return None
-
-    @returns_variant
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
+        return super().hasChildren(parent)
 
     def stakeholders(self, indexes: Iterable[QModelIndex]) -> list[StakeholderRow]:
         """The stakeholders behind *indexes* (category rows and repeats left out), in order."""
