@@ -5,7 +5,7 @@ answering and the list as it was; an answer superseded meanwhile is never shown.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -33,6 +33,10 @@ from carebrowser.ui.models.roles import ROOT, ROW_ROLE
 from carebrowser.ui.models.stakeholders import StakeholderTreeModel
 from carebrowser.ui.reads import activity, wait_for_reads
 from carebrowser.ui.settings import Settings
+from carebrowser.ui.stakeholder_panel import StakeholderPanel
+
+#: The categories' counts as the archive reads them (before a test watches them).
+COUNTS = Archive.category_counts
 
 
 @pytest.fixture
@@ -135,6 +139,30 @@ def test_a_page_read_for_an_older_filter_is_never_shown(
         assert shown == [s.id for s in expected][: len(shown)]
 
 
+def _counts_watched(monkeypatch: pytest.MonkeyPatch, first: Callable[[str], None]) -> None:
+    """Archive.category_counts calls *first* with the name it is asked for, then counts."""
+    counts = Archive.category_counts
+
+    def watched(self: Archive, categories: Any = (), name: str = "", **named: Any) -> Any:
+        first(name)
+        return counts(self, categories, name, **named)
+
+    monkeypatch.setattr(Archive, "category_counts", watched)
+
+
+def _type_name(qtbot: QtBot, panel: StakeholderPanel, name: str) -> None:
+    """Type *name* into the list's Name box and wait until its list is shown."""
+    with qtbot.waitSignal(panel.filtered):
+        panel.name_filter.setText(name)
+        panel.name_filter.returnPressed.emit()
+
+
+def _assert_counted_for(panel: StakeholderPanel, archive: Archive, name: str) -> None:
+    """The list shows the categories of *name* with their counts (read here again)."""
+    counts = COUNTS(archive, (), name, speaking=True)
+    assert_counted(panel, {c.category: c.count for c in counts})
+
+
 def test_counts_read_for_an_older_filter_are_never_shown(
     qtbot: QtBot,
     synthetic: Archive,
@@ -145,24 +173,14 @@ def test_counts_read_for_an_older_filter_are_never_shown(
     """The counts of the whole list, read after the first paint, are held: the window answers
     and the list says "at least"; "e" typed meanwhile is shown, then counted; the whole list's,
     let go after, are dropped."""
-    counts = Archive.category_counts
-
-    def held_for_everyone(self: Archive, categories: Any = (), name: str = "", **named: Any) -> Any:
-        if name == "":
-            gate.wait()
-        return counts(self, categories, name, **named)
-
-    monkeypatch.setattr(Archive, "category_counts", held_for_everyone)
+    _counts_watched(monkeypatch, lambda name: gate.wait() if name == "" else None)
     window = long_list_window(qtbot, synthetic, settings, monkeypatch)
-    window.resize(1400, 900)
-    window.show()
+    show(qtbot, window)
     panel, model = window.stakeholders, window.stakeholders.model
     qtbot.waitUntil(gate.entered.is_set)
     answering(qtbot)
     assert model.counting and panel.count_label.text().startswith("at least")
-    with qtbot.waitSignal(panel.filtered):
-        panel.name_filter.setText("e")
-        panel.name_filter.returnPressed.emit()
+    _type_name(qtbot, panel, "e")
     # "e"'s own counts, read once its list is painted, while the whole list's are still held.
     qtbot.waitUntil(lambda: not model.counting)
     assert not gate.opened.is_set()
@@ -170,8 +188,7 @@ def test_counts_read_for_an_older_filter_are_never_shown(
     assert wait_for_reads()
     qtbot.wait(50)  # the held counts are delivered now, and dropped
     settle(qtbot)
-    expected = {c.category: c.count for c in counts(synthetic, (), "e", speaking=True)}
-    assert_counted(panel, expected)
+    _assert_counted_for(panel, synthetic, "e")
     window.close()
 
 
@@ -184,22 +201,12 @@ def test_a_filter_typed_is_shown_before_its_counts_are_read(
 ) -> None:
     """A name typed shows its first screenful without waiting for its categories' counts:
     with them held, the list is "e"'s and says "at least"; let go, they are shown."""
-    counts = Archive.category_counts
-
-    def held_for_e(self: Archive, categories: Any = (), name: str = "", **named: Any) -> Any:
-        if name == "e":
-            gate.wait()
-        return counts(self, categories, name, **named)
-
-    monkeypatch.setattr(Archive, "category_counts", held_for_e)
+    _counts_watched(monkeypatch, lambda name: gate.wait() if name == "e" else None)
     window = long_list_window(qtbot, synthetic, settings, monkeypatch)
-    window.resize(1400, 900)
-    window.show()
+    show(qtbot, window)
     panel, model = window.stakeholders, window.stakeholders.model
     settle(qtbot)
-    with qtbot.waitSignal(panel.filtered):
-        panel.name_filter.setText("e")
-        panel.name_filter.returnPressed.emit()
+    _type_name(qtbot, panel, "e")
     qtbot.waitUntil(gate.entered.is_set)
     answering(qtbot)
     assert model.name == "e" and model.counting
@@ -210,40 +217,23 @@ def test_a_filter_typed_is_shown_before_its_counts_are_read(
     assert panel.count_label.text().startswith("at least")
     gate.opened.set()
     settle(qtbot)
-    expected = {c.category: c.count for c in counts(synthetic, (), "e", speaking=True)}
-    assert_counted(panel, expected)
+    _assert_counted_for(panel, synthetic, "e")
     window.close()
 
 
 def test_a_name_typed_letter_by_letter_is_counted_once_the_typing_pauses(
-    qtbot: QtBot, synthetic: Archive, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, long_list: MainWindow, synthetic: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each letter's list is shown; the counts are read once, for the name as it ends."""
     counted: list[str] = []
-    counts = Archive.category_counts
-
-    def noted(self: Archive, categories: Any = (), name: str = "", **named: Any) -> Any:
-        counted.append(name)
-        return counts(self, categories, name, **named)
-
-    monkeypatch.setattr(Archive, "category_counts", noted)
-    window = long_list_window(qtbot, synthetic, settings, monkeypatch)
-    window.resize(1400, 900)
-    window.show()
-    panel, model = window.stakeholders, window.stakeholders.model
-    settle(qtbot)
-    qtbot.waitUntil(lambda: not model.counting)
-    counted.clear()
+    _counts_watched(monkeypatch, counted.append)
+    panel, model = long_list.stakeholders, long_list.stakeholders.model
     for name in ("e", "er", "e"):
-        with qtbot.waitSignal(panel.filtered):
-            panel.name_filter.setText(name)
-            panel.name_filter.returnPressed.emit()
+        _type_name(qtbot, panel, name)
         assert model.name == name
     qtbot.waitUntil(lambda: not model.counting)
     assert counted == ["e"]
-    expected = {c.category: c.count for c in counts(synthetic, (), "e", speaking=True)}
-    assert_counted(panel, expected)
-    window.close()
+    _assert_counted_for(panel, synthetic, "e")
 
 
 def test_the_people_of_an_organisation_selected_are_read_off_the_gui_thread(
