@@ -13,6 +13,7 @@ from carebrowser.queries.filters import PAGE_SIZE, Page
 from carebrowser.queries.reading import (
     Reader,
     after_cursor,
+    chunks,
     like_pattern,
     matchable,
     organisation_name,
@@ -47,6 +48,7 @@ class StakeholderReader(Reader):
         super().__init__(engine)
         self._first_queries: dict[tuple[bool, bool], Select[Any]] = {}
         self._people_query: Select[Any] | None = None
+        self._people_queries: dict[bool, list[Select[Any]]] = {}
 
     def _name_matches(self, pattern: Any) -> Any:
         """A stakeholder's name, an alias or its role is LIKE *pattern* (a string or a bind)."""
@@ -265,15 +267,12 @@ class StakeholderReader(Reader):
         wanted = sorted(set(organisation_ids))
         if not wanted:
             return {}
-        query = stakeholder_select(
-            Stakeholder.organisation_id, Stakeholder.second_organisation_id, Stakeholder.sort_name
-        )
-        if speaking:
-            query = query.where(Stakeholder.statement_count > 0)
         rows: dict[int, Any] = {}
-        for column in (Stakeholder.organisation_id, Stakeholder.second_organisation_id):
-            for row in self._rows_where_in(query, column, wanted):
-                rows[row[0]] = row
+        with self.engine.connect() as connection:
+            for query in self._people_queries_of(speaking):
+                for chunk in chunks(wanted, 500):  # a statement takes a limited number of values
+                    for row in connection.execute(query, {"organisations": chunk}):
+                        rows[row[0]] = row
         organisations = set(wanted)
         people: dict[int, list[StakeholderRow]] = {}
         for row in sorted(rows.values(), key=lambda r: (r[12], r[0])):
@@ -282,6 +281,27 @@ class StakeholderReader(Reader):
                 if organisation in organisations and organisation != person.id:
                     people.setdefault(organisation, []).append(person)
         return people
+
+    def _people_queries_of(self, speaking: bool) -> list[Select[Any]]:
+        """The statements of people_by_organisation: those whose first affiliation is one of
+        the organisations, then whose second is, each through its column's partial index.
+        Built once and run with new values: a new filter's first screenful runs them, and
+        building them cost more than running them."""
+        queries = self._people_queries.get(speaking)
+        if queries is None:
+            organisations: Any = bindparam("organisations", expanding=True)
+            query = stakeholder_select(
+                Stakeholder.organisation_id,
+                Stakeholder.second_organisation_id,
+                Stakeholder.sort_name,
+            )
+            if speaking:
+                query = query.where(Stakeholder.statement_count > 0)
+            queries = self._people_queries[speaking] = [
+                query.where(column.in_(organisations))
+                for column in (Stakeholder.organisation_id, Stakeholder.second_organisation_id)
+            ]
+        return queries
 
     def people_of(self, organisation_ids: Iterable[int]) -> list[StakeholderRow]:
         """The people who speak for these organisations (their first or second affiliation),

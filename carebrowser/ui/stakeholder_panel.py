@@ -53,6 +53,8 @@ log = logging.getLogger("carebrowser")
 #: Stakeholders read at a time for each category: more than a screenful; more come as they scroll
 #: into view.
 TREE_PAGE = 100
+#: Stakeholders a new filter reads beyond those that fill the list's view: a little to scroll.
+SCREENFUL_MARGIN = 8
 #: The largest page of a category read on, in pages of TREE_PAGE.
 GROWN_PAGES = 4
 #: How long a new filter's list is shown before its categories' counts are read: a name typed
@@ -333,11 +335,22 @@ class StakeholderPanel(QWidget):
         if wanted == self.model.filter:
             self._reads.cancel()  # back to the list shown: a read under way is not wanted
             return
+        limit = self.screenful()
         self._reads.read(
-            lambda: self.model.read_first(wanted),
+            lambda: self.model.read_first(wanted, limit),
             self._show_filtered,
             lambda error: self._filter_failed(wanted, error),
         )
+
+    def screenful(self) -> int:
+        """How many stakeholders a new filter reads first: enough to fill the list as it is
+        shown (every row is at least a line of text high), a page while it is not shown. The
+        rows further down are read as they come into view, after the first paint."""
+        viewport = self.tree.viewport()
+        if not self.tree.isVisible() or viewport.height() <= 0:
+            return TREE_PAGE
+        lines = -(-viewport.height() // max(1, self.tree.fontMetrics().height()))
+        return min(TREE_PAGE, lines + SCREENFUL_MARGIN)
 
     def _show_filtered(self, first: FirstScreen) -> None:
         before = self.selected()  # as it is now: a click may have changed it meanwhile

@@ -16,7 +16,7 @@ from carebrowser.data.database import DatabaseInfo
 from carebrowser.export import matrix_table, position_evidence_table
 from carebrowser.export import positions_table as export_positions_table
 from carebrowser.queries import Archive, Filters
-from carebrowser.ui import export_subjects, matrix_panel, quote_panel
+from carebrowser.ui import export_subjects, matrix_panel, quote_panel, stakeholder_panel
 from carebrowser.ui.main_window import MATRIX, MainWindow
 from carebrowser.ui.matrix_panel import MATRIX_BATCH, MatrixPanel
 from carebrowser.ui.models.matrix import Cursor, MatrixFetch, MatrixModel, MatrixRows
@@ -332,6 +332,41 @@ def test_a_long_list_typed_for_is_counted_once_it_is_shown(
     qtbot.waitUntil(lambda: not model.counting)
     assert resets == [1]
     assert_counted(panel, expected)
+    window.close()
+
+
+def test_a_name_typed_reads_a_screenful_then_the_rest_as_it_scrolls_into_view(
+    qtbot: QtBot, synthetic: Archive, settings: Settings
+) -> None:
+    """A new filter reads as many stakeholders as fill the list as shown, not a whole page;
+    what is further down is read when it comes into view."""
+    window = _shown(qtbot, synthetic, settings, height=600)
+    panel = window.stakeholders
+    model, tree = panel.model, panel.tree
+    settle(qtbot)
+    speaking = {c.category: c.count for c in synthetic.category_counts((), "e", speaking=True)}
+    assert sum(speaking.values()) > stakeholder_panel.TREE_PAGE  # or a page would be all
+    screenful = panel.screenful()
+    assert 0 < screenful < stakeholder_panel.TREE_PAGE
+    read = lambda: sum(model.rowCount(model.index(r, 0)) for r in range(model.rowCount()))  # noqa: E731
+    shown: list[int] = []
+    panel.filtered.connect(lambda: shown.append(read()))
+    panel.name_filter.setText("e")
+    panel.name_filter.returnPressed.emit()
+    qtbot.waitUntil(lambda: bool(shown))  # read off the GUI thread
+    assert shown[0] == screenful
+    # Those rows fill the list: its last row in view is a stakeholder read.
+    bottom = tree.indexAt(tree.viewport().rect().bottomLeft())
+    assert bottom.isValid() and bottom.parent().isValid()
+    # Scrolled down to the end, again and again, the list reads on until it has everyone.
+    bar = tree.verticalScrollBar()
+
+    def scrolled_to_the_end() -> bool:
+        bar.setValue(bar.maximum())
+        return read() == sum(speaking.values()) and not model.counting
+
+    qtbot.waitUntil(scrolled_to_the_end, timeout=20_000)
+    assert_counted(panel, speaking)
     window.close()
 
 

@@ -314,11 +314,15 @@ class StakeholderTreeModel(QStandardItemModel):
         self._tree, self.counting, self._people = first.tree, first.counting, first.people
         self._build(first.items)
 
-    def read_first(self, wanted: Filter) -> FirstScreen:
-        """The first screenful of *wanted*, in one statement, and the people of its
-        organisations (on any thread: nothing of the model is touched)."""
+    def read_first(self, wanted: Filter, limit: int | None = None) -> FirstScreen:
+        """The first screenful of *wanted* (*limit* stakeholders, a page when None), in one
+        statement, and the people of its organisations (on any thread: nothing of the model is
+        touched)."""
         first = self.archive.first_stakeholders(
-            wanted.categories, wanted.name, speaking=wanted.speaking, limit=self.page_size
+            wanted.categories,
+            wanted.name,
+            speaking=wanted.speaking,
+            limit=self.page_size if limit is None else max(1, min(limit, self.page_size)),
         )
         tree: list[_Category] = []
         for row in first.rows:
