@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +37,9 @@ from carebrowser.ui.widgets import LazyComboBox, named, with_clear_button
 
 #: Typing pauses this long (ms) before the search runs.
 TYPING_PAUSE = 250
+#: A window fewer lines of text high than this (a small screen, 200%, large fonts) shows the
+#: search alone, the other filters behind "More filters": the views keep the room.
+COMPACT_LINES = 40
 #: The earliest and latest dates the date range offers.
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2003, 12, 31)
 
@@ -125,6 +129,16 @@ class FilterBar(QWidget):
         self._search_row.addWidget(search_label)
         self._search_row.addWidget(self.search, 3)
         self._search_row.addWidget(self._dates, 2)
+        # Shown when the window is short (see fit_height): the dates and the choices behind it.
+        self.more_button = named(
+            QToolButton(self),
+            "More filters",
+            "Show or hide the dates, proposal, category, source and stance filters",
+        )
+        self.more_button.setCheckable(True)
+        self.more_button.setText("More filters")
+        self.more_button.setVisible(False)
+        self._search_row.addWidget(self.more_button)
         self._search_row.addWidget(self.clear_button)
         self._dates_row = QHBoxLayout()
         # Each choice with its label, so that the last two can move to a row of their own.
@@ -154,6 +168,7 @@ class FilterBar(QWidget):
         layout.addLayout(self._choices_row)
         layout.addLayout(self._more_choices_row)
         self._narrow = False
+        self._compact = False
         spacing = layout.spacing()
         widths = [pair.minimumSizeHint().width() for pair in self._choices]
         #: The least width the four choices need on one row.
@@ -180,6 +195,11 @@ class FilterBar(QWidget):
         self.date_from.dateChanged.connect(self._date_changed)
         self.date_to.dateChanged.connect(self._date_changed)
         self.clear_button.clicked.connect(self.clear)
+        self.more_button.toggled.connect(self._show_more)
+        # Tab goes from the search to More filters, then to the filters it shows.
+        QWidget.setTabOrder(self.search, self.more_button)
+        QWidget.setTabOrder(self.more_button, self.proposal)
+        self.filters_changed.connect(self._name_more)
         self._dated_toggled(False)
 
     @property
@@ -188,9 +208,56 @@ class FilterBar(QWidget):
         narrow for two rows)."""
         return self._narrow
 
+    @property
+    def compact(self) -> bool:
+        """Whether the search is shown alone, the other filters behind More filters."""
+        return self._compact
+
+    def fit_height(self, height: int) -> None:
+        """Show the search alone, the other filters behind More filters, when the window is
+        *height* pixels high and that is under COMPACT_LINES lines of text; all of them again
+        when it is taller."""
+        compact = height < COMPACT_LINES * self.fontMetrics().height()
+        if compact == self._compact:
+            return
+        self._compact = compact
+        self.more_button.setVisible(compact)
+        self._show_more()
+
+    def _show_more(self) -> None:
+        shown = not self._compact or self.more_button.isChecked()
+        self._dates.setVisible(shown)
+        for pair in self._choices:
+            pair.setVisible(shown)
+        self.updateGeometry()
+        self._name_more()
+
+    def _name_more(self) -> None:
+        """Say on More filters how many of the filters behind it are set."""
+        filters = self.filters()
+        count = sum(
+            (
+                bool(filters.proposals),
+                bool(filters.categories),
+                bool(filters.sources),
+                bool(filters.stances),
+                filters.date_from is not None or filters.date_to is not None,
+            )
+        )
+        text = f"More filters ({count} set)" if count else "More filters"
+        if text != self.more_button.text():
+            self.more_button.setText(text)
+            self.more_button.setAccessibleName(text)
+
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), self._narrowest), hint.height())
+        height = hint.height()
+        if not (self._compact and self.more_button.isChecked()):
+            # As short as the search's row: a window made shorter than COMPACT_LINES shows that
+            # row alone (fit_height), and every row fits a window taller than that. Every row
+            # asked for in a short window has its room, the window taller if need be.
+            height = min(height, self._search_row.minimumSize().height())
+        return QSize(min(hint.width(), self._narrowest), height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -9,7 +9,14 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -769,6 +776,11 @@ class MainWindow(QMainWindow):
             button.click()
             return
         super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A short window (a small screen, 200%, large fonts) keeps its room for the views.
+        self.filter_bar.fit_height(event.size().height())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._exports is not None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -23,8 +25,9 @@ from pytestqt.qtbot import QtBot
 from ui_helpers import LGA, MILBURN, run_carebrowser, settle, stakeholder
 
 from carebrowser.data.database import DatabaseInfo
-from carebrowser.queries import Archive
+from carebrowser.queries import Archive, Filters
 from carebrowser.ui import settings as options
+from carebrowser.ui.filter_bar import COMPACT_LINES
 from carebrowser.ui.main_window import COMPARE, MATRIX, READER, STAKEHOLDERS, MainWindow
 from carebrowser.ui.models.quotes import STATEMENT
 from carebrowser.ui.settings import LONGEST_SAVED_SEARCH, Settings
@@ -139,6 +142,49 @@ def test_every_view_readable_and_whole(
     assert matrix.rowViewportPosition(2) + matrix.rowHeight(2) <= matrix.viewport().height()
     compare = window.compare.table
     assert compare.rowViewportPosition(0) < compare.viewport().height() - compare.rowHeight(0) // 3
+
+
+def test_a_short_window_shows_the_search_alone_and_the_other_filters_on_asking(
+    qtbot: QtBot, fresh: MainWindow
+) -> None:
+    window, bar = fresh, fresh.filter_bar
+    line = bar.fontMetrics().height()
+    _at(qtbot, window, QSize(1280, (COMPACT_LINES + 5) * line))
+    assert not bar.compact and not bar.more_button.isVisible()
+    assert bar.proposal.isVisible() and bar.dated.isVisible()
+    assert window.minimumSizeHint().height() < COMPACT_LINES * line  # it turns compact first
+    # Shorter: the search alone, with More filters; the room goes to the views.
+    _at(qtbot, window, QSize(1280, (COMPACT_LINES - 5) * line))
+    assert bar.compact and bar.more_button.isVisible() and bar.clear_button.isVisible()
+    assert not bar.proposal.isVisible() and not bar.dated.isVisible()
+    assert bar.height() < 2 * bar.search.sizeHint().height()  # one row
+    assert clipped(window) == []
+    # The filters set behind it are counted on it, for the eye and for a screen reader.
+    assert bar.more_button.text() == "More filters"
+    bar.set_filters(Filters(categories=frozenset({"government"}), date_from=dt.date(2001, 1, 1)))
+    assert bar.more_button.text() == "More filters (2 set)" == bar.more_button.accessibleName()
+    # From the keyboard: Tab from the search to More filters, Space shows them, and again hides.
+    bar.search.setFocus()
+    QTest.keyClick(bar.search, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is bar.more_button
+    QTest.keyClick(bar.more_button, Qt.Key.Key_Space)
+    assert bar.proposal.isVisible() and bar.dated.isVisible() and bar.category.isVisible()
+    QTest.keyClick(bar.more_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is bar.proposal
+    assert clipped(window) == []
+    QTest.keyClick(bar.more_button, Qt.Key.Key_Space)
+    assert not bar.proposal.isVisible()
+    # As short as the window goes: whole still.
+    _at(qtbot, window, QSize(1280, window.minimumSizeHint().height()))
+    assert bar.compact and clipped(window) == []
+    bar.more_button.click()  # every filter asked for there: the window makes room for them
+    for _ in range(3):
+        QApplication.processEvents()
+    assert bar.proposal.isVisible() and clipped(window) == []
+    # Taller again: every filter shown, the button gone.
+    _at(qtbot, window, QSize(1280, (COMPACT_LINES + 5) * line))
+    assert not bar.compact and not bar.more_button.isVisible() and bar.proposal.isVisible()
+    assert bar.filters().categories == {"government"}  # nothing set was lost on the way
 
 
 @pytest.mark.usefixtures("twice_the_font")
