@@ -43,6 +43,7 @@ from carebrowser.ui.models.stakeholders import (
     UpTo,
 )
 from carebrowser.ui.reads import ReadStream
+from carebrowser.ui.sizing import ElidedLabel
 from carebrowser.ui.widgets import heading, named, own_viewport, with_clear_button
 
 if TYPE_CHECKING:
@@ -250,9 +251,10 @@ class StakeholderPanel(QWidget):
             "Show the two to four selected stakeholders side by side, proposal by proposal; one "
             "selected is added to the comparison",
         )
-        self.count_label = QLabel(self)
+        self.count_label = ElidedLabel("", self)
         # Its text changes with every keystroke and selection: a width that ignores the text
-        # spares the panel a new layout each time.
+        # spares the panel a new layout each time. In a narrow panel it is elided, its whole
+        # text in its tooltip: "7,95" cut from "7,950 shown" would read as another number.
         self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         filter_row = QHBoxLayout()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSizePolicy,
+    QSplitter,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -31,7 +32,7 @@ from carebrowser.ui.filter_bar import COMPACT_LINES
 from carebrowser.ui.main_window import COMPARE, MATRIX, READER, STAKEHOLDERS, MainWindow
 from carebrowser.ui.models.quotes import STATEMENT
 from carebrowser.ui.settings import LONGEST_SAVED_SEARCH, Settings
-from carebrowser.ui.sizing import first_launch_size, row_height_cap
+from carebrowser.ui.sizing import ElidedLabel, first_launch_size, row_height_cap
 
 #: A 1600x1000 screen as the window meets it at first launch, and at 200% (QT_SCALE_FACTOR=2:
 #: Qt lays the window out in half as many pixels, each drawn twice as large).
@@ -185,6 +186,23 @@ def test_a_short_window_shows_the_search_alone_and_the_other_filters_on_asking(
     _at(qtbot, window, QSize(1280, (COMPACT_LINES + 5) * line))
     assert not bar.compact and not bar.more_button.isVisible() and bar.proposal.isVisible()
     assert bar.filters().categories == {"government"}  # nothing set was lost on the way
+
+
+def test_a_count_too_long_for_a_narrow_list_is_elided_not_cut(
+    qtbot: QtBot, fresh: MainWindow
+) -> None:
+    window, panel = fresh, fresh.stakeholders
+    _at(qtbot, window, QSize(window.minimumSizeHint().width(), 600))
+    splitter = window.stakeholders.parentWidget()
+    assert isinstance(splitter, QSplitter)
+    splitter.setSizes([1, splitter.width()])  # the list as narrow as it goes
+    label = panel.count_label
+    label.setText("12,345 selected (1,234 further down), at least 20,000 shown")
+    for _ in range(3):
+        QApplication.processEvents()
+    assert label.fontMetrics().horizontalAdvance(label.text()) > label.contentsRect().width()
+    # Painted short with an ellipsis (an ElidedLabel), the whole text in its tooltip.
+    assert isinstance(label, ElidedLabel) and label.toolTip() == label.text()
 
 
 @pytest.mark.usefixtures("twice_the_font")
