@@ -34,7 +34,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
 
-from carebrowser.analysis.timeline import CHANGE_GLYPH, period_label
+from carebrowser.analysis.timeline import CHANGE_GLYPH, ChangeOfPosition, period_label
 from carebrowser.analysis.timeline_picture import Cell, Picture
 from carebrowser.data.vocabulary import STANCE_COLOURS, STANCE_GLYPHS, STANCES
 from carebrowser.queries.timeline import StanceMark
@@ -70,6 +70,8 @@ class TimelineCanvas(QAbstractScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.picture = Picture()
+        #: The changes of position flagged in each row, once found (_changes_of_rows).
+        self._changes: dict[int, list[ChangeOfPosition]] | None = None
         #: The index of the current mark (or cell, zoomed out) in time order; -1 for none.
         self.current = -1
         self._chips: list[_Chip] = []
@@ -158,6 +160,7 @@ class TimelineCanvas(QAbstractScrollArea):
     def set_picture(self, picture: Picture, keep: tuple[int, int] | None = None) -> None:
         """Draw *picture*; keep the current mark (by statement and proposal) if it is there."""
         self.picture = picture
+        self._changes = None
         self.current = -1
         if keep is not None and picture.marks is not None:
             for index, mark in enumerate(picture.marks):
@@ -460,18 +463,28 @@ class TimelineCanvas(QAbstractScrollArea):
     ) -> list[tuple[QRectF, str]]:
         """Where each change of position is flagged: at the first date of each later stance
         (of the rows *shown*, else of every row)."""
-        rows, points = self._row_index(), []
+        points = []
         metrics = self._metrics()
         side = metrics.horizontalAdvance(CHANGE_GLYPH) + 6
-        for key, change in self.picture.changes.items():
-            row = rows.get(self.picture.row_of_change(key))
-            if row is None or (shown is not None and row not in shown):
-                continue
-            for step in change.steps[1:]:
-                x = scale.x(step.first)
-                top = self.row_top(row) + self.row_height * 0.62
-                points.append((QRectF(x - side / 2, top, side, self.line), change.describe()))
+        changes = self._changes_of_rows()
+        for row in changes if shown is None else (r for r in shown if r in changes):
+            top = self.row_top(row) + self.row_height * 0.62
+            for change in changes[row]:
+                for step in change.steps[1:]:
+                    x = scale.x(step.first)
+                    points.append((QRectF(x - side / 2, top, side, self.line), change.describe()))
         return points
+
+    def _changes_of_rows(self) -> dict[int, list[ChangeOfPosition]]:
+        """The changes of position flagged in each row (by its index), found once a picture: a
+        paint flags those of the rows on screen, not every row's (4,000 changes at L)."""
+        if self._changes is None:
+            rows, self._changes = self._row_index(), {}
+            for key, change in self.picture.changes.items():
+                row = rows.get(self.picture.row_of_change(key))
+                if row is not None:
+                    self._changes.setdefault(row, []).append(change)
+        return self._changes
 
     def _paint_changes(self, painter: QPainter, scale: TimeScale, text: QColor) -> None:
         for rect, _words in self._change_points(scale, self._rows_on_screen()):
