@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFocusEvent, QResizeEvent
+from PySide6.QtGui import QFocusEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -416,8 +416,9 @@ class StakeholderPanel(QWidget):
 
     def _fetch_visible(self) -> None:
         """Read the next page of each category whose last row read (or, unread, whose own row)
-        is in view, until the view is full."""
-        if not self.model.rowCount():
+        is in view, until the view is full. A list not shown has nothing in view: it looks
+        when it is shown again (a closed window's list is not asked where its rows are)."""
+        if not self.model.rowCount() or not self.tree.isVisible():
             return
         viewport = self.tree.viewport().rect()
         first = self._place(self.tree.indexAt(viewport.topLeft()))
@@ -485,6 +486,10 @@ class StakeholderPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fetch_soon()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fetch_soon()  # pages wanted while it was hidden
 
     def _drop_hidden(self) -> None:
         if self._hidden:
