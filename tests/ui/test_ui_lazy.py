@@ -32,6 +32,11 @@ def _shown(qtbot: QtBot, archive: Archive, settings: Settings, height: int = 900
     return window
 
 
+def _stakeholders_read(model: Any) -> int:
+    """How many stakeholders the list has read, in all its categories."""
+    return sum(model.rowCount(model.index(r, 0)) for r in range(model.rowCount()))
+
+
 def _note_preparations(monkeypatch: pytest.MonkeyPatch, notes: list[str]) -> None:
     """Note "prepared" in *notes* each time a window makes its name filter ready."""
     prepare = Archive.prepare_name_filter
@@ -195,7 +200,7 @@ def test_the_stakeholder_list_reads_more_as_a_category_s_end_comes_into_view(
     panel = window.stakeholders
     model, tree = panel.model, panel.tree
     counts = model.archive.category_counts()
-    read = lambda: sum(model.rowCount(model.index(r, 0)) for r in range(model.rowCount()))  # noqa: E731
+    read = lambda: _stakeholders_read(model)  # noqa: E731
     assert sum(c.count for c in counts) > read() >= TREE_PAGE  # the first screenful, not all
     biggest = max(counts, key=lambda c: c.count)
     first = model.category_index(biggest.category)
@@ -348,7 +353,7 @@ def test_a_name_typed_reads_a_screenful_then_the_rest_as_it_scrolls_into_view(
     assert sum(speaking.values()) > stakeholder_panel.TREE_PAGE  # or a page would be all
     screenful = panel.screenful()
     assert 0 < screenful < stakeholder_panel.TREE_PAGE
-    read = lambda: sum(model.rowCount(model.index(r, 0)) for r in range(model.rowCount()))  # noqa: E731
+    read = lambda: _stakeholders_read(model)  # noqa: E731
     shown: list[int] = []
     panel.filtered.connect(lambda: shown.append(read()))
     panel.name_filter.setText("e")
